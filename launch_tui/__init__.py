@@ -1,0 +1,3 @@
+"""launch-tui: the assisted public launch runbook as a terminal wizard."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from launch_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The `launch-tui` command. Imports Textual only for the commands that open the TUI,
+so that `check`, `verify` and friends start fast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from launch_tui import __version__
+from launch_tui.errors import LaunchError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="launch-tui",
+        description="Walk a customer's assisted public launch, section by section, with live checks.",
+    )
+    parser.add_argument("--version", action="version", version=f"launch-tui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    new = commands.add_parser("new", help="start a session from a target file")
+    new.add_argument("--target", required=True, metavar="FILE", help="target TOML file")
+    new.add_argument("--sessions-dir", metavar="DIR", help="where session files go (default ./sessions)")
+    new.add_argument("--operator", metavar="NAME", help="who runs the launch (default: your login name)")
+
+    resume = commands.add_parser("resume", help="continue a session")
+    resume.add_argument("session", nargs="?", metavar="SESSION", help="session path or id (none: pick one)")
+    resume.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+    resume.add_argument("--operator", metavar="NAME", help="who continues the launch")
+
+    replay = commands.add_parser("replay", help="review a session read-only: no writes, no network")
+    replay.add_argument("session", metavar="SESSION", help="session path or id")
+    replay.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    demo = commands.add_parser("demo", help="start the sandbox and a session against it")
+    demo.add_argument("--scenario", default="healthy", metavar="NAME[,NAME...]", help="sandbox fault scenarios")
+    demo.add_argument("--sessions-dir", metavar="DIR", help="where the demo session goes")
+    demo.add_argument("--operator", metavar="NAME", help="who runs the demo")
+
+    sandbox = commands.add_parser("sandbox", help="serve the sandbox platform and its Render and GitHub look-alikes")
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
+    sandbox.add_argument("--scenario", default="healthy", metavar="NAME[,NAME...]", help="fault scenarios")
+    sandbox.add_argument("--latency-ms", type=int, default=0, metavar="N", help="added to every response")
+
+    check = commands.add_parser("check", help="run the read-only automated checks headless")
+    source = check.add_mutually_exclusive_group(required=True)
+    source.add_argument("--target", metavar="FILE", help="target TOML file")
+    source.add_argument("session", nargs="?", metavar="SESSION", help="a session path or id")
+    check.add_argument("--section", action="append", metavar="ID", help="only this section (repeatable)")
+    check.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    report = commands.add_parser("report", help="the launch decision record")
+    report.add_argument("session", metavar="SESSION")
+    report.add_argument("--format", choices=["md", "json"], default="md")
+    report.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    report.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    verify = commands.add_parser("verify", help="check a session's integrity (hash chain)")
+    verify.add_argument("session", metavar="SESSION")
+    verify.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    sessions = commands.add_parser("sessions", help="list sessions")
+    sessions.add_argument("--sessions-dir", metavar="DIR", help="folder to list (default ./sessions)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "home"
+    try:
+        return dispatch(command, args)
+    except LaunchError as exc:
+        print(f"launch-tui: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("launch-tui: interrupted", file=sys.stderr)
+        return 130
+
+
+def dispatch(command: str, args: argparse.Namespace) -> int:
+    raise LaunchError(f"the {command!r} command is not built yet")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""Secrets live in memory only. Every secret the program learns is registered here,
+so that anything about to be shown or written can be scrubbed of it.
+
+Sources: the environment (`LAUNCH_ADMIN_TOKEN`, ...), masked inputs in the TUI,
+and values learned at run time (an issued key's secret, an access token, Render
+env-var values).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+from urllib.parse import quote, quote_plus
+
+ENV_VARS: dict[str, str] = {
+    "LAUNCH_ADMIN_TOKEN": "admin token for the platform's admin routes",
+    "LAUNCH_INTEGRATION_KEY": "a valid integration key, for section 2",
+    "LAUNCH_REVOKED_KEY": "a known-revoked integration key, for section 2",
+    "RENDER_API_KEY": "Render API key, for the infrastructure checks",
+    "GITHUB_TOKEN": "GitHub token with admin read access, for the guardrail checks",
+}
+
+MASK = "[redacted]"
+# Values shorter than this are too common to scrub without mangling ordinary text
+# (e.g. NODE_ENV's "production" is not a secret, and "0" is everywhere).
+MIN_SECRET_LENGTH = 6
+
+
+class SecretRegistry:
+    """The set of values that must never be shown or written."""
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, value: str | None) -> None:
+        if not value or len(value) < MIN_SECRET_LENGTH:
+            return
+        forms = {value, quote(value, safe=""), quote_plus(value)}
+        raw = value.encode()
+        forms.add(base64.b64encode(raw).decode())
+        forms.add(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+        with self._lock:
+            self._values.update(form for form in forms if len(form) >= MIN_SECRET_LENGTH)
+
+    def redact(self, text: str) -> str:
+        with self._lock:
+            values = sorted(self._values, key=len, reverse=True)
+        for value in values:
+            if value in text:
+                text = text.replace(value, MASK)
+        return text
+
+    def contains_secret(self, text: str) -> bool:
+        with self._lock:
+            return any(value in text for value in self._values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+registry = SecretRegistry()
+
+
+def redact(text: str) -> str:
+    return registry.redact(text)
+
+
+class Secrets:
+    """The credentials of one run: from the environment, or typed by the operator."""
+
+    def __init__(self, values: dict[str, str] | None = None) -> None:
+        self._values: dict[str, str] = {}
+        for name, value in (values or {}).items():
+            self.set(name, value)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Secrets":
+        environ = os.environ if environ is None else environ
+        return cls({name: environ[name] for name in ENV_VARS if environ.get(name)})
+
+    def set(self, name: str, value: str) -> None:
+        value = value.strip()
+        if not value:
+            self._values.pop(name, None)
+            return
+        self._values[name] = value
+        registry.add(value)
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def has(self, name: str) -> bool:
+        return name in self._values
+
+    def missing(self) -> list[str]:
+        return [name for name in ENV_VARS if name not in self._values]
+
+    def __repr__(self) -> str:  # never the values, even in a traceback
+        return f"Secrets(set={sorted(self._values)})"

@@ -1,0 +1,157 @@
+"""The target file: which platform, which customer, which integrations. No secrets."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from launch_tui.errors import UsageError
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL; write it like https://api.example.com")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ValueError(f"{value!r} uses http://; use https:// (plain http is allowed only on loopback)")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{value!r} has a query or fragment; give the base URL only")
+    if any(ord(ch) < 32 or ch.isspace() for ch in value):
+        raise ValueError("the URL contains spaces or control characters")
+    return value.rstrip("/")
+
+
+def normalise_url(value: str) -> str:
+    """Compare URLs the way a person would: scheme and host case-insensitive, no trailing slash."""
+    parts = urlsplit(value.strip())
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}{port}{parts.path.rstrip('/')}"
+
+
+def check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"{value!r} is not a slug; use lowercase letters, digits and dashes, like acme-freight")
+    return value
+
+
+def check_repo(value: str) -> str:
+    if not REPO.match(value):
+        raise ValueError(f"{value!r} is not owner/name, like acme/platform")
+    return value
+
+
+def check_name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("the name is empty")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("the name contains control characters")
+    return value
+
+
+Url = Annotated[str, AfterValidator(check_url)]
+Slug = Annotated[str, AfterValidator(check_slug)]
+Name = Annotated[str, Field(max_length=200), AfterValidator(check_name)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Customer(_Section):
+    name: Name
+    tenant_slug: Slug
+
+
+class RenderTarget(_Section):
+    api_url: Url = "https://api.render.com/v1"
+    api_service_id: Annotated[str, Field(pattern=r"^srv-[A-Za-z0-9]+$")]
+    web_service_id: Annotated[str, Field(pattern=r"^srv-[A-Za-z0-9]+$")] | None = None
+
+
+class GitHubTarget(_Section):
+    api_url: Url = "https://api.github.com"
+    repo: Annotated[str, AfterValidator(check_repo)]
+    branch: Annotated[str, Field(min_length=1, max_length=255)] = "main"
+    contract_check: Annotated[str, Field(min_length=1)] = "api-contract-gate"
+    force_rls_check: Annotated[str, Field(min_length=1)] = "staging-force-rls"
+    nightly_workflow: Annotated[str, Field(min_length=1)] = "nightly-validation.yml"
+    nightly_max_age_hours: Annotated[int, Field(gt=0, le=24 * 30)] = 36
+
+
+class Target(_Section):
+    environment: Literal["staging", "production"]
+    api_url: Url
+    web_url: Url | None = None
+    team_mode: Literal["solo", "multi"]
+    customer: Customer
+    render: RenderTarget | None = None
+    github: GitHubTarget | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+def first_error(exc: ValidationError) -> str:
+    """One line from pydantic's error list: where, and what is wrong."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "the file"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        message = "is required but missing"
+    elif error["type"] == "extra_forbidden":
+        message = "is not a known setting (check the spelling)"
+    elif error["type"] == "literal_error":
+        message = f"must be {error['ctx']['expected']}, not {error['input']!r}"
+    return f"{where}: {message}"
+
+
+def target_from_dict(data: dict, source: str = "target") -> Target:
+    try:
+        return Target.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError(f"{source}: {first_error(exc)}") from None
+
+
+def load_target(path: str | Path) -> Target:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such target file; pass --target with the path of a target TOML file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a target file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: is not UTF-8 text; save the target file as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML ({exc}); fix the file and try again") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    return target_from_dict(data, str(path))
+
+
+def target_to_dict(target: Target) -> dict:
+    return target.model_dump(mode="json", exclude_none=True)

@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("session", nargs="?", metavar="SESSION", help="session path or id (none: pick one)")
     resume.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
     resume.add_argument("--operator", metavar="NAME", help="who continues the launch")
+    resume.add_argument(
+        "--drop-cut-short", action="store_true", help="drop a last event that a crash cut short (asked otherwise)"
+    )
 
     replay = commands.add_parser("replay", help="review a session read-only: no writes, no network")
     replay.add_argument("session", metavar="SESSION", help="session path or id")
@@ -82,6 +85,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def dispatch(command: str, args: argparse.Namespace) -> int:
+    # Imports stay inside each branch: `check` and `verify` must not pay for Textual.
+    from launch_tui.session import resolve_session, sessions_dir
+
+    folder = sessions_dir(getattr(args, "sessions_dir", None))
+    if command == "sessions":
+        from launch_tui.commands import listing
+
+        return listing.run(folder)
+    if command == "verify":
+        from launch_tui.commands import verify
+
+        return verify.run(resolve_session(args.session, folder))
     raise LaunchError(f"the {command!r} command is not built yet")
 
 

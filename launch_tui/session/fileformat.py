@@ -1,0 +1,156 @@
+"""Reading a session file: header, complete events, and a cut-short tail if a crash
+interrupted the last save. Never writes.
+
+Every event ends with a seal block (`[events.seal]` and its hash line), written last
+in a single append. So a file is: header, complete sealed events, and possibly a
+tail that stops before its seal: exactly what a crash mid-save leaves behind."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from launch_tui.errors import LaunchError
+from launch_tui.session.models import SCHEMA_VERSION, Event, Header
+
+EVENTS_LINE = re.compile(rb"^\[\[events\]\]$", re.MULTILINE)
+SEAL_BLOCK = re.compile(rb'^\[events\.seal\]\nhash = "sha256:[0-9a-f]{64}"\n?', re.MULTILINE)
+MAX_SESSION_BYTES = 512 * 1024 * 1024
+
+
+class SessionUnreadable(LaunchError):
+    """The file cannot be used as a session (exit code 2); it is left untouched."""
+
+
+@dataclass(frozen=True)
+class CutShortTail:
+    """The bytes of a last event that a crash cut short."""
+
+    offset: int
+    size: int
+    seq: int
+
+
+@dataclass(frozen=True)
+class SessionFile:
+    path: Path
+    header: Header
+    header_raw: dict[str, Any]
+    events: list[Event]
+    events_raw: list[dict[str, Any]]
+    tail: CutShortTail | None
+    size: int
+
+
+def read_session(path: str | Path) -> SessionFile:
+    path = Path(path)
+    try:
+        raw = _read_bytes(path)
+    except FileNotFoundError:
+        raise SessionUnreadable(f"{path}: no such session file; `launch-tui sessions` lists the ones there are") from None
+    except IsADirectoryError:
+        raise SessionUnreadable(f"{path}: is a folder, not a session file") from None
+    except PermissionError:
+        raise SessionUnreadable(f"{path}: permission denied; the session file belongs to another user") from None
+    except OSError as exc:
+        raise SessionUnreadable(f"{path}: cannot read ({exc.strerror})") from None
+    return parse_session(raw, path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_SESSION_BYTES + 1)
+    if len(raw) > MAX_SESSION_BYTES:
+        raise SessionUnreadable(f"{path}: larger than {MAX_SESSION_BYTES // 2**20} MiB; this is not a session file")
+    return raw
+
+
+def parse_session(raw: bytes, path: Path) -> SessionFile:
+    first_event = EVENTS_LINE.search(raw)
+    header_end = first_event.start() if first_event else len(raw)
+    header_raw = _parse_header(raw[:header_end], path)
+    header = _validate_header(header_raw, path)
+
+    seals = list(SEAL_BLOCK.finditer(raw, header_end))
+    complete_end = seals[-1].end() if seals else header_end
+    events_raw = _parse_events(raw[header_end:complete_end], path)
+    events = [_validate_event(event, index, path) for index, event in enumerate(events_raw, start=1)]
+
+    tail_bytes = raw[complete_end:]
+    tail = None
+    if tail_bytes.strip():
+        tail = CutShortTail(offset=complete_end, size=len(tail_bytes), seq=len(events) + 1)
+    return SessionFile(path, header, header_raw, events, events_raw, tail, len(raw))
+
+
+def _decode(raw: bytes, path: Path, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SessionUnreadable(f"{path}: {what} is not UTF-8 text (byte {exc.start}); this is not a session file") from None
+
+
+def _parse_header(raw: bytes, path: Path) -> dict[str, Any]:
+    try:
+        header = tomllib.loads(_decode(raw, path, "the header"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SessionUnreadable(f"{path}: the header is not valid TOML ({exc}); the file is damaged") from None
+    version = header.get("schema_version")
+    if version is None:
+        raise SessionUnreadable(f"{path}: no schema_version; this is not a launch-tui session file")
+    if version != SCHEMA_VERSION:
+        raise SessionUnreadable(
+            f"{path}: schema_version {version!r} is not one this launch-tui reads ({SCHEMA_VERSION}); "
+            "open it with the launch-tui version that wrote it"
+        )
+    return header
+
+
+def _validate_header(header: dict[str, Any], path: Path) -> Header:
+    try:
+        return Header.model_validate(header)
+    except ValidationError as exc:
+        raise SessionUnreadable(f"{path}: the header is invalid: {_first_error(exc)}") from None
+
+
+def _parse_events(raw: bytes, path: Path) -> list[dict[str, Any]]:
+    if not raw.strip():
+        return []
+    try:
+        document = tomllib.loads(_decode(raw, path, "an event"))
+    except tomllib.TOMLDecodeError:
+        return _locate_bad_event(raw, path)
+    events = document.get("events")
+    if set(document) != {"events"} or not isinstance(events, list):
+        raise SessionUnreadable(f"{path}: unexpected tables among the events; the file is damaged")
+    return events
+
+
+def _locate_bad_event(raw: bytes, path: Path) -> list[dict[str, Any]]:
+    """The whole parse failed: find which event is bad, to name it."""
+    starts = [match.start() for match in EVENTS_LINE.finditer(raw)]
+    for index, start in enumerate(starts, start=1):
+        end = starts[index] if index < len(starts) else len(raw)
+        try:
+            tomllib.loads(raw[start:end].decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SessionUnreadable(f"{path}: event #{index} is not valid TOML ({exc}); the file is damaged") from None
+    raise SessionUnreadable(f"{path}: the events are not valid TOML; the file is damaged")
+
+
+def _validate_event(event: Any, index: int, path: Path) -> Event:
+    try:
+        return Event.model_validate(event)
+    except ValidationError as exc:
+        raise SessionUnreadable(f"{path}: event #{index} is invalid: {_first_error(exc)}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "value"
+    return f"{where}: {error['msg']}"[:300]

@@ -1,0 +1,114 @@
+"""A session in use: the locked writer and the folded state, kept in step.
+
+Every change goes through `record()`: appended and fsynced first, then folded, so the
+state on screen is never ahead of the file."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from launch_tui import __version__
+from launch_tui.checklist import load_checklist
+from launch_tui.session.fileformat import SessionFile, SessionUnreadable, read_session
+from launch_tui.session.integrity import Verdict, verify_chain
+from launch_tui.session.locate import new_session_id
+from launch_tui.session.models import Event, EventKind, NewEvent
+from launch_tui.session.state import SessionState, apply, fold
+from launch_tui.session.store import SessionWriter, ensure_private_dir
+from launch_tui.target import Target
+
+
+def default_operator() -> str:
+    try:
+        return getpass.getuser() or "operator"
+    except (KeyError, OSError):
+        return "operator"
+
+
+@dataclass
+class OpenedSession:
+    """A session read without a lock: for replay, report, verify and listings."""
+
+    file: SessionFile
+    state: SessionState
+    verdict: Verdict
+
+
+def open_read_only(path: str | Path) -> OpenedSession:
+    session = read_session(path)
+    state = fold(session.header, load_checklist(), session.events)
+    return OpenedSession(session, state, verify_chain(session))
+
+
+class LiveSession:
+    def __init__(self, writer: SessionWriter) -> None:
+        self.writer = writer
+        self.state = fold(writer.header, load_checklist(), writer.events)
+
+    @classmethod
+    def create(cls, target: Target, operator: str, folder: Path) -> "LiveSession":
+        ensure_private_dir(folder)
+        session_id = new_session_id(target.customer.tenant_slug)
+        path = folder / f"{session_id}.toml"
+        suffix = 1
+        while path.exists():
+            suffix += 1
+            path = folder / f"{session_id}-{suffix}.toml"
+        return cls(SessionWriter.create(path, target, operator, path.stem))
+
+    @classmethod
+    def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> "LiveSession":
+        writer = SessionWriter.open(path, operator, drop_cut_short=drop_cut_short)
+        try:
+            verdict = verify_chain(read_session(path))
+            if not verdict.intact:
+                raise SessionUnreadable(
+                    f"{path.name} was altered ({verdict.problem}); it cannot be resumed. "
+                    "`launch-tui verify` explains, `launch-tui replay` still opens it"
+                )
+            live = cls(writer)
+            live.record(NewEvent(kind=EventKind.SESSION_RESUMED, data=live._resume_data()))
+        except BaseException:
+            writer.close()
+            raise
+        return live
+
+    def _resume_data(self) -> dict:
+        checklist = load_checklist()
+        data = {"host": socket.gethostname(), "tool_version": __version__, "checklist_hash": checklist.content_hash}
+        if checklist.content_hash != self.header.checklist.hash:
+            data["checklist_changed_from"] = self.header.checklist.hash
+        return data
+
+    @property
+    def path(self) -> Path:
+        return self.writer.path
+
+    @property
+    def header(self):
+        return self.writer.header
+
+    @property
+    def operator(self) -> str:
+        return self.writer.actor
+
+    @property
+    def checklist_changed(self) -> bool:
+        return self.header.checklist.hash != load_checklist().content_hash
+
+    def record(self, new: NewEvent) -> Event:
+        event = self.writer.append(new)
+        apply(self.state, event)
+        return event
+
+    def close(self) -> None:
+        self.writer.close()
+
+    def __enter__(self) -> "LiveSession":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

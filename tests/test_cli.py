@@ -1,0 +1,62 @@
+import subprocess
+import sys
+
+import pytest
+
+from launch_tui.cli import build_parser, main
+from launch_tui.session import LiveSession
+
+SPEC_COMMANDS = ["new", "resume", "replay", "demo", "sandbox", "check", "report", "verify", "sessions"]
+
+
+def run_cli(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "launch_tui", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_help_lists_every_command_of_the_spec():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in SPEC_COMMANDS:
+        assert f"    {command} " in result.stdout
+
+
+@pytest.mark.parametrize("command", SPEC_COMMANDS)
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([command, "--help"])
+    assert exited.value.code == 0
+    assert "usage: launch-tui " + command in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["nonsense"], ["check"], ["report"], ["sandbox", "--port", "many"]])
+def test_usage_errors_exit_2(args):
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+
+
+def test_sessions_lists_the_sessions_folder(tmp_path, target):
+    LiveSession.create(target, "alice", tmp_path / "sessions").close()
+    result = run_cli("sessions", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Acme Freight" in result.stdout and "production" in result.stdout and "1/34" not in result.stdout
+    assert "0/34" in result.stdout and "alice" in result.stdout and "in progress" in result.stdout
+
+
+def test_sessions_dir_comes_from_the_environment_too(tmp_path, target):
+    LiveSession.create(target, "alice", tmp_path / "elsewhere").close()
+    env = {"LAUNCH_SESSIONS_DIR": str(tmp_path / "elsewhere"), "PATH": "/usr/bin:/bin"}
+    assert "Acme Freight" in run_cli("sessions", cwd=tmp_path, env=env).stdout
+
+
+def test_verify_does_not_import_textual(tmp_path, target):
+    live = LiveSession.create(target, "alice", tmp_path)
+    live.close()
+    probe = (
+        "import sys; from launch_tui.cli import main; code = main(['verify', sys.argv[1]]);"
+        "assert not any(name.split('.')[0] == 'textual' for name in sys.modules), 'textual imported';"
+        "sys.exit(code)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(live.path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "intact" in result.stdout

@@ -1,0 +1,83 @@
+import pytest
+
+from launch_tui.errors import UsageError
+from launch_tui.target import load_target, normalise_url
+
+GOOD = """
+environment = "production"
+api_url = "https://api.example.com/"
+web_url = "https://app.example.com"
+team_mode = "multi"
+
+[customer]
+name = "Acme Freight"
+tenant_slug = "acme-freight"
+
+[render]
+api_service_id = "srv-abc123"
+
+[github]
+repo = "acme/platform"
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "target.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_target_loads_with_defaults(tmp_path):
+    target = load_target(write(tmp_path, GOOD))
+    assert target.api_url == "https://api.example.com"
+    assert target.render.api_url == "https://api.render.com/v1"
+    assert target.github.branch == "main" and target.github.nightly_max_age_hours == 36
+    assert target.is_production
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ('environment = "production"', 'environment = "prod"', "environment: must be 'staging' or 'production'"),
+        ('team_mode = "multi"', 'team_mode = "team"', "team_mode: must be 'solo' or 'multi'"),
+        ('api_url = "https://api.example.com/"', 'api_url = "api.example.com"', "not an http(s) URL"),
+        ('api_url = "https://api.example.com/"', 'api_url = "http://api.example.com"', "use https://"),
+        ('api_url = "https://api.example.com/"', 'api_url = "https://api.example.com/?x=1"', "query"),
+        ('tenant_slug = "acme-freight"', 'tenant_slug = "Acme Freight"', "not a slug"),
+        ('name = "Acme Freight"', 'name = "   "', "customer.name: the name is empty"),
+        ('repo = "acme/platform"', 'repo = "platform"', "not owner/name"),
+        ('api_service_id = "srv-abc123"', 'api_service_id = "abc"', "render.api_service_id"),
+        ('team_mode = "multi"', 'team_mode = "multi"\nrender_token = "x"', "render_token: is not a known setting"),
+        ('[customer]\nname = "Acme Freight"\ntenant_slug = "acme-freight"\n', "", "customer: is required but missing"),
+    ],
+)
+def test_bad_targets_give_one_line_that_names_the_setting(tmp_path, old, new, expected):
+    assert old in GOOD
+    with pytest.raises(UsageError) as caught:
+        load_target(write(tmp_path, GOOD.replace(old, new)))
+    assert expected in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_plain_http_is_allowed_on_loopback_only(tmp_path):
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:9000"):
+        target = load_target(write(tmp_path, GOOD.replace("https://api.example.com/", f"http://{host}")))
+        assert target.api_url.startswith("http://")
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [(None, "no such target file"), (b"environment = ", "invalid TOML"), (b"\xff\xfe", "not UTF-8")],
+)
+def test_unreadable_target_files(tmp_path, content, expected):
+    path = tmp_path / "target.toml"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(UsageError) as caught:
+        load_target(path)
+    assert expected in str(caught.value)
+
+
+def test_urls_compare_like_a_person_would():
+    assert normalise_url("HTTPS://API.Example.com/") == normalise_url("https://api.example.com")
+    assert normalise_url("https://api.example.com/v1") != normalise_url("https://api.example.com")

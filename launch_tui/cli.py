@@ -97,6 +97,20 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
         from launch_tui.commands import verify
 
         return verify.run(resolve_session(args.session, folder))
+    if command == "home":
+        from launch_tui.tui.run import run_home
+
+        return run_home(folder, None)
+    if command == "new":
+        from launch_tui.tui.run import run_new
+
+        return run_new(args.target, folder, args.operator)
+    if command == "resume":
+        from launch_tui.tui.run import run_home, run_resume
+
+        if not args.session:
+            return run_home(folder, args.operator)
+        return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short)
     raise LaunchError(f"the {command!r} command is not built yet")
 
 

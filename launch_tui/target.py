@@ -116,7 +116,10 @@ class Target(_Section):
 
 def first_error(exc: ValidationError) -> str:
     """One line from pydantic's error list: where, and what is wrong."""
-    error = exc.errors()[0]
+    return describe_error(exc.errors()[0])
+
+
+def describe_error(error: dict) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "the file"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "missing":

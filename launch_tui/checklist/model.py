@@ -76,6 +76,7 @@ class Section(BaseModel):
     id: Annotated[str, Field(pattern=r"^[a-z]+(?:-[a-z]+)*$")]
     number: int
     title: str
+    short: Annotated[str, Field(min_length=1, max_length=16)]  # for the sidebar at 80 columns
     notes: tuple[str, ...] = ()
     items: tuple[Item, ...]
 

@@ -1,0 +1,225 @@
+"""The launch wizard's App: which screen shows, and the workers that run checks and
+actions so the operator keeps working. Domain logic lives in launch_tui.wizard."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from launch_tui.checklist import Checklist, Kind
+from launch_tui.errors import LaunchError
+from launch_tui.secrets import Secrets
+from launch_tui.session import CutShort, Event, LiveSession, SessionState, default_operator, sessions_dir
+from launch_tui.target import Target
+from launch_tui.tui.look import safe
+from launch_tui.tui.widgets.topbar import TopBar
+from launch_tui.wizard.wizard import Wizard
+
+SUMMARY = "summary"
+
+
+class LaunchApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "launch-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(self, wizard: Wizard | None = None, *, home: Path | None = None, mode: str = "", operator: str | None = None) -> None:
+        super().__init__()
+        self.wizard: Wizard = wizard  # type: ignore[assignment]  # set before any screen reads it
+        self.home = home
+        self.mode = mode
+        self.operator_name = operator
+        self.running: dict[str, float] = {}  # item id -> monotonic start
+        if wizard is not None:
+            wizard.subscribe(self._on_event)
+
+    # -- what screens read -------------------------------------------------------
+
+    @property
+    def state(self) -> SessionState:
+        return self.wizard.state
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.wizard.checklist
+
+    @property
+    def operator(self) -> str:
+        return self.wizard.operator
+
+    @property
+    def session_name(self) -> str:
+        return self.wizard.live.path.name
+
+    @property
+    def saved_at(self) -> str | None:
+        return self.state.last_at
+
+    def top_bar(self) -> TopBar:
+        target = self.state.header.target
+        return TopBar(target.customer.name, target.environment, self.mode)
+
+    def manual_reason(self, item_id: str) -> str | None:
+        return self.wizard.manual_reason(item_id)
+
+    def effective_kind(self, item_id: str) -> Kind:
+        return self.wizard.effective_kind(item_id)
+
+    def item_extra(self, item_id: str) -> Text | None:
+        return self.wizard.item_extra(item_id)
+
+    # -- screens -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.wizard is None:
+            from launch_tui.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen(self.home or sessions_dir()))
+        else:
+            self._open_wizard_screens()
+
+    def _open_wizard_screens(self) -> None:
+        from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
+
+        first = self.state.current_section or self.checklist.sections[0].id
+        self.show_section(first, initial=True)
+        target = self.state.header.target
+        if missing_secrets(target, self.wizard.secrets):
+            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: self.wizard.secrets_changed())
+
+    def use_wizard(self, wizard: Wizard) -> None:
+        """From the home screen: a session was created or resumed."""
+        self.wizard = wizard
+        wizard.subscribe(self._on_event)
+        self._open_wizard_screens()
+
+    def start_new(self, target: Target, folder: Path) -> None:
+        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder))
+
+    def open_session(self, path: Path, *, drop_cut_short: bool = False) -> None:
+        try:
+            live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
+        except CutShort as cut:
+            from launch_tui.tui.screens.dialogs import ConfirmDialog
+
+            dialog = ConfirmDialog("The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it")
+            self.push_screen(dialog, lambda yes: yes and self.open_session(path, drop_cut_short=True))
+            return
+        except LaunchError as exc:
+            self.notify(safe(str(exc)), severity="error", timeout=10)
+            return
+        self.use_wizard(Wizard(live, Secrets.from_env()))
+
+    def _guarded_open(self, opener) -> None:
+        try:
+            live = opener()
+        except LaunchError as exc:
+            self.notify(safe(str(exc)), severity="error", timeout=10)
+            return
+        self.use_wizard(Wizard(live, Secrets.from_env()))
+
+    def open_replay(self, path: Path) -> None:
+        self.notify("replay opens with `launch-tui replay SESSION`", severity="warning")
+
+    def show_section(self, section_id: str, *, initial: bool = False) -> None:
+        from launch_tui.tui.screens.section import SectionScreen
+        from launch_tui.tui.screens.summary import SummaryScreen
+
+        screen: Screen = SummaryScreen() if section_id == SUMMARY else SectionScreen(self.checklist.section(section_id))
+        if initial:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    def step_section(self, section_id: str, step: int) -> None:
+        ids = [section.id for section in self.checklist.sections] + [SUMMARY]
+        index = max(0, min(len(ids) - 1, ids.index(section_id) + step))
+        if ids[index] != section_id:
+            self.show_section(ids[index])
+
+    def wizard_entered(self, section_id: str) -> None:
+        self.wizard.enter_section(section_id)
+
+    def _on_event(self, event: Event) -> None:
+        self.refresh_screen()
+
+    def refresh_screen(self) -> None:
+        refresh = getattr(self.screen, "refresh_state", None)
+        if refresh:
+            refresh()
+        for screen in self.screen_stack:
+            if screen is not self.screen and hasattr(screen, "refresh_state"):
+                screen.refresh_state()
+
+    # -- running checks and actions ----------------------------------------------
+
+    def start_item(self, item_id: str) -> None:
+        from launch_tui.tui.actions import start_item
+
+        start_item(self, item_id)
+
+    def start_section(self, section_id: str) -> None:
+        from launch_tui.tui.actions import start_section
+
+        start_section(self, section_id)
+
+    def cancel_runs(self) -> None:
+        if not self.running:
+            self.notify("nothing is running")
+            return
+        self.workers.cancel_group(self, "checks")
+        self.notify("cancelled; the items keep their last recorded result")
+
+    def mark_running(self, item_id: str) -> None:
+        self.running[item_id] = time.monotonic()
+        self.refresh_screen()
+
+    def mark_done(self, item_id: str) -> None:
+        self.running.pop(item_id, None)
+        self.refresh_screen()
+
+    # -- app-wide keys and commands ----------------------------------------------
+
+    def action_help(self) -> None:
+        from launch_tui.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Not super(): its "Screenshot" command would write the screen, perhaps a
+        # revealed secret, to a file.
+        yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)
+        yield SystemCommand("Help", "Keys and how the wizard works", self.action_help)
+        if self.wizard is None:
+            yield SystemCommand("Quit", "Quit", self.action_quit)
+            return
+        for section in self.checklist.sections:
+            yield SystemCommand(f"Go to {section.heading}", f"Show section {section.number}", lambda s=section.id: self.show_section(s))
+            yield SystemCommand(f"Run section {section.number}", f"Run every check of {section.title}", lambda s=section.id: self.start_section(s))
+        yield SystemCommand("Summary", "Per-section counts and what is missing for launch", lambda: self.show_section(SUMMARY))
+        yield SystemCommand("Export report", "Write the launch decision record next to the session", self.export_report)
+        yield SystemCommand("Quit", "Quit; everything is saved already", self.action_quit)
+
+    def export_report(self) -> None:
+        from launch_tui.tui.actions import export_report
+
+        export_report(self)
+
+    async def action_quit(self) -> None:
+        self.workers.cancel_all()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        if self.wizard is not None:
+            self.wizard.close()

@@ -1,0 +1,102 @@
+"""The home screen: start a new launch, resume one, or replay one for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from launch_tui.commands.listing import SessionRow, list_rows
+from launch_tui.tui.look import safe
+
+if TYPE_CHECKING:
+    from launch_tui.tui.app import LaunchApp
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new", "New launch"),
+        Binding("r", "resume", "Resume"),
+        Binding("p", "replay", "Replay"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    app: "LaunchApp"
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.rows: list[SessionRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Static(Text.assemble(("launch-tui", "bold"), (" · the assisted public launch, step by step", "")), id="home-title")
+            yield Static(Text(f"Sessions in {safe(self.folder)}", style="dim"), id="home-folder")
+            yield DataTable(cursor_type="row", id="home-sessions")
+            with Horizontal(id="home-buttons"):
+                yield Button("New launch", variant="primary", id="new")
+                yield Button("Resume", id="resume")
+                yield Button("Replay (read-only)", id="replay")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Customer", "Env", "Progress", "State", "Updated", "Operator")
+        self.refresh_rows()
+        table.focus()
+
+    def refresh_rows(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.rows = list_rows(self.folder)
+        for row in self.rows:
+            if row.error:
+                table.add_row(Text(safe(row.id)), "-", "-", Text("unreadable", style="red"), "-", "-", key=str(row.path))
+                continue
+            state = Text(row.state, style="green" if row.state == "complete" else "")
+            if row.warnings:
+                state.append(f" ({'; '.join(row.warnings)})", style="yellow")
+            env = Text(row.environment, style="bold red" if row.environment == "production" else "")
+            table.add_row(Text(safe(row.customer)), env, row.progress, state, row.updated[:16].replace("T", " "), Text(safe(row.operator)), key=str(row.path))
+        if not self.rows:
+            self.query_one("#home-folder", Static).update(Text(f"No sessions in {safe(self.folder)} yet: press n to start one.", style="dim"))
+
+    def _selected(self) -> SessionRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            self.app.notify("no session selected", severity="warning")
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"new": self.action_new, "resume": self.action_resume, "replay": self.action_replay}[event.button.id]()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_resume()
+
+    def action_new(self) -> None:
+        from launch_tui.tui.screens.target_form import TargetForm
+
+        self.app.push_screen(TargetForm(), self._created)
+
+    def _created(self, target) -> None:
+        if target is not None:
+            self.app.start_new(target, self.folder)
+
+    def action_resume(self) -> None:
+        row = self._selected()
+        if row:
+            self.app.open_session(row.path)
+
+    def action_replay(self) -> None:
+        row = self._selected()
+        if row:
+            self.app.open_replay(row.path)

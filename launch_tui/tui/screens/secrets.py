@@ -1,0 +1,82 @@
+"""Credentials the environment did not provide, typed into masked fields and kept in
+memory only. Skipping one is fine: the checks that need it say so."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from launch_tui.secrets import ENV_VARS, Secrets
+from launch_tui.target import Target
+
+if TYPE_CHECKING:
+    from launch_tui.tui.app import LaunchApp
+
+
+def relevant_secrets(target: Target) -> list[str]:
+    names = ["LAUNCH_ADMIN_TOKEN", "LAUNCH_INTEGRATION_KEY", "LAUNCH_REVOKED_KEY"]
+    if target.render:
+        names.append("RENDER_API_KEY")
+    if target.github:
+        names.append("GITHUB_TOKEN")
+    return names
+
+
+def missing_secrets(target: Target, secrets: Secrets) -> list[str]:
+    return [name for name in relevant_secrets(target) if not secrets.has(name)]
+
+
+class SecretsScreen(ModalScreen[bool]):
+    """Asks for the missing credentials; dismisses True once the operator continues."""
+
+    BINDINGS = [Binding("escape", "skip", "Skip")]
+    DEFAULT_CLASSES = "dialog"
+
+    app: "LaunchApp"
+
+    def __init__(self, target: Target, secrets: Secrets) -> None:
+        super().__init__()
+        self.target = target
+        self.secrets = secrets
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="frame"):
+            yield Static(Text("Credentials", style="bold"))
+            yield Static(
+                Text(
+                    "Typed values stay in memory for this run only: never saved, never shown. "
+                    "Leave a field empty to skip it; the checks that need it will say so.",
+                    style="dim",
+                )
+            )
+            integrations = ["Render" if self.target.render else None, "GitHub" if self.target.github else None]
+            on = ", ".join(name for name in integrations if name) or "none (those items are confirmed by a person)"
+            yield Static(Text(f"Integrations on: {on}", style="italic"))
+            for name in relevant_secrets(self.target):
+                state = "set from the environment" if self.secrets.has(name) else "not set"
+                yield Label(Text.assemble((name, "bold"), f": {ENV_VARS[name]} ({state})"))
+                if not self.secrets.has(name):
+                    yield Input(password=True, id=name, placeholder="paste here (masked)", compact=True)
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Continue", variant="primary", id="ok")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_skip()
+
+    def action_skip(self) -> None:
+        for field in self.query(Input):
+            if field.id and field.value.strip():
+                self.secrets.set(field.id, field.value)
+            field.value = ""  # the widget must not keep a copy
+        self.dismiss(True)

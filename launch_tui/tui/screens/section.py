@@ -1,0 +1,217 @@
+"""One runbook section: its items in a table, the highlighted one in detail, and the
+keys that act on it. State comes from the wizard; nothing is kept only in widgets."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from launch_tui.checklist import Kind, Section
+from launch_tui.errors import LaunchError
+from launch_tui.timefmt import utcnow
+from launch_tui.tui.look import safe
+from launch_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, WaiveDialog
+from launch_tui.tui.screens.record import RecordDialog
+from launch_tui.tui.widgets.detail import ItemDetail
+from launch_tui.tui.widgets.items import ItemTable
+from launch_tui.tui.widgets.sidebar import Sidebar
+from launch_tui.tui.widgets.topbar import TopBar
+from launch_tui.wizard import inputs
+
+if TYPE_CHECKING:
+    from launch_tui.tui.app import LaunchApp
+
+
+class SectionScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "primary", "Do", show=False),
+        Binding("r", "run", "Run"),
+        Binding("a", "run_section", "All"),
+        Binding("x", "cancel_runs", "Cancel", show=False),
+        Binding("c", "confirm", "Confirm"),
+        Binding("e", "edit_record", "Fill in", show=False),
+        Binding("n", "note", "Note"),
+        Binding("w", "waive", "Waive"),
+        Binding("u", "undo", "Undo", show=False),
+        Binding("left_square_bracket", "previous_section", "Prev", show=False),
+        Binding("right_square_bracket", "next_section", "Next"),
+        Binding("s", "summary", "Summary", show=False),
+    ]
+
+    app: "LaunchApp"
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(name=section.id)
+        self.section = section
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield self.app.top_bar()
+        with Horizontal(id="body"):
+            yield Sidebar(self.section.id, self.app.session_name)
+            with Vertical(id="main"):
+                yield Static(id="section-title")
+                yield ItemTable(self.section, id="items")
+                yield ItemDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ItemTable).focus()
+        self.app.wizard_entered(self.section.id)
+        self.refresh_state()
+        self.set_interval(0.25, self._tick)
+
+    def _tick(self) -> None:
+        if self.app.running:
+            self.refresh_state()
+
+    # -- drawing ---------------------------------------------------------------
+
+    def refresh_state(self) -> None:
+        if not self.is_mounted:
+            return
+        state = self.app.state
+        now = utcnow()
+        running = set(self.app.running)
+        self.query_one(Sidebar).show(state, self.app.saved_at)
+        self.query_one(ItemTable).show(state, running, now)
+        done, total = state.section_progress(self.section.id)
+        title = Text.assemble((self.section.heading, "bold"), (f"  {done}/{total} done", "dim"))
+        if running:
+            elapsed = max(time.monotonic() - started for started in self.app.running.values())
+            title.append(f"  ◌ running {len(running)} · {elapsed:.1f}s (x cancels)", style="bold blue")
+        for note in self.section.notes:
+            title.append(f"\n{note}", style="italic yellow")
+        self.query_one("#section-title", Static).update(title)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        item_id = self.current_item
+        if item_id is None:
+            return
+        item = self.app.checklist.item(item_id)
+        started = self.app.running.get(item_id)
+        self.query_one(ItemDetail).show(
+            item,
+            self.app.state.item(item_id),
+            manual_reason=self.app.manual_reason(item_id),
+            running_for=(time.monotonic() - started) if started else None,
+            now=utcnow(),
+            extra=self.app.item_extra(item_id),
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_primary()
+
+    def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
+        self.app.show_section(message.section_id)
+
+    @property
+    def current_item(self) -> str | None:
+        return self.query_one(ItemTable).selected_item
+
+    # -- keys ------------------------------------------------------------------
+
+    def _guard(self, func, *args) -> None:
+        """Run a wizard call; a refusal becomes a one-line notice, never a traceback."""
+        try:
+            func(*args)
+        except LaunchError as exc:
+            self.app.notify(safe(str(exc)), severity="warning", timeout=6)
+
+    def action_primary(self) -> None:
+        item_id = self.current_item
+        if item_id is None:
+            return
+        kind = self.app.effective_kind(item_id)
+        if kind is Kind.RECORD:
+            self.action_edit_record()
+        elif kind is Kind.MANUAL:
+            self.action_confirm()
+        else:
+            self.action_run()
+
+    def action_run(self) -> None:
+        item_id = self.current_item
+        if item_id:
+            self.app.start_item(item_id)
+
+    def action_run_section(self) -> None:
+        self.app.start_section(self.section.id)
+
+    def action_cancel_runs(self) -> None:
+        self.app.cancel_runs()
+
+    def action_confirm(self) -> None:
+        item_id = self.current_item
+        if item_id is None:
+            return
+        item = self.app.checklist.item(item_id)
+        if item.kind is Kind.RECORD:
+            self.action_edit_record()
+            return
+        explanation = Text.assemble(
+            ("You confirm, as ", "dim"), (safe(self.app.operator), "bold"), (", that:\n\n", "dim"), item.runbook_text,
+            ("\n\nAdd an optional note below (who you checked with, where it is documented).", "dim"),
+        )
+        dialog = TextDialog(f"Confirm {item_id}", explanation, lambda text: text)
+        self.app.push_screen(dialog, lambda note: note is not None and self._guard(self.app.wizard.confirm, item_id, note))
+
+    def action_edit_record(self) -> None:
+        item_id = self.current_item
+        if item_id is None:
+            return
+        item = self.app.checklist.item(item_id)
+        if item.kind is not Kind.RECORD:
+            self.app.notify(f"{item_id} has no fields to fill in", severity="warning")
+            return
+        dialog = RecordDialog(item, self.app.state.item(item_id).record, self.app.wizard.today())
+        self.app.push_screen(dialog, lambda fields: fields is not None and self._guard(self.app.wizard.save_record, item_id, fields))
+
+    def action_note(self) -> None:
+        item_id = self.current_item
+        if item_id is None:
+            return
+        dialog = TextDialog(f"Note on {item_id}", "Your note (kept in the session, shown to reviewers):", lambda text: inputs.text(text, "the note"))
+        self.app.push_screen(dialog, lambda note: note is not None and self._guard(self.app.wizard.add_note, item_id, note))
+
+    def action_waive(self) -> None:
+        item_id = self.current_item
+        if item_id is None:
+            return
+        today = self.app.wizard.today()
+        dialog = WaiveDialog(item_id, lambda reason, owner, until: inputs.waiver(reason, owner, until, today=today))
+        self.app.push_screen(dialog, lambda waiver: waiver is not None and self._guard(self.app.wizard.waive, item_id, **waiver))
+
+    def action_undo(self) -> None:
+        item_id = self.current_item
+        if item_id is None:
+            return
+        state = self.app.state.item(item_id)
+        if not (state.confirmed_at or state.waiver):
+            self.app.notify(f"{item_id} has no confirmation or waiver to undo", severity="warning")
+            return
+        what = "confirmation" if state.confirmed_at else "waiver"
+        dialog = ConfirmDialog(f"Undo the {what} of {item_id}?", "The undo is recorded as a new event; the original stays in the history.", "Undo")
+        self.app.push_screen(dialog, lambda yes: yes and self._guard(self.app.wizard.undo, item_id))
+
+    def action_previous_section(self) -> None:
+        self.app.step_section(self.section.id, -1)
+
+    def action_next_section(self) -> None:
+        self.app.step_section(self.section.id, +1)
+
+    def action_summary(self) -> None:
+        self.app.show_section("summary")

@@ -1,0 +1,84 @@
+"""Per-section counts, the exit criterion with what is still missing, and export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from launch_tui.results import ItemStatus
+from launch_tui.tui.look import GLYPHS, safe
+from launch_tui.tui.widgets.sidebar import SUMMARY, Sidebar
+
+if TYPE_CHECKING:
+    from launch_tui.tui.app import LaunchApp
+
+COLUMNS = (ItemStatus.PASS, ItemStatus.WARN, ItemStatus.CONFIRMED, ItemStatus.WAIVED, ItemStatus.FAIL, ItemStatus.ERROR, ItemStatus.PENDING)
+
+
+class SummaryScreen(Screen):
+    BINDINGS = [
+        Binding("e", "export", "Export report"),
+        Binding("left_square_bracket", "previous_section", "Prev"),
+    ]
+
+    app: "LaunchApp"
+
+    def compose(self) -> ComposeResult:
+        yield self.app.top_bar()
+        with Horizontal(id="body"):
+            yield Sidebar(SUMMARY, self.app.session_name)
+            with VerticalScroll(id="main"):
+                yield Static(id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+
+    def refresh_state(self) -> None:
+        if not self.is_mounted:
+            return
+        state = self.app.state
+        self.query_one(Sidebar).show(state, self.app.saved_at)
+        table = Table(box=None, pad_edge=False, expand=False)
+        table.add_column("Section")
+        for status in COLUMNS:
+            glyph, word, style = GLYPHS[status]
+            table.add_column(Text(glyph, style=style), justify="right")
+        table.add_column("done", justify="right")
+        for section in state.checklist.sections:
+            counts = {status: 0 for status in COLUMNS}
+            for item in section.items:
+                status = state.item(item.id).status
+                counts[status if status in counts else ItemStatus.PENDING] += 1
+            done, total = state.section_progress(section.id)
+            table.add_row(f"{section.number}. {section.title}", *(str(counts[s] or "") for s in COLUMNS), f"{done}/{total}")
+        legend = Text("  ".join(f"{GLYPHS[s][0]} {GLYPHS[s][1]}" for s in COLUMNS), style="dim")
+        missing = state.missing_for_launch()
+        verdict = Text()
+        if not missing:
+            verdict.append("LAUNCH COMPLETE", style="bold white on green")
+            verdict.append("  every item is satisfied and token → enqueue → poll → results ran against production.\n")
+        else:
+            verdict.append("Not complete yet", style="bold yellow")
+            verdict.append(f": {len(missing)} thing{'s' if len(missing) != 1 else ''} missing\n")
+            for line in missing[:40]:
+                verdict.append(f"  • {safe(line)}\n")
+        verdict.append("\ne exports the launch decision record next to the session file.", style="dim")
+        self.query_one("#summary", Static).update(Group(Text("Summary", style="bold"), table, legend, Text(""), verdict))
+
+    def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
+        self.app.show_section(message.section_id)
+
+    def action_export(self) -> None:
+        self.app.export_report()
+
+    def action_previous_section(self) -> None:
+        self.app.step_section(SUMMARY, -1)

@@ -1,0 +1,37 @@
+"""The items of one section, as a table the operator moves through."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from launch_tui.checklist import Section
+from launch_tui.session import SessionState
+from launch_tui.tui.look import safe, status_text
+
+
+class ItemTable(DataTable):
+    def __init__(self, section: Section, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.section = section
+
+    def on_mount(self) -> None:
+        self.add_column("Status", key="status", width=12)
+        self.add_column("Item", key="item")
+        for item in self.section.items:
+            self.add_row(Text(""), Text(safe(item.text)), key=item.id)
+
+    def show(self, state: SessionState, running: set[str], now: datetime) -> None:
+        for item in self.section.items:
+            item_state = state.item(item.id)
+            cell = status_text(item_state.status, running=item.id in running, stale=item_state.is_stale(item, now))
+            self.update_cell(item.id, "status", cell)
+
+    @property
+    def selected_item(self) -> str | None:
+        if not self.row_count:
+            return None
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return row_key.value

@@ -1,0 +1,64 @@
+"""Always visible: the sections with their progress, the session file, when it was saved."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from launch_tui.session import SessionState
+
+SUMMARY = "summary"
+
+
+class Sidebar(Vertical):
+    class Chosen(Message):
+        """The operator picked a section (or the summary) in the sidebar."""
+
+        def __init__(self, section_id: str) -> None:
+            super().__init__()
+            self.section_id = section_id
+
+    def __init__(self, current: str, session_name: str) -> None:
+        super().__init__()
+        self.current = current
+        self.session_name = session_name
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="sections")
+        yield Static(id="saved")
+
+    def show(self, state: SessionState, saved_at: str | None) -> None:
+        options = self.query_one("#sections", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for section in state.checklist.sections:
+            done, total = state.section_progress(section.id)
+            options.add_option(Option(self._label(section.number, section.short, done, total, section.id), id=section.id))
+        options.add_option(Option(self._summary_label(state), id=SUMMARY))
+        ids = [section.id for section in state.checklist.sections] + [SUMMARY]
+        options.highlighted = highlighted if highlighted is not None else ids.index(self.current)
+        name = self.session_name if len(self.session_name) <= 22 else self.session_name[:21] + "…"
+        saved = Text.assemble(("● saved ", "green"), (saved_at or "-")[11:19], "\n", (name, "dim"))
+        self.query_one("#saved", Static).update(saved)
+
+    def _label(self, number: int, title: str, done: int, total: int, section_id: str) -> Text:
+        marker = "▶" if section_id == self.current else " "
+        style = "bold green" if done == total else ("bold" if section_id == self.current else "")
+        label = Text(f"{marker}{number} {title}", style="bold" if section_id == self.current else "")
+        label.truncate(18, overflow="ellipsis", pad=True)
+        label.append(f" {done}/{total}", style=style)
+        return label
+
+    def _summary_label(self, state: SessionState) -> Text:
+        marker = "▶" if self.current == SUMMARY else " "
+        word = "launch complete" if state.launch_complete else "Summary"
+        return Text(f"{marker}  {word}", style="bold green" if state.launch_complete else "bold")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != self.current:
+            self.post_message(self.Chosen(event.option.id))

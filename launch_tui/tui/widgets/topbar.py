@@ -1,0 +1,27 @@
+"""The line at the top: whose launch, and which environment. Production must stand out."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from launch_tui.tui.look import safe
+
+
+class TopBar(Horizontal):
+    def __init__(self, customer: str, environment: str, mode: str = "") -> None:
+        super().__init__()
+        self.customer = customer
+        self.environment = environment
+        self.mode = mode
+
+    def compose(self) -> ComposeResult:
+        title = Text.assemble((" launch-tui ", "bold"), "│ ", (safe(self.customer), "bold"))
+        if self.mode:
+            title.append(f"  {self.mode}", style="bold")
+        yield Static(title, id="title")
+        badge = Static(f" {self.environment.upper()} ", id="environment")
+        badge.set_class(self.environment == "production", "-production")
+        yield badge

@@ -5,8 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 
+def _system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+_clock = _system_clock
+
+
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return _clock().replace(microsecond=0)
+
+
+def set_clock(clock=None) -> None:
+    """Tests and snapshots freeze time here; None restores the system clock."""
+    global _clock
+    _clock = clock or _system_clock
 
 
 def to_iso(moment: datetime) -> str:

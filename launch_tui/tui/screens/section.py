@@ -124,10 +124,10 @@ class SectionScreen(Screen):
 
     # -- keys ------------------------------------------------------------------
 
-    def _guard(self, func, *args) -> None:
+    def _guard(self, func, *args, **kwargs) -> None:
         """Run a wizard call; a refusal becomes a one-line notice, never a traceback."""
         try:
-            func(*args)
+            func(*args, **kwargs)
         except LaunchError as exc:
             self.app.notify(safe(str(exc)), severity="warning", timeout=6)
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from launch_tui.clients.errors import TransportError
 from launch_tui.clients.transport import Reply, Transport
 from launch_tui.secrets import Secrets
 
@@ -43,11 +44,11 @@ SAMPLE_ROWS = {
 DEFAULT_DETECTORS = {"TRADE": True, "SHIP": True, "ORDERS": False}
 
 
-class MissingCredential(Exception):
+class MissingCredential(TransportError):
     """A secret this call needs is not set. `name` is the environment variable."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"{name} is not set")
+        super().__init__(f"{name} is not set; export it and try again", kind="credential")
         self.name = name
 
 

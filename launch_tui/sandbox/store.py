@@ -179,8 +179,9 @@ class Store:
         return key, secret
 
     def tenant_key(self, tenant_id: str, key_id: str) -> IntegrationKey:
+        tenant = self.tenant(tenant_id)
         key = self.keys.get(key_id)
-        if key is None or key.tenant_id != self.tenant(tenant_id).id:
+        if key is None or key.tenant_id != tenant.id:
             raise ApiError(404, "key_not_found", f"tenant {tenant_id} has no integration key {key_id!r}")
         return key
 

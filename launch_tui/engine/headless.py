@@ -1,0 +1,83 @@
+"""`launch-tui check` without the TUI: run the read-only checks of some sections and
+report them. Never performs an action; imports no Textual."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import httpx
+
+from launch_tui.checklist import load_checklist
+from launch_tui.clients.transport import Policy
+from launch_tui.engine.context import Facts, RunContext
+from launch_tui.engine.runner import run_items
+from launch_tui.errors import UsageError
+from launch_tui.report.check_output import FORMATS, CheckRun, exit_code, render_check
+from launch_tui.secrets import Secrets
+from launch_tui.target import Target, load_target
+from launch_tui.timefmt import now_iso
+
+
+def section_items(sections: list[str] | None) -> list[str]:
+    """The item ids of the chosen sections (all when None), checklist order; UsageError if unknown."""
+    checklist = load_checklist()
+    known = [section.id for section in checklist.sections]
+    chosen = list(dict.fromkeys(sections or known))
+    for section in chosen:
+        if section not in known:
+            raise UsageError(f"unknown section {section!r}; choose from: {', '.join(known)}")
+    return [item.id for item in checklist.items if item.section_id in chosen]
+
+
+async def run_check(target: Target, secrets: Secrets, sections: list[str] | None = None,
+                    facts: Facts | None = None, *, policy: Policy = Policy(),
+                    on_result: Callable | None = None,
+                    http_transport: httpx.AsyncBaseTransport | None = None) -> CheckRun:
+    item_ids = section_items(sections)
+    checklist = load_checklist()
+    started = now_iso()
+    async with RunContext(target, secrets, facts, policy=policy, http_transport=http_transport) as ctx:
+        results = await run_items(ctx, item_ids, on_result=on_result)
+    return CheckRun(target, started, now_iso(), [(checklist.by_id[r.id], r) for r in results])
+
+
+def check_command(target_path_or_target: str | Path | Target, sections: list[str] | None = None,
+                  fmt: str = "text", output: str | Path | None = None, facts: Facts | None = None, *,
+                  secrets: Secrets | None = None, color: bool | None = None) -> int:
+    """The whole `check` command: returns its exit code. Raises UsageError (exit 2) for a bad
+    target, section, format or output path, before any request is sent."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    target = (target_path_or_target if isinstance(target_path_or_target, Target)
+              else load_target(target_path_or_target))
+    section_items(sections)  # validate before touching the network
+    out_path = Path(output) if output else None
+    if out_path is not None and not out_path.parent.is_dir():
+        raise UsageError(f"{out_path}: its folder does not exist")
+    if color is None:
+        color = fmt == "text" and out_path is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    run = asyncio.run(run_check(target, secrets or Secrets.from_env(), sections, facts))
+    text = render_check(run, fmt, color)  # type: ignore[arg-type]
+    if out_path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        _write_atomically(out_path, text)
+    return exit_code(run)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the destination, then rename: a reader never sees half a report."""
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as handle:
+            handle.write(text)
+            temp = Path(handle.name)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the report ({exc.strerror})") from None

@@ -1,0 +1,1 @@
+"""Reports: the launch decision record, and the headless `check` output."""

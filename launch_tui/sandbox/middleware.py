@@ -1,0 +1,148 @@
+"""What wraps every response, whichever API answers: the request id, added latency,
+rate-limit headers and the rate-limited and flaky scenarios.
+
+These sit outside Starlette so that even its own 500 replies get a request id, and so
+that a scenario's refusal happens before any route acts: a client that retries after a
+429, a 502 or a dropped connection never causes a second action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from launch_tui.sandbox.replies import send_error, surface
+
+REQUEST_ID_SCOPE_KEY = "sandbox.request_id"
+
+
+class DroppedConnection(Exception):
+    """Raised after half a response so the server closes the connection (flaky)."""
+
+
+class RequestId:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = scope[REQUEST_ID_SCOPE_KEY] = f"req_{secrets.token_hex(10)}"
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("x-request-id", request_id)
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class Latency:
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.seconds > 0:
+            await asyncio.sleep(self.seconds)
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class Window:
+    """A fixed rate-limit window, as Render (per minute) and GitHub (per hour) count."""
+
+    limit: int
+    seconds: int
+    started: float = 0.0
+    used: int = 0
+
+    def hit(self, now: float) -> None:
+        if now >= self.started + self.seconds:
+            self.started, self.used = now, 0
+        self.used += 1
+
+    def headers(self, api: str, now: float, exhausted: bool = False) -> dict[str, str]:
+        remaining = 0 if exhausted else max(self.limit - self.used, 0)
+        reset_at = now + 1 if exhausted else self.started + self.seconds
+        if api == "render":
+            return {"Ratelimit-Limit": str(self.limit), "Ratelimit-Remaining": str(remaining),
+                    "Ratelimit-Reset": str(max(int(reset_at - now + 0.999), 1))}
+        return {"x-ratelimit-limit": str(self.limit), "x-ratelimit-remaining": str(remaining),
+                "x-ratelimit-used": str(self.used), "x-ratelimit-reset": str(int(reset_at + 0.999)),
+                "x-ratelimit-resource": "core"}
+
+
+class RateLimits:
+    """Render's and GitHub's rate-limit headers; under rate-limited, the first request to
+    each path gets 429 with Retry-After: 1, so a client that honours it still succeeds."""
+
+    def __init__(self, app: ASGIApp, world) -> None:
+        self.app = app
+        self.world = world
+        self.windows = {"render": Window(400, 60), "github": Window(5000, 3600)}
+        self.seen: set[tuple[str, str]] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = surface(scope["path"])
+        window = self.windows.get(api)
+        now = self.world.store.now()
+        if window is not None:
+            window.hit(now)
+        slot = (scope["method"], scope["path"])
+        if self.world.faults.rate_limited and slot not in self.seen:
+            self.seen.add(slot)
+            headers = {"Retry-After": "1", **(window.headers(api, now, exhausted=True) if window else {})}
+            await send_error(scope, receive, send, 429, "rate_limited",
+                             "too many requests (sandbox scenario rate-limited); retry after 1 second", headers)
+            return
+        if window is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_limits(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = MutableHeaders(scope=message)
+                for name, value in window.headers(api, now).items():
+                    extra[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_limits)
+
+
+class Flaky:
+    """The 1st, 4th, 7th... request to each path fails, alternately with a 502 and a
+    dropped connection. Counting per path, not globally, keeps it predictable under
+    concurrency: a retry of the same call right after a failure goes through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.counts: dict[tuple[str, str], int] = {}
+        self.failures = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        slot = (scope["method"], scope["path"])
+        count = self.counts[slot] = self.counts.get(slot, 0) + 1
+        if count % 3 != 1:
+            await self.app(scope, receive, send)
+            return
+        self.failures += 1
+        if self.failures % 2:
+            await send_error(scope, receive, send, 502, "bad_gateway",
+                             "the upstream connection failed (sandbox scenario flaky); retry")
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
+        await send({"type": "http.response.body", "body": b'{"status":', "more_body": True})
+        raise DroppedConnection("sandbox scenario flaky: connection dropped mid-response")

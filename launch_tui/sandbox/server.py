@@ -1,0 +1,286 @@
+"""Running the sandbox: uvicorn in a background thread with its own event loop, so the
+TUI (or a test) keeps its own loop, and `launch-tui sandbox` for people."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+import uvicorn
+
+from launch_tui.errors import UsageError
+from launch_tui.sandbox.app import create_app
+from launch_tui.sandbox.github import CONTRACT_CHECK, FORCE_RLS_CHECK, NIGHTLY_WORKFLOW, BRANCH, NAME, OWNER
+from launch_tui.sandbox.middleware import DroppedConnection
+from launch_tui.sandbox.replies import GITHUB_PREFIX, RENDER_PREFIX
+from launch_tui.sandbox.scenarios import parse_scenarios
+from launch_tui.sandbox.store import Store
+from launch_tui.sandbox.world import World, build_world
+from launch_tui.target import is_loopback, target_from_dict, target_to_dict
+
+START_TIMEOUT = 10.0
+
+
+class _QuietDrops(logging.Filter):
+    """uvicorn logs every exception from the app; the flaky scenario's deliberate
+    dropped connections are not errors and must not scribble over the TUI."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
+
+
+_QUIET_DROPS = _QuietDrops()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or --host") from None
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def _url_host(sock: socket.socket) -> str:
+    host = sock.getsockname()[0]
+    # Bound to every interface: loopback is the address that surely reaches it.
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"[{host}]" if ":" in host else host
+
+
+class SandboxServer:
+    """The sandbox platform plus Render and GitHub look-alikes, served on `host:port`.
+
+    Every start makes a fresh world: new credentials, an empty store (but for the
+    internal tenant), new Render secrets.
+    """
+
+    def __init__(
+        self,
+        scenarios: tuple[str, ...] | str = ("healthy",),
+        latency_ms: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        job_seconds: float = 1.5,
+    ) -> None:
+        text = scenarios if isinstance(scenarios, str) else ",".join(scenarios)
+        self.scenarios = parse_scenarios(text)
+        if latency_ms < 0:
+            raise UsageError(f"--latency-ms must be 0 or more, not {latency_ms}")
+        if job_seconds < 0:
+            raise UsageError(f"job_seconds must be 0 or more, not {job_seconds}")
+        self.latency_ms = latency_ms
+        self.host = host
+        self.port = port
+        self.job_seconds = job_seconds
+        self._world: World | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    # Lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> "SandboxServer":
+        if self._thread is not None:
+            return self
+        sock = _bind(self.host, self.port)
+        base_url = f"http://{_url_host(sock)}:{sock.getsockname()[1]}"
+        world = build_world(base_url, self.scenarios, self.job_seconds)
+        config = uvicorn.Config(
+            create_app(world, self.latency_ms),
+            log_config=None,  # leave the host process's logging alone (the TUI shares it)
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+        server = uvicorn.Server(config)
+        logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)
+        self._failure = None
+        thread = threading.Thread(target=self._serve, args=(server, sock), name="launch-sandbox", daemon=True)
+        thread.start()
+        while not server.started:
+            if not thread.is_alive():
+                sock.close()
+                raise RuntimeError(f"the sandbox server did not start: {self._failure!r}")
+            thread.join(0.01)
+        self._world, self._server, self._thread = world, server, thread
+        return self
+
+    def _serve(self, server: uvicorn.Server, sock: socket.socket) -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # reported by start(), which is waiting for us
+            self._failure = exc
+        finally:
+            sock.close()
+
+    def stop(self) -> None:
+        if self._thread is None or self._server is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(START_TIMEOUT)
+        self._thread = self._server = None
+
+    def __enter__(self) -> "SandboxServer":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # What clients need ---------------------------------------------------------------
+
+    @property
+    def world(self) -> World:
+        if self._world is None:
+            raise RuntimeError("the sandbox is not started yet; call start() first")
+        return self._world
+
+    @property
+    def state(self) -> Store:
+        """The live in-memory store, for tests to inspect (tenants, keys, jobs, invoices)."""
+        return self.world.store
+
+    @property
+    def base_url(self) -> str:
+        return self.world.base_url
+
+    @property
+    def render_url(self) -> str:
+        return f"{self.base_url}{RENDER_PREFIX}"
+
+    @property
+    def github_url(self) -> str:
+        return f"{self.base_url}{GITHUB_PREFIX}"
+
+    @property
+    def web_url(self) -> str:
+        return self.world.web_url
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        return self.world.credentials.as_env()
+
+    @property
+    def render_env_values(self) -> list[str]:
+        """Every Render env-var value of both services, secret or not."""
+        return [var.value for service in self.world.services.values() for var in service.env]
+
+    @property
+    def render_secret_values(self) -> list[str]:
+        """The generated, secret Render env-var values: none may appear in any output.
+        (`render_env_values` also holds "production", "false" and the base URL.)"""
+        return [var.value for service in self.world.services.values() for var in service.env if var.secret]
+
+    def target_dict(
+        self,
+        environment: str = "production",
+        customer_name: str = "Acme Freight",
+        tenant_slug: str = "acme-freight",
+        team_mode: str = "solo",
+    ) -> dict[str, Any]:
+        """A target pointing at this sandbox, as `launch_tui.target` normalises it."""
+        raw = {
+            "environment": environment,
+            "api_url": self.base_url,
+            "web_url": self.web_url,
+            "team_mode": team_mode,
+            "customer": {"name": customer_name, "tenant_slug": tenant_slug},
+            "render": {
+                "api_url": self.render_url,
+                "api_service_id": self.world.api_service_id,
+                "web_service_id": self.world.web_service_id,
+            },
+            "github": {
+                "api_url": self.github_url,
+                "repo": f"{OWNER}/{NAME}",
+                "branch": BRANCH,
+                "contract_check": CONTRACT_CHECK,
+                "force_rls_check": FORCE_RLS_CHECK,
+                "nightly_workflow": NIGHTLY_WORKFLOW,
+                "nightly_max_age_hours": 36,
+            },
+        }
+        return target_to_dict(target_from_dict(raw, "sandbox target"))
+
+    def write_target(self, path: str | os.PathLike[str], **kwargs: str) -> Path:
+        path = Path(path)
+        data = tomli_w.dumps(self.target_dict(**kwargs)).encode()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # also when the file already existed with looser bits
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        return path
+
+
+def run_cli(host: str, port: int, scenarios: str, latency_ms: int) -> int:
+    """`launch-tui sandbox`: serve until Ctrl-C or SIGTERM, printing what to paste."""
+    names = parse_scenarios(scenarios)
+    if not is_loopback(host):
+        print(f"launch-tui sandbox: warning: {host} is not a loopback address; other machines can reach "
+              "this sandbox, and its credentials are printed below", file=sys.stderr)
+    stop = threading.Event()
+    server = SandboxServer(names, latency_ms=latency_ms, host=host, port=port)
+    folder = Path(tempfile.mkdtemp(prefix="launch-sandbox-"))
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) if _main_thread() else None
+    try:
+        server.start()
+        _print_banner(server, folder)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    print("launch-tui sandbox: stopped", flush=True)
+    return 0
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _print_banner(server: SandboxServer, folder: Path) -> None:
+    world = server.world
+    try:
+        target = f"{server.write_target(folder / 'target.toml')}"
+    except UsageError as exc:
+        target = f"(none: {exc})"
+    lines = [
+        f"launch-tui sandbox: scenario {','.join(server.scenarios)}"
+        + (f", {server.latency_ms} ms latency" if server.latency_ms else ""),
+        f"  platform  {server.base_url}",
+        f"  render    {server.render_url}   services {world.api_service_id} (api), {world.web_service_id} (web)",
+        f"  github    {server.github_url}   repo {OWNER}/{NAME}, branch {BRANCH}",
+        f"  web       {server.web_url}",
+        f"  target    {target}",
+        "",
+        "Sandbox-only credentials, new on every start; paste them into your shell:",
+        *(f"export {name}={shlex.quote(value)}" for name, value in server.credentials.items()),
+        "",
+        "Ctrl-C stops the sandbox.",
+    ]
+    print("\n".join(lines), flush=True)

@@ -97,6 +97,16 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
         from launch_tui.commands import verify
 
         return verify.run(resolve_session(args.session, folder))
+    if command == "check":
+        return _check(args, folder)
+    if command == "sandbox":
+        from launch_tui.sandbox import run_cli
+
+        return run_cli(args.host, args.port, args.scenario, args.latency_ms)
+    if command == "demo":
+        from launch_tui.tui.run import run_demo
+
+        return run_demo(args.scenario, folder, args.operator)
     if command == "home":
         from launch_tui.tui.run import run_home
 
@@ -112,6 +122,19 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
             return run_home(folder, args.operator)
         return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short)
     raise LaunchError(f"the {command!r} command is not built yet")
+
+
+def _check(args: argparse.Namespace, folder) -> int:
+    from launch_tui.engine.context import Facts
+    from launch_tui.engine.headless import check_command
+
+    if args.target:
+        return check_command(args.target, args.section, args.format, args.output)
+    from launch_tui.session import open_read_only, resolve_session
+
+    opened = open_read_only(resolve_session(args.session, folder))  # read-only: no lock, no writes
+    facts = Facts.from_dict(opened.state.facts)
+    return check_command(opened.file.header.target, args.section, args.format, args.output, facts)
 
 
 if __name__ == "__main__":

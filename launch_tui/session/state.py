@@ -177,6 +177,13 @@ def apply(state: SessionState, event: Event) -> None:
 
 
 def _result(state: SessionState, event: Event) -> None:
+    refs = event.data.get("refs") or {}
+    for key in FACT_KEYS:
+        if key in refs:
+            state.facts[key] = refs[key]
+    state.intents.pop(str(event.data.get("idempotency_key", "")), None)
+    if event.data.get("partial"):
+        return  # one call of a multi-call action: the item's verdict comes with the last
     item = state.items[event.item]
     item.result = event.status
     item.summary = event.summary or ""
@@ -185,14 +192,7 @@ def _result(state: SessionState, event: Event) -> None:
     item.duration_ms = event.duration_ms
     item.critical = bool(event.critical)
     item.last_seq = event.seq
-    refs = event.data.get("refs") or {}
     item.refs = dict(refs)
-    for key in FACT_KEYS:
-        if key in refs:
-            state.facts[key] = refs[key]
-    key = event.data.get("idempotency_key")
-    if key:
-        state.intents.pop(key, None)
 
 
 def _intent(state: SessionState, event: Event) -> None:

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from launch_tui.checklist import Checklist, Kind
 from launch_tui.errors import LaunchError
 from launch_tui.secrets import Secrets
-from launch_tui.session import CutShort, Event, LiveSession, SessionState, default_operator, sessions_dir
+from launch_tui.session import CutShort, Event, EventKind, LiveSession, SessionState, default_operator, sessions_dir
 from launch_tui.target import Target
 from launch_tui.tui.look import safe
 from launch_tui.tui.widgets.topbar import TopBar
@@ -94,9 +94,13 @@ class LaunchApp(App[int]):
 
         first = self.state.current_section or self.checklist.sections[0].id
         self.show_section(first, initial=True)
+        from launch_tui.tui.actions import recover_interrupted
+
         target = self.state.header.target
         if missing_secrets(target, self.wizard.secrets):
-            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: self.wizard.secrets_changed())
+            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: recover_interrupted(self))
+        else:
+            recover_interrupted(self)
 
     def use_wizard(self, wizard: Wizard) -> None:
         """From the home screen: a session was created or resumed."""
@@ -152,6 +156,8 @@ class LaunchApp(App[int]):
         self.wizard.enter_section(section_id)
 
     def _on_event(self, event: Event) -> None:
+        if event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT) and not event.data.get("partial"):
+            self.running.pop(event.item or "", None)
         self.refresh_screen()
 
     def refresh_screen(self) -> None:

@@ -46,3 +46,25 @@ def _ask(question: str) -> bool:
         return input(question).strip().lower() in ("y", "yes")
     except EOFError:
         return False
+
+
+def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
+    """The sandbox in this process on a free loopback port, a session against it, the
+    wizard. The sandbox's credentials stay in memory: nothing to export, nothing written."""
+    from launch_tui.sandbox import SandboxServer, parse_scenarios
+    from launch_tui.target import target_from_dict
+
+    names = parse_scenarios(scenarios)
+    with SandboxServer(names) as sandbox:
+        target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug=demo_slug()), "sandbox target")
+        live = LiveSession.create(target, operator or default_operator(), folder)
+        print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
+        return run_app(LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO"))
+
+
+def demo_slug() -> str:
+    """A fresh slug per demo: each demo sandbox starts empty, but a reviewer's sessions
+    folder keeps them all apart."""
+    from launch_tui.timefmt import utcnow
+
+    return f"demo-{utcnow().strftime('%H%M%S')}"

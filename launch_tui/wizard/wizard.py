@@ -8,19 +8,28 @@ from datetime import date
 from typing import Any, Callable
 
 from launch_tui.checklist import Checklist, Item, Kind
+from launch_tui.clients.transport import Policy
+from launch_tui.engine import Facts, Plan, RunContext, plan_item, run_items
+from launch_tui.results import CheckResult, ItemStatus, Status
 from launch_tui.secrets import Secrets
 from launch_tui.session import Event, EventKind, LiveSession, NewEvent, SessionState
+from launch_tui.target import Target
 from launch_tui.timefmt import utcnow
 from launch_tui.wizard import inputs
 from launch_tui.wizard.inputs import InputError
 
 Listener = Callable[[Event], None]
+Callback = Callable[[Any], Any]
 
 
 class Wizard:
-    def __init__(self, live: LiveSession, secrets: Secrets) -> None:
+    def __init__(self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None) -> None:
         self.live = live
         self.secrets = secrets
+        self.policy = policy or Policy()
+        self.http_transport = http_transport  # tests only: e.g. a transport that counts requests
+        self.facts = Facts.from_dict(live.state.facts)  # the secret facts start empty: memory only
+        self.extras: dict[str, Any] = {}  # live per-item displays: poll progress, results preview
         self._listeners: list[Listener] = []
 
     # -- plumbing ------------------------------------------------------------------
@@ -36,6 +45,10 @@ class Wizard:
     @property
     def operator(self) -> str:
         return self.live.operator
+
+    @property
+    def target(self) -> Target:
+        return self.live.header.target
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -100,16 +113,64 @@ class Wizard:
     def item_of(self, item_id: str) -> Item:
         return self.checklist.item(item_id)
 
-    # -- what the engine automates here (filled in with the engine) -------------------
+    # -- what the engine automates here -------------------------------------------------
+
+    def plan(self, item_id: str) -> Plan:
+        return plan_item(self.checklist.item(item_id), self.target, self.secrets, self.facts)
 
     def manual_reason(self, item_id: str) -> str | None:
+        """Why an item is not automated right now, and how to change that (None: it is)."""
+        plan = self.plan(item_id)
+        item = self.checklist.item(item_id)
+        if item.kind is Kind.AUTO and plan.mode in ("manual", "skip"):
+            return plan.reason
+        if plan.needs:
+            return f"needs {', '.join(plan.needs)}: export it and resume, or type it when asked"
         return None
 
     def effective_kind(self, item_id: str) -> Kind:
-        return self.checklist.item(item_id).kind
+        item = self.checklist.item(item_id)
+        if item.kind is Kind.AUTO and self.plan(item_id).mode == "manual":
+            return Kind.MANUAL
+        return item.kind
 
     def item_extra(self, item_id: str):
-        return None
+        return self.extras.get(item_id)
 
     def secrets_changed(self) -> None:
-        """The operator typed credentials: what is automated may have changed."""
+        """The operator typed credentials: plans read them on the next call."""
+
+    # -- running checks ------------------------------------------------------------------
+
+    def context(self) -> RunContext:
+        """A run's context, seeded with what the session recorded, so that the artifact
+        check can cite request ids of steps run earlier (or before a resume)."""
+        ctx = RunContext(self.target, self.secrets, self.facts, policy=self.policy, http_transport=self.http_transport)
+        for item_id, state in self.state.items.items():
+            if state.result is not None and state.result.value in Status._value2member_map_:
+                ctx.results[item_id] = CheckResult(id=item_id, status=Status(state.result.value), summary=state.summary or "-", evidence=state.evidence)
+        return ctx
+
+    async def run_checks(self, item_ids: list[str], on_start: Callback | None = None) -> list[CheckResult]:
+        """Run the automated checks among `item_ids`; each verdict is recorded as it lands."""
+        runnable = [item_id for item_id in item_ids if self.checklist.item(item_id).kind is Kind.AUTO]
+        async with self.context() as ctx:
+            return await run_items(ctx, runnable, on_start=on_start, on_result=self.record_result)
+
+    def record_result(self, result: CheckResult, kind: EventKind = EventKind.CHECK_RESULT, **data: Any) -> Event | None:
+        if result.status is Status.MANUAL and kind is EventKind.CHECK_RESULT:
+            return None  # "a person confirms" is the plan, not a verdict worth recording
+        if result.refs:
+            data["refs"] = dict(result.refs)
+        return self.record(
+            NewEvent(
+                kind=kind,
+                item=result.id,
+                status=ItemStatus(result.status.value),
+                summary=result.summary,
+                duration_ms=result.duration_ms,
+                critical=result.critical or None,
+                evidence=list(result.evidence),
+                data=data,
+            )
+        )

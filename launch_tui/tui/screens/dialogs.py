@@ -48,11 +48,14 @@ class Dialog(ModalScreen):
     def show_error(self, message: str) -> None:
         self.query_one("#dialog-error", Static).update(Text(safe(message), style="bold red"))
 
+    # Subclasses with handlers of their own call event.prevent_default(): Textual also
+    # runs the handlers of base classes, and these two would submit or cancel.
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
         if event.button.id == "ok":
+            event.stop()
             self.action_submit()
-        else:
+        elif event.button.id == "cancel":
+            event.stop()
             self.action_cancel()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -120,3 +123,27 @@ class WaiveDialog(Dialog):
     def collect(self) -> dict:
         values = [self.query_one(f"#{name}", Input).value for name in ("reason", "owner", "until")]
         return self.check(*values)
+
+
+class ChoiceDialog(ModalScreen[int | None]):
+    """A finding and a few ways forward; dismisses the index of the chosen one."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Later")]
+    DEFAULT_CLASSES = "dialog"
+
+    def __init__(self, title: str, finding: str, choices: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.finding = finding
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="frame"):
+            yield Static(Text(self.title_text, style="bold"), id="dialog-title")
+            yield Static(Text(safe(self.finding)))
+            for index, label in enumerate(self.choices):
+                yield Button(label, id=f"choice-{index}", variant="primary" if index == 0 else "default")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(int(str(event.button.id).split("-")[1]))

@@ -108,6 +108,7 @@ class RecordDialog(Dialog):
                 yield Input(value=str(default), placeholder=placeholder, id=f"field-{field.name}", compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.prevent_default()  # not the base class's submit as well
         if event.input.id and event.input.id.startswith("field-"):
             event.stop()
             self.action_submit()

@@ -10,12 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from launch_tui.checklist import Kind, Section
 from launch_tui.errors import LaunchError
 from launch_tui.timefmt import utcnow
+from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.look import safe
 from launch_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, WaiveDialog
 from launch_tui.tui.screens.record import RecordDialog
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
 
 
-class SectionScreen(Screen):
+class SectionScreen(StateScreen):
     BINDINGS = [
         Binding("enter", "primary", "Do", show=False),
         Binding("r", "run", "Run"),
@@ -66,7 +66,7 @@ class SectionScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(ItemTable).focus()
         self.app.wizard_entered(self.section.id)
-        self.refresh_state()
+        super().on_mount()
         self.set_interval(0.25, self._tick)
 
     def _tick(self) -> None:
@@ -75,9 +75,7 @@ class SectionScreen(Screen):
 
     # -- drawing ---------------------------------------------------------------
 
-    def refresh_state(self) -> None:
-        if not self.is_mounted:
-            return
+    def draw(self) -> None:
         state = self.app.state
         now = utcnow()
         running = set(self.app.running)
@@ -138,6 +136,8 @@ class SectionScreen(Screen):
         kind = self.app.effective_kind(item_id)
         if kind is Kind.RECORD:
             self.action_edit_record()
+        elif item_id == "onboarding.handoff":
+            self.app.start_item(item_id)
         elif kind is Kind.MANUAL:
             self.action_confirm()
         else:

@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from launch_tui.results import ItemStatus
+from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.look import GLYPHS, safe
 from launch_tui.tui.widgets.sidebar import SUMMARY, Sidebar
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 COLUMNS = (ItemStatus.PASS, ItemStatus.WARN, ItemStatus.CONFIRMED, ItemStatus.WAIVED, ItemStatus.FAIL, ItemStatus.ERROR, ItemStatus.PENDING)
 
 
-class SummaryScreen(Screen):
+class SummaryScreen(StateScreen):
     BINDINGS = [
         Binding("e", "export", "Export report"),
         Binding("left_square_bracket", "previous_section", "Prev"),
@@ -37,14 +37,10 @@ class SummaryScreen(Screen):
             yield Sidebar(SUMMARY, self.app.session_name)
             with VerticalScroll(id="main"):
                 yield Static(id="summary")
+                yield Static(id="verdict")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_state()
-
-    def refresh_state(self) -> None:
-        if not self.is_mounted:
-            return
+    def draw(self) -> None:
         state = self.app.state
         self.query_one(Sidebar).show(state, self.app.saved_at)
         table = Table(box=None, pad_edge=False, expand=False)
@@ -72,7 +68,8 @@ class SummaryScreen(Screen):
             for line in missing[:40]:
                 verdict.append(f"  • {safe(line)}\n")
         verdict.append("\ne exports the launch decision record next to the session file.", style="dim")
-        self.query_one("#summary", Static).update(Group(Text("Summary", style="bold"), table, legend, Text(""), verdict))
+        self.query_one("#summary", Static).update(Group(Text("Summary", style="bold"), table, legend, Text("")))
+        self.query_one("#verdict", Static).update(verdict)
 
     def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
         self.app.show_section(message.section_id)

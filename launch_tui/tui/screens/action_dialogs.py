@@ -1,0 +1,175 @@
+"""Dialogs of the actions: the exact request before anything changes, the one-time
+reveal of the issued key, detector choices, and the first job's source."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from launch_tui.errors import LaunchError
+from launch_tui.tui.look import safe
+from launch_tui.tui.screens.dialogs import Dialog, field_row
+from launch_tui.wizard.flows import Step
+from launch_tui.wizard.inputs import InputError
+
+JOB_TYPES = ("TRADE", "SHIP", "ORDERS")
+
+
+def describe_step(step: Step, environment: str) -> Text:
+    out = Text()
+    out.append("Environment: ")
+    out.append(f" {environment.upper()} ", style="bold white on red" if environment == "production" else "bold reverse")
+    out.append("\n\nThis will send:\n", style="dim")
+    for request in step.requests:
+        out.append(f"\n{request.method} {safe(request.url)}\n", style="bold")
+        for name, value in request.headers:
+            out.append(f"  {name}: {value}\n", style="dim")
+        if request.body:
+            out.append(request.body + "\n")
+    return out
+
+
+class ActionDialog(Dialog):
+    """Shows exactly what will be sent, and where. In production, some actions also ask
+    for the tenant slug to be typed, so a stray enter cannot change billing."""
+
+    def __init__(self, step: Step, environment: str, *, type_to_confirm: str | None = None) -> None:
+        super().__init__(step.title)
+        self.step = step
+        self.environment = environment
+        self.type_to_confirm = type_to_confirm
+        self.ok_label = "Send"
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(id="request"):
+            yield Static(describe_step(self.step, self.environment))
+        if self.type_to_confirm:
+            yield Label(Text.assemble("Type the tenant slug ", (self.type_to_confirm, "bold"), " to confirm:"))
+            yield Input(id="confirm-slug", compact=True)
+
+    def on_mount(self) -> None:
+        if self.type_to_confirm:
+            self.query_one("#confirm-slug", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()  # a stray enter must not send
+
+    def collect(self) -> bool:
+        if self.type_to_confirm and self.query_one("#confirm-slug", Input).value.strip() != self.type_to_confirm:
+            raise InputError(f"type {self.type_to_confirm} exactly to confirm, or press Escape")
+        return True
+
+
+class RevealKeyDialog(Dialog):
+    """The issued key's secret, masked until the operator asks. It lives in this dialog
+    and the wizard's memory only; closing the dialog forgets the widget's copy."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close")]
+
+    def __init__(self, secret: str, key_id: str, prefix: str) -> None:
+        super().__init__("The customer's integration key: shown once")
+        self.secret = secret
+        self.key_id = key_id
+        self.prefix = prefix
+        self.revealed = False
+        self.copied = False
+        self.ok_label = "Done"
+
+    def body(self) -> ComposeResult:
+        yield Static(
+            Text(
+                "Give this secret to the customer now (read it out, or paste it into a secure channel). "
+                "It is never saved: afterwards only its id and prefix remain. Is the screen shared? "
+                "Copy it without revealing.",
+                style="dim",
+            )
+        )
+        yield Static(self._masked(), id="secret")
+        with Horizontal(id="reveal-buttons"):
+            yield Button("Reveal", id="reveal")
+            yield Button("Copy to clipboard", id="copy")
+
+    def _masked(self) -> Text:
+        shown = self.secret if self.revealed else f"{self.prefix}" + "•" * 24
+        return Text.assemble(("key ", "dim"), self.key_id, "\n", (shown, "bold"))
+
+    def on_mount(self) -> None:
+        self.query_one("#copy", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "reveal":
+            event.stop()
+            event.prevent_default()
+            self.revealed = not self.revealed
+            event.button.label = "Hide" if self.revealed else "Reveal"
+            self.query_one("#secret", Static).update(self._masked())
+        elif event.button.id == "copy":
+            event.stop()
+            event.prevent_default()
+            self.app.copy_to_clipboard(self.secret)  # OSC 52: the terminal's clipboard, no file
+            self.copied = True
+            self.app.notify("copied to the clipboard (your terminal must allow OSC 52)")
+
+    def _forget(self) -> None:
+        self.query_one("#secret", Static).update("")
+        self.secret = ""
+
+    def collect(self) -> dict:
+        outcome = {"revealed": self.revealed, "copied": self.copied}
+        self._forget()
+        return outcome
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.collect())
+
+
+class DetectorsDialog(Dialog):
+    """Which detectors to enable, or accept the platform's defaults without a call."""
+
+    def __init__(self, current: dict[str, bool]) -> None:
+        super().__init__("Detector config")
+        self.current = current
+        self.ok_label = "Set this config"
+
+    def body(self) -> ComposeResult:
+        yield Static(Text("Choose the customer's detectors; the next screen shows the exact request.", style="dim"))
+        for name in JOB_TYPES:
+            yield Checkbox(name, value=self.current.get(name, False), id=f"detector-{name}", compact=True)
+        yield Button("Accept the platform defaults (no call)", id="defaults")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "defaults":
+            event.stop()
+            event.prevent_default()
+            self.dismiss("defaults")
+
+    def collect(self) -> dict[str, bool]:
+        return {name: self.query_one(f"#detector-{name}", Checkbox).value for name in JOB_TYPES}
+
+
+class EnqueueDialog(Dialog):
+    """The customer's first job: a template, the customer's file, or a job id they read out."""
+
+    def __init__(self, job_type: str = "TRADE") -> None:
+        super().__init__("The customer's first job")
+        self.job_type = job_type
+        self.ok_label = "Next"
+
+    def body(self) -> ComposeResult:
+        yield field_row("Job type", Select([(t, t) for t in JOB_TYPES], value=self.job_type, allow_blank=False, id="job-type", compact=True))
+        yield Static(Text("Upload the one-row template, or the customer's CSV (its path), or, if the customer enqueued on their side, the job id they got.", style="dim"))
+        yield field_row("CSV file", Input(placeholder="empty: the template", id="csv-path", compact=True))
+        yield field_row("Or a job id", Input(placeholder="job_... (the customer enqueued)", id="job-id", compact=True))
+
+    def collect(self) -> dict[str, str]:
+        job_type = str(self.query_one("#job-type", Select).value)
+        path = self.query_one("#csv-path", Input).value.strip()
+        job_id = self.query_one("#job-id", Input).value.strip()
+        if path and job_id:
+            raise InputError("give a CSV file or a job id, not both")
+        return {"job_type": job_type, "path": path, "job_id": job_id}
+
+
+__all__ = ["ActionDialog", "DetectorsDialog", "EnqueueDialog", "LaunchError", "RevealKeyDialog", "describe_step"]

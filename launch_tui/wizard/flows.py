@@ -1,0 +1,240 @@
+"""The wizard's actions, end to end: record the intent (with its idempotency key)
+before the call, make the call through the engine, record the outcome. A crash between
+the two leaves an intent without an outcome, which `recovery` resolves on resume."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from rich.text import Text
+
+from launch_tui.clients.platform import CSV_HEADERS, PlatformClient, sample_csv
+from launch_tui.engine import ActionOutcome, RunContext
+from launch_tui.engine import billing, first_value, onboarding
+from launch_tui.engine.first_value import PollProgress
+from launch_tui.results import CheckResult
+from launch_tui.session import EventKind, NewEvent
+from launch_tui.wizard.inputs import InputError
+from launch_tui.wizard.previews import RequestPreview, preview
+from launch_tui.wizard.wizard import Wizard
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+PLACEHOLDER_TOKEN = "<the customer's access token>"
+
+
+def new_idempotency_key() -> str:
+    return f"lt-{uuid.uuid4().hex}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One mutating call of an action, as the confirmation dialog shows it."""
+
+    action: str
+    item: str
+    title: str
+    requests: list[RequestPreview]
+
+
+async def perform(
+    wizard: Wizard,
+    step: Step,
+    call: Callable[[RunContext, str], Awaitable[ActionOutcome]],
+    *,
+    key: str | None = None,
+    partial: bool = False,
+) -> ActionOutcome:
+    """`partial`: one call of a multi-call action; its outcome closes its intent and
+    updates the facts, but the item's verdict waits for the whole action."""
+    key = key or new_idempotency_key()
+    request = step.requests[0].as_data() if step.requests else {}
+    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data={"action": step.action, "idempotency_key": key, **request}))
+    async with wizard.context() as ctx:
+        outcome = await call(ctx, key)
+    result = outcome.result if outcome.result.id == step.item else outcome.result.model_copy(update={"id": step.item})
+    extra = {"partial": True} if partial else {}
+    wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=key, action=step.action, **extra)
+    return ActionOutcome(result, outcome.secret, outcome.conflict)
+
+
+# What each action will send ----------------------------------------------------------------
+
+
+async def _preview(wizard: Wizard, call: Callable[[PlatformClient], Awaitable[object]]) -> list[RequestPreview]:
+    return await preview(wizard.target.api_url, wizard.secrets, call)
+
+
+def _tenant(wizard: Wizard) -> str:
+    if not wizard.facts.tenant_id:
+        raise InputError("no tenant yet: create the customer's tenant first (section 3, first item)")
+    return wizard.facts.tenant_id
+
+
+async def create_tenant_step(wizard: Wizard) -> Step:
+    customer = wizard.target.customer
+    requests = await _preview(wizard, lambda p: p.create_tenant(customer.name, customer.tenant_slug, "<idempotency key>"))
+    return Step("create_tenant", "onboarding.tenant", f"Create the tenant {customer.tenant_slug}", requests)
+
+
+async def issue_key_step(wizard: Wizard) -> Step:
+    tenant_id, label = _tenant(wizard), key_label(wizard)
+    requests = await _preview(wizard, lambda p: p.issue_key(tenant_id, label, "<idempotency key>"))
+    return Step("issue_key", "onboarding.integration-key", "Issue the customer's integration key", requests)
+
+
+async def detectors_step(wizard: Wizard, detectors: dict[str, bool]) -> Step:
+    tenant_id = _tenant(wizard)
+    requests = await _preview(wizard, lambda p: p.set_detectors(tenant_id, detectors, "<idempotency key>"))
+    return Step("set_detectors", "onboarding.detectors", "Set the detector config", requests)
+
+
+async def enqueue_step(wizard: Wizard, job_type: str, csv: bytes, filename: str) -> Step:
+    requests = await _preview(wizard, lambda p: p.upload(job_type, csv, filename, PLACEHOLDER_TOKEN, "<idempotency key>"))
+    return Step("enqueue_job", "first-value.enqueue", f"Enqueue the customer's first {job_type} job", requests)
+
+
+async def generate_invoice_step(wizard: Wizard) -> Step:
+    tenant_id = _tenant(wizard)
+    start, end = billing.current_month(wizard.today())
+    requests = await _preview(wizard, lambda p: p.generate_invoice(tenant_id, start, end, "<idempotency key>"))
+    return Step("generate_invoice", "billing.invoice-generate", "Generate a draft invoice (this month)", requests)
+
+
+async def lifecycle_step(wizard: Wizard) -> Step:
+    _tenant(wizard)
+    invoice = wizard.facts.invoice_id or "<invoice id>"
+
+    async def calls(p: PlatformClient) -> None:
+        await p.invoice_transition(invoice, "issue", "<idempotency key>")
+        await p.invoice_transition(invoice, "mark-paid", "<idempotency key>")
+        await p.generate_invoice(_tenant(wizard), *billing.current_month(wizard.today()), "<idempotency key>")
+        await p.invoice_transition("<second invoice id>", "cancel", "<idempotency key>")
+
+    requests = await _preview(wizard, calls)
+    return Step("invoice_lifecycle", "billing.invoice-lifecycle", "Issue and mark paid this invoice; generate a second and cancel it", requests)
+
+
+def key_label(wizard: Wizard) -> str:
+    return f"{wizard.target.customer.tenant_slug} {wizard.target.environment} integration"
+
+
+# Doing it -------------------------------------------------------------------------------------
+
+
+async def create_tenant(wizard: Wizard, step: Step, key: str | None = None) -> ActionOutcome:
+    return await perform(wizard, step, lambda ctx, k: onboarding.create_tenant(ctx, k), key=key)
+
+
+async def adopt_tenant(wizard: Wizard, tenant, key: str | None = None) -> ActionOutcome:
+    """The operator chose to use an existing tenant with the customer's slug. No network."""
+    step = Step("adopt_tenant", "onboarding.tenant", "Adopt the existing tenant", [])
+    return await perform(wizard, step, lambda ctx, k: onboarding.adopt_tenant(ctx, tenant), key=key)
+
+
+async def issue_key(wizard: Wizard, step: Step) -> ActionOutcome:
+    return await perform(wizard, step, lambda ctx, k: onboarding.issue_key(ctx, k, key_label(wizard)))
+
+
+async def set_detectors(wizard: Wizard, step: Step, detectors: dict[str, bool]) -> ActionOutcome:
+    return await perform(wizard, step, lambda ctx, k: onboarding.set_detectors(ctx, k, detectors))
+
+
+async def enqueue(wizard: Wizard, step: Step, job_type: str, csv: bytes, filename: str) -> ActionOutcome:
+    return await perform(wizard, step, lambda ctx, k: first_value.enqueue_job(ctx, k, job_type, csv=csv, filename=filename))
+
+
+async def generate_invoice(wizard: Wizard, step: Step) -> ActionOutcome:
+    start, end = billing.current_month(wizard.today())
+    return await perform(wizard, step, lambda ctx, k: billing.generate_invoice(ctx, k, start, end))
+
+
+async def invoice_lifecycle(wizard: Wizard, step: Step) -> CheckResult:
+    """Two invoices, because a paid one cannot be cancelled: issue and mark-paid the
+    generated one; generate a second and cancel it. Each call has its own intent."""
+    if not wizard.facts.invoice_id:
+        raise InputError("no invoice yet: generate one first (the item above)")
+    paid = wizard.facts.invoice_id
+    start, end = billing.current_month(wizard.today())
+    calls = [
+        ("invoice_issue", "/issue", lambda ctx, k: billing.invoice_transition(ctx, k, "issue", paid)),
+        ("invoice_mark_paid", "/mark-paid", lambda ctx, k: billing.invoice_transition(ctx, k, "mark-paid", paid)),
+        ("invoice_generate_for_cancel", "/generate", lambda ctx, k: billing.generate_invoice(ctx, k, start, end)),
+        ("invoice_cancel", "/cancel", lambda ctx, k: billing.invoice_transition(ctx, k, "cancel", wizard.facts.invoice_id)),
+    ]
+    evidence = []
+    for action, suffix, call in calls:
+        sub = Step(action, step.item, step.title, [r for r in step.requests if r.url.endswith(suffix)][:1])
+        outcome = await perform(wizard, sub, call, partial=True)
+        evidence += outcome.result.evidence
+        if outcome.result.status.value != "pass":
+            wizard.facts.invoice_id = paid
+            wizard.record_result(outcome.result, EventKind.ACTION_RESULT, action="invoice_lifecycle", invoice_id=paid)
+            return outcome.result
+    cancelled = wizard.facts.invoice_id
+    wizard.facts.invoice_id = paid  # the lifecycle's subject stays the paid invoice
+    final = CheckResult(
+        id=step.item,
+        status="pass",
+        summary=f"invoice {paid}: issued, then marked paid; invoice {cancelled}: generated, then cancelled",
+        evidence=evidence[-20:],
+        refs={"invoice_id": paid, "invoice_status": "paid", "cancelled_invoice_id": cancelled},
+    )
+    wizard.record_result(final, EventKind.ACTION_RESULT, action="invoice_lifecycle")
+    return final
+
+
+def read_upload(path: str, job_type: str) -> tuple[bytes, str]:
+    """The customer's own file, checked before anything is sent."""
+    file = Path(path).expanduser()
+    try:
+        size = file.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise InputError(f"{file} is {size // 1024 // 1024} MB; the first upload should be small (under 10 MB)")
+        content = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file; give the path of the customer's CSV, or leave it empty for the template") from None
+    except IsADirectoryError:
+        raise InputError(f"{file} is a folder; give the path of a CSV file") from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read it ({exc.strerror})") from None
+    header = content.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+    if header != CSV_HEADERS[job_type]:
+        raise InputError(f"{file.name}: the header row must be {CSV_HEADERS[job_type]} for a {job_type} job")
+    return content, file.name
+
+
+def template_upload(job_type: str) -> tuple[bytes, str]:
+    return sample_csv(job_type), f"{job_type.lower()}-first-upload.csv"
+
+
+def record_customer_job(wizard: Wizard, job_id: str, job_type: str) -> None:
+    """The customer enqueued on their side and read out the job id: poll will verify it."""
+    job_id = job_id.strip()
+    if not job_id or len(job_id) > 100 or not all(ch.isalnum() or ch in "_-" for ch in job_id):
+        raise InputError(f"{job_id!r} is not a job id; it looks like job_abc123")
+    wizard.facts.update(job_id=job_id, job_type=job_type)
+    result = CheckResult(
+        id="first-value.enqueue",
+        status="pass",
+        summary=f"the customer enqueued {job_type} job {job_id} on their side (read out to {wizard.operator}); polling verifies it",
+        refs={"job_id": job_id, "job_type": job_type, "entered_by_operator": True},
+    )
+    wizard.record_result(result, EventKind.ACTION_RESULT, action="customer_enqueued")
+
+
+async def poll(wizard: Wizard, on_progress: Callable[[PollProgress], Any] | None = None) -> CheckResult:
+    def show(progress: PollProgress) -> None:
+        line = Text(f"polling job {wizard.facts.job_id}: attempt {progress.attempt}, {progress.elapsed_s:.1f}s, status {progress.status}", style="bold blue")
+        if progress.next_poll_in_s:
+            line.append(f", next in {progress.next_poll_in_s:.1f}s", style="dim")
+        wizard.extras["first-value.poll"] = line
+        if on_progress:
+            on_progress(progress)
+
+    async with wizard.context() as ctx:
+        result = await first_value.poll_job(ctx, on_progress=show)
+    wizard.record_result(result)
+    return result

@@ -1,0 +1,82 @@
+"""The exact request an action will send, for the confirmation dialog: produced by the
+real platform client against a transport that records instead of sending, so the
+preview cannot drift from what is sent. Authorization is masked; bodies are redacted."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+import httpx
+
+from launch_tui.clients.platform import PlatformClient
+from launch_tui.clients.transport import Policy, Transport, make_client
+from launch_tui.clients.ratelimit import Style
+from launch_tui.secrets import Secrets, redact
+from launch_tui.textsafe import escape_controls
+
+SHOWN_HEADERS = ("content-type", "idempotency-key", "authorization")
+
+
+@dataclass(frozen=True)
+class RequestPreview:
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: str
+
+    def as_data(self) -> dict[str, str]:
+        """What the session records with the intent (no header values but the key)."""
+        return {"method": self.method, "url": self.url, "body": self.body[:2000]}
+
+
+class _Recorder(httpx.AsyncBaseTransport):
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        self.requests.append(request)
+        return httpx.Response(200, json={}, request=request)
+
+
+async def preview(api_url: str, secrets: Secrets, call: Callable[[PlatformClient], Awaitable[object]]) -> list[RequestPreview]:
+    """Run `call` against a recording transport; nothing leaves the machine."""
+    recorder = _Recorder()
+    async with make_client(Policy(max_attempts=1), recorder) as client:
+        platform = PlatformClient(Transport(client, Policy(max_attempts=1), Style.PLATFORM), api_url, secrets)
+        await call(platform)
+    return [_describe(request) for request in recorder.requests]
+
+
+def _describe(request: httpx.Request) -> RequestPreview:
+    headers = []
+    for name in SHOWN_HEADERS:
+        value = request.headers.get(name)
+        if value is None:
+            continue
+        if name == "authorization":
+            value = value.split(" ", 1)[0] + " ••••••••"
+        headers.append((name, escape_controls(redact(value))))
+    return RequestPreview(request.method, escape_controls(redact(str(request.url))), tuple(headers), _body(request))
+
+
+def _body(request: httpx.Request) -> str:
+    content = request.content
+    if not content:
+        return ""
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        name = re.search(rb'filename="([^"]*)"', content)
+        first_line = content.split(b"\r\n\r\n", 1)[-1].split(b"\n", 1)[0]
+        return (
+            f"multipart/form-data, field file = {(name.group(1) if name else b'?').decode(errors='replace')} "
+            f"({len(content)} bytes), first line: {first_line.decode(errors='replace').strip()}"
+        )
+    try:
+        text = json.dumps(json.loads(content), indent=2)
+    except ValueError:
+        text = content.decode(errors="replace")
+    return escape_controls(redact(text), keep_newlines=True)

@@ -1,0 +1,61 @@
+"""The main flow against a real sandbox: every section to launch complete; quit and
+resume in a new app instance; nothing secret in any file the run wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from launch_tui.results import ItemStatus
+from launch_tui.sandbox import SandboxServer
+from launch_tui.secrets import Secrets
+from launch_tui.session import LiveSession, open_read_only
+from launch_tui.target import target_from_dict
+from launch_tui.tui.app import LaunchApp
+from launch_tui.wizard.wizard import Wizard
+
+from .driver import goto, send_action, settle, walk_whole_launch
+
+
+@pytest.fixture
+def sandbox():
+    with SandboxServer(job_seconds=0.3) as server:
+        yield server
+
+
+def wizard_app(sandbox, folder, operator="alice") -> LaunchApp:
+    live = LiveSession.create(target_from_dict(sandbox.target_dict()), operator, folder)
+    return LaunchApp(Wizard(live, Secrets(sandbox.credentials)))
+
+
+async def test_new_to_launch_complete(sandbox, sessions):
+    app = wizard_app(sandbox, sessions)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await walk_whole_launch(pilot)
+        state = app.state
+        not_done = {item: state.item(item).status.value for item in state.items if not state.item(item).satisfied}
+        assert not_done == {}
+        assert state.launch_complete
+        assert "LAUNCH COMPLETE" in str(app.screen.query_one("#verdict").render())
+        path = app.wizard.live.path
+    opened = open_read_only(path)
+    assert opened.verdict.intact and opened.state.launch_complete
+    assert [tenant.slug for tenant in sandbox.state.tenants.values()].count("acme-freight") == 1
+
+
+async def test_quit_midway_and_resume_in_a_new_app(sandbox, sessions):
+    app = wizard_app(sandbox, sessions)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await goto(pilot, "onboarding")
+        await send_action(pilot, "onboarding.tenant")
+        await settle(pilot)
+        await pilot.press("q")
+    path = app.wizard.live.path
+    before = open_read_only(path).state
+
+    again = LaunchApp(Wizard(LiveSession.resume(path, "bob"), Secrets(sandbox.credentials)))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.screen.section.id == "onboarding"  # reopens where it was left
+        assert again.state.item("onboarding.tenant").status is ItemStatus.PASS
+        assert again.wizard.facts.tenant_id == before.facts["tenant_id"]
+        assert again.state.items == before.items

@@ -137,14 +137,23 @@ class LaunchApp(App[int]):
         self.notify("replay opens with `launch-tui replay SESSION`", severity="warning")
 
     def show_section(self, section_id: str, *, initial: bool = False) -> None:
+        """Each section's screen is built once and kept: switching back is instant and
+        keeps the cursor where the operator left it."""
+        name = f"section-{section_id}"
+        if not self.is_screen_installed(name):
+            self.install_screen(self._build_screen(section_id), name)
+        if initial:
+            self.push_screen(name)
+        elif self.screen.name != name:
+            self.switch_screen(name)
+
+    def _build_screen(self, section_id: str) -> Screen:
         from launch_tui.tui.screens.section import SectionScreen
         from launch_tui.tui.screens.summary import SummaryScreen
 
-        screen: Screen = SummaryScreen() if section_id == SUMMARY else SectionScreen(self.checklist.section(section_id))
-        if initial:
-            self.push_screen(screen)
-        else:
-            self.switch_screen(screen)
+        if section_id == SUMMARY:
+            return SummaryScreen(name=f"section-{SUMMARY}")
+        return SectionScreen(self.checklist.section(section_id))
 
     def step_section(self, section_id: str, step: int) -> None:
         ids = [section.id for section in self.checklist.sections] + [SUMMARY]
@@ -161,12 +170,12 @@ class LaunchApp(App[int]):
         self.refresh_screen()
 
     def refresh_screen(self) -> None:
-        refresh = getattr(self.screen, "refresh_state", None)
-        if refresh:
-            refresh()
-        for screen in self.screen_stack:
-            if screen is not self.screen and hasattr(screen, "refresh_state"):
-                screen.refresh_state()
+        """Redraw what is on show; other screens redraw when they are shown again. Under
+        a dialog, the screen beneath is redrawn too (it shows through)."""
+        for screen in self.screen_stack[-2:]:
+            refresh = getattr(screen, "refresh_state", None)
+            if refresh:
+                refresh()
 
     # -- running checks and actions ----------------------------------------------
 

@@ -11,6 +11,8 @@ class StateScreen(Screen):
 
     def on_mount(self) -> None:
         self._ready = True  # Textual sets is_mounted only after on_mount returns
+
+    def on_screen_resume(self) -> None:
         self.refresh_state()
 
     def refresh_state(self) -> None:

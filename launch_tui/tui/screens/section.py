@@ -64,24 +64,33 @@ class SectionScreen(StateScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ItemTable).focus()
-        self.app.wizard_entered(self.section.id)
         super().on_mount()
+        self.query_one(ItemTable).focus()
         self.set_interval(0.25, self._tick)
 
+    def on_screen_resume(self) -> None:
+        self.app.wizard_entered(self.section.id)
+        super().on_screen_resume()
+
     def _tick(self) -> None:
-        if self.app.running:
-            self.refresh_state()
+        """While something runs, only the elapsed times move."""
+        if self.app.running and self.app.screen is self:
+            self._draw_title()
+            if self.current_item in self.app.running:
+                self._show_detail()
 
     # -- drawing ---------------------------------------------------------------
 
     def draw(self) -> None:
         state = self.app.state
-        now = utcnow()
-        running = set(self.app.running)
         self.query_one(Sidebar).show(state, self.app.saved_at)
-        self.query_one(ItemTable).show(state, running, now)
-        done, total = state.section_progress(self.section.id)
+        self.query_one(ItemTable).show(state, set(self.app.running), utcnow())
+        self._draw_title()
+        self._show_detail()
+
+    def _draw_title(self) -> None:
+        running = self.app.running
+        done, total = self.app.state.section_progress(self.section.id)
         title = Text.assemble((self.section.heading, "bold"), (f"  {done}/{total} done", "dim"))
         if running:
             elapsed = max(time.monotonic() - started for started in self.app.running.values())
@@ -89,7 +98,6 @@ class SectionScreen(StateScreen):
         for note in self.section.notes:
             title.append(f"\n{note}", style="italic yellow")
         self.query_one("#section-title", Static).update(title)
-        self._show_detail()
 
     def _show_detail(self) -> None:
         item_id = self.current_item

@@ -16,6 +16,7 @@ class ItemTable(DataTable):
     def __init__(self, section: Section, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.section = section
+        self._cells: dict[str, Text] = {}
 
     def on_mount(self) -> None:
         self.add_column("Status", key="status", width=12)
@@ -27,7 +28,9 @@ class ItemTable(DataTable):
         for item in self.section.items:
             item_state = state.item(item.id)
             cell = status_text(item_state.status, running=item.id in running, stale=item_state.is_stale(item, now))
-            self.update_cell(item.id, "status", cell)
+            if cell != self._cells.get(item.id):
+                self._cells[item.id] = cell
+                self.update_cell(item.id, "status", cell)
 
     @property
     def selected_item(self) -> str | None:

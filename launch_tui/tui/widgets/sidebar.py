@@ -26,24 +26,34 @@ class Sidebar(Vertical):
         super().__init__()
         self.current = current
         self.session_name = session_name
+        self._shown: dict[str, Text] = {}
+        self._saved_at: str | None = "never drawn"
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="sections")
         yield Static(id="saved")
 
     def show(self, state: SessionState, saved_at: str | None) -> None:
-        options = self.query_one("#sections", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        for section in state.checklist.sections:
-            done, total = state.section_progress(section.id)
-            options.add_option(Option(self._label(section.number, section.short, done, total, section.id), id=section.id))
-        options.add_option(Option(self._summary_label(state), id=SUMMARY))
-        ids = [section.id for section in state.checklist.sections] + [SUMMARY]
-        options.highlighted = highlighted if highlighted is not None else ids.index(self.current)
+        labels = {
+            section.id: self._label(section.number, section.short, *state.section_progress(section.id), section.id)
+            for section in state.checklist.sections
+        }
+        labels[SUMMARY] = self._summary_label(state)
+        if labels != self._shown:  # redrawing an OptionList costs a layout: only on change
+            options = self.query_one("#sections", OptionList)
+            if not self._shown:
+                options.add_options([Option(label, id=option_id) for option_id, label in labels.items()])
+                options.highlighted = list(labels).index(self.current)
+            else:
+                for option_id, label in labels.items():
+                    if label != self._shown.get(option_id):
+                        options.replace_option_prompt(option_id, label)
+            self._shown = labels
         name = self.session_name if len(self.session_name) <= 22 else self.session_name[:21] + "…"
-        saved = Text.assemble(("● saved ", "green"), (saved_at or "-")[11:19], "\n", (name, "dim"))
-        self.query_one("#saved", Static).update(saved)
+        if saved_at != self._saved_at:
+            self._saved_at = saved_at
+            saved = Text.assemble(("● saved ", "green"), (saved_at or "-")[11:19], "\n", (name, "dim"))
+            self.query_one("#saved", Static).update(saved)
 
     def _label(self, number: int, title: str, done: int, total: int, section_id: str) -> Text:
         marker = "▶" if section_id == self.current else " "

@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check a session's integrity (hash chain)")
     verify.add_argument("session", metavar="SESSION")
+    verify.add_argument(
+        "--last-hash",
+        metavar="HASH",
+        help="the last hash from an exported report: also catch events deleted from the end since",
+    )
     verify.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
 
     sessions = commands.add_parser("sessions", help="list sessions")
@@ -96,7 +101,7 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "verify":
         from launch_tui.commands import verify
 
-        return verify.run(resolve_session(args.session, folder))
+        return verify.run(resolve_session(args.session, folder), args.last_hash)
     raise LaunchError(f"the {command!r} command is not built yet")
 
 

@@ -36,7 +36,11 @@ class CutShort(LaunchError):
 
 
 def ensure_private_dir(folder: Path) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create `folder` and any missing parents 0700; `mkdir(parents=True)` would give
+    the parents default permissions. Folders that exist already are left as they are."""
+    for level in [*reversed(folder.parents), folder]:
+        if not level.is_dir():
+            level.mkdir(mode=0o700, exist_ok=True)
 
 
 def _scrub(value: Any) -> Any:

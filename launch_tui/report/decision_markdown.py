@@ -196,7 +196,7 @@ def _item(item: ItemReport) -> list[str]:
     if item.critical and item.result == item.status:
         status += ", **critical**"
     if item.stale:
-        status += " (stale: older than this check's useful age when this report was made)"
+        status += "; **stale**: older than this check's useful age when this report was made"
     lines += ["", status]
     if item.summary:
         lines.append(f"- **Summary:** {text(item.summary)}")

@@ -34,7 +34,11 @@ def code(value: object, *, in_table: bool = False) -> str:
     fence = "`" * (max((len(run) for run in re.findall(r"`+", content)), default=0) + 1)
     pad = " " if content[0] == "`" or content[-1] == "`" else ""
     span = f"{fence}{pad}{content}{pad}{fence}"
-    return span.replace("|", "\\|") if in_table else span  # GFM splits cells before code spans
+    if not in_table:
+        return span
+    # GFM splits cells before it parses code spans, on every pipe not escaped by a
+    # backslash; a backslash already before the pipe would escape the escape instead.
+    return re.sub(r"(\\*)\|", lambda match: match.group(1) * 2 + "\\|", span)
 
 
 def or_dash(value: object | None) -> str:

@@ -20,7 +20,7 @@ from launch_tui.report.decision import DecisionRecord, build_record
 from launch_tui.report.decision_json import render_json
 from launch_tui.report.decision_markdown import render_markdown
 from launch_tui.session import open_read_only
-from launch_tui.session.store import ensure_private_dir
+from launch_tui.session.store import ensure_private_dir, write_all
 
 RENDERERS = {"md": render_markdown, "json": render_json}
 
@@ -86,7 +86,5 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 def _write(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    write_all(fd, data)
     os.fsync(fd)

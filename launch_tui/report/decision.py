@@ -14,7 +14,7 @@ from typing import Any
 from launch_tui.checklist import Item, Kind, load_checklist
 from launch_tui.results import ItemStatus
 from launch_tui.session import OpenedSession, Verdict
-from launch_tui.session.state import ItemState, SessionState
+from launch_tui.session.state import ItemState, Note, SessionState, Waiver
 from launch_tui.timefmt import to_iso, utcnow
 
 SCHEMA = "launch-tui/report/v1"
@@ -29,22 +29,6 @@ class EvidenceLine:
     status_code: int | None
     request_id: str | None
     duration_ms: int
-    at: str
-
-
-@dataclass(frozen=True)
-class NoteLine:
-    at: str
-    by: str
-    text: str
-
-
-@dataclass(frozen=True)
-class WaiverLine:
-    reason: str
-    owner: str
-    until: str
-    by: str
     at: str
 
 
@@ -72,8 +56,8 @@ class ItemReport:
     critical: bool
     evidence: tuple[EvidenceLine, ...]
     refs: dict[str, Any]
-    notes: tuple[NoteLine, ...]
-    waiver: WaiverLine | None
+    notes: tuple[Note, ...]
+    waiver: Waiver | None
     record: tuple[FieldValue, ...] | None  # record items only; None until recorded
 
     @property
@@ -272,8 +256,8 @@ def item_report(item: Item, state: ItemState, now: datetime) -> ItemReport:
             for e in state.evidence
         ),
         refs={key: _plain(value) for key, value in state.refs.items()},
-        notes=tuple(NoteLine(note.at, note.by, note.text) for note in state.notes),
-        waiver=WaiverLine(w.reason, w.owner, w.until, w.by, w.at) if (w := state.waiver) else None,
+        notes=tuple(state.notes),
+        waiver=state.waiver,
         record=_record_fields(item, state.record),
     )
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from launch_tui.report.decision import DecisionRecord
 from launch_tui.safe_text import json_safe
-from launch_tui.secrets import redact
+from launch_tui.secrets import scrub
 
 
 def as_dict(record: DecisionRecord) -> dict[str, Any]:
-    return _scrub(dataclasses.asdict(record))
+    return scrub(dataclasses.asdict(record))
 
 
 def render_json(record: DecisionRecord) -> str:
@@ -21,12 +21,3 @@ def render_json(record: DecisionRecord) -> str:
     # terminal would act on (escape sequences, bidi overrides) as \u escapes.
     return json_safe(json.dumps(as_dict(record), indent=2, ensure_ascii=False)) + "\n"
 
-
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {key: _scrub(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_scrub(item) for item in value]
-    return value

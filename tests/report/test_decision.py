@@ -8,10 +8,12 @@ import re
 import shutil
 
 from launch_tui.checklist import load_checklist
+from launch_tui.cli import main
 from launch_tui.report import decision
 from launch_tui.report.decision_json import as_dict, render_json
 from launch_tui.report.decision_markdown import render_markdown
 from launch_tui.results import ItemStatus
+from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 
 from tests.conftest import make_target
@@ -98,8 +100,6 @@ def test_evidence_keeps_ids_and_codes_but_no_body_header_or_secret(scripted):
 
 
 def test_a_secret_registered_in_the_reporting_process_is_scrubbed_too(scripted):
-    from launch_tui.secrets import Secrets
-
     Secrets({"LAUNCH_ADMIN_TOKEN": "req_health_1"})  # absurd, but proves both renderers scrub
     record = record_of(scripted)
     assert "req_health_1" not in render_markdown(record) and "req_health_1" not in render_json(record)
@@ -159,8 +159,6 @@ def test_a_cut_short_file_says_so(scripted):
 
 
 def test_the_last_hash_in_the_report_is_the_anchor_verify_accepts(scripted, capsys):
-    from launch_tui.cli import main
-
     anchor = record_of(scripted).integrity.last_hash
     assert f"--last-hash {anchor}" in render_markdown(record_of(scripted))
     assert main(["verify", str(scripted), "--last-hash", anchor]) == 0

@@ -18,14 +18,14 @@ from launch_tui.session import SessionUnreadable, read_session, verify_chain
 from launch_tui.session.chain import header_hash
 from launch_tui.session.fileformat import EVENTS_LINE, parse_session
 
+from tests.conftest import make_target
+
 from .scripted import play
 from .tampering import TamperedFile, edit, parse, sealed
 
 
 @pytest.fixture(scope="module")
 def original(tmp_path_factory):
-    from tests.conftest import make_target
-
     return play(tmp_path_factory.mktemp("scripted"), make_target())
 
 

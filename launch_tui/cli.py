@@ -58,11 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="the launch decision record")
     report.add_argument("session", metavar="SESSION")
     report.add_argument("--format", choices=["md", "json"], default="md")
-    report.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    report.add_argument("--output", metavar="FILE", help="write here instead of stdout (created 0600)")
+    report.add_argument("--force", action="store_true", help="replace FILE if it exists (refused otherwise)")
     report.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
 
     verify = commands.add_parser("verify", help="check a session's integrity (hash chain)")
     verify.add_argument("session", metavar="SESSION")
+    verify.add_argument(
+        "--last-hash",
+        metavar="HASH",
+        help="the last hash from an exported report: also catch events deleted from the end since",
+    )
     verify.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
 
     sessions = commands.add_parser("sessions", help="list sessions")
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def dispatch(command: str, args: argparse.Namespace) -> int:
-    # Imports stay inside each branch: `check` and `verify` must not pay for Textual.
+    # Imports stay inside each branch: `check`, `report` and `verify` must not pay for Textual.
     from launch_tui.session import resolve_session, sessions_dir
 
     folder = sessions_dir(getattr(args, "sessions_dir", None))
@@ -93,10 +99,14 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
         from launch_tui.commands import listing
 
         return listing.run(folder)
+    if command == "report":
+        from launch_tui.commands import report
+
+        return report.run(resolve_session(args.session, folder), args.format, args.output, force=args.force)
     if command == "verify":
         from launch_tui.commands import verify
 
-        return verify.run(resolve_session(args.session, folder))
+        return verify.run(resolve_session(args.session, folder), args.last_hash)
     if command == "check":
         return _check(args, folder)
     if command == "sandbox":

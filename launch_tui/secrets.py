@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import threading
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 ENV_VARS: dict[str, str] = {
@@ -66,6 +67,17 @@ registry = SecretRegistry()
 
 def redact(text: str) -> str:
     return registry.redact(text)
+
+
+def scrub(value: Any) -> Any:
+    """`value` with every string in it, at any depth, redacted (lists come back as lists)."""
+    if isinstance(value, str):
+        return registry.redact(value)
+    if isinstance(value, dict):
+        return {key: scrub(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(item) for item in value]
+    return value
 
 
 class Secrets:

@@ -60,3 +60,10 @@ def test_verify_does_not_import_textual(tmp_path, target):
     result = subprocess.run([sys.executable, "-c", probe, str(live.path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "intact" in result.stdout
+
+
+def test_sessions_shows_escape_sequences_in_recorded_names_instead_of_sending_them(tmp_path, target, capsys):
+    LiveSession.create(target, "mal\x1b]0;owned\x07ory", tmp_path).close()
+    assert main(["sessions", "--sessions-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "mal\u241b]0;owned\u2407ory" in out

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from launch_tui.errors import LaunchError
+from launch_tui.safe_text import visible
 from launch_tui.session import open_read_only, session_files
 from launch_tui.timefmt import parse_iso, utcnow
 
@@ -89,5 +90,5 @@ def run(folder: Path) -> int:
     if not rows:
         print(f"no sessions in {folder}; start one with `launch-tui new --target FILE` or `make demo`")
         return 0
-    print(render_rows(rows))
+    print(visible(render_rows(rows), keep_newlines=True))  # operator names come from files: no escapes
     return 0

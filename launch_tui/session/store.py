@@ -14,7 +14,7 @@ import tomli_w
 from launch_tui import __version__
 from launch_tui.checklist import load_checklist
 from launch_tui.errors import LaunchError
-from launch_tui.secrets import registry
+from launch_tui.secrets import scrub
 from launch_tui.session import lock
 from launch_tui.session.chain import event_hash, header_hash
 from launch_tui.session.fileformat import CutShortTail, SessionFile, SessionUnreadable, read_session
@@ -36,18 +36,11 @@ class CutShort(LaunchError):
 
 
 def ensure_private_dir(folder: Path) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
-def _scrub(value: Any) -> Any:
-    """Last line of defence: no registered secret reaches the disk, whatever a caller passed."""
-    if isinstance(value, str):
-        return registry.redact(value)
-    if isinstance(value, dict):
-        return {key: _scrub(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item) for item in value]
-    return value
+    """Create `folder` and any missing parents 0700; `mkdir(parents=True)` would give
+    the parents default permissions. Folders that exist already are left as they are."""
+    for level in [*reversed(folder.parents), folder]:
+        if not level.is_dir():
+            level.mkdir(mode=0o700, exist_ok=True)
 
 
 def _event_text(document: dict[str, Any]) -> bytes:
@@ -164,12 +157,12 @@ class SessionWriter:
             "prev": self._last_hash,
         }
         document["kind"] = new.kind.value
-        sealed = _seal(_scrub(document))
+        sealed = _seal(scrub(document))  # last line of defence: no registered secret reaches the disk
         event = Event.model_validate(sealed)
         text = _event_text(sealed)
         if self._needs_newline:
             text = b"\n" + text
-        _write_all(self._fd, text)
+        write_all(self._fd, text)
         os.fsync(self._fd)
         self._needs_newline = False
         self._last_hash = event.hash
@@ -196,7 +189,7 @@ def _seal(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "seal": {"hash": event_hash(document)}}
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)

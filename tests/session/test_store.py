@@ -38,6 +38,12 @@ def test_files_are_private(live):
     assert stat.S_IMODE(os.stat(live.path.parent).st_mode) == 0o700
 
 
+def test_every_folder_created_for_a_session_is_private(tmp_path, target):
+    with LiveSession.create(target, "alice", tmp_path / "a" / "b" / "sessions") as live:
+        for folder in (tmp_path / "a", tmp_path / "a" / "b", live.path.parent):
+            assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700, folder
+
+
 @pytest.mark.parametrize("existing", [10, 10_000])
 def test_append_only_adds_bytes_at_the_end(tmp_path, target, no_fsync, existing):
     with LiveSession.create(target, "alice", tmp_path) as live:

@@ -1,0 +1,327 @@
+"""The launch decision record: everything a reviewer needs to approve or refuse a
+launch, built read-only from a session. One structure, two renderers (Markdown and
+JSON), and the replay screens can read it too.
+
+The record holds the session's text as recorded; the renderers escape it and scrub
+registered secrets, because the record itself never leaves the process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from launch_tui.checklist import Item, Kind, load_checklist
+from launch_tui.results import ItemStatus
+from launch_tui.session import OpenedSession, Verdict
+from launch_tui.session.state import ItemState, Note, SessionState, Waiver
+from launch_tui.timefmt import to_iso, utcnow
+
+SCHEMA = "launch-tui/report/v1"
+GAPS_ITEM = "decision.known-gaps"
+PERSON_DECIDED = (ItemStatus.CONFIRMED, ItemStatus.WAIVED)
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    method: str
+    url: str
+    status_code: int | None
+    request_id: str | None
+    duration_ms: int
+    at: str
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    name: str
+    label: str
+    value: Any  # text as recorded; a list of {what, owner, due} for known gaps; None if missing
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    id: str
+    kind: str
+    text: str
+    details: tuple[str, ...]
+    status: str
+    result: str | None  # the last check or action verdict, which a person's decision may override
+    satisfied: bool
+    by: str | None
+    at: str | None
+    stale: bool  # older than the item's useful age when the report was made
+    summary: str
+    duration_ms: int | None
+    critical: bool
+    evidence: tuple[EvidenceLine, ...]
+    refs: dict[str, Any]
+    notes: tuple[Note, ...]
+    waiver: Waiver | None
+    record: tuple[FieldValue, ...] | None  # record items only; None until recorded
+
+    @property
+    def shown_status(self) -> str:
+        return shown_status(self.kind, self.status)
+
+
+@dataclass(frozen=True)
+class SectionReport:
+    id: str
+    number: int
+    title: str
+    notes: tuple[str, ...]
+    satisfied: int
+    total: int
+    items: tuple[ItemReport, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True)
+class KnownGap:
+    what: str
+    owner: str
+    due: str
+
+
+@dataclass(frozen=True)
+class SignOff:
+    item: str
+    decision: str  # confirmed | recorded | waived
+    by: str | None
+    at: str | None
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    item: str
+    action: str
+    idempotency_key: str
+    intent_event: int
+    intent_at: str | None
+
+
+@dataclass(frozen=True)
+class Integrity:
+    status: str  # intact | altered | cut-short
+    line: str  # what `launch-tui verify` prints
+    first_bad_event: int | None
+    problem: str
+    events: int
+    last_hash: str | None
+    last_at: str | None
+    cut_short_event: int | None
+    cut_short_bytes: int | None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: str
+    created_at: str
+    updated_at: str
+    operators: tuple[str, ...]
+    host: str
+    tool_version: str
+    events: int
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    environment: str
+    production: bool
+    api_url: str
+    web_url: str | None
+    team_mode: str
+    customer: str
+    tenant_slug: str
+
+
+@dataclass(frozen=True)
+class ChecklistSummary:
+    id: str
+    title: str
+    session_hash: str  # the runbook version the session started with
+    current_hash: str  # the one this report's item texts come from
+    changed: bool
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    schema: str
+    generated_at: str
+    session: SessionSummary
+    target: TargetSummary
+    checklist: ChecklistSummary
+    launch_complete: bool
+    satisfied: int
+    total: int
+    missing_for_launch: tuple[str, ...]
+    integrity: Integrity
+    known_gaps: tuple[KnownGap, ...] | None  # None: not recorded yet
+    signoffs: tuple[SignOff, ...]
+    pending_actions: tuple[PendingAction, ...]
+    facts: dict[str, Any]
+    orphan_events: int  # events about items this runbook no longer has
+    sections: tuple[SectionReport, ...]
+
+    def item(self, item_id: str) -> ItemReport:
+        return next(item for section in self.sections for item in section.items if item.id == item_id)
+
+    @property
+    def records(self) -> list[ItemReport]:
+        return [item for section in self.sections for item in section.items if item.kind == Kind.RECORD.value]
+
+
+def build_record(opened: OpenedSession, now: datetime | None = None) -> DecisionRecord:
+    """The decision record of a session as read now (staleness is judged at `now`)."""
+    now = now or utcnow()
+    state, header, events = opened.state, opened.file.header, opened.file.events
+    done, total = state.progress
+    current = load_checklist()
+    return DecisionRecord(
+        schema=SCHEMA,
+        generated_at=to_iso(now),
+        session=SessionSummary(
+            id=header.session.id,
+            created_at=header.session.created_at,
+            updated_at=state.last_at or header.session.created_at,
+            operators=tuple(state.operators),
+            host=header.session.host,
+            tool_version=header.session.tool_version,
+            events=len(events),
+        ),
+        target=TargetSummary(
+            environment=header.target.environment,
+            production=header.target.is_production,
+            api_url=header.target.api_url,
+            web_url=header.target.web_url,
+            team_mode=header.target.team_mode,
+            customer=header.target.customer.name,
+            tenant_slug=header.target.customer.tenant_slug,
+        ),
+        checklist=ChecklistSummary(
+            id=header.checklist.id,
+            title=state.checklist.title,
+            session_hash=header.checklist.hash,
+            current_hash=current.content_hash,
+            changed=header.checklist.hash != current.content_hash,
+        ),
+        launch_complete=state.launch_complete,
+        satisfied=done,
+        total=total,
+        missing_for_launch=tuple(state.missing_for_launch()),
+        integrity=integrity_of(opened.verdict, state.last_at),
+        known_gaps=known_gaps(state),
+        signoffs=tuple(_signoffs(state)),
+        pending_actions=tuple(_pending_actions(opened)),
+        facts=dict(state.facts),
+        orphan_events=state.orphan_events,
+        sections=tuple(
+            SectionReport(
+                id=section.id,
+                number=section.number,
+                title=section.title,
+                notes=section.notes,
+                satisfied=state.section_progress(section.id)[0],
+                total=len(section.items),
+                items=tuple(item_report(item, state.items[item.id], now) for item in section.items),
+            )
+            for section in state.checklist.sections
+        ),
+    )
+
+
+def item_report(item: Item, state: ItemState, now: datetime) -> ItemReport:
+    status = state.status
+    return ItemReport(
+        id=item.id,
+        kind=item.kind.value,
+        text=item.text,
+        details=item.details,
+        status=status.value,
+        result=state.result.value if state.result else None,
+        satisfied=state.satisfied,
+        by=state.who,
+        at=state.when,
+        stale=state.is_stale(item, now) and status in (ItemStatus.PASS, ItemStatus.WARN),
+        summary=state.summary,
+        duration_ms=state.duration_ms,
+        critical=state.critical,
+        evidence=tuple(
+            # no excerpt: response bodies stay in the session file, a report quotes none
+            EvidenceLine(e.method, e.url, e.status_code, e.request_id, e.duration_ms, e.at)
+            for e in state.evidence
+        ),
+        refs={key: _plain(value) for key, value in state.refs.items()},
+        notes=tuple(state.notes),
+        waiver=state.waiver,
+        record=_record_fields(item, state.record),
+    )
+
+
+def integrity_of(verdict: Verdict, last_at: str | None) -> Integrity:
+    status = "altered" if not verdict.intact else "cut-short" if verdict.tail else "intact"
+    return Integrity(
+        status=status,
+        line=verdict.line,
+        first_bad_event=verdict.first_bad,
+        problem=verdict.problem,
+        events=verdict.events,
+        last_hash=verdict.last_hash,
+        last_at=last_at,
+        cut_short_event=verdict.tail.seq if verdict.tail else None,
+        cut_short_bytes=verdict.tail.size if verdict.tail else None,
+    )
+
+
+def known_gaps(state: SessionState) -> tuple[KnownGap, ...] | None:
+    record = state.items[GAPS_ITEM].record
+    if record is None:
+        return None
+    gaps = record.get("gaps") or []
+    return tuple(
+        KnownGap(str(_plain(gap.get("what", ""))), str(_plain(gap.get("owner", ""))), str(_plain(gap.get("due", ""))))
+        if isinstance(gap, dict)
+        else KnownGap(str(_plain(gap)), "", "")
+        for gap in (gaps if isinstance(gaps, list) else [gaps])
+    )
+
+
+def _record_fields(item: Item, record: dict[str, Any] | None) -> tuple[FieldValue, ...] | None:
+    if item.kind is not Kind.RECORD or record is None:
+        return None
+    return tuple(FieldValue(field.name, field.label, _plain(record.get(field.name))) for field in item.fields)
+
+
+def shown_status(kind: str, status: str) -> str:
+    """What a person reads: a record item is confirmed by being recorded."""
+    return "recorded" if kind == Kind.RECORD.value and status == ItemStatus.CONFIRMED.value else status
+
+
+def _signoffs(state: SessionState):
+    for item in state.checklist.items:
+        item_state = state.items[item.id]
+        if item_state.status in PERSON_DECIDED:
+            decision = shown_status(item.kind.value, item_state.status.value)
+            yield SignOff(item.id, decision, item_state.who, item_state.when)
+
+
+def _pending_actions(opened: OpenedSession):
+    events = opened.file.events
+    for intent in sorted(opened.state.intents.values(), key=lambda intent: intent.seq):
+        at = events[intent.seq - 1].at if 0 < intent.seq <= len(events) else None
+        yield PendingAction(intent.item, intent.action, intent.idempotency_key, intent.seq, at)
+
+
+def _plain(value: Any) -> Any:
+    """JSON's kinds of value only: a hand-edited file may hold TOML dates and times."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return str(value)

@@ -17,6 +17,8 @@ import asyncio
 import json as jsonlib
 import logging
 import random
+import ssl
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -54,12 +56,45 @@ class Policy:
     max_redirects: int = 5
 
 
+_tls: ssl.SSLContext | None = None
+_tls_lock = threading.Lock()
+
+
+def tls_context() -> ssl.SSLContext:
+    """The process's one TLS context: certificates and host names verified, with the CA
+    bundle httpx uses by default. Loading that bundle takes ~70 ms; done once, not per
+    run, and `prepare_http()` does it off the event loop."""
+    global _tls
+    with _tls_lock:
+        if _tls is None:
+            _tls = httpx.create_ssl_context(verify=True)
+        return _tls
+
+
+def _warm_up() -> None:
+    tls_context()
+    # What httpx imports on its first client and first request; better here than on the event loop.
+    import anyio._backends._asyncio  # noqa: F401
+    import h11  # noqa: F401
+    import httpcore  # noqa: F401
+
+
+async def prepare_http() -> None:
+    """Ready what the first request needs (the TLS context, httpx's late imports) in a
+    thread, so that the first run of a session does not stall the event loop (the TUI's
+    keys and drawing) for ~100 ms. Cheap once done."""
+    if _tls is None:
+        await asyncio.to_thread(_warm_up)
+
+
 def make_client(policy: Policy = Policy(), transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """The single AsyncClient of a run. No auth header here: each client adds its own per request."""
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT},
         timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
-        verify=True,  # TLS verified, always; there is deliberately no switch to turn it off
+        # TLS verified, always; there is deliberately no switch to turn it off. A given
+        # transport (tests, previews) brings its own and needs no TLS context.
+        verify=True if transport is not None else tls_context(),
         follow_redirects=False,
         max_redirects=policy.max_redirects,
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),

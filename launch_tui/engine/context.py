@@ -17,7 +17,7 @@ from launch_tui.clients.github import GitHubClient
 from launch_tui.clients.platform import PlatformClient
 from launch_tui.clients.ratelimit import Style
 from launch_tui.clients.render import RenderClient
-from launch_tui.clients.transport import Policy, Transport, make_client
+from launch_tui.clients.transport import Policy, Transport, make_client, prepare_http
 from launch_tui.results import CheckResult
 from launch_tui.secrets import Secrets, registry
 from launch_tui.target import Target
@@ -90,6 +90,8 @@ class RunContext:
         self.github: GitHubClient | None = None
 
     async def __aenter__(self) -> "RunContext":
+        if self._http_transport is None:
+            await prepare_http()  # off the event loop: the TUI keeps drawing
         self.client = make_client(self.policy, self._http_transport)
         self.platform = PlatformClient(Transport(self.client, self.policy, Style.PLATFORM),
                                        self.target.api_url, self.secrets)

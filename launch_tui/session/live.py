@@ -63,7 +63,9 @@ class LiveSession:
     def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> "LiveSession":
         writer = SessionWriter.open(path, operator, drop_cut_short=drop_cut_short)
         try:
-            verdict = verify_chain(read_session(path))
+            loaded, writer.loaded = writer.loaded, None  # read once, under the lock; verified, then let go
+            verdict = verify_chain(loaded)
+            del loaded
             if not verdict.intact:
                 raise SessionUnreadable(
                     f"{path.name} was altered ({verdict.problem}); it cannot be resumed. "

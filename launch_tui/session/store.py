@@ -56,6 +56,9 @@ class SessionWriter:
         self.header = loaded.header
         self.events: list[Event] = list(loaded.events)
         self.actor = actor
+        # The file as open() read it under the lock, for the caller to verify without reading
+        # it again (a long session takes seconds to parse); let go of it once verified.
+        self.loaded: SessionFile | None = loaded
         self._last_hash = self.events[-1].hash if self.events else header_hash(loaded.header_raw)
         self._needs_newline = loaded.size > 0 and not _ends_with_newline(fd)
 

@@ -9,8 +9,13 @@ import json
 from typing import Any
 
 
+# What json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# would build anew for every call; made once (verifying 10,000 events calls it 10,000 times).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def digest(document: dict[str, Any]) -> str:
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = _CANONICAL.encode(document)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

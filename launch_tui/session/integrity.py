@@ -71,19 +71,20 @@ def _problem(
     session: SessionFile, position: int, event: Event, raw: dict, expected_prev: str, seals: dict[str, int]
 ) -> tuple[int, str] | None:
     """(first bad position, what is wrong) for the event at `position`, or None if it holds."""
-    describe = describe_event(position, event)
+    sealed = event.hash
     content = _content_hash(raw)
+    if content == sealed and seals[sealed] == position and event.prev == expected_prev and event.seq == position:
+        return None  # the common case, decided without building any message
+    describe = describe_event(position, event)
     if content is None:
         return position, f"{describe} was edited: it holds a TOML date or time, which launch-tui never writes"
-    if content != event.hash:
+    if content != sealed:
         return position, f"{describe} was edited: its content no longer matches its seal"
-    if seals[event.hash] != position:
-        return position, f"{describe} is a copy of event #{seals[event.hash]}"
+    if seals[sealed] != position:
+        return position, f"{describe} is a copy of event #{seals[sealed]}"
     if event.prev != expected_prev:
         return _broken_link(session, position, event, describe, seals)
-    if event.seq != position:
-        return position, f"{describe} carries seq {event.seq}: it was forged with a recomputed seal"
-    return None
+    return position, f"{describe} carries seq {event.seq}: it was forged with a recomputed seal"
 
 
 def _broken_link(session: SessionFile, position: int, event: Event, describe: str, seals: dict[str, int]) -> tuple[int, str]:

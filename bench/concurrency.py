@@ -1,0 +1,55 @@
+"""2. Concurrency: `launch-tui check` (every section) against the sandbox with 0 ms and
+200 ms added to each response. (T200 − T0) / 0.2 s is the latency depth: how many
+round trips, one after another, the slowest chain of requests takes."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from launch_tui.sandbox import SandboxServer
+from launch_tui.sandbox import render
+
+from bench.common import LAUNCH_TUI, Figure, Report, bench_env, median, spread, time_command
+
+LATENCY_MS = 200
+CHECK_EXIT_CODES = (0, 1, 3, 4)  # a verdict either way; only 2 (usage) would be a broken run
+
+
+def depth(runs: int) -> tuple[float, list[float], list[float]]:
+    """The latency depth of `launch-tui check`, and the times it comes from."""
+    with tempfile.TemporaryDirectory(prefix="launch-bench-") as folder, \
+            SandboxServer(latency_ms=0) as fast, SandboxServer(latency_ms=LATENCY_MS) as slow:
+        commands = {}
+        for name, sandbox in (("T0", fast), ("T200", slow)):
+            target = sandbox.write_target(Path(folder) / f"{name}.toml")
+            commands[name] = ([LAUNCH_TUI, "check", "--target", str(target)], bench_env(sandbox.credentials))
+        for argv, env in commands.values():  # warm-up: bytecode, page cache, the sandboxes' first requests
+            time_command(argv, env=env, ok_codes=CHECK_EXIT_CODES)
+        times: dict[str, list[float]] = {"T0": [], "T200": []}
+        for index in range(runs):
+            order = ["T0", "T200"] if index % 2 == 0 else ["T200", "T0"]
+            for name in order:
+                argv, env = commands[name]
+                times[name].append(time_command(argv, env=env, ok_codes=CHECK_EXIT_CODES))
+    return (median(times["T200"]) - median(times["T0"])) / (LATENCY_MS / 1000), times["T0"], times["T200"]
+
+
+def run(report: Report, runs: int) -> None:
+    print("2. Concurrency", flush=True)
+    found, t0, t200 = depth(runs)
+    report.add(Figure("Concurrency", f"latency depth of `check`, (T{LATENCY_MS} − T0) / {LATENCY_MS / 1000:g} s",
+                      round(found, 2), "", "≤ 4", found <= 4,
+                      f"T0 {median(t0):.2f} s ({spread(t0)}), T{LATENCY_MS} {median(t200):.2f} s ({spread(t200)}); "
+                      "one request after another would be about 20"))
+    # The sandbox's Render look-alike serves env vars 3 to a page, so that a client that
+    # ignores cursors fails; Render serves up to 100. The same run with Render's page size:
+    stock = render.PAGE_SIZE
+    render.PAGE_SIZE = 100
+    try:
+        found, t0, t200 = depth(runs)
+    finally:
+        render.PAGE_SIZE = stock
+    report.add(Figure("Concurrency", "the same, with env vars 100 to a page as Render serves them", round(found, 2), "",
+                      "-", None, f"T0 {median(t0):.2f} s, T{LATENCY_MS} {median(t200):.2f} s; the stock sandbox's "
+                                 f"{stock} to a page make the API service's env vars 5 requests in a row"))

@@ -22,7 +22,7 @@ soak: $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 sandbox: $(STAMP)
 	$(BIN)/launch-tui sandbox

@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; medians are quoted (default 5)")
     parser.add_argument("--only", default=",".join(AREAS), help=f"comma-separated areas: {', '.join(AREAS)}")
     parser.add_argument("--markdown", metavar="FILE", help="also write the machine and the table as Markdown to FILE")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed (default: report only)")
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in AREAS]
@@ -51,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.markdown).write_text(markdown(report, info, args.runs, took, (load_before, load_after)))
         print(f"\nwritten to {args.markdown}")
     missed = [f for f in report.figures if f.met is False]
-    return 1 if missed else 0
+    if missed:
+        print(f"\n{len(missed)} of {len(report.figures)} figures miss their target; docs/benchmarks.md says why")
+    return 1 if missed and args.strict else 0
 
 
 def table(report: Report) -> str:

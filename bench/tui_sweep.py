@@ -54,7 +54,7 @@ class SweepApp(LaunchApp):
 
     def start_section(self, section_id: str) -> None:
         if self.pressed is None:
-            self.pressed = time.perf_counter()
+            self.pressed = self.marks["pressed"] = time.perf_counter()
         super().start_section(section_id)
 
 
@@ -93,7 +93,7 @@ class StallStacks(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(self.EVERY):
             tick = self.marks.get("tick")
-            if tick is None or time.perf_counter() - tick < 0.015 or "done" in self.marks:
+            if tick is None or time.perf_counter() - tick < 0.015 or "pressed" not in self.marks or "done" in self.marks:
                 continue
             frame = sys._current_frames().get(self.main)
             if frame is not None:

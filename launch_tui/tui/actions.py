@@ -248,4 +248,19 @@ def _confirm(app: "LaunchApp", item_id: str, note: str) -> None:
 
 
 def export_report(app: "LaunchApp") -> None:
-    app.notify("report export arrives with `launch-tui report`", severity="warning")
+    app.run_worker(_export(app), group="export", exclusive=True, exit_on_error=False, description="export report")
+
+
+async def _export(app: "LaunchApp") -> None:
+    import asyncio
+
+    from launch_tui.wizard import exports
+
+    try:
+        # Reading and folding a long session is file work: off the event loop.
+        text, last_hash = await asyncio.to_thread(exports.build_report_text, app.wizard.live.path)
+        path = exports.save_report(app.wizard, text, last_hash)
+    except LaunchError as exc:
+        app.notify(safe(str(exc)), severity="error", timeout=10)
+        return
+    app.notify(f"launch decision record written: {safe(path)}", timeout=10)

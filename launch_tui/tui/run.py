@@ -68,3 +68,13 @@ def demo_slug() -> str:
     from launch_tui.timefmt import utcnow
 
     return f"demo-{utcnow().strftime('%H%M%S')}"
+
+
+def run_replay(path: Path) -> int:
+    """Read-only review: no lock, no writes, no network."""
+    from launch_tui.session import open_read_only
+    from launch_tui.session.replay import Replay
+    from launch_tui.wizard.replay import ReplayWizard
+
+    replay = ReplayWizard(Replay(open_read_only(path)))  # unreadable: one line, exit 2
+    return run_app(LaunchApp(replay, mode="REPLAY · read-only"))

@@ -5,6 +5,7 @@ methods; listeners hear about every recorded event so screens can redraw."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable
 
 from launch_tui.checklist import Checklist, Item, Kind
@@ -23,6 +24,8 @@ Callback = Callable[[Any], Any]
 
 
 class Wizard:
+    read_only = False
+
     def __init__(self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None) -> None:
         self.live = live
         self.secrets = secrets
@@ -49,6 +52,10 @@ class Wizard:
     @property
     def target(self) -> Target:
         return self.live.header.target
+
+    @property
+    def session_path(self) -> Path:
+        return self.live.path
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)

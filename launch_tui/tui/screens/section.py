@@ -88,7 +88,18 @@ class SectionScreen(StateScreen):
         self._draw_title()
         self._show_detail()
 
+    WRITING_ACTIONS = {"primary", "run", "run_section", "cancel_runs", "confirm", "edit_record", "note", "waive", "undo"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In replay the writing keys are gone (from the footer too)."""
+        if action in self.WRITING_ACTIONS and self.app.wizard.read_only:
+            return False
+        return True
+
     def _draw_title(self) -> None:
+        if self.app.wizard.read_only:
+            self.query_one("#section-title", Static).update(Text.assemble(self.app.replay_banner(), "\n", (self.section.heading, "bold")))
+            return
         running = self.app.running
         done, total = self.app.state.section_progress(self.section.id)
         title = Text.assemble((self.section.heading, "bold"), (f"  {done}/{total} done", "dim"))
@@ -112,6 +123,7 @@ class SectionScreen(StateScreen):
             running_for=(time.monotonic() - started) if started else None,
             now=utcnow(),
             extra=self.app.item_extra(item_id),
+            hints=not self.app.wizard.read_only,
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -139,7 +151,7 @@ class SectionScreen(StateScreen):
 
     def action_primary(self) -> None:
         item_id = self.current_item
-        if item_id is None:
+        if item_id is None or self.app.wizard.read_only:
             return
         kind = self.app.effective_kind(item_id)
         if kind is Kind.RECORD:

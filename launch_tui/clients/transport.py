@@ -213,7 +213,9 @@ class Transport:
                 record(evidence)
                 log.debug("%s %s failed: %s", method, shown_url, message)
                 # A connect error means nothing reached the server: retrying is safe for any method.
-                retry = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) and kind != "tls"
+                # A connection dropped mid-exchange may have reached it: retry only idempotent requests.
+                retry = kind != "tls" and (isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) or (
+                    idempotent and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError))))
                 delay = self.backoff(attempt)
                 if retry and attempt < self.policy.max_attempts and delay < budget.remaining():
                     await self._sleep(delay)

@@ -65,7 +65,7 @@ async def run_items(ctx: RunContext, item_ids: Iterable[str], on_start: Callback
         done[item.id].set_result(result)
         await notify(on_result, result)
 
-    with batch_cache():
+    async with batch_cache():
         async with asyncio.TaskGroup() as group:
             for item in items:
                 group.create_task(one(item), name=f"check {item.id}")

@@ -42,6 +42,24 @@ REQUEST_ID_HEADERS = ("x-request-id", "x-github-request-id", "render-request-id"
 log = logging.getLogger("launch_tui.http")
 
 
+class RedactingFilter(logging.Filter):
+    """Scrubs registered secrets from log records of httpx, httpcore and our own loggers.
+    (A logger's filter sees only records logged on that very logger, hence the list.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_REDACTING = RedactingFilter()
+for _name in ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
+              "launch_tui.http", "launch_tui.engine"):
+    logging.getLogger(_name).addFilter(_REDACTING)
+
+
 @dataclass(frozen=True)
 class Policy:
     connect_timeout: float = 5.0

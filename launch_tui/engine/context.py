@@ -86,6 +86,7 @@ class RunContext:
         self._http_transport = http_transport
         self.client: httpx.AsyncClient | None = None
         self.platform: PlatformClient
+        self.web: Transport  # plain GETs of the web app
         self.render: RenderClient | None = None
         self.github: GitHubClient | None = None
 

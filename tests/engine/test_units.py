@@ -80,6 +80,7 @@ async def test_logs_carry_no_secret(caplog):
     respx.post(f"{API}/api/auth/token/integration").mock(return_value=httpx.Response(
         200, json={"accessToken": "eyJhbGciOi.token_log_secret_0003.sig"}))
     respx.get(f"{API}/health").mock(return_value=httpx.Response(500, text="lk_log_test_secret_0001 echoed"))
+    logging.getLogger("httpx").info("a library logging %s", "lk_log_test_secret_0001")
     async with RunContext(target(), secrets) as ctx:
         results = await run_items(ctx, ["auth.token-valid", "infra.health"])
     assert [r.status for r in results] == [Status.FAIL, Status.PASS]

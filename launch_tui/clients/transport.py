@@ -211,7 +211,7 @@ class Transport:
             await self._wait_until_unblocked(budget, url)
             remaining = budget.remaining()
             if remaining <= 0:
-                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:.0f} s deadline passed")
+                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline passed")
             timeout = httpx.Timeout(min(self.policy.read_timeout, remaining),
                                     connect=min(self.policy.connect_timeout, remaining))
             loop = asyncio.get_running_loop()
@@ -224,7 +224,7 @@ class Transport:
                 evidence = self._evidence(method, shown_url, None, None, started, at)
                 record(evidence)
                 raise DeadlineExceeded(f"no complete response from {where(url)} within the check's "
-                                       f"{budget.seconds:.0f} s deadline", evidence, kind="timeout") from None
+                                       f"{budget.seconds:g} s deadline", evidence, kind="timeout") from None
             except httpx.HTTPError as exc:
                 kind, message = describe(exc, str(full_url), timeout)
                 evidence = self._evidence(method, shown_url, None, None, started, at)
@@ -256,7 +256,7 @@ class Transport:
                 if wait is None or wait >= budget.remaining():
                     asked = "no wait time given" if wait is None else f"asks to wait {wait:.0f} s"
                     raise RateLimited(f"{where(url)} is rate limiting (HTTP {reply.status_code}, {asked}), "
-                                      f"beyond this check's {budget.seconds:.0f} s deadline; run it again later",
+                                      f"beyond this check's {budget.seconds:g} s deadline; run it again later",
                                       reply.evidence)
                 await self._sleep(wait)
                 continue
@@ -273,7 +273,7 @@ class Transport:
             return
         if wait >= budget.remaining():
             raise RateLimited(f"{where(url)} rate limit is used up and resets in {wait:.0f} s, beyond this "
-                              f"check's {budget.seconds:.0f} s deadline; run it again later")
+                              f"check's {budget.seconds:g} s deadline; run it again later")
         await self._sleep(wait)
 
     async def _send(self, method, url, shown_url, headers, json, files, timeout, follow_redirects,

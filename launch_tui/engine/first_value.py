@@ -43,6 +43,7 @@ from launch_tui.results import CheckResult
 POLL_DEADLINE = 120.0
 POLL_FIRST_DELAY = 0.5
 POLL_MAX_DELAY = 5.0
+sleep = asyncio.sleep  # the poll's pause; a module attribute so tests can replace it alone
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ async def _poll(ctx: RunContext, job_id: str, on_progress: Callable[[PollProgres
         if budget is not None and wait >= budget.remaining():
             return errored(f"job {job_id} is still {clean(job.status, 20)} after {elapsed:.0f} s; poll it again "
                            "later", job_id=job_id, job_status=job.status)
-        await asyncio.sleep(wait)
+        await sleep(wait)
         delay = min(delay * 2, POLL_MAX_DELAY)
 
 

@@ -49,7 +49,7 @@ async def test_poll_never_sooner_than_retry_after(monkeypatch):
     async def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr(first_value.asyncio, "sleep", fake_sleep)
+    monkeypatch.setattr(first_value, "sleep", fake_sleep)
     job = {"id": "job_1", "type": "TRADE", "status": "running", "progress": 0.5}
     respx.get(f"{API}/api/jobs/job_1").mock(side_effect=[
         httpx.Response(200, json=job, headers={"Retry-After": "7"}),

@@ -95,10 +95,7 @@ class Faults:
 
     @classmethod
     def from_scenarios(cls, names: tuple[str, ...]) -> "Faults":
-        chosen = set(names)
-        unknown = chosen - SCENARIOS.keys()
-        if unknown:
-            raise UsageError(f"unknown scenario {sorted(unknown)[0]!r}; known scenarios: {', '.join(SCENARIOS)}")
+        chosen = set(parse_scenarios(",".join(names)))
         return cls(
             database_reachable="down" not in chosen,
             # Above the health route's 500 ms threshold, so it reports degraded.

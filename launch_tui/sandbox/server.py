@@ -12,6 +12,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import uvicorn
 
 from launch_tui.errors import UsageError
 from launch_tui.sandbox.app import create_app
-from launch_tui.sandbox.github import CONTRACT_CHECK, FORCE_RLS_CHECK, NIGHTLY_WORKFLOW, BRANCH, NAME, OWNER
+from launch_tui.sandbox.github import BRANCH, CONTRACT_CHECK, FORCE_RLS_CHECK, NAME, NIGHTLY_WORKFLOW, OWNER
 from launch_tui.sandbox.middleware import DroppedConnection
 from launch_tui.sandbox.replies import GITHUB_PREFIX, RENDER_PREFIX
 from launch_tui.sandbox.scenarios import parse_scenarios
@@ -28,7 +29,7 @@ from launch_tui.sandbox.store import Store
 from launch_tui.sandbox.world import World, build_world
 from launch_tui.target import is_loopback, target_from_dict, target_to_dict
 
-START_TIMEOUT = 10.0
+START_TIMEOUT = STOP_TIMEOUT = 10.0
 
 
 class _QuietDrops(logging.Filter):
@@ -98,24 +99,28 @@ class SandboxServer:
         if self._thread is not None:
             return self
         sock = _bind(self.host, self.port)
-        base_url = f"http://{_url_host(sock)}:{sock.getsockname()[1]}"
-        world = build_world(base_url, self.scenarios, self.job_seconds)
-        config = uvicorn.Config(
-            create_app(world, self.latency_ms),
-            log_config=None,  # leave the host process's logging alone (the TUI shares it)
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=2,
-        )
-        server = uvicorn.Server(config)
+        try:
+            base_url = f"http://{_url_host(sock)}:{sock.getsockname()[1]}"
+            world = build_world(base_url, self.scenarios, self.job_seconds)
+            server = uvicorn.Server(uvicorn.Config(
+                create_app(world, self.latency_ms),
+                log_config=None,  # leave the host process's logging alone (the TUI shares it)
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                timeout_graceful_shutdown=2,
+            ))
+        except BaseException:
+            sock.close()
+            raise
         logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)
         self._failure = None
         thread = threading.Thread(target=self._serve, args=(server, sock), name="launch-sandbox", daemon=True)
         thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
         while not server.started:
-            if not thread.is_alive():
-                sock.close()
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
                 raise RuntimeError(f"the sandbox server did not start: {self._failure!r}")
             thread.join(0.01)
         self._world, self._server, self._thread = world, server, thread
@@ -133,7 +138,7 @@ class SandboxServer:
         if self._thread is None or self._server is None:
             return
         self._server.should_exit = True
-        self._thread.join(START_TIMEOUT)
+        self._thread.join(STOP_TIMEOUT)
         self._thread = self._server = None
 
     def __enter__(self) -> "SandboxServer":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import ssl
 import time
 import uuid
 
@@ -13,6 +14,9 @@ import httpx
 
 from launch_tui.sandbox import SandboxServer
 
+# Building a TLS context costs ~0.1 s; the sandbox is plain http, but httpx builds one
+# per client anyway, so every client shares this one.
+TLS = ssl.create_default_context()
 REQUEST_ID = re.compile(r"^req_[0-9a-f]{16,}$")
 
 CSV = {
@@ -52,7 +56,7 @@ class Api(httpx.Client):
     """httpx against one sandbox, with shortcuts for the usual credentials."""
 
     def __init__(self, server: SandboxServer) -> None:
-        super().__init__(base_url=server.base_url, timeout=10)
+        super().__init__(base_url=server.base_url, timeout=10, verify=TLS)
         self.server = server
         self.creds = server.credentials
 

@@ -204,6 +204,8 @@ def test_invoice_lifecycle(api: Api, steps: list[str], final: str) -> None:
     (["issue"], "issue"),
     (["issue", "mark-paid"], "cancel"),
     (["issue", "mark-paid"], "mark-paid"),
+    (["issue", "mark-paid"], "issue"),
+    (["issue", "cancel"], "mark-paid"),
     (["cancel"], "issue"),
     (["cancel"], "cancel"),
 ])

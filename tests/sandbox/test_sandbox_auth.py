@@ -119,6 +119,23 @@ def test_tenant_routes_refuse_bad_tokens(api: Api, method: str, path: str) -> No
         assert api.error_code(response) == "invalid_token"
 
 
+def test_a_token_signed_with_our_key_but_claiming_another_alg_is_refused(api: Api) -> None:
+    """The header's alg is checked, not just the signature: no algorithm confusion."""
+    import hashlib
+    import hmac
+
+    from sandbox_helpers import b64
+
+    good = api.bearer()["Authorization"].removeprefix("Bearer ")
+    payload = good.split(".")[1]
+    for alg in ("none", "HS512", "RS256"):
+        signing_input = f"{b64({'alg': alg, 'typ': 'JWT'})}.{payload}"
+        signature = hmac.new(api.server.world.signer.secret, signing_input.encode(), hashlib.sha256).digest()
+        token = f"{signing_input}.{b64(signature)}"
+        response = api.get("/api/jobs/job_x", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401 and api.error_code(response) == "invalid_token", alg
+
+
 def test_expired_token_is_refused(api: Api, clock) -> None:
     headers = api.bearer()
     assert api.get("/api/jobs/job_unknown", headers=headers).status_code == 404

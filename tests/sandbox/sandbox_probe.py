@@ -1,0 +1,172 @@
+"""A deliberately small stand-in for the wizard's automated checks: one verdict per
+checklist item, so the scenario tests can assert that a scenario breaks exactly the
+items it names and nothing else. It is no substitute for the real engine's tests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+from sandbox_helpers import CSV, Api, slug
+
+from launch_tui.target import normalise_url
+from launch_tui.timefmt import parse_iso
+
+REQUIRED_ENV = ["DATABASE_URL", "NODE_ENV", "JWT_PRIVATE_KEY", "JWT_PUBLIC_KEY", "CLERK_SECRET_KEY",
+                "KEY_HASH_SECRET", "ALLOW_API_KEY_FALLBACK"]
+PROTECTED = [("GET", "/api/jobs/job_probe"), ("GET", "/api/sima/results?jobId=job_probe"), ("POST", "/api/sima/batch"),
+             ("POST", "/api/upload"), ("POST", "/api/catalog/upload"), ("POST", "/api/ship/upload"),
+             ("POST", "/api/orders/upload")]
+
+
+class RetryingApi(Api):
+    """Retries 429 (after Retry-After), 502 and dropped connections, as the wizard's
+    clients must. `pause` is injectable so tests need not sleep a real second per path."""
+
+    def __init__(self, server, pause: Callable[[float], None] = time.sleep) -> None:
+        super().__init__(server)
+        self.pause = pause
+        self.retries: list[str] = []
+
+    def request(self, method, url, **kwargs) -> httpx.Response:  # type: ignore[override]
+        for _ in range(5):
+            try:
+                response = super().request(method, url, **kwargs)
+            except httpx.TransportError:
+                self.retries.append("dropped")
+                continue
+            if response.status_code == 429:
+                self.retries.append(f"429 after {response.headers['retry-after']}")
+                self.pause(float(response.headers["retry-after"]))
+                continue
+            if response.status_code == 502:
+                self.retries.append("502")
+                continue
+            return response
+        raise AssertionError(f"{method} {url}: no answer after 5 tries")
+
+
+def verdicts(api: Api, team_mode: str = "solo") -> dict[str, str]:
+    """item id -> "pass", "warn" or "fail".
+
+    Polling moves the sandbox's clock 2 s per poll instead of waiting, so that even
+    the slow scenario's 20 s jobs finish in milliseconds; the clock is put back after.
+    """
+    store = api.server.state
+    real_clock, offset = store.clock, [0.0]
+    store.clock = lambda: real_clock() + offset[0]
+    try:
+        return _verdicts(api, team_mode, lambda seconds: offset.__setitem__(0, offset[0] + seconds))
+    finally:
+        store.clock = real_clock
+
+
+def _verdicts(api: Api, team_mode: str, skip_ahead: Callable[[float], None]) -> dict[str, str]:
+    target = api.server.target_dict(team_mode=team_mode)
+    out: dict[str, str] = {}
+
+    def check(item: str, ok: bool, warn: bool = False) -> None:
+        out[item] = "fail" if not ok else "warn" if warn else "pass"
+
+    render = f"/render/v1/services/{target['render']['api_service_id']}"
+    service = api.get(render, headers=api.render).json()
+    check("infra.predeploy-migration",
+          service["serviceDetails"]["envSpecificDetails"].get("preDeployCommand") == "cd apps/api && npx prisma migrate deploy")
+    env = _env(api, target["render"]["api_service_id"])
+    check("infra.database", bool(env.get("DATABASE_URL")))
+    web_env = _env(api, target["render"]["web_service_id"])
+    web = api.get(target["web_url"])
+    check("infra.web-app", web.status_code == 200
+          and normalise_url(web_env.get("API_URL", "")) == normalise_url(target["api_url"]))
+    check("infra.env-vars", all(env.get(name) for name in REQUIRED_ENV)
+          and env.get("NODE_ENV") == "production" and env.get("ALLOW_API_KEY_FALLBACK") == "false")
+    health = api.get("/health")
+    body = health.json()
+    check("infra.health", health.status_code == 200 and body["status"] in ("ok", "degraded")
+          and body["checks"]["migrations"]["pending"] == 0, warn=body["status"] == "degraded")
+
+    exchange = "/api/auth/token/integration"
+    check("auth.token-valid", "accessToken" in api.post(exchange, json={"key": api.creds["LAUNCH_INTEGRATION_KEY"]}).json())
+    check("auth.token-revoked", api.post(exchange, json={"key": api.creds["LAUNCH_REVOKED_KEY"]}).status_code == 401)
+    check("auth.token-invalid", all(api.post(exchange, json=body).status_code == 401
+                                    for body in ({}, {"key": "lk_0badc0de_" + "ab" * 24})))
+    forged = {"Authorization": "Bearer eyJhbGciOiJub25lIn0.e30."}
+    check("auth.route-enforcement", all(api.request(method, path, headers=headers).status_code == 401
+                                        for method, path in PROTECTED for headers in ({}, forged)))
+
+    created = api.post("/api/admin/tenants", json={"name": "Acme Freight", "slug": slug()}, headers=api.admin)
+    check("onboarding.tenant", created.status_code == 201)
+    tenant_id = created.json()["id"]
+    key = api.post(f"/api/admin/tenants/{tenant_id}/integration-keys", json={"label": "probe"}, headers=api.admin)
+    check("onboarding.integration-key", key.status_code == 201 and "secret" in key.json())
+    detectors = api.post(f"/api/admin/tenants/{tenant_id}/detectors",
+                         json={"detectors": {"TRADE": {"enabled": True}}}, headers=api.admin)
+    check("onboarding.detectors", detectors.status_code == 200)
+    status = api.get(f"/api/admin/tenants/{tenant_id}/onboarding-status", headers=api.admin)
+    check("onboarding.status", status.status_code == 200 and "steps" in status.json())
+
+    token = api.post(exchange, json={"key": key.json()["secret"]})
+    check("first-value.token", token.status_code == 200)
+    headers = {"Authorization": f"Bearer {token.json()['accessToken']}"}
+    enqueued = api.upload("/api/upload", CSV["TRADE"], headers)
+    check("first-value.enqueue", enqueued.status_code == 202)
+    job_id = enqueued.json()["jobId"]
+    job = _poll(api, job_id, headers, skip_ahead)
+    check("first-value.poll", job["status"] == "succeeded")
+    results = api.get("/api/sima/results", params={"jobId": job_id}, headers=headers)
+    check("first-value.results", results.status_code == 200 and results.json()["total"] == 2)
+
+    _guardrails(api, target, team_mode, check)
+
+    invoice = api.post("/api/admin/billing/invoices/generate", headers=api.admin,
+                       json={"tenantId": tenant_id, "periodStart": "2026-11-01", "periodEnd": "2026-11-30"})
+    check("billing.invoice-generate", invoice.status_code == 201)
+    base = f"/api/admin/billing/invoices/{invoice.json()['id']}"
+    check("billing.invoice-lifecycle", [api.post(f"{base}/{step}", headers=api.admin).status_code
+                                        for step in ("issue", "mark-paid", "cancel")] == [200, 200, 409])
+    return out
+
+
+def _env(api: Api, service_id: str) -> dict[str, str]:
+    env: dict[str, str] = {}
+    params: dict[str, str] = {}
+    while page := api.get(f"/render/v1/services/{service_id}/env-vars", params=params, headers=api.render).json():
+        env.update({item["envVar"]["key"]: item["envVar"]["value"] for item in page})
+        params["cursor"] = page[-1]["cursor"]
+    return env
+
+
+def _poll(api: Api, job_id: str, headers: dict[str, str], skip_ahead: Callable[[float], None]) -> dict:
+    for _ in range(100):
+        job = api.get(f"/api/jobs/{job_id}", headers=headers).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        skip_ahead(2.0)
+    raise AssertionError(f"job {job_id} never finished")
+
+
+def _guardrails(api: Api, target: dict, team_mode: str, check: Callable[..., None]) -> None:
+    repo = f"/github/repos/{target['github']['repo']}"
+    protection = api.get(f"{repo}/branches/main/protection", headers=api.github)
+    classic = protection.json() if protection.status_code == 200 else {}
+    rules = api.get(f"{repo}/rules/branches/main", headers=api.github).json()
+    status_checks = classic.get("required_status_checks") or {}
+    required = set(status_checks.get("contexts", [])) | {c["context"] for c in status_checks.get("checks", [])}
+    required |= {c["context"] for rule in rules if rule["type"] == "required_status_checks"
+                 for c in rule["parameters"]["required_status_checks"]}
+    check("guardrails.contract-gate", "api-contract-gate" in required)
+    reviews = classic.get("required_pull_request_reviews") or {}
+    pull_rules = [rule["parameters"] for rule in rules if rule["type"] == "pull_request"]
+    approvals = max([reviews.get("required_approving_review_count", 0)]
+                    + [p["required_approving_review_count"] for p in pull_rules])
+    resolution = (classic.get("required_conversation_resolution") or {}).get("enabled", False) or any(
+        p["required_review_thread_resolution"] for p in pull_rules)
+    check("guardrails.review-policy", approvals == 0 if team_mode == "solo" else approvals >= 1)
+    check("guardrails.conversation-resolution", resolution is (team_mode == "multi"))
+    runs = api.get(f"{repo}/commits/main/check-runs", params={"check_name": "staging-force-rls"}, headers=api.github)
+    check("guardrails.force-rls", [run["conclusion"] for run in runs.json()["check_runs"]] == ["success"])
+    nightly = api.get(f"{repo}/actions/workflows/nightly-validation.yml/runs",
+                      params={"branch": "main", "status": "success", "per_page": 1}, headers=api.github).json()
+    ages = [time.time() - parse_iso(run["updated_at"]).timestamp() for run in nightly["workflow_runs"]]
+    check("guardrails.nightly", bool(ages) and ages[0] < 36 * 3600)

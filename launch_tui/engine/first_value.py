@@ -43,6 +43,7 @@ from launch_tui.results import CheckResult
 POLL_DEADLINE = 120.0
 POLL_FIRST_DELAY = 0.5
 POLL_MAX_DELAY = 5.0
+sleep = asyncio.sleep  # the poll's pause; a module attribute so tests can replace it alone
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,10 @@ async def enqueue_job(ctx: RunContext, idempotency_key: str, job_type: str = "TR
             why = "; ".join(clean(d, 80) for d in details[:3]) if isinstance(details, list) else ""
             return failed(f"{route} refused the file ({reply.status_text()}){': ' + why if why else ''}; "
                           f"the header row must be: {', '.join(_header(job_type))}")
+        if reply.status_code in (502, 503, 504):
+            # Upload routes do not replay an Idempotency-Key, so this is not retried automatically.
+            return errored(f"{route} answered {reply.status_text()} and no job id came back; the platform or its "
+                           "proxy failed, try enqueueing again")
         if not reply.ok:
             return failed(f"{route} answered {reply.status_text()}, expected 202")
         job = parse_job(reply.json_object())
@@ -195,7 +200,7 @@ async def _poll(ctx: RunContext, job_id: str, on_progress: Callable[[PollProgres
         if budget is not None and wait >= budget.remaining():
             return errored(f"job {job_id} is still {clean(job.status, 20)} after {elapsed:.0f} s; poll it again "
                            "later", job_id=job_id, job_status=job.status)
-        await asyncio.sleep(wait)
+        await sleep(wait)
         delay = min(delay * 2, POLL_MAX_DELAY)
 
 

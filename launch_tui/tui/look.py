@@ -8,7 +8,7 @@ from rich.text import Text
 
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import redact
-from launch_tui.textsafe import escape_controls
+from launch_tui.safe_text import visible
 
 GLYPHS = {
     ItemStatus.PENDING: ("·", "pending", "dim"),
@@ -25,7 +25,7 @@ RUNNING = ("◌", "running", "bold blue")
 
 
 def safe(text: object) -> str:
-    return escape_controls(redact(str(text)))
+    return visible(redact(str(text)))
 
 
 def status_text(status: ItemStatus | None, *, running: bool = False, stale: bool = False) -> Text:

@@ -233,7 +233,11 @@ async def poll_check(ctx: RunContext) -> Verdict:
 
 # Results and the artifact ---------------------------------------------------------------------
 
-async def _results(ctx: RunContext) -> Verdict:
+PREVIEW_ROWS = 20
+
+
+async def _results(ctx: RunContext, preview: list | None = None) -> Verdict:
+    """`preview`, if given, receives the first rows (for the wizard's table; never recorded)."""
     job_id, job_type = ctx.facts.job_id, (ctx.facts.job_type or "TRADE").upper()
     if job_type not in RESULTS_PATHS:
         return skipped(f"{job_type} jobs have no results route in the runbook; the job reaching succeeded is the proof")
@@ -249,6 +253,8 @@ async def _results(ctx: RunContext) -> Verdict:
     if not isinstance(items, list):
         return errored(f"the {what} of {job_id} came back without an items list")
     total = data.get("total") if isinstance(data.get("total"), int) else len(items)
+    if preview is not None:
+        preview.extend(row for row in items[:PREVIEW_ROWS] if isinstance(row, dict))
     return passed(f"{total} {what} readable for {job_type} job {job_id} (HTTP {reply.status_code})",
                   job_id=job_id, total=total, request_id=reply.request_id or "")
 
@@ -261,6 +267,18 @@ async def read_results(ctx: RunContext) -> CheckResult:
         return await _results(ctx)
 
     return (await perform(ctx, "first-value.results", run)).result
+
+
+async def read_results_preview(ctx: RunContext) -> tuple[CheckResult, list[dict]]:
+    """`read_results`, plus the first rows to show the operator (kept in memory only)."""
+    rows: list[dict] = []
+
+    async def run() -> Verdict:
+        if not ctx.facts.job_id:
+            raise Unavailable("no job yet: enqueue one first")
+        return await _results(ctx, rows)
+
+    return (await perform(ctx, "first-value.results", run)).result, rows
 
 
 @check("first-value.results", requires=needs_job)

@@ -84,7 +84,12 @@ async def _poll(app: "LaunchApp", item_id: str) -> None:
     await flows.poll(app.wizard, lambda progress: app.refresh_screen())
 
 
-AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll}
+async def _results(app: "LaunchApp", item_id: str) -> None:
+    app.mark_running(item_id)
+    await flows.read_results(app.wizard)
+
+
+AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll, "first-value.results": _results}
 
 
 # Actions ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ GLYPHS = {
     ItemStatus.ERROR: ("!", "error", "bold magenta"),
     ItemStatus.SKIP: ("–", "skip", "dim"),
     ItemStatus.MANUAL: ("☐", "manual", "cyan"),
-    ItemStatus.CONFIRMED: ("✔", "confirmed", "green"),
+    ItemStatus.CONFIRMED: ("☑", "confirmed", "green"),
     ItemStatus.WAIVED: ("≈", "waived", "yellow"),
 }
 RUNNING = ("◌", "running", "bold blue")

@@ -238,3 +238,12 @@ async def poll(wizard: Wizard, on_progress: Callable[[PollProgress], Any] | None
         result = await first_value.poll_job(ctx, on_progress=show)
     wizard.record_result(result)
     return result
+
+
+async def read_results(wizard: Wizard) -> CheckResult:
+    """Read the job's results and keep the first rows for the preview table."""
+    async with wizard.context() as ctx:
+        result, rows = await first_value.read_results_preview(ctx)
+    wizard.results_preview = rows
+    wizard.record_result(result)
+    return result

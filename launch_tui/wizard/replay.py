@@ -21,6 +21,7 @@ class ReplayWizard:
     def __init__(self, replay: Replay) -> None:
         self.replay = replay
         self.extras: dict[str, Any] = {}
+        self.results_preview: list[dict] = []  # rows are never recorded: nothing to replay
         self._listeners: list = []
 
     @property

@@ -32,7 +32,8 @@ class Wizard:
         self.policy = policy or Policy()
         self.http_transport = http_transport  # tests only: e.g. a transport that counts requests
         self.facts = Facts.from_dict(live.state.facts)  # the secret facts start empty: memory only
-        self.extras: dict[str, Any] = {}  # live per-item displays: poll progress, results preview
+        self.extras: dict[str, Any] = {}  # live per-item displays: poll progress
+        self.results_preview: list[dict] = []  # the first result rows, shown, never recorded
         self._listeners: list[Listener] = []
 
     # -- plumbing ------------------------------------------------------------------

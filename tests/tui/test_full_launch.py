@@ -35,6 +35,8 @@ async def test_new_to_launch_complete(sandbox, sessions):
         not_done = {item: state.item(item).status.value for item in state.items if not state.item(item).satisfied}
         assert not_done == {}
         assert state.launch_complete
+        assert app.wizard.results_preview, "the results preview has the job's rows"
+        assert state.item("first-value.artifact").refs["job_id"] == state.facts["job_id"]
         assert "LAUNCH COMPLETE" in str(app.screen.query_one("#verdict").render())
         path = app.wizard.live.path
     opened = open_read_only(path)

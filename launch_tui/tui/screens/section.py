@@ -20,7 +20,7 @@ from launch_tui.tui.look import safe
 from launch_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, WaiveDialog
 from launch_tui.tui.screens.record import RecordDialog
 from launch_tui.tui.widgets.detail import ItemDetail
-from launch_tui.tui.widgets.items import ItemTable
+from launch_tui.tui.widgets.items import ItemTable, ResultsPreview
 from launch_tui.tui.widgets.sidebar import Sidebar
 from launch_tui.tui.widgets.topbar import TopBar
 from launch_tui.wizard import inputs
@@ -61,6 +61,8 @@ class SectionScreen(StateScreen):
                 yield Static(id="section-title")
                 yield ItemTable(self.section, id="items")
                 yield ItemDetail(id="detail")
+                if self.section.id == "first-value":
+                    yield ResultsPreview(id="results-preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -125,6 +127,8 @@ class SectionScreen(StateScreen):
             extra=self.app.item_extra(item_id),
             hints=not self.app.wizard.read_only,
         )
+        for preview in self.query(ResultsPreview):
+            preview.show(self.app.wizard.results_preview if item_id == "first-value.results" else [])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()

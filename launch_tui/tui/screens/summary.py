@@ -55,7 +55,7 @@ class SummaryScreen(StateScreen):
                 status = state.item(item.id).status
                 counts[status if status in counts else ItemStatus.PENDING] += 1
             done, total = state.section_progress(section.id)
-            table.add_row(f"{section.number}. {section.title}", *(str(counts[s] or "") for s in COLUMNS), f"{done}/{total}")
+            table.add_row(f"{section.number}. {section.short}", *(str(counts[s] or "") for s in COLUMNS), f"{done}/{total}")
         legend = Text("  ".join(f"{GLYPHS[s][0]} {GLYPHS[s][1]}" for s in COLUMNS), style="dim")
         missing = state.missing_for_launch()
         verdict = Text()

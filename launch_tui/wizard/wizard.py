@@ -85,6 +85,10 @@ class Wizard:
         item = self.checklist.item(item_id)
         if item.kind is Kind.RECORD:
             raise InputError(f"{item_id} is filled in, not ticked; press e to fill in its fields")
+        if self.effective_kind(item_id) is Kind.AUTO:
+            raise InputError(f"{item_id} is checked automatically here: run it (r), or waive it (w) with a reason")
+        if item.kind is Kind.ACTION and not item.fallback:
+            raise InputError(f"{item_id} is done by the wizard: press enter to perform it (it asks first)")
         state = self.state.item(item_id)
         if state.confirmed_at:
             raise InputError(f"{item_id} is confirmed already (by {state.confirmed_by} at {state.confirmed_at})")

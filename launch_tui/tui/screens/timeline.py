@@ -96,8 +96,11 @@ class TimelineScreen(StateScreen):
         self.fill()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
-            self.app.replay_to(int(event.row_key.value))
+        # A highlight queued before a later cursor move is stale: following it would
+        # move the cursor back, and the two would chase each other.
+        if event.cursor_row != event.data_table.cursor_row or event.row_key.value is None:
+            return
+        self.app.replay_to(int(event.row_key.value))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on an event: show its item's section, as of that event."""

@@ -56,18 +56,12 @@ def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
 
     names = parse_scenarios(scenarios)
     with SandboxServer(names) as sandbox:
-        target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug=demo_slug()), "sandbox target")
+        # Each demo sandbox starts empty, so a fixed slug never collides; the session
+        # file's name carries the time.
+        target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target")
         live = LiveSession.create(target, operator or default_operator(), folder)
         print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
         return run_app(LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO"))
-
-
-def demo_slug() -> str:
-    """A fresh slug per demo: each demo sandbox starts empty, but a reviewer's sessions
-    folder keeps them all apart."""
-    from launch_tui.timefmt import utcnow
-
-    return f"demo-{utcnow().strftime('%H%M%S')}"
 
 
 def run_replay(path: Path) -> int:

@@ -89,7 +89,19 @@ async def _results(app: "LaunchApp", item_id: str) -> None:
     await flows.read_results(app.wizard)
 
 
-AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll, "first-value.results": _results}
+async def _revoked(app: "LaunchApp", item_id: str) -> None:
+    """Without LAUNCH_REVOKED_KEY, the wizard can make its own revoked key."""
+    wizard = app.wizard
+    if wizard.plan(item_id).automated or not wizard.facts.tenant_id or not wizard.secrets.has("LAUNCH_ADMIN_TOKEN"):
+        await _check(app, item_id)
+        return
+    step = await flows.canary_step(wizard)
+    if await _confirmed(app, step):
+        app.mark_running(item_id)
+        await flows.revoked_key_check(wizard, step)
+
+
+AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll, "first-value.results": _results, "auth.token-revoked": _revoked}
 
 
 # Actions ---------------------------------------------------------------------------------------

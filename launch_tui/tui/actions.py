@@ -212,9 +212,30 @@ ACTION_FLOWS: dict[str, Flow] = {
 # Resuming after a crash mid-action -------------------------------------------------------------
 
 
-def recover_interrupted(app: "LaunchApp") -> None:
-    if app.wizard.state.intents:
-        app.run_worker(_recover(app), group="recovery", exit_on_error=False, description="recovery")
+def after_opening(app: "LaunchApp") -> None:
+    """On resume: finish what a crash interrupted, then offer to re-run stale results."""
+    app.run_worker(_after_opening(app), group="recovery", exit_on_error=False, description="after opening")
+
+
+async def _after_opening(app: "LaunchApp") -> None:
+    await _recover(app)
+    await _offer_reruns(app)
+
+
+async def _offer_reruns(app: "LaunchApp") -> None:
+    from launch_tui.timefmt import utcnow
+    from launch_tui.tui.screens.dialogs import ChoiceDialog
+
+    state, now = app.wizard.state, utcnow()
+    stale = [item.id for item in app.checklist.items if state.item(item.id).is_stale(item, now) and app.wizard.plan(item.id).automated]
+    if not stale:
+        return
+    finding = f"{len(stale)} result(s) are older than their useful age: {', '.join(stale)}. They count until re-run, marked stale."
+    if await app.push_screen_wait(ChoiceDialog("Stale results", finding, ["Re-run them now", "Later"])) == 0:
+        async def run() -> None:
+            await app.wizard.run_checks(stale, on_start=app.mark_running)
+
+        app.run_worker(_tracked(app, stale, run), group="checks", exit_on_error=False, description="re-run stale")
 
 
 async def _recover(app: "LaunchApp") -> None:

@@ -105,13 +105,13 @@ class LaunchApp(App[int]):
             return
         first = self.state.current_section or self.checklist.sections[0].id
         self.show_section(first, initial=True)
-        from launch_tui.tui.actions import recover_interrupted
+        from launch_tui.tui.actions import after_opening
 
         target = self.state.header.target
         if missing_secrets(target, self.wizard.secrets):
-            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: recover_interrupted(self))
+            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))
         else:
-            recover_interrupted(self)
+            after_opening(self)
 
     def use_wizard(self, wizard: Wizard) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""

@@ -102,3 +102,26 @@ async def test_resume_after_a_crash_mid_action_asks_what_to_do(sandbox, sessions
         await settle(pilot)
         assert again.state.item("onboarding.tenant").status is ItemStatus.PASS and not again.state.intents
     assert [tenant.slug for tenant in sandbox.state.tenants.values()].count("acme-freight") == 1
+
+
+async def test_resume_offers_to_rerun_stale_results(sandbox, sessions):
+    from datetime import timedelta
+
+    from launch_tui import timefmt
+
+    app = wizard_app(sandbox, sessions)
+    await app.wizard.run_checks(["infra.health"])
+    first = app.state.item("infra.health").result_at
+    app.wizard.close()
+    later = timefmt.utcnow() + timedelta(hours=2)  # health is useful for an hour
+    timefmt.set_clock(lambda: later)
+    try:
+        again = LaunchApp(Wizard(LiveSession.resume(app.wizard.session_path, "bob"), Secrets(sandbox.credentials)))
+        async with again.run_test(size=(80, 24)) as pilot:
+            dialog = await wait_for_dialog(pilot, "ChoiceDialog")
+            assert "infra.health" in " ".join(str(static.render()) for static in dialog.query("Static"))
+            await pilot.click("#choice-0")
+            await settle(pilot)
+            assert again.state.item("infra.health").result_at != first
+    finally:
+        timefmt.set_clock(None)

@@ -4,7 +4,7 @@ platform asks first, showing the exact request."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from launch_tui.checklist import Kind
 from launch_tui.errors import LaunchError
@@ -96,9 +96,7 @@ async def _revoked(app: "LaunchApp", item_id: str) -> None:
         await _check(app, item_id)
         return
     step = await flows.canary_step(wizard)
-    if await _confirmed(app, step):
-        app.mark_running(item_id)
-        await flows.revoked_key_check(wizard, step)
+    await _send(app, item_id, step, lambda: flows.revoked_key_check(wizard, step))
 
 
 AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll, "first-value.results": _results, "auth.token-revoked": _revoked}
@@ -107,24 +105,28 @@ AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll, "first-value.results":
 # Actions ---------------------------------------------------------------------------------------
 
 
-async def _confirmed(app: "LaunchApp", step: flows.Step, *, type_slug: bool = False) -> bool:
+async def _send(app: "LaunchApp", item_id: str, step: flows.Step, run: Callable[[], Awaitable[Any]], *, type_slug: bool = False) -> Any:
+    """Show the exact request; only if the operator says send, run it (None otherwise).
+    In production, `type_slug` actions also ask for the tenant slug to be typed."""
     from launch_tui.tui.screens.action_dialogs import ActionDialog
 
     target = app.wizard.target
     slug = target.customer.tenant_slug if (type_slug and target.is_production) else None
-    return bool(await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug)))
+    if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug)):
+        return None
+    app.mark_running(item_id)
+    try:
+        return await run()
+    finally:
+        app.mark_done(item_id)
 
 
 async def _create_tenant(app: "LaunchApp", item_id: str) -> None:
     from launch_tui.tui.screens.dialogs import ConfirmDialog
 
     step = await flows.create_tenant_step(app.wizard)
-    if not await _confirmed(app, step):
-        return
-    app.mark_running(item_id)
-    outcome = await flows.create_tenant(app.wizard, step)
-    app.mark_done(item_id)
-    if outcome.conflict is not None:
+    outcome = await _send(app, item_id, step, lambda: flows.create_tenant(app.wizard, step))
+    if outcome is not None and outcome.conflict is not None:
         tenant = outcome.conflict
         question = ConfirmDialog(
             "The slug is taken",
@@ -140,12 +142,8 @@ async def _issue_key(app: "LaunchApp", item_id: str) -> None:
     from launch_tui.tui.screens.action_dialogs import RevealKeyDialog
 
     step = await flows.issue_key_step(app.wizard)
-    if not await _confirmed(app, step):
-        return
-    app.mark_running(item_id)
-    outcome = await flows.issue_key(app.wizard, step)
-    app.mark_done(item_id)
-    if outcome.secret:
+    outcome = await _send(app, item_id, step, lambda: flows.issue_key(app.wizard, step))
+    if outcome is not None and outcome.secret:
         refs = outcome.result.refs
         shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, str(refs.get("key_id", "")), str(refs.get("key_prefix", ""))))
         if shown and (shown["revealed"] or shown["copied"]):
@@ -163,9 +161,7 @@ async def _detectors(app: "LaunchApp", item_id: str) -> None:
         app.wizard.confirm(item_id, "the platform's default detector config was accepted")
         return
     step = await flows.detectors_step(app.wizard, choice)
-    if await _confirmed(app, step):
-        app.mark_running(item_id)
-        await flows.set_detectors(app.wizard, step, choice)
+    await _send(app, item_id, step, lambda: flows.set_detectors(app.wizard, step, choice))
 
 
 async def _enqueue(app: "LaunchApp", item_id: str) -> None:
@@ -180,23 +176,17 @@ async def _enqueue(app: "LaunchApp", item_id: str) -> None:
         return
     csv, name = flows.read_upload(chosen["path"], job_type) if chosen["path"] else flows.template_upload(job_type)
     step = await flows.enqueue_step(app.wizard, job_type, csv, name)
-    if await _confirmed(app, step):
-        app.mark_running(item_id)
-        await flows.enqueue(app.wizard, step, job_type, csv, name)
+    await _send(app, item_id, step, lambda: flows.enqueue(app.wizard, step, job_type, csv, name))
 
 
 async def _generate_invoice(app: "LaunchApp", item_id: str) -> None:
     step = await flows.generate_invoice_step(app.wizard)
-    if await _confirmed(app, step, type_slug=True):
-        app.mark_running(item_id)
-        await flows.generate_invoice(app.wizard, step)
+    await _send(app, item_id, step, lambda: flows.generate_invoice(app.wizard, step), type_slug=True)
 
 
 async def _lifecycle(app: "LaunchApp", item_id: str) -> None:
     step = await flows.lifecycle_step(app.wizard)
-    if await _confirmed(app, step, type_slug=True):
-        app.mark_running(item_id)
-        await flows.invoice_lifecycle(app.wizard, step)
+    await _send(app, item_id, step, lambda: flows.invoice_lifecycle(app.wizard, step), type_slug=True)
 
 
 ACTION_FLOWS: dict[str, Flow] = {

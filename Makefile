@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/launch-tui demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not soak"
+	$(BIN)/python -m pytest -q -n auto -m "not soak"
 
 soak: $(STAMP)
 	$(BIN)/python -m pytest -q -m soak

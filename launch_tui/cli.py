@@ -117,6 +117,10 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
         from launch_tui.tui.run import run_demo
 
         return run_demo(args.scenario, folder, args.operator)
+    if command == "replay":
+        from launch_tui.tui.run import run_replay
+
+        return run_replay(resolve_session(args.session, folder))
     if command == "home":
         from launch_tui.tui.run import run_home
 

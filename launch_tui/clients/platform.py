@@ -138,8 +138,9 @@ class PlatformClient:
 
     async def probe_route(self, probe: RouteProbe, bearer: str | None) -> Reply:
         files = {"file": ("launch-tui-probe.csv", PROBE_CSV, "text/csv")} if probe.upload else None
+        # A probe's body is one a working route rejects, so sending it twice does nothing: retry freely.
         return await self._call(probe.method, probe.path, bearer=bearer, params=probe.params or None,
-                                json=probe.json, files=files, idempotent=False)
+                                json=probe.json, files=files, idempotent=True)
 
     # Tenants and keys (admin) -----------------------------------------------------
     async def create_tenant(self, name: str, slug: str, idempotency_key: str) -> Reply:

@@ -38,6 +38,14 @@ class DeployInfo:
     finished_at: str | None
 
 
+def _secret_like(value: str) -> bool:
+    """Whether to register a value for redaction. Registering a plain word such as "current"
+    would scrub it from every line we print; secrets are long or mix letters and digits.
+    (Values are never shown either way: this guards against a server echoing one back.)"""
+    return len(value) >= 12 or (len(value) >= 8 and any(c.isdigit() for c in value)
+                                and any(c.isalpha() for c in value))
+
+
 class RenderClient:
     def __init__(self, transport: Transport, base_url: str, api_key: str) -> None:
         self.transport = transport
@@ -109,7 +117,7 @@ class RenderClient:
                 key, value = env.get("key"), env.get("value")
                 if isinstance(key, str):
                     value = value if isinstance(value, str) else ""
-                    if key not in PUBLIC_ENV_KEYS and value not in public_values:
+                    if key not in PUBLIC_ENV_KEYS and value not in public_values and _secret_like(value):
                         registry.add(value)
                     values[key] = value
             last = page[-1] if isinstance(page[-1], dict) else {}

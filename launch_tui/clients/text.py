@@ -7,30 +7,11 @@ message passes through `clean()` first.
 
 from __future__ import annotations
 
+from launch_tui.safe_text import visible
 from launch_tui.secrets import redact
 
 EXCERPT_CHARS = 200
 SUMMARY_CHARS = 120
-
-# Bidirectional overrides can make a line read differently from what it holds.
-_BIDI = {0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def escape_controls(text: str) -> str:
-    """Escape C0/C1 controls (ESC starts terminal sequences), DEL and bidi overrides."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in _NAMED:
-            out.append(_NAMED[ch])
-        elif code < 0x20 or code == 0x7F or 0x80 <= code <= 0x9F:
-            out.append(f"\\x{code:02x}")
-        elif code in _BIDI:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -43,7 +24,7 @@ def clean(text: object, limit: int = SUMMARY_CHARS) -> str:
     Redaction runs before shortening, so a secret cut in half cannot slip through,
     and before escaping, so an escaped secret still matches its registered form.
     """
-    return shorten(escape_controls(redact(str(text))), limit)
+    return shorten(visible(redact(str(text))), limit)
 
 
 def excerpt(body: bytes, limit: int = EXCERPT_CHARS) -> str | None:

@@ -44,6 +44,24 @@ REQUEST_ID_HEADERS = ("x-request-id", "x-github-request-id", "render-request-id"
 log = logging.getLogger("launch_tui.http")
 
 
+class RedactingFilter(logging.Filter):
+    """Scrubs registered secrets from log records of httpx, httpcore and our own loggers.
+    (A logger's filter sees only records logged on that very logger, hence the list.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_REDACTING = RedactingFilter()
+for _name in ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
+              "launch_tui.http", "launch_tui.engine"):
+    logging.getLogger(_name).addFilter(_REDACTING)
+
+
 @dataclass(frozen=True)
 class Policy:
     connect_timeout: float = 5.0
@@ -228,7 +246,7 @@ class Transport:
             await self._wait_until_unblocked(budget, url)
             remaining = budget.remaining()
             if remaining <= 0:
-                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:.0f} s deadline passed")
+                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline passed")
             timeout = httpx.Timeout(min(self.policy.read_timeout, remaining),
                                     connect=min(self.policy.connect_timeout, remaining))
             loop = asyncio.get_running_loop()
@@ -241,14 +259,16 @@ class Transport:
                 evidence = self._evidence(method, shown_url, None, None, started, at)
                 record(evidence)
                 raise DeadlineExceeded(f"no complete response from {where(url)} within the check's "
-                                       f"{budget.seconds:.0f} s deadline", evidence, kind="timeout") from None
+                                       f"{budget.seconds:g} s deadline", evidence, kind="timeout") from None
             except httpx.HTTPError as exc:
                 kind, message = describe(exc, str(full_url), timeout)
                 evidence = self._evidence(method, shown_url, None, None, started, at)
                 record(evidence)
                 log.debug("%s %s failed: %s", method, shown_url, message)
                 # A connect error means nothing reached the server: retrying is safe for any method.
-                retry = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) and kind != "tls"
+                # A connection dropped mid-exchange may have reached it: retry only idempotent requests.
+                retry = kind != "tls" and (isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) or (
+                    idempotent and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError))))
                 delay = self.backoff(attempt)
                 if retry and attempt < self.policy.max_attempts and delay < budget.remaining():
                     await self._sleep(delay)
@@ -271,7 +291,7 @@ class Transport:
                 if wait is None or wait >= budget.remaining():
                     asked = "no wait time given" if wait is None else f"asks to wait {wait:.0f} s"
                     raise RateLimited(f"{where(url)} is rate limiting (HTTP {reply.status_code}, {asked}), "
-                                      f"beyond this check's {budget.seconds:.0f} s deadline; run it again later",
+                                      f"beyond this check's {budget.seconds:g} s deadline; run it again later",
                                       reply.evidence)
                 await self._sleep(wait)
                 continue
@@ -288,7 +308,7 @@ class Transport:
             return
         if wait >= budget.remaining():
             raise RateLimited(f"{where(url)} rate limit is used up and resets in {wait:.0f} s, beyond this "
-                              f"check's {budget.seconds:.0f} s deadline; run it again later")
+                              f"check's {budget.seconds:g} s deadline; run it again later")
         await self._sleep(wait)
 
     async def _send(self, method, url, shown_url, headers, json, files, timeout, follow_redirects,

@@ -95,7 +95,8 @@ async def token_revoked(ctx: RunContext) -> Verdict:
 @check("auth.token-invalid")
 async def token_invalid(ctx: RunContext) -> Verdict:
     none, forged = await asyncio.gather(ctx.platform.exchange_token(None), ctx.platform.exchange_token(random_key()))
-    wrong = [f"{what} got {reply.status_text()}" for what, reply in (("no key", none), ("a random key", forged))
+    wrong = [f"{what} got {'a token (' + reply.status_text() + ')' if reply.ok else reply.status_text()}"
+             for what, reply in (("a request with no key", none), ("a random key", forged))
              if reply.status_code != 401]
     if not wrong:
         return passed("no key and a random key are both refused with HTTP 401")
@@ -104,7 +105,7 @@ async def token_invalid(ctx: RunContext) -> Verdict:
         if reply.ok:
             remember_token(reply)
     prefix = "CRITICAL: " if critical else ""
-    return failed(f"{prefix}{'; '.join(wrong)}, expected 401 for both", critical=critical)
+    return failed(f"{prefix}{'; '.join(wrong)}; the token endpoint must answer 401 to both", critical=critical)
 
 
 @check("auth.route-enforcement", deadline=30)

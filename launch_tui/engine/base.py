@@ -108,7 +108,7 @@ async def execute(item_id: str, run: Callable[[], Awaitable[Verdict]], seconds: 
             async with asyncio.timeout(seconds + 2):
                 verdict = await run()
         except TimeoutError:
-            verdict = errored(f"no verdict within {seconds:.0f} s (the check's deadline); the platform may be "
+            verdict = errored(f"no verdict within {seconds:g} s (the check's deadline); the platform may be "
                               "slow or unreachable, run it again")
         except MissingCredential as exc:
             verdict = skipped(missing_secret(exc.name))

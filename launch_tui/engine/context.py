@@ -86,6 +86,7 @@ class RunContext:
         self._http_transport = http_transport
         self.client: httpx.AsyncClient | None = None
         self.platform: PlatformClient
+        self.web: Transport  # plain GETs of the web app
         self.render: RenderClient | None = None
         self.github: GitHubClient | None = None
 
@@ -135,14 +136,19 @@ async def _collecting(factory: Callable[[], Awaitable[Any]]) -> tuple[Any, list,
 
 
 class batch_cache:
-    """Scope for `RunContext.shared`: `with batch_cache():` around a batch of checks."""
+    """Scope for `RunContext.shared`: `async with batch_cache():` around a batch of checks.
+    On exit (also on cancellation) unfinished fetches are cancelled and awaited, so none
+    outlives the batch or touches a closed client."""
 
-    def __enter__(self) -> dict[str, asyncio.Future]:
+    async def __aenter__(self) -> dict[str, asyncio.Future]:
         self.cache: dict[str, asyncio.Future] = {}
         self._token = _batch_cache.set(self.cache)
         return self.cache
 
-    def __exit__(self, *exc_info: object) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         _batch_cache.reset(self._token)
-        for future in self.cache.values():
+        pending = [future for future in self.cache.values() if not future.done()]
+        for future in pending:
             future.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)

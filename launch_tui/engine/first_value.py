@@ -43,6 +43,7 @@ from launch_tui.results import CheckResult
 POLL_DEADLINE = 120.0
 POLL_FIRST_DELAY = 0.5
 POLL_MAX_DELAY = 5.0
+sleep = asyncio.sleep  # the poll's pause; a module attribute so tests can replace it alone
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,10 @@ async def enqueue_job(ctx: RunContext, idempotency_key: str, job_type: str = "TR
             why = "; ".join(clean(d, 80) for d in details[:3]) if isinstance(details, list) else ""
             return failed(f"{route} refused the file ({reply.status_text()}){': ' + why if why else ''}; "
                           f"the header row must be: {', '.join(_header(job_type))}")
+        if reply.status_code in (502, 503, 504):
+            # Upload routes do not replay an Idempotency-Key, so this is not retried automatically.
+            return errored(f"{route} answered {reply.status_text()} and no job id came back; the platform or its "
+                           "proxy failed, try enqueueing again")
         if not reply.ok:
             return failed(f"{route} answered {reply.status_text()}, expected 202")
         job = parse_job(reply.json_object())
@@ -195,7 +200,7 @@ async def _poll(ctx: RunContext, job_id: str, on_progress: Callable[[PollProgres
         if budget is not None and wait >= budget.remaining():
             return errored(f"job {job_id} is still {clean(job.status, 20)} after {elapsed:.0f} s; poll it again "
                            "later", job_id=job_id, job_status=job.status)
-        await asyncio.sleep(wait)
+        await sleep(wait)
         delay = min(delay * 2, POLL_MAX_DELAY)
 
 
@@ -228,7 +233,11 @@ async def poll_check(ctx: RunContext) -> Verdict:
 
 # Results and the artifact ---------------------------------------------------------------------
 
-async def _results(ctx: RunContext) -> Verdict:
+PREVIEW_ROWS = 20
+
+
+async def _results(ctx: RunContext, preview: list | None = None) -> Verdict:
+    """`preview`, if given, receives the first rows (for the wizard's table; never recorded)."""
     job_id, job_type = ctx.facts.job_id, (ctx.facts.job_type or "TRADE").upper()
     if job_type not in RESULTS_PATHS:
         return skipped(f"{job_type} jobs have no results route in the runbook; the job reaching succeeded is the proof")
@@ -244,6 +253,8 @@ async def _results(ctx: RunContext) -> Verdict:
     if not isinstance(items, list):
         return errored(f"the {what} of {job_id} came back without an items list")
     total = data.get("total") if isinstance(data.get("total"), int) else len(items)
+    if preview is not None:
+        preview.extend(row for row in items[:PREVIEW_ROWS] if isinstance(row, dict))
     return passed(f"{total} {what} readable for {job_type} job {job_id} (HTTP {reply.status_code})",
                   job_id=job_id, total=total, request_id=reply.request_id or "")
 
@@ -256,6 +267,18 @@ async def read_results(ctx: RunContext) -> CheckResult:
         return await _results(ctx)
 
     return (await perform(ctx, "first-value.results", run)).result
+
+
+async def read_results_preview(ctx: RunContext) -> tuple[CheckResult, list[dict]]:
+    """`read_results`, plus the first rows to show the operator (kept in memory only)."""
+    rows: list[dict] = []
+
+    async def run() -> Verdict:
+        if not ctx.facts.job_id:
+            raise Unavailable("no job yet: enqueue one first")
+        return await _results(ctx, rows)
+
+    return (await perform(ctx, "first-value.results", run)).result, rows
 
 
 @check("first-value.results", requires=needs_job)

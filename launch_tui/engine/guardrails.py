@@ -63,13 +63,13 @@ async def _protection(ctx: RunContext) -> Protection:
     return await ctx.shared("github.protection", fetch)
 
 
-async def _protection_or_verdict(ctx: RunContext) -> Protection | Verdict:
+async def _effective_protection(ctx: RunContext) -> Protection:
+    """What the branch enforces. An unprotected branch enforces nothing: no required checks,
+    0 approvals, no conversation resolution; the policy checks judge that like any other."""
     try:
         return await _protection(ctx)
     except NotProtected:
-        gh = ctx.target.github
-        return failed(f"{gh.branch} of {gh.repo} has no branch protection and no rulesets; add a branch "
-                      f"protection rule (Settings > Branches) requiring {gh.contract_check}")
+        return Protection(sources=["no protection"])
 
 
 def _sources(protection: Protection) -> str:
@@ -78,10 +78,12 @@ def _sources(protection: Protection) -> str:
 
 @check("guardrails.contract-gate")
 async def contract_gate(ctx: RunContext) -> Verdict:
-    protection = await _protection_or_verdict(ctx)
-    if isinstance(protection, Verdict):
-        return protection
     gh = ctx.target.github
+    try:
+        protection = await _protection(ctx)
+    except NotProtected:
+        return failed(f"{gh.branch} of {gh.repo} has no branch protection and no rulesets, so nothing is "
+                      f"required before merging; add a rule (Settings > Branches) requiring {gh.contract_check}")
     if gh.contract_check in protection.contexts:
         return passed(f"{gh.contract_check} is a required status check on {gh.branch} ({_sources(protection)})")
     required = ", ".join(sorted(clean(c, 40) for c in protection.contexts)) or "none"
@@ -91,13 +93,12 @@ async def contract_gate(ctx: RunContext) -> Verdict:
 
 @check("guardrails.review-policy")
 async def review_policy(ctx: RunContext) -> Verdict:
-    protection = await _protection_or_verdict(ctx)
-    if isinstance(protection, Verdict):
-        return protection
+    protection = await _effective_protection(ctx)
     count, mode = protection.approvals, ctx.target.team_mode
     if mode == "solo":
         if count == 0:
-            return passed("required approvals = 0, as a solo maintainer needs", approvals=count)
+            return passed(f"required approvals = 0, as a solo maintainer needs ({_sources(protection)})",
+                          approvals=count)
         return failed(f"{count} approvals required, but team_mode is solo: a solo maintainer could never merge; "
                       "set required approvals to 0", approvals=count)
     if count >= 1:
@@ -108,9 +109,7 @@ async def review_policy(ctx: RunContext) -> Verdict:
 
 @check("guardrails.conversation-resolution")
 async def conversation_resolution(ctx: RunContext) -> Verdict:
-    protection = await _protection_or_verdict(ctx)
-    if isinstance(protection, Verdict):
-        return protection
+    protection = await _effective_protection(ctx)
     enabled, mode = protection.conversation_resolution, ctx.target.team_mode
     state = "enabled" if enabled else "disabled"
     if (mode == "multi") == enabled:

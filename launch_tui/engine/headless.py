@@ -35,11 +35,13 @@ def section_items(sections: list[str] | None) -> list[str]:
 
 
 async def run_check(target: Target, secrets: Secrets, sections: list[str] | None = None,
-                    facts: Facts | None = None, *, policy: Policy = Policy(),
+                    facts: Facts | dict | None = None, *, policy: Policy = Policy(),
                     on_result: Callable | None = None,
                     http_transport: httpx.AsyncBaseTransport | None = None) -> CheckRun:
     item_ids = section_items(sections)
     checklist = load_checklist()
+    if isinstance(facts, dict):  # as a session stores them
+        facts = Facts.from_dict(facts)
     started = now_iso()
     async with RunContext(target, secrets, facts, policy=policy, http_transport=http_transport) as ctx:
         results = await run_items(ctx, item_ids, on_result=on_result)
@@ -47,7 +49,7 @@ async def run_check(target: Target, secrets: Secrets, sections: list[str] | None
 
 
 def check_command(target_path_or_target: str | Path | Target, sections: list[str] | None = None,
-                  fmt: str = "text", output: str | Path | None = None, facts: Facts | None = None, *,
+                  fmt: str = "text", output: str | Path | None = None, facts: Facts | dict | None = None, *,
                   secrets: Secrets | None = None, color: bool | None = None) -> int:
     """The whole `check` command: returns its exit code. Raises UsageError (exit 2) for a bad
     target, section, format or output path, before any request is sent."""

@@ -40,16 +40,19 @@ async def run_items(ctx: RunContext, item_ids: Iterable[str], on_start: Callback
     done: dict[str, asyncio.Future[CheckResult]] = {item.id: asyncio.get_running_loop().create_future()
                                                      for item in items}
 
+    not_run: set[str] = set()  # skipped because something they need failed: blocks their dependents too
+
     async def one(item: Item) -> None:
         # Wait only for automated dependencies in this batch; an action's outcome is in the facts.
         waits = [dep for dep in item.depends_on if dep in done and plans[dep].automated]
         blocked = []
         for dep in waits:
             dep_result = await done[dep]
-            if dep_result.status in BLOCKING:
+            if dep_result.status in BLOCKING or dep in not_run:
                 blocked.append(f"{dep} ({dep_result.status.value})")
         plan = plans[item.id]
         if blocked:
+            not_run.add(item.id)
             result = CheckResult(id=item.id, status=Status.SKIP,
                                  summary=f"not run: it needs {', '.join(blocked)} to pass first")
         elif not plan.automated:
@@ -62,7 +65,7 @@ async def run_items(ctx: RunContext, item_ids: Iterable[str], on_start: Callback
         done[item.id].set_result(result)
         await notify(on_result, result)
 
-    with batch_cache():
+    async with batch_cache():
         async with asyncio.TaskGroup() as group:
             for item in items:
                 group.create_task(one(item), name=f"check {item.id}")

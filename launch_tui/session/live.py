@@ -49,9 +49,9 @@ class LiveSession:
         self.state = fold(writer.header, load_checklist(), writer.events)
 
     @classmethod
-    def create(cls, target: Target, operator: str, folder: Path) -> "LiveSession":
+    def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None) -> "LiveSession":
         ensure_private_dir(folder)
-        session_id = new_session_id(target.customer.tenant_slug)
+        session_id = session_id or new_session_id(target.customer.tenant_slug)
         path = folder / f"{session_id}.toml"
         suffix = 1
         while path.exists():

@@ -4,7 +4,7 @@ platform asks first, showing the exact request."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from launch_tui.checklist import Kind
 from launch_tui.errors import LaunchError
@@ -84,30 +84,49 @@ async def _poll(app: "LaunchApp", item_id: str) -> None:
     await flows.poll(app.wizard, lambda progress: app.refresh_screen())
 
 
-AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll}
+async def _results(app: "LaunchApp", item_id: str) -> None:
+    app.mark_running(item_id)
+    await flows.read_results(app.wizard)
+
+
+async def _revoked(app: "LaunchApp", item_id: str) -> None:
+    """Without LAUNCH_REVOKED_KEY, the wizard can make its own revoked key."""
+    wizard = app.wizard
+    if wizard.plan(item_id).automated or not wizard.facts.tenant_id or not wizard.secrets.has("LAUNCH_ADMIN_TOKEN"):
+        await _check(app, item_id)
+        return
+    step = await flows.canary_step(wizard)
+    await _send(app, item_id, step, lambda: flows.revoked_key_check(wizard, step))
+
+
+AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll, "first-value.results": _results, "auth.token-revoked": _revoked}
 
 
 # Actions ---------------------------------------------------------------------------------------
 
 
-async def _confirmed(app: "LaunchApp", step: flows.Step, *, type_slug: bool = False) -> bool:
+async def _send(app: "LaunchApp", item_id: str, step: flows.Step, run: Callable[[], Awaitable[Any]], *, type_slug: bool = False) -> Any:
+    """Show the exact request; only if the operator says send, run it (None otherwise).
+    In production, `type_slug` actions also ask for the tenant slug to be typed."""
     from launch_tui.tui.screens.action_dialogs import ActionDialog
 
     target = app.wizard.target
     slug = target.customer.tenant_slug if (type_slug and target.is_production) else None
-    return bool(await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug)))
+    if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug)):
+        return None
+    app.mark_running(item_id)
+    try:
+        return await run()
+    finally:
+        app.mark_done(item_id)
 
 
 async def _create_tenant(app: "LaunchApp", item_id: str) -> None:
     from launch_tui.tui.screens.dialogs import ConfirmDialog
 
     step = await flows.create_tenant_step(app.wizard)
-    if not await _confirmed(app, step):
-        return
-    app.mark_running(item_id)
-    outcome = await flows.create_tenant(app.wizard, step)
-    app.mark_done(item_id)
-    if outcome.conflict is not None:
+    outcome = await _send(app, item_id, step, lambda: flows.create_tenant(app.wizard, step))
+    if outcome is not None and outcome.conflict is not None:
         tenant = outcome.conflict
         question = ConfirmDialog(
             "The slug is taken",
@@ -123,12 +142,8 @@ async def _issue_key(app: "LaunchApp", item_id: str) -> None:
     from launch_tui.tui.screens.action_dialogs import RevealKeyDialog
 
     step = await flows.issue_key_step(app.wizard)
-    if not await _confirmed(app, step):
-        return
-    app.mark_running(item_id)
-    outcome = await flows.issue_key(app.wizard, step)
-    app.mark_done(item_id)
-    if outcome.secret:
+    outcome = await _send(app, item_id, step, lambda: flows.issue_key(app.wizard, step))
+    if outcome is not None and outcome.secret:
         refs = outcome.result.refs
         shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, str(refs.get("key_id", "")), str(refs.get("key_prefix", ""))))
         if shown and (shown["revealed"] or shown["copied"]):
@@ -146,9 +161,7 @@ async def _detectors(app: "LaunchApp", item_id: str) -> None:
         app.wizard.confirm(item_id, "the platform's default detector config was accepted")
         return
     step = await flows.detectors_step(app.wizard, choice)
-    if await _confirmed(app, step):
-        app.mark_running(item_id)
-        await flows.set_detectors(app.wizard, step, choice)
+    await _send(app, item_id, step, lambda: flows.set_detectors(app.wizard, step, choice))
 
 
 async def _enqueue(app: "LaunchApp", item_id: str) -> None:
@@ -163,23 +176,17 @@ async def _enqueue(app: "LaunchApp", item_id: str) -> None:
         return
     csv, name = flows.read_upload(chosen["path"], job_type) if chosen["path"] else flows.template_upload(job_type)
     step = await flows.enqueue_step(app.wizard, job_type, csv, name)
-    if await _confirmed(app, step):
-        app.mark_running(item_id)
-        await flows.enqueue(app.wizard, step, job_type, csv, name)
+    await _send(app, item_id, step, lambda: flows.enqueue(app.wizard, step, job_type, csv, name))
 
 
 async def _generate_invoice(app: "LaunchApp", item_id: str) -> None:
     step = await flows.generate_invoice_step(app.wizard)
-    if await _confirmed(app, step, type_slug=True):
-        app.mark_running(item_id)
-        await flows.generate_invoice(app.wizard, step)
+    await _send(app, item_id, step, lambda: flows.generate_invoice(app.wizard, step), type_slug=True)
 
 
 async def _lifecycle(app: "LaunchApp", item_id: str) -> None:
     step = await flows.lifecycle_step(app.wizard)
-    if await _confirmed(app, step, type_slug=True):
-        app.mark_running(item_id)
-        await flows.invoice_lifecycle(app.wizard, step)
+    await _send(app, item_id, step, lambda: flows.invoice_lifecycle(app.wizard, step), type_slug=True)
 
 
 ACTION_FLOWS: dict[str, Flow] = {
@@ -195,9 +202,30 @@ ACTION_FLOWS: dict[str, Flow] = {
 # Resuming after a crash mid-action -------------------------------------------------------------
 
 
-def recover_interrupted(app: "LaunchApp") -> None:
-    if app.wizard.state.intents:
-        app.run_worker(_recover(app), group="recovery", exit_on_error=False, description="recovery")
+def after_opening(app: "LaunchApp") -> None:
+    """On resume: finish what a crash interrupted, then offer to re-run stale results."""
+    app.run_worker(_after_opening(app), group="recovery", exit_on_error=False, description="after opening")
+
+
+async def _after_opening(app: "LaunchApp") -> None:
+    await _recover(app)
+    await _offer_reruns(app)
+
+
+async def _offer_reruns(app: "LaunchApp") -> None:
+    from launch_tui.timefmt import utcnow
+    from launch_tui.tui.screens.dialogs import ChoiceDialog
+
+    state, now = app.wizard.state, utcnow()
+    stale = [item.id for item in app.checklist.items if state.item(item.id).is_stale(item, now) and app.wizard.plan(item.id).automated]
+    if not stale:
+        return
+    finding = f"{len(stale)} result(s) are older than their useful age: {', '.join(stale)}. They count until re-run, marked stale."
+    if await app.push_screen_wait(ChoiceDialog("Stale results", finding, ["Re-run them now", "Later"])) == 0:
+        async def run() -> None:
+            await app.wizard.run_checks(stale, on_start=app.mark_running)
+
+        app.run_worker(_tracked(app, stale, run), group="checks", exit_on_error=False, description="re-run stale")
 
 
 async def _recover(app: "LaunchApp") -> None:
@@ -248,4 +276,19 @@ def _confirm(app: "LaunchApp", item_id: str, note: str) -> None:
 
 
 def export_report(app: "LaunchApp") -> None:
-    app.notify("report export arrives with `launch-tui report`", severity="warning")
+    app.run_worker(_export(app), group="export", exclusive=True, exit_on_error=False, description="export report")
+
+
+async def _export(app: "LaunchApp") -> None:
+    import asyncio
+
+    from launch_tui.wizard import exports
+
+    try:
+        # Reading and folding a long session is file work: off the event loop.
+        text, last_hash = await asyncio.to_thread(exports.build_report_text, app.wizard.live.path)
+        path = exports.save_report(app.wizard, text, last_hash)
+    except LaunchError as exc:
+        app.notify(safe(str(exc)), severity="error", timeout=10)
+        return
+    app.notify(f"launch decision record written: {safe(path)}", timeout=10)

@@ -22,6 +22,8 @@ from launch_tui.tui.widgets.topbar import TopBar
 from launch_tui.wizard.wizard import Wizard
 
 SUMMARY = "summary"
+TIMELINE = "timeline"
+REPLAY_ACTIONS = {"replay_back", "replay_forward", "replay_first", "replay_last", "timeline"}
 
 
 class LaunchApp(App[int]):
@@ -32,6 +34,12 @@ class LaunchApp(App[int]):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False),
+        # Replay only (check_action hides them otherwise):
+        Binding("comma", "replay_back", "◀ Event"),
+        Binding("full_stop", "replay_forward", "Event ▶"),
+        Binding("g", "replay_first", "First", show=False),
+        Binding("G", "replay_last", "Last", show=False),
+        Binding("t", "timeline", "Timeline"),
     ]
 
     def __init__(self, wizard: Wizard | None = None, *, home: Path | None = None, mode: str = "", operator: str | None = None) -> None:
@@ -60,7 +68,7 @@ class LaunchApp(App[int]):
 
     @property
     def session_name(self) -> str:
-        return self.wizard.live.path.name
+        return self.wizard.session_path.name
 
     @property
     def saved_at(self) -> str | None:
@@ -92,21 +100,25 @@ class LaunchApp(App[int]):
     def _open_wizard_screens(self) -> None:
         from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
 
+        if self.wizard.read_only:
+            self.show_section(TIMELINE, initial=True)
+            return
         first = self.state.current_section or self.checklist.sections[0].id
         self.show_section(first, initial=True)
-        from launch_tui.tui.actions import recover_interrupted
+        from launch_tui.tui.actions import after_opening
 
         target = self.state.header.target
         if missing_secrets(target, self.wizard.secrets):
-            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: recover_interrupted(self))
+            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))
         else:
-            recover_interrupted(self)
+            after_opening(self)
 
     def use_wizard(self, wizard: Wizard) -> None:
-        """From the home screen: a session was created or resumed."""
+        """From the home screen: a session was created, resumed or opened for replay."""
         self.wizard = wizard
         wizard.subscribe(self._on_event)
         self._open_wizard_screens()
+        self.refresh_bindings()
 
     def start_new(self, target: Target, folder: Path) -> None:
         self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder))
@@ -134,7 +146,58 @@ class LaunchApp(App[int]):
         self.use_wizard(Wizard(live, Secrets.from_env()))
 
     def open_replay(self, path: Path) -> None:
-        self.notify("replay opens with `launch-tui replay SESSION`", severity="warning")
+        from launch_tui.session import open_read_only
+        from launch_tui.session.replay import Replay
+        from launch_tui.wizard.replay import ReplayWizard
+
+        try:
+            replay = ReplayWizard(Replay(open_read_only(path)))
+        except LaunchError as exc:
+            self.notify(safe(str(exc)), severity="error", timeout=10)
+            return
+        self.mode = "REPLAY · read-only"
+        self.use_wizard(replay)
+
+    # -- replay ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in REPLAY_ACTIONS:
+            return self.wizard is not None and self.wizard.read_only
+        return True
+
+    def replay_to(self, position: int) -> None:
+        if position != self.wizard.replay.position:
+            self.wizard.move_to(position)
+
+    def action_replay_back(self) -> None:
+        self.replay_to(self.wizard.replay.position - 1)
+
+    def action_replay_forward(self) -> None:
+        self.replay_to(self.wizard.replay.position + 1)
+
+    def action_replay_first(self) -> None:
+        self.replay_to(1)
+
+    def action_replay_last(self) -> None:
+        self.replay_to(len(self.wizard.replay.events))
+
+    def action_timeline(self) -> None:
+        self.show_section(TIMELINE)
+
+    def replay_banner(self) -> Text:
+        replay = self.wizard.replay
+        banner = Text(" REPLAY · read-only ", style="bold black on yellow")
+        banner.append(f" event {replay.position}/{len(replay.events)}", style="bold")
+        event = replay.current_event
+        if event is not None:
+            banner.append(f" · {event.at[:16].replace('T', ' ')}Z · {safe(event.actor)} · {event.kind.value} {event.item or ''}")
+            if event.status:
+                banner.append(f" → {event.status.value}")
+        verdict = replay.opened.verdict
+        if not verdict.intact:
+            banner.append(f"\n ALTERED: {safe(verdict.problem)}", style="bold white on red")
+        banner.append("\n , . step  g G first/last  t timeline", style="dim")
+        return banner
 
     def show_section(self, section_id: str, *, initial: bool = False) -> None:
         """Each section's screen is built once and kept: switching back is instant and
@@ -150,7 +213,10 @@ class LaunchApp(App[int]):
     def _build_screen(self, section_id: str) -> Screen:
         from launch_tui.tui.screens.section import SectionScreen
         from launch_tui.tui.screens.summary import SummaryScreen
+        from launch_tui.tui.screens.timeline import TimelineScreen
 
+        if section_id == TIMELINE:
+            return TimelineScreen()
         if section_id == SUMMARY:
             return SummaryScreen(name=f"section-{SUMMARY}")
         return SectionScreen(self.checklist.section(section_id))
@@ -164,8 +230,8 @@ class LaunchApp(App[int]):
     def wizard_entered(self, section_id: str) -> None:
         self.wizard.enter_section(section_id)
 
-    def _on_event(self, event: Event) -> None:
-        if event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT) and not event.data.get("partial"):
+    def _on_event(self, event: Event | None) -> None:
+        if event is not None and event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT) and not event.data.get("partial"):
             self.running.pop(event.item or "", None)
         self.refresh_screen()
 

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import redact
-from launch_tui.textsafe import escape_controls
+from launch_tui.safe_text import visible
 
 GLYPHS = {
     ItemStatus.PENDING: ("·", "pending", "dim"),
@@ -18,14 +18,14 @@ GLYPHS = {
     ItemStatus.ERROR: ("!", "error", "bold magenta"),
     ItemStatus.SKIP: ("–", "skip", "dim"),
     ItemStatus.MANUAL: ("☐", "manual", "cyan"),
-    ItemStatus.CONFIRMED: ("✔", "confirmed", "green"),
+    ItemStatus.CONFIRMED: ("☑", "confirmed", "green"),
     ItemStatus.WAIVED: ("≈", "waived", "yellow"),
 }
 RUNNING = ("◌", "running", "bold blue")
 
 
 def safe(text: object) -> str:
-    return escape_controls(redact(str(text)))
+    return visible(redact(str(text)))
 
 
 def status_text(status: ItemStatus | None, *, running: bool = False, stale: bool = False) -> Text:

@@ -56,15 +56,19 @@ def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
 
     names = parse_scenarios(scenarios)
     with SandboxServer(names) as sandbox:
-        target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug=demo_slug()), "sandbox target")
+        # Each demo sandbox starts empty, so a fixed slug never collides; the session
+        # file's name carries the time.
+        target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target")
         live = LiveSession.create(target, operator or default_operator(), folder)
         print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
         return run_app(LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO"))
 
 
-def demo_slug() -> str:
-    """A fresh slug per demo: each demo sandbox starts empty, but a reviewer's sessions
-    folder keeps them all apart."""
-    from launch_tui.timefmt import utcnow
+def run_replay(path: Path) -> int:
+    """Read-only review: no lock, no writes, no network."""
+    from launch_tui.session import open_read_only
+    from launch_tui.session.replay import Replay
+    from launch_tui.wizard.replay import ReplayWizard
 
-    return f"demo-{utcnow().strftime('%H%M%S')}"
+    replay = ReplayWizard(Replay(open_read_only(path)))  # unreadable: one line, exit 2
+    return run_app(LaunchApp(replay, mode="REPLAY · read-only"))

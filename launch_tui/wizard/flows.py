@@ -117,6 +117,27 @@ async def lifecycle_step(wizard: Wizard) -> Step:
     return Step("invoice_lifecycle", "billing.invoice-lifecycle", "Issue and mark paid this invoice; generate a second and cancel it", requests)
 
 
+async def canary_step(wizard: Wizard) -> Step:
+    tenant_id = _tenant(wizard)
+
+    async def calls(p: PlatformClient) -> None:
+        await p.issue_key(tenant_id, onboarding.CANARY_LABEL, "<idempotency key>:issue")
+        await p.revoke_key(tenant_id, "<the canary key's id>", "<idempotency key>:revoke")
+
+    title = "Issue a throwaway canary key and revoke it at once, to check that revoked keys are refused"
+    return Step("issue_canary", "auth.token-revoked", title, await _preview(wizard, calls))
+
+
+async def revoked_key_check(wizard: Wizard, step: Step) -> CheckResult | None:
+    """The canary (its secret stays in memory), then the real check with it."""
+    outcome = await perform(wizard, step, lambda ctx, k: onboarding.issue_canary_key(ctx, k), partial=True)
+    if outcome.result.status.value != "pass":
+        wizard.record_result(outcome.result, EventKind.ACTION_RESULT, action="issue_canary")
+        return outcome.result
+    results = await wizard.run_checks(["auth.token-revoked"])
+    return results[0] if results else None
+
+
 def key_label(wizard: Wizard) -> str:
     return f"{wizard.target.customer.tenant_slug} {wizard.target.environment} integration"
 
@@ -236,5 +257,14 @@ async def poll(wizard: Wizard, on_progress: Callable[[PollProgress], Any] | None
 
     async with wizard.context() as ctx:
         result = await first_value.poll_job(ctx, on_progress=show)
+    wizard.record_result(result)
+    return result
+
+
+async def read_results(wizard: Wizard) -> CheckResult:
+    """Read the job's results and keep the first rows for the preview table."""
+    async with wizard.context() as ctx:
+        result, rows = await first_value.read_results_preview(ctx)
+    wizard.results_preview = rows
     wizard.record_result(result)
     return result

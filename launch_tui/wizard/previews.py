@@ -15,7 +15,7 @@ from launch_tui.clients.platform import PlatformClient
 from launch_tui.clients.transport import Policy, Transport, make_client
 from launch_tui.clients.ratelimit import Style
 from launch_tui.secrets import Secrets, redact
-from launch_tui.textsafe import escape_controls
+from launch_tui.safe_text import visible
 
 SHOWN_HEADERS = ("content-type", "idempotency-key", "authorization")
 
@@ -59,8 +59,8 @@ def _describe(request: httpx.Request) -> RequestPreview:
             continue
         if name == "authorization":
             value = value.split(" ", 1)[0] + " ••••••••"
-        headers.append((name, escape_controls(redact(value))))
-    return RequestPreview(request.method, escape_controls(redact(str(request.url))), tuple(headers), _body(request))
+        headers.append((name, visible(redact(value))))
+    return RequestPreview(request.method, visible(redact(str(request.url))), tuple(headers), _body(request))
 
 
 def _body(request: httpx.Request) -> str:
@@ -79,4 +79,4 @@ def _body(request: httpx.Request) -> str:
         text = json.dumps(json.loads(content), indent=2)
     except ValueError:
         text = content.decode(errors="replace")
-    return escape_controls(redact(text), keep_newlines=True)
+    return visible(redact(text), keep_newlines=True)

@@ -37,6 +37,8 @@ async def assess(wizard: Wizard, intent: PendingIntent) -> Recovery:
             return await _tenant(wizard, intent)
         if intent.action == "issue_key":
             return await _key(wizard, intent)
+        if intent.action == "issue_canary":
+            return await _canary(wizard, intent)
     except TransportError as exc:
         return Recovery(intent, f"could not look at the platform ({exc}); try again later", [_forget_choice(wizard, intent)])
     return _replay(wizard, intent)
@@ -97,6 +99,24 @@ async def _key(wizard: Wizard, intent: PendingIntent) -> Recovery:
 
     return Recovery(intent, f"key {key.prefix}… ({key.id}) was issued before the crash; its secret is lost",
                     [("Revoke it (then issue a new one)", revoke), ("Adopt it (id and prefix only)", adopt), _forget_choice(wizard, intent)])
+
+
+async def _canary(wizard: Wizard, intent: PendingIntent) -> Recovery:
+    """A throwaway key may have been issued and not yet revoked: revoke what is live."""
+    async with wizard.context() as ctx:
+        live = [key for key in await onboarding.list_keys(ctx, label=onboarding.CANARY_LABEL) if not key.revoked]
+    if not live:
+        return Recovery(intent, "no live canary key: nothing was left behind", [_forget_choice(wizard, intent)])
+
+    async def revoke() -> None:
+        for key in live:
+            step = flows.Step("revoke_canary", intent.item, f"Revoke canary key {key.id}", [])
+            await flows.perform(wizard, step, lambda ctx, k, key_id=key.id: onboarding.revoke_key(ctx, k, key_id), partial=True)
+        forget(wizard, intent, f"the canary check was interrupted; {len(live)} live canary key(s) revoked")
+
+    ids = ", ".join(key.id for key in live)
+    return Recovery(intent, f"the canary check was interrupted and left live canary key(s): {ids}",
+                    [("Revoke them", revoke), _forget_choice(wizard, intent)])
 
 
 def _replay(wizard: Wizard, intent: PendingIntent) -> Recovery:

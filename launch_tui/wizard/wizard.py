@@ -5,6 +5,7 @@ methods; listeners hear about every recorded event so screens can redraw."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable
 
 from launch_tui.checklist import Checklist, Item, Kind
@@ -23,13 +24,16 @@ Callback = Callable[[Any], Any]
 
 
 class Wizard:
+    read_only = False
+
     def __init__(self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None) -> None:
         self.live = live
         self.secrets = secrets
         self.policy = policy or Policy()
         self.http_transport = http_transport  # tests only: e.g. a transport that counts requests
         self.facts = Facts.from_dict(live.state.facts)  # the secret facts start empty: memory only
-        self.extras: dict[str, Any] = {}  # live per-item displays: poll progress, results preview
+        self.extras: dict[str, Any] = {}  # live per-item displays: poll progress
+        self.results_preview: list[dict] = []  # the first result rows, shown, never recorded
         self._listeners: list[Listener] = []
 
     # -- plumbing ------------------------------------------------------------------
@@ -49,6 +53,10 @@ class Wizard:
     @property
     def target(self) -> Target:
         return self.live.header.target
+
+    @property
+    def session_path(self) -> Path:
+        return self.live.path
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -77,6 +85,10 @@ class Wizard:
         item = self.checklist.item(item_id)
         if item.kind is Kind.RECORD:
             raise InputError(f"{item_id} is filled in, not ticked; press e to fill in its fields")
+        if self.effective_kind(item_id) is Kind.AUTO:
+            raise InputError(f"{item_id} is checked automatically here: run it (r), or waive it (w) with a reason")
+        if item.kind is Kind.ACTION and not item.fallback:
+            raise InputError(f"{item_id} is done by the wizard: press enter to perform it (it asks first)")
         state = self.state.item(item_id)
         if state.confirmed_at:
             raise InputError(f"{item_id} is confirmed already (by {state.confirmed_by} at {state.confirmed_at})")

@@ -202,7 +202,7 @@ async def test_excerpt_escapes_terminal_sequences_and_is_short(client):
     t, _ = transport(client, max_attempts=1)
     reply = await t.request("GET", URL)
     text = reply.evidence.excerpt
-    assert "\x1b" not in text and "\x07" not in text and "\\x1b[2J" in text
+    assert "\x1b" not in text and "\x07" not in text and "␛[2J" in text
     assert len(text) <= 200
 
 

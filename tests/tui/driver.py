@@ -3,11 +3,15 @@ sandbox over loopback. Shared by the flow tests, the leak scan and the example s
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import Input, Select
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+async def settle(pilot, seconds: float = 60) -> None:
+    """Wait for the workers; a worker stuck on a dialog nobody answers fails the test
+    instead of hanging it."""
+    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), seconds)
     await pilot.pause()
 
 

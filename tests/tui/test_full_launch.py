@@ -13,7 +13,7 @@ from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
 from launch_tui.wizard.wizard import Wizard
 
-from .driver import goto, send_action, settle, walk_whole_launch
+from .driver import goto, send_action, settle, wait_for_dialog, walk_whole_launch
 
 
 @pytest.fixture
@@ -35,8 +35,16 @@ async def test_new_to_launch_complete(sandbox, sessions):
         not_done = {item: state.item(item).status.value for item in state.items if not state.item(item).satisfied}
         assert not_done == {}
         assert state.launch_complete
+        assert app.wizard.results_preview, "the results preview has the job's rows"
+        assert state.item("first-value.artifact").refs["job_id"] == state.facts["job_id"]
         assert "LAUNCH COMPLETE" in str(app.screen.query_one("#verdict").render())
         path = app.wizard.live.path
+        secret = app.wizard.facts.customer_key
+        assert secret
+    written = [file for file in sessions.rglob("*") if file.is_file()]
+    assert len(written) >= 5  # session, lock note or not, handoff guide and templates
+    for file in written:
+        assert secret.encode() not in file.read_bytes(), file  # the revealed key is in no file
     opened = open_read_only(path)
     assert opened.verdict.intact and opened.state.launch_complete
     assert [tenant.slug for tenant in sandbox.state.tenants.values()].count("acme-freight") == 1
@@ -59,3 +67,61 @@ async def test_quit_midway_and_resume_in_a_new_app(sandbox, sessions):
         assert again.state.item("onboarding.tenant").status is ItemStatus.PASS
         assert again.wizard.facts.tenant_id == before.facts["tenant_id"]
         assert again.state.items == before.items
+
+
+async def test_an_action_cancelled_at_its_dialog_sends_and_records_nothing(sandbox, sessions):
+    app = wizard_app(sandbox, sessions)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await goto(pilot, "onboarding")
+        before = app.state.last_seq
+        await pilot.press("enter")
+        dialog = await wait_for_dialog(pilot, "ActionDialog")
+        assert app.focused.id == "cancel"  # a stray enter does not send
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.state.last_seq == before and not app.state.intents
+    assert [tenant.slug for tenant in sandbox.state.tenants.values()].count("acme-freight") == 0
+
+
+async def test_resume_after_a_crash_mid_action_asks_what_to_do(sandbox, sessions):
+    from launch_tui.engine import onboarding
+    from launch_tui.session import EventKind, NewEvent
+
+    app = wizard_app(sandbox, sessions)
+    wizard = app.wizard
+    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item="onboarding.tenant", data={"action": "create_tenant", "idempotency_key": "lt-k1"}))
+    async with wizard.context() as ctx:
+        await onboarding.create_tenant(ctx, "lt-k1")  # reached the platform; then the crash
+    wizard.close()
+
+    again = LaunchApp(Wizard(LiveSession.resume(wizard.session_path, "bob"), Secrets(sandbox.credentials)))
+    async with again.run_test(size=(80, 24)) as pilot:
+        dialog = await wait_for_dialog(pilot, "ChoiceDialog")
+        assert "exists" in " ".join(str(static.render()) for static in dialog.query("Static"))
+        await pilot.click("#choice-0")  # adopt
+        await settle(pilot)
+        assert again.state.item("onboarding.tenant").status is ItemStatus.PASS and not again.state.intents
+    assert [tenant.slug for tenant in sandbox.state.tenants.values()].count("acme-freight") == 1
+
+
+async def test_resume_offers_to_rerun_stale_results(sandbox, sessions):
+    from datetime import timedelta
+
+    from launch_tui import timefmt
+
+    app = wizard_app(sandbox, sessions)
+    await app.wizard.run_checks(["infra.health"])
+    first = app.state.item("infra.health").result_at
+    app.wizard.close()
+    later = timefmt.utcnow() + timedelta(hours=2)  # health is useful for an hour
+    timefmt.set_clock(lambda: later)
+    try:
+        again = LaunchApp(Wizard(LiveSession.resume(app.wizard.session_path, "bob"), Secrets(sandbox.credentials)))
+        async with again.run_test(size=(80, 24)) as pilot:
+            dialog = await wait_for_dialog(pilot, "ChoiceDialog")
+            assert "infra.health" in " ".join(str(static.render()) for static in dialog.query("Static"))
+            await pilot.click("#choice-0")
+            await settle(pilot)
+            assert again.state.item("infra.health").result_at != first
+    finally:
+        timefmt.set_clock(None)

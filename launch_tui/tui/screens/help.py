@@ -32,7 +32,7 @@ evidence and notes. **Everything is saved the moment it happens.**
 | q | quit; resume later with `launch-tui resume` |
 
 Statuses: ✔ pass, ▲ warn (satisfied, worth a look), ✖ fail, ! error (no verdict),
-– skip, ☐ manual (a person confirms), ✔ confirmed, ≈ waived, · pending.
+– skip, ☐ manual (a person confirms), ☑ confirmed, ≈ waived, · pending.
 Results older than their useful age are marked *stale*; press r to re-run.
 """
 

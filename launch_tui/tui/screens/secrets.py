@@ -59,10 +59,11 @@ class SecretsScreen(ModalScreen[bool]):
             on = ", ".join(name for name in integrations if name) or "none (those items are confirmed by a person)"
             yield Static(Text(f"Integrations on: {on}", style="italic"))
             for name in relevant_secrets(self.target):
-                state = "set from the environment" if self.secrets.has(name) else "not set"
-                yield Label(Text.assemble((name, "bold"), f": {ENV_VARS[name]} ({state})"))
-                if not self.secrets.has(name):
-                    yield Input(password=True, id=name, placeholder="paste here (masked)", compact=True)
+                if self.secrets.has(name):
+                    field = Static(Text("set from the environment", style="green"))
+                else:
+                    field = Input(password=True, id=name, placeholder=f"{ENV_VARS[name]} (masked)", compact=True)
+                yield Horizontal(Label(Text(name, style="bold"), classes="secret-name"), field, classes="field-row")
             with Horizontal(id="dialog-buttons"):
                 yield Button("Continue", variant="primary", id="ok")
 

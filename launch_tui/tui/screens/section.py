@@ -20,7 +20,7 @@ from launch_tui.tui.look import safe
 from launch_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, WaiveDialog
 from launch_tui.tui.screens.record import RecordDialog
 from launch_tui.tui.widgets.detail import ItemDetail
-from launch_tui.tui.widgets.items import ItemTable
+from launch_tui.tui.widgets.items import ItemTable, ResultsPreview
 from launch_tui.tui.widgets.sidebar import Sidebar
 from launch_tui.tui.widgets.topbar import TopBar
 from launch_tui.wizard import inputs
@@ -61,6 +61,8 @@ class SectionScreen(StateScreen):
                 yield Static(id="section-title")
                 yield ItemTable(self.section, id="items")
                 yield ItemDetail(id="detail")
+                if self.section.id == "first-value":
+                    yield ResultsPreview(id="results-preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,7 +90,18 @@ class SectionScreen(StateScreen):
         self._draw_title()
         self._show_detail()
 
+    WRITING_ACTIONS = {"primary", "run", "run_section", "cancel_runs", "confirm", "edit_record", "note", "waive", "undo"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In replay the writing keys are gone (from the footer too)."""
+        if action in self.WRITING_ACTIONS and self.app.wizard.read_only:
+            return False
+        return True
+
     def _draw_title(self) -> None:
+        if self.app.wizard.read_only:
+            self.query_one("#section-title", Static).update(Text.assemble(self.app.replay_banner(), "\n", (self.section.heading, "bold")))
+            return
         running = self.app.running
         done, total = self.app.state.section_progress(self.section.id)
         title = Text.assemble((self.section.heading, "bold"), (f"  {done}/{total} done", "dim"))
@@ -112,7 +125,10 @@ class SectionScreen(StateScreen):
             running_for=(time.monotonic() - started) if started else None,
             now=utcnow(),
             extra=self.app.item_extra(item_id),
+            hints=not self.app.wizard.read_only,
         )
+        for preview in self.query(ResultsPreview):
+            preview.show(self.app.wizard.results_preview if item_id == "first-value.results" else [])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
@@ -139,7 +155,7 @@ class SectionScreen(StateScreen):
 
     def action_primary(self) -> None:
         item_id = self.current_item
-        if item_id is None:
+        if item_id is None or self.app.wizard.read_only:
             return
         kind = self.app.effective_kind(item_id)
         if kind is Kind.RECORD:

@@ -55,7 +55,7 @@ class SummaryScreen(StateScreen):
                 status = state.item(item.id).status
                 counts[status if status in counts else ItemStatus.PENDING] += 1
             done, total = state.section_progress(section.id)
-            table.add_row(f"{section.number}. {section.title}", *(str(counts[s] or "") for s in COLUMNS), f"{done}/{total}")
+            table.add_row(f"{section.number}. {section.short}", *(str(counts[s] or "") for s in COLUMNS), f"{done}/{total}")
         legend = Text("  ".join(f"{GLYPHS[s][0]} {GLYPHS[s][1]}" for s in COLUMNS), style="dim")
         missing = state.missing_for_launch()
         verdict = Text()
@@ -67,9 +67,15 @@ class SummaryScreen(StateScreen):
             verdict.append(f": {len(missing)} thing{'s' if len(missing) != 1 else ''} missing\n")
             for line in missing[:40]:
                 verdict.append(f"  • {safe(line)}\n")
-        verdict.append("\ne exports the launch decision record next to the session file.", style="dim")
+        if not self.app.wizard.read_only:
+            verdict.append("\ne exports the launch decision record next to the session file.", style="dim")
         self.query_one("#summary", Static).update(Group(Text("Summary", style="bold"), table, legend, Text("")))
         self.query_one("#verdict", Static).update(verdict)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export" and self.app.wizard.read_only:
+            return False  # replay writes nothing; `launch-tui report` exports a record
+        return True
 
     def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
         self.app.show_section(message.section_id)

@@ -30,13 +30,13 @@ class ItemDetail(VerticalScroll):
     def compose(self):
         yield Static(id="detail-body")
 
-    def show(self, item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None) -> None:
+    def show(self, item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None, hints: bool = True) -> None:
         self.query_one("#detail-body", Static).update(
-            render_item(item, state, manual_reason=manual_reason, running_for=running_for, now=now, extra=extra)
+            render_item(item, state, manual_reason=manual_reason, running_for=running_for, now=now, extra=extra, hints=hints)
         )
 
 
-def render_item(item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None) -> Text:
+def render_item(item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None, hints: bool = True) -> Text:
     out = Text()
     out.append(item.id, style="bold")
     out.append(f" · {KIND_WORDS[item.kind] if not manual_reason else 'a person confirms (not automated here)'}\n", style="dim")
@@ -63,7 +63,8 @@ def render_item(item: Item, state: ItemState, *, manual_reason: str | None, runn
         out.append_text(extra)
     _evidence(out, state)
     _notes(out, state)
-    out.append(f"\n{HINTS[item.kind]}", style="dim")
+    if hints:
+        out.append(f"\n{HINTS[item.kind]}", style="dim")
     return out
 
 

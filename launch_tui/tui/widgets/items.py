@@ -38,3 +38,26 @@ class ItemTable(DataTable):
             return None
         row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
         return row_key.value
+
+
+class ResultsPreview(DataTable):
+    """The first rows of the customer's results, as the platform returned them. Shown
+    on screen only: they are the customer's data, and the session records the verdict."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.display = False
+        self._rows: list[dict] | None = None
+
+    def show(self, rows: list[dict]) -> None:
+        if rows is self._rows:
+            return
+        self._rows = rows
+        self.clear(columns=True)
+        self.display = bool(rows)
+        if not rows:
+            return
+        columns = list(dict.fromkeys(key for row in rows for key in row))[:8]
+        self.add_columns(*(safe(column) for column in columns))
+        for row in rows:
+            self.add_row(*(Text(safe(row.get(column, ""))[:60]) for column in columns))

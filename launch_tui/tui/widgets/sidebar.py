@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from launch_tui.session import SessionState
 
 SUMMARY = "summary"
+TIMELINE = "timeline"
 
 
 class Sidebar(Vertical):
@@ -39,6 +40,9 @@ class Sidebar(Vertical):
             for section in state.checklist.sections
         }
         labels[SUMMARY] = self._summary_label(state)
+        if self.app.wizard.read_only:
+            marker = "▶" if self.current == TIMELINE else " "
+            labels[TIMELINE] = Text(f"{marker}  Timeline", style="bold")
         if labels != self._shown:  # redrawing an OptionList costs a layout: only on change
             options = self.query_one("#sections", OptionList)
             if not self._shown:
@@ -52,7 +56,8 @@ class Sidebar(Vertical):
         name = self.session_name if len(self.session_name) <= 22 else self.session_name[:21] + "…"
         if saved_at != self._saved_at:
             self._saved_at = saved_at
-            saved = Text.assemble(("● saved ", "green"), (saved_at or "-")[11:19], "\n", (name, "dim"))
+            label = ("as of ", "yellow") if self.app.wizard.read_only else ("● saved ", "green")
+            saved = Text.assemble(label, (saved_at or "-")[11:19], "\n", (name, "dim"))
             self.query_one("#saved", Static).update(saved)
 
     def _label(self, number: int, title: str, done: int, total: int, section_id: str) -> Text:

@@ -1,0 +1,117 @@
+"""Replay's timeline: every event, filterable by section, actor and status. The
+highlighted event is the replay position: every screen shows the state as of it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Select, Static
+
+from launch_tui.session import Event
+from launch_tui.tui.look import safe, short_time, status_text
+from launch_tui.tui.screens.base import StateScreen
+from launch_tui.tui.widgets.sidebar import TIMELINE, Sidebar
+
+if TYPE_CHECKING:
+    from launch_tui.tui.app import LaunchApp
+
+ANY = "any"
+
+
+def event_line(event: Event) -> tuple:
+    status = status_text(event.status) if event.status else Text("")
+    what = event.summary or event.note or _data_line(event)
+    return (str(event.seq), short_time(event.at)[11:], Text(safe(event.actor)), event.kind.value, event.item or "", status, Text(safe(what)[:200]))
+
+
+def _data_line(event: Event) -> str:
+    keys = ("section", "action", "reason", "path", "dropped_seq")
+    return ", ".join(f"{key}={event.data[key]}" for key in keys if key in event.data)
+
+
+class TimelineScreen(StateScreen):
+    app: "LaunchApp"
+
+    def __init__(self) -> None:
+        super().__init__(name=f"section-{TIMELINE}")
+        self.shown: list[int] = []  # positions (1-based) of the rows on show
+
+    def compose(self) -> ComposeResult:
+        yield self.app.top_bar()
+        with Horizontal(id="body"):
+            yield Sidebar(TIMELINE, self.app.session_name)
+            with Vertical(id="main"):
+                yield Static(id="section-title")
+                with Horizontal(id="filters"):
+                    yield Select([], prompt="section: any", id="filter-section", compact=True)
+                    yield Select([], prompt="actor: any", id="filter-actor", compact=True)
+                    yield Select([], prompt="status: any", id="filter-status", compact=True)
+                yield DataTable(cursor_type="row", id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        events = self.app.wizard.replay.events
+        self.query_one("#filter-section", Select).set_options([(section.short, section.id) for section in self.app.checklist.sections])
+        self.query_one("#filter-actor", Select).set_options([(actor, actor) for actor in dict.fromkeys(event.actor for event in events)])
+        statuses = dict.fromkeys(event.status.value for event in events if event.status)
+        self.query_one("#filter-status", Select).set_options([(status, status) for status in statuses])
+        table = self.query_one(DataTable)
+        table.add_columns("#", "time", "actor", "event", "item", "status", "what")
+        self.fill()
+        table.focus()
+
+    def _matches(self, event: Event) -> bool:
+        section = self.query_one("#filter-section", Select).value
+        actor = self.query_one("#filter-actor", Select).value
+        status = self.query_one("#filter-status", Select).value
+        if section is not Select.NULL and not (event.item or "").startswith(f"{section}."):
+            return False
+        if actor is not Select.NULL and event.actor != actor:
+            return False
+        return status is Select.NULL or (event.status is not None and event.status.value == status)
+
+    def fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        events = self.app.wizard.replay.events
+        self.shown = [position for position, event in enumerate(events, start=1) if self._matches(event)]
+        for position in self.shown:
+            table.add_row(*event_line(events[position - 1]), key=str(position))
+        self._follow_position()
+
+    def _follow_position(self) -> None:
+        """Put the cursor on the replay position (or the last shown event before it)."""
+        position = self.app.wizard.replay.position
+        before = [index for index, shown in enumerate(self.shown) if shown <= position]
+        if before:
+            table = self.query_one(DataTable)
+            if table.cursor_row != before[-1]:
+                table.move_cursor(row=before[-1], animate=False)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.fill()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # A highlight queued before a later cursor move is stale: following it would
+        # move the cursor back, and the two would chase each other.
+        if event.cursor_row != event.data_table.cursor_row or event.row_key.value is None:
+            return
+        self.app.replay_to(int(event.row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an event: show its item's section, as of that event."""
+        replay_event = self.app.wizard.replay.current_event
+        if replay_event and replay_event.item:
+            self.app.show_section(replay_event.item.split(".")[0])
+
+    def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
+        self.app.show_section(message.section_id)
+
+    def draw(self) -> None:
+        self.query_one(Sidebar).show(self.app.state, self.app.saved_at)
+        self.query_one("#section-title", Static).update(self.app.replay_banner())
+        self._follow_position()

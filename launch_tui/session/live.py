@@ -12,7 +12,7 @@ from pathlib import Path
 
 from launch_tui import __version__
 from launch_tui.checklist import load_checklist
-from launch_tui.session.fileformat import SessionFile, SessionUnreadable, read_session
+from launch_tui.session.fileformat import SessionFile, read_session
 from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.locate import new_session_id
 from launch_tui.session.models import Event, EventKind, NewEvent
@@ -38,7 +38,7 @@ class OpenedSession:
 
 
 def open_read_only(path: str | Path) -> OpenedSession:
-    session = read_session(path)
+    session = read_session(path).usable()
     state = fold(session.header, load_checklist(), session.events)
     return OpenedSession(session, state, verify_chain(session))
 
@@ -61,14 +61,9 @@ class LiveSession:
 
     @classmethod
     def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> "LiveSession":
+        # The writer refuses an altered or malformed file before it drops a cut-short tail.
         writer = SessionWriter.open(path, operator, drop_cut_short=drop_cut_short)
         try:
-            verdict = verify_chain(read_session(path))
-            if not verdict.intact:
-                raise SessionUnreadable(
-                    f"{path.name} was altered ({verdict.problem}); it cannot be resumed. "
-                    "`launch-tui verify` explains, `launch-tui replay` still opens it"
-                )
             live = cls(writer)
             live.record(NewEvent(kind=EventKind.SESSION_RESUMED, data=live._resume_data()))
         except BaseException:

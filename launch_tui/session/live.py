@@ -17,7 +17,7 @@ from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.locate import new_session_id
 from launch_tui.session.models import Event, EventKind, NewEvent
 from launch_tui.session.state import SessionState, apply, fold
-from launch_tui.session.store import SessionWriter, ensure_private_dir
+from launch_tui.session.store import SessionExists, SessionWriter, ensure_private_dir
 from launch_tui.target import Target
 
 
@@ -52,12 +52,15 @@ class LiveSession:
     def create(cls, target: Target, operator: str, folder: Path) -> "LiveSession":
         ensure_private_dir(folder)
         session_id = new_session_id(target.customer.tenant_slug)
-        path = folder / f"{session_id}.toml"
-        suffix = 1
-        while path.exists():
-            suffix += 1
-            path = folder / f"{session_id}-{suffix}.toml"
-        return cls(SessionWriter.create(path, target, operator, path.stem))
+        for suffix in range(1, 1000):
+            path = folder / (f"{session_id}.toml" if suffix == 1 else f"{session_id}-{suffix}.toml")
+            if path.exists():
+                continue
+            try:
+                return cls(SessionWriter.create(path, target, operator, path.stem))
+            except SessionExists:
+                continue  # another process took this name between the look and the link: the next one
+        raise SessionExists(f"{folder}: too many sessions named {session_id}; wait a second and try again")
 
     @classmethod
     def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> "LiveSession":

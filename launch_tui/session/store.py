@@ -36,6 +36,10 @@ class CutShort(LaunchError):
         )
 
 
+class SessionExists(LaunchError):
+    """A session file with this name exists (perhaps created a moment ago by another process)."""
+
+
 def ensure_private_dir(folder: Path) -> None:
     """Create `folder` and any missing parents 0700; `mkdir(parents=True)` would give
     the parents default permissions. Folders that exist already are left as they are."""
@@ -101,7 +105,7 @@ class SessionWriter:
         try:
             os.link(temp, path)  # unlike rename, refuses to replace an existing session
         except FileExistsError:
-            raise LaunchError(f"{path}: a session with this name exists already; choose another") from None
+            raise SessionExists(f"{path}: a session with this name exists already; choose another") from None
         finally:
             temp.unlink(missing_ok=True)
         _fsync_dir(path.parent)

@@ -29,7 +29,7 @@ from launch_tui.tui import run as tui_run
 from ..conftest import make_target
 from ..session.scripted import play
 
-SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SOAK = settings(SETTINGS, max_examples=1500)
 KINDS = [kind.value for kind in EventKind]
 

@@ -146,13 +146,18 @@ def finish(sandbox: SandboxServer, target: Path, folder: Path, slug: str) -> Non
 ACTION_ITEMS = ("onboarding.tenant", "onboarding.integration-key", "onboarding.detectors", "billing.invoice-generate")
 
 
-def crash_many(sandbox: SandboxServer, tmp_path: Path, kills: int, per_session: int, seed: int) -> None:
+@pytest.fixture
+def span(sandbox, tmp_path) -> float:
+    """How long one uninterrupted run of the script takes here (kill moments spread over it)."""
+    timing = sandbox.write_target(tmp_path / "timing.toml", tenant_slug="timing-run")
+    return timed_run(sandbox, timing, tmp_path / "timing")
+
+
+def crash_many(sandbox: SandboxServer, tmp_path: Path, span: float, kills: int, per_session: int, seed: int) -> None:
     """`kills` kills in all, `per_session` on each session (its own tenant), each at a
     random moment of a run (a resumed run skips what is done, so may finish first);
     then each session runs to the end."""
     rng = random.Random(seed)
-    timing = sandbox.write_target(tmp_path / "timing.toml", tenant_slug="timing-run")
-    span = timed_run(sandbox, timing, tmp_path / "timing")
     for number in range(-(-kills // per_session)):
         slug = f"crash-{number}"
         target = sandbox.write_target(tmp_path / f"{slug}.toml", tenant_slug=slug)
@@ -167,13 +172,13 @@ def crash_many(sandbox: SandboxServer, tmp_path: Path, kills: int, per_session: 
         finish(sandbox, target, folder, slug)
 
 
-def test_kill_9_at_8_random_moments(sandbox, tmp_path):
-    crash_many(sandbox, tmp_path, kills=8, per_session=4, seed=7)
+def test_kill_9_at_8_random_moments(sandbox, tmp_path, span):
+    crash_many(sandbox, tmp_path, span, kills=8, per_session=8, seed=7)
 
 
 @pytest.mark.soak
-def test_kill_9_at_50_random_moments(sandbox, tmp_path):
-    crash_many(sandbox, tmp_path, kills=50, per_session=5, seed=50)
+def test_kill_9_at_50_random_moments(sandbox, tmp_path, span):
+    crash_many(sandbox, tmp_path, span, kills=50, per_session=5, seed=50)
 
 
 def crash_before_outcomes(sandbox: SandboxServer, tmp_path: Path, actions: list[str]) -> tuple[Path, str, list[str]]:

@@ -26,8 +26,6 @@ from launch_tui.session import EventKind, LiveSession, read_session, session_fil
 from launch_tui.wizard import flows, recovery
 from launch_tui.wizard.wizard import Wizard
 
-from .crash_child import OPERATOR
-
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]
 

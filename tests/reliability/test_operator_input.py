@@ -6,7 +6,6 @@ and the TUI answering keys while a check hangs on a bad network."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from launch_tui.cli import main
 from launch_tui.errors import UsageError
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import Secrets
-from launch_tui.session import LiveSession, open_read_only
+from launch_tui.session import LiveSession
 from launch_tui.tui.app import LaunchApp
 from launch_tui.wizard import inputs
 from launch_tui.wizard.inputs import InputError

@@ -51,16 +51,7 @@ class LiveSession:
     @classmethod
     def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None) -> "LiveSession":
         ensure_private_dir(folder)
-<<<<<<< HEAD
         session_id = session_id or new_session_id(target.customer.tenant_slug)
-        path = folder / f"{session_id}.toml"
-        suffix = 1
-        while path.exists():
-            suffix += 1
-            path = folder / f"{session_id}-{suffix}.toml"
-        return cls(SessionWriter.create(path, target, operator, path.stem))
-=======
-        session_id = new_session_id(target.customer.tenant_slug)
         for suffix in range(1, 1000):
             path = folder / (f"{session_id}.toml" if suffix == 1 else f"{session_id}-{suffix}.toml")
             if path.exists():
@@ -70,7 +61,6 @@ class LiveSession:
             except SessionExists:
                 continue  # another process took this name between the look and the link: the next one
         raise SessionExists(f"{folder}: too many sessions named {session_id}; wait a second and try again")
->>>>>>> reliability
 
     @classmethod
     def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> "LiveSession":

@@ -193,8 +193,10 @@ async def invoice_lifecycle(wizard: Wizard, step: Step, *, generate_key: str | N
     start, end = billing.current_month(wizard.today())
     evidence = []
 
-    async def call(action: str, suffix: str, run, **options) -> CheckResult:
-        sub = Step(action, step.item, step.title, [r for r in step.requests if r.url.endswith(suffix)][:1])
+    async def call(action: str, request, run, **options) -> CheckResult:
+        # The intent records this call's real request (the dialog showed placeholders
+        # for an invoice that did not exist yet).
+        sub = Step(action, step.item, step.title, await _preview(wizard, request))
         outcome = await perform(wizard, sub, run, partial=True, **options)
         evidence.extend(outcome.result.evidence)
         return outcome.result
@@ -209,7 +211,8 @@ async def invoice_lifecycle(wizard: Wizard, step: Step, *, generate_key: str | N
     if status not in LIFECYCLE_STEPS:
         return verdict(CheckResult(id=step.item, status="fail", summary=f"invoice {paid} is {status}, so it cannot be paid: generate a new invoice (the item above) and run this again"))
     for transition in LIFECYCLE_STEPS[status]:
-        result = await call(f"invoice_{transition.replace('-', '_')}", f"/{transition}", lambda ctx, k, t=transition: billing.invoice_transition(ctx, k, t, paid))
+        request = lambda p, t=transition: p.invoice_transition(paid, t, "<idempotency key>")  # noqa: E731
+        result = await call(f"invoice_{transition.replace('-', '_')}", request, lambda ctx, k, t=transition: billing.invoice_transition(ctx, k, t, paid))
         if result.status.value != "pass":
             return verdict(result)
 
@@ -219,13 +222,15 @@ async def invoice_lifecycle(wizard: Wizard, step: Step, *, generate_key: str | N
     if second_status not in ("draft", "issued", "cancelled"):
         generate = lambda ctx, k: billing.generate_invoice(ctx, k, start, end)  # noqa: E731
         as_second = lambda refs: {"cancel_invoice_id": refs.get("invoice_id", ""), "cancel_for": paid}  # noqa: E731
-        result = await call("invoice_generate_for_cancel", "/generate", generate, key=generate_key, map_refs=as_second)
+        request = lambda p: p.generate_invoice(_tenant(wizard), start, end, "<idempotency key>")  # noqa: E731
+        result = await call("invoice_generate_for_cancel", request, generate, key=generate_key, map_refs=as_second)
         wizard.facts.invoice_id = paid
         if result.status.value != "pass":
             return verdict(result)
         second, second_status = str(result.refs["cancel_invoice_id"]), "draft"
     if second_status != "cancelled":
-        result = await call("invoice_cancel", "/cancel", lambda ctx, k: billing.invoice_transition(ctx, k, "cancel", second))
+        request = lambda p: p.invoice_transition(second, "cancel", "<idempotency key>")  # noqa: E731
+        result = await call("invoice_cancel", request, lambda ctx, k: billing.invoice_transition(ctx, k, "cancel", second))
         if result.status.value != "pass":
             return verdict(result)
     summary = f"invoice {paid}: issued, then marked paid; invoice {second}: generated, then cancelled"

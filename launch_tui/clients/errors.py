@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from launch_tui.clients.text import clean
+from launch_tui.clients.text import clean, human_size
 from launch_tui.results import Evidence
 
 
@@ -36,6 +36,16 @@ class RateLimited(TransportError):
 
 class NotJSON(TransportError):
     """The body is not the JSON the contract promises."""
+
+
+class StalledBody(httpx.ReadTimeout):
+    """The server answered (status line and headers, maybe part of the body), then went
+    silent for longer than the read timeout: not the same as "no response at all"."""
+
+    def __init__(self, status_code: int, received: int, request: httpx.Request) -> None:
+        super().__init__(f"HTTP {status_code}, then silence after {received} bytes of the body", request=request)
+        self.status_code = status_code
+        self.received = received
 
 
 def _chain(exc: BaseException):
@@ -62,14 +72,21 @@ def describe(exc: BaseException, url: str, timeouts: httpx.Timeout | None = None
     if isinstance(exc, httpx.ConnectTimeout):
         seconds = timeouts.connect if timeouts else None
         return "timeout", f"could not connect to {host} within {seconds or '?'} s; is the host up and reachable?"
+    if isinstance(exc, StalledBody):
+        seconds = timeouts.read if timeouts else None
+        return "timeout", (f"{host} answered HTTP {exc.status_code}, then sent nothing for {seconds or '?'} s "
+                           f"after {human_size(exc.received)} of the body; the server or a proxy stalled mid-response")
     if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
         seconds = timeouts.read if timeouts else None
         return "timeout", f"{host} accepted the connection but sent no response within {seconds or '?'} s"
     if isinstance(exc, httpx.PoolTimeout):
         return "timeout", f"too many requests in flight to {host}; no connection became free in time"
-    for link in _chain(exc):
-        if isinstance(link, ssl.SSLCertVerificationError) or "certificate verify failed" in text:
-            return "tls", f"TLS certificate of {name} is not trusted ({_reason(link)}); the host may be wrong or misconfigured"
+    links = list(_chain(exc))
+    verify = next((link for link in links if isinstance(link, ssl.SSLCertVerificationError)), None)
+    if verify is not None or "certificate verify failed" in text:
+        reason = _reason(verify) if verify is not None else _verify_reason(text)
+        return "tls", f"TLS certificate of {name} is not trusted ({reason}); the host may be wrong or misconfigured"
+    for link in links:
         if isinstance(link, ssl.SSLError):
             return "tls", f"TLS handshake with {host} failed ({_reason(link)}); is it an https endpoint?"
         if isinstance(link, socket.gaierror) or "name or service not known" in text or "nodename nor servname" in text:
@@ -85,6 +102,12 @@ def describe(exc: BaseException, url: str, timeouts: httpx.Timeout | None = None
     if isinstance(exc, httpx.HTTPError):
         return "http", f"request to {host} failed: {type(exc).__name__} ({clean(exc, 80) or 'no detail'})"
     return "error", f"request to {host} failed: {type(exc).__name__}"
+
+
+def _verify_reason(text: str) -> str:
+    """"...certificate verify failed: self-signed certificate (_ssl.c:1006)" -> "self-signed certificate"."""
+    reason = text.split("certificate verify failed", 1)[1].lstrip(": ").split(" (_ssl", 1)[0]
+    return clean(reason, 60) or "verification failed"
 
 
 def _reason(link: BaseException) -> str:

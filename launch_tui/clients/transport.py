@@ -28,7 +28,8 @@ import httpx
 from launch_tui import __version__
 from launch_tui.clients import ratelimit
 from launch_tui.clients.deadline import Deadline, current_deadline
-from launch_tui.clients.errors import DeadlineExceeded, NotJSON, RateLimited, TransportError, describe, where
+from launch_tui.clients.errors import (DeadlineExceeded, NotJSON, RateLimited, StalledBody, TransportError, describe,
+                                      where)
 from launch_tui.clients.evidence import record
 from launch_tui.clients.ratelimit import Style
 from launch_tui.clients.text import clean, excerpt, human_size, shorten
@@ -315,8 +316,11 @@ class Transport:
                     sensitive, at, started) -> Reply:
         request = self.client.build_request(method, url, headers=headers, json=json, files=files, timeout=timeout)
         response = await self.client.send(request, stream=True, follow_redirects=follow_redirects)
+        received = [0]
         try:
-            body, truncated = await self._read_capped(response)
+            body, truncated = await self._read_capped(response, received)
+        except httpx.ReadTimeout as exc:
+            raise StalledBody(response.status_code, received[0], request) from exc
         finally:
             await response.aclose()
         request_id = next((response.headers[name] for name in REQUEST_ID_HEADERS if name in response.headers), None)
@@ -324,14 +328,16 @@ class Transport:
                                   None if sensitive else excerpt(body))
         return Reply(method, shown_url, response.status_code, response.headers, body, truncated, evidence)
 
-    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
-        """Read at most max_body_bytes (decoded): a 10 MB page or a gzip bomb stops here."""
+    async def _read_capped(self, response: httpx.Response, received: list[int]) -> tuple[bytes, bool]:
+        """Read at most max_body_bytes (decoded): a 10 MB page or a gzip bomb stops here.
+        `received[0]` counts the bytes read so far, for a message if the body stalls."""
         cap = self.policy.max_body_bytes
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
             chunks.append(chunk)
             size += len(chunk)
+            received[0] = size
             if size > cap:
                 return b"".join(chunks)[:cap], True
         return b"".join(chunks), False

@@ -26,7 +26,10 @@ def check_anchor(value: str | None) -> str | None:
 
 def run(path: Path, last_hash: str | None = None) -> int:
     anchor = check_anchor(last_hash)
-    verdict = verify_chain(read_session(path), last_hash=anchor)  # unreadable: SessionUnreadable, exit 2
+    session = read_session(path)  # unreadable: SessionUnreadable, exit 2
+    verdict = verify_chain(session, last_hash=anchor)
+    if verdict.intact:
+        session.usable()  # sealed, but holding what launch-tui never writes: re-sealed by hand, exit 2
     print(visible(f"{path.name}: {verdict.line}"))  # event fields come from the file: no escapes reach the terminal
     if not verdict.intact or verdict.tail:
         return 1

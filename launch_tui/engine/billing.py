@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from launch_tui.clients.errors import BadReply
 from launch_tui.clients.platform import parse_invoice
 from launch_tui.clients.text import clean
 from launch_tui.engine.base import ActionOutcome, Unavailable, Verdict, admin_failure, failed, passed, perform
@@ -70,6 +71,16 @@ async def invoice_transition(ctx: RunContext, idempotency_key: str, action: str,
         return passed(f"invoice {target_id} is now {status}", invoice_id=target_id, invoice_status=status)
 
     return await perform(ctx, "billing.invoice-lifecycle", run)
+
+
+async def invoice_status(ctx: RunContext, invoice_id: str) -> str:
+    """An invoice's status, read-only (a resumed lifecycle picks up from it). Raises
+    TransportError, whose text is one line, when the platform cannot say."""
+    reply = await ctx.platform.invoice(invoice_id)
+    if not reply.ok:
+        raise BadReply(admin_failure(reply, f"reading invoice {invoice_id}").summary, reply)
+    invoice = parse_invoice(reply.json_object())
+    return invoice.status if invoice else "unknown"
 
 
 async def issue_invoice(ctx: RunContext, idempotency_key: str, invoice_id: str | None = None) -> ActionOutcome:

@@ -66,8 +66,8 @@ def _url_host(sock: socket.socket) -> str:
 class SandboxServer:
     """The sandbox platform plus Render and GitHub look-alikes, served on `host:port`.
 
-    Every start makes a fresh world: new credentials, an empty store (but for the
-    internal tenant), new Render secrets.
+    Every start makes a fresh world: new credentials (unless given), an empty store (but
+    for the internal tenant), new Render secrets.
     """
 
     def __init__(
@@ -77,7 +77,11 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         job_seconds: float = 1.5,
+        credentials: dict[str, str] | None = None,
     ) -> None:
+        """`credentials`: fixed values by env-var name instead of random ones, for tests
+        that look for distinctive secrets in everything a run wrote. Integration keys must
+        be well-formed (`lk_<8 hex>_<48 hex>`)."""
         text = scenarios if isinstance(scenarios, str) else ",".join(scenarios)
         self.scenarios = parse_scenarios(text)
         if latency_ms < 0:
@@ -88,6 +92,7 @@ class SandboxServer:
         self.host = host
         self.port = port
         self.job_seconds = job_seconds
+        self.given_credentials = dict(credentials or {})
         self._world: World | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -101,7 +106,7 @@ class SandboxServer:
         sock = _bind(self.host, self.port)
         try:
             base_url = f"http://{_url_host(sock)}:{sock.getsockname()[1]}"
-            world = build_world(base_url, self.scenarios, self.job_seconds)
+            world = build_world(base_url, self.scenarios, self.job_seconds, self.given_credentials)
             server = uvicorn.Server(uvicorn.Config(
                 create_app(world, self.latency_ms),
                 log_config=None,  # leave the host process's logging alone (the TUI shares it)

@@ -170,10 +170,14 @@ class Store:
 
     # Integration keys ----------------------------------------------------------------
 
-    def issue_key(self, tenant_id: str, label: str) -> tuple[IntegrationKey, str]:
-        """The new key and its secret, which is not kept: only its keyed hash is."""
+    def issue_key(self, tenant_id: str, label: str, secret: str | None = None) -> tuple[IntegrationKey, str]:
+        """The new key and its secret, which is not kept: only its keyed hash is.
+        `secret`: a given well-formed secret instead of a random one (the sandbox's own keys only)."""
         self.tenant(tenant_id)
-        prefix, secret = new_key_secret()
+        if secret is None:
+            prefix, secret = new_key_secret()
+        elif (prefix := key_prefix(secret)) is None:
+            raise ValueError("a given key secret must look like lk_<8 hex>_<48 hex>")
         key = IntegrationKey(new_id("key"), tenant_id, prefix, label, hash_key(self.key_hash_secret, secret), self.now())
         self.keys[key.id] = key
         return key, secret

@@ -58,7 +58,11 @@ class World:
         return next(service.id for service in self.services.values() if service.role == "web")
 
 
-def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float) -> World:
+def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float,
+                given: dict[str, str] | None = None) -> World:
+    """`given`: credentials to use instead of random ones, by env-var name (tests that
+    scan output for distinctive secret values); the keys must be well-formed key secrets."""
+    given = given or {}
     faults = Faults.from_scenarios(scenarios)
     # One KEY_HASH_SECRET serves both the store's key hashing and the Render env var of
     # that name, so the look-alike describes the platform that is really running.
@@ -72,15 +76,15 @@ def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float) -
         pending_migrations=faults.pending_migrations,
     )
     internal = store.create_tenant("Sandbox internal", INTERNAL_TENANT_SLUG)
-    _, integration_key = store.issue_key(internal.id, "launch checks")
-    revoked, revoked_key = store.issue_key(internal.id, "revoked on purpose")
+    _, integration_key = store.issue_key(internal.id, "launch checks", given.get("LAUNCH_INTEGRATION_KEY"))
+    revoked, revoked_key = store.issue_key(internal.id, "revoked on purpose", given.get("LAUNCH_REVOKED_KEY"))
     store.revoke_key(internal.id, revoked.id)
     credentials = Credentials(
-        admin_token=f"sbx_admin_{secrets.token_hex(20)}",
+        admin_token=given.get("LAUNCH_ADMIN_TOKEN") or f"sbx_admin_{secrets.token_hex(20)}",
         integration_key=integration_key,
         revoked_key=revoked_key,
-        render_api_key=f"rnd_sbx{secrets.token_hex(16)}",
-        github_token=f"ghp_sbx{secrets.token_hex(16)}",
+        render_api_key=given.get("RENDER_API_KEY") or f"rnd_sbx{secrets.token_hex(16)}",
+        github_token=given.get("GITHUB_TOKEN") or f"ghp_sbx{secrets.token_hex(16)}",
     )
     web_url = f"{base_url}/web/"
     return World(

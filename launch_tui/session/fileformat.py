@@ -24,7 +24,8 @@ import toml_rs
 from pydantic import ValidationError
 
 from launch_tui.errors import LaunchError
-from launch_tui.session.models import SCHEMA_VERSION, Event, Header
+from launch_tui.session.models import SCHEMA_VERSION, Event, EventKind, Header
+from launch_tui.timefmt import parse_iso
 
 EVENTS_LINE = re.compile(rb"^\[\[events\]\]$", re.MULTILINE)
 SEAL_BLOCK = re.compile(rb'^\[events\.seal\]\nhash = "sha256:[0-9a-f]{64}"\n?', re.MULTILINE)
@@ -54,6 +55,15 @@ class SessionFile:
     events_raw: list[dict[str, Any]]
     tail: CutShortTail | None
     size: int
+    # The first event whose content launch-tui never writes (wrong types, no item, a time
+    # that is not one). `verify` still judges the chain; everything that folds the events
+    # refuses the file with this line (see `usable()`).
+    malformed: str | None = None
+
+    def usable(self) -> "SessionFile":
+        if self.malformed:
+            raise SessionUnreadable(self.malformed)
+        return self
 
 
 def read_session(path: str | Path) -> SessionFile:
@@ -94,7 +104,7 @@ def parse_session(raw: bytes, path: Path) -> SessionFile:
     tail = None
     if tail_bytes.strip():
         tail = CutShortTail(offset=complete_end, size=len(tail_bytes), seq=len(events) + 1)
-    return SessionFile(path, header, header_raw, events, events_raw, tail, len(raw))
+    return SessionFile(path, header, header_raw, events, events_raw, tail, len(raw), _first_malformed(events, path))
 
 
 @contextmanager
@@ -148,9 +158,12 @@ def _parse_header(raw: bytes, path: Path) -> dict[str, Any]:
 
 def _validate_header(header: dict[str, Any], path: Path) -> Header:
     try:
-        return Header.model_validate(header)
+        validated = Header.model_validate(header)
     except ValidationError as exc:
         raise SessionUnreadable(f"{path}: the header is invalid: {_first_error(exc)}") from None
+    if not _is_time(validated.session.created_at):
+        raise SessionUnreadable(f"{path}: the header is invalid: session.created_at is not a UTC time like 2026-11-30T10:00:00Z")
+    return validated
 
 
 def _parse_events(raw: bytes, path: Path) -> list[dict[str, Any]]:
@@ -212,6 +225,67 @@ def _validate_event(event: Any, index: int, path: Path) -> Event:
         return Event.model_validate(event)
     except ValidationError as exc:
         raise SessionUnreadable(f"{path}: event #{index} is invalid: {_first_error(exc)}") from None
+
+
+def _first_malformed(events: list[Event], path: Path) -> str | None:
+    for index, event in enumerate(events, start=1):
+        problem = _shape_problem(event)
+        if problem:
+            return f"{path}: event #{index} is invalid: {problem}; launch-tui never writes that (edited by hand?)"
+    return None
+
+
+# What launch-tui itself writes, beyond the model's types: the fold, the report and the
+# listing rely on it. A file edited (and re-sealed) by hand may hold anything else, and
+# is refused here in one line instead of failing somewhere downstream.
+ITEM_KINDS = frozenset({
+    EventKind.CHECK_RESULT, EventKind.ACTION_INTENT, EventKind.ACTION_RESULT, EventKind.ITEM_CONFIRMED,
+    EventKind.ITEM_WAIVED, EventKind.ITEM_UNCONFIRMED, EventKind.NOTE_ADDED, EventKind.RECORD_SAVED,
+})
+_TEXT_DATA = ("idempotency_key", "action", "section", "reason", "owner", "until", "key_id")
+_SCALAR = (str, int, bool)
+
+
+def _is_time(text: str) -> bool:
+    try:
+        parse_iso(text)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+def _shape_problem(event: Event) -> str | None:
+    if not _is_time(event.at):
+        return "at: not a UTC time like 2026-11-30T10:00:00Z"
+    if event.kind in ITEM_KINDS and not event.item:
+        return f"item: a {event.kind.value} event names no item"
+    for number, evidence in enumerate(event.evidence, start=1):
+        if not _is_time(evidence.at):
+            return f"evidence.{number}.at: not a UTC time"
+    data = event.data
+    for name in _TEXT_DATA:
+        if name in data and not isinstance(data[name], str):
+            return f"data.{name}: not text"
+    if "partial" in data and not isinstance(data["partial"], bool):
+        return "data.partial: not true or false"
+    refs = data.get("refs", {})
+    if not isinstance(refs, dict) or not all(isinstance(value, _SCALAR) for value in refs.values()):
+        return "data.refs: not a table of plain values"
+    files = data.get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(value, str) for value in files.values()):
+        return "data.files: not a table of file names"
+    fields = data.get("fields", {})
+    if not isinstance(fields, dict) or not all(_is_field_value(value) for value in fields.values()):
+        return "data.fields: not a table of text (or of rows of text)"
+    return None
+
+
+def _is_field_value(value: Any) -> bool:
+    """A record field: text, or a list of rows of text (known gaps)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and all(
+        isinstance(row, dict) and all(isinstance(cell, str) for cell in row.values()) for row in value)
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from launch_tui import __version__
 from launch_tui.checklist import load_checklist
-from launch_tui.session.fileformat import SessionFile, SessionUnreadable, read_session
+from launch_tui.session.fileformat import SessionFile, read_session
 from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.locate import new_session_id
 from launch_tui.session.models import Event, EventKind, NewEvent
 from launch_tui.session.state import SessionState, apply, fold
-from launch_tui.session.store import SessionWriter, ensure_private_dir
+from launch_tui.session.store import SessionExists, SessionWriter, ensure_private_dir
 from launch_tui.target import Target
 
 
@@ -38,7 +38,7 @@ class OpenedSession:
 
 
 def open_read_only(path: str | Path) -> OpenedSession:
-    session = read_session(path)
+    session = read_session(path).usable()
     state = fold(session.header, load_checklist(), session.events)
     return OpenedSession(session, state, verify_chain(session))
 
@@ -52,25 +52,21 @@ class LiveSession:
     def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None) -> "LiveSession":
         ensure_private_dir(folder)
         session_id = session_id or new_session_id(target.customer.tenant_slug)
-        path = folder / f"{session_id}.toml"
-        suffix = 1
-        while path.exists():
-            suffix += 1
-            path = folder / f"{session_id}-{suffix}.toml"
-        return cls(SessionWriter.create(path, target, operator, path.stem))
+        for suffix in range(1, 1000):
+            path = folder / (f"{session_id}.toml" if suffix == 1 else f"{session_id}-{suffix}.toml")
+            if path.exists():
+                continue
+            try:
+                return cls(SessionWriter.create(path, target, operator, path.stem))
+            except SessionExists:
+                continue  # another process took this name between the look and the link: the next one
+        raise SessionExists(f"{folder}: too many sessions named {session_id}; wait a second and try again")
 
     @classmethod
     def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> "LiveSession":
+        # The writer refuses an altered or malformed file before it drops a cut-short tail.
         writer = SessionWriter.open(path, operator, drop_cut_short=drop_cut_short)
         try:
-            loaded, writer.loaded = writer.loaded, None  # read once, under the lock; verified, then let go
-            verdict = verify_chain(loaded)
-            del loaded
-            if not verdict.intact:
-                raise SessionUnreadable(
-                    f"{path.name} was altered ({verdict.problem}); it cannot be resumed. "
-                    "`launch-tui verify` explains, `launch-tui replay` still opens it"
-                )
             live = cls(writer)
             live.record(NewEvent(kind=EventKind.SESSION_RESUMED, data=live._resume_data()))
         except BaseException:

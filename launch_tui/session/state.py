@@ -14,7 +14,7 @@ from launch_tui.timefmt import parse_iso
 
 FIRST_VALUE_FLOW = ("first-value.token", "first-value.enqueue", "first-value.poll", "first-value.results")
 # References an action leaves behind that later items build on (never secrets).
-FACT_KEYS = ("tenant_id", "tenant_slug", "key_id", "key_prefix", "key_label", "job_id", "job_type", "invoice_id", "invoice_status")
+FACT_KEYS = ("tenant_id", "tenant_slug", "key_id", "key_prefix", "key_label", "job_id", "job_type", "invoice_id", "invoice_status", "cancel_invoice_id", "cancel_for")
 
 
 @dataclass(frozen=True)

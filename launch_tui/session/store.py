@@ -18,6 +18,7 @@ from launch_tui.secrets import scrub
 from launch_tui.session import lock
 from launch_tui.session.chain import event_hash, header_hash
 from launch_tui.session.fileformat import CutShortTail, SessionFile, SessionUnreadable, read_session
+from launch_tui.session.integrity import verify_chain
 from launch_tui.session.models import SCHEMA_VERSION, Event, EventKind, Header, NewEvent
 from launch_tui.target import Target, target_to_dict
 from launch_tui.timefmt import now_iso
@@ -33,6 +34,10 @@ class CutShort(LaunchError):
             f"{path.name}: the last event (#{tail.seq}, {tail.size} bytes) was cut short, "
             "probably by a crash while saving; resume with --drop-cut-short to drop only that event"
         )
+
+
+class SessionExists(LaunchError):
+    """A session file with this name exists (perhaps created a moment ago by another process)."""
 
 
 def ensure_private_dir(folder: Path) -> None:
@@ -56,9 +61,6 @@ class SessionWriter:
         self.header = loaded.header
         self.events: list[Event] = list(loaded.events)
         self.actor = actor
-        # The file as open() read it under the lock, for the caller to verify without reading
-        # it again (a long session takes seconds to parse); let go of it once verified.
-        self.loaded: SessionFile | None = loaded
         self._last_hash = self.events[-1].hash if self.events else header_hash(loaded.header_raw)
         self._needs_newline = loaded.size > 0 and not _ends_with_newline(fd)
 
@@ -103,7 +105,7 @@ class SessionWriter:
         try:
             os.link(temp, path)  # unlike rename, refuses to replace an existing session
         except FileExistsError:
-            raise LaunchError(f"{path}: a session with this name exists already; choose another") from None
+            raise SessionExists(f"{path}: a session with this name exists already; choose another") from None
         finally:
             temp.unlink(missing_ok=True)
         _fsync_dir(path.parent)
@@ -126,6 +128,13 @@ class SessionWriter:
             raise
         try:
             loaded = read_session(path)  # read under the lock: nobody appends meanwhile
+            verdict = verify_chain(loaded)
+            if not verdict.intact:
+                raise SessionUnreadable(
+                    f"{path.name} was altered ({verdict.problem}); it cannot be resumed. "
+                    "`launch-tui verify` explains, `launch-tui replay` still opens it"
+                )
+            loaded.usable()
             if loaded.tail and not drop_cut_short:
                 raise CutShort(path, loaded.tail)
             writer = cls(path, fd, loaded, actor)

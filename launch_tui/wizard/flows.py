@@ -46,15 +46,20 @@ async def perform(
     *,
     key: str | None = None,
     partial: bool = False,
+    map_refs: Callable[[dict], dict] | None = None,
 ) -> ActionOutcome:
     """`partial`: one call of a multi-call action; its outcome closes its intent and
-    updates the facts, but the item's verdict waits for the whole action."""
+    updates the facts, but the item's verdict waits for the whole action.
+    `map_refs` changes the references before they are recorded (a second invoice must
+    not become *the* invoice)."""
     key = key or new_idempotency_key()
     request = step.requests[0].as_data() if step.requests else {}
     wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data={"action": step.action, "idempotency_key": key, **request}))
     async with wizard.context() as ctx:
         outcome = await call(ctx, key)
     result = outcome.result if outcome.result.id == step.item else outcome.result.model_copy(update={"id": step.item})
+    if map_refs:
+        result = result.model_copy(update={"refs": map_refs(dict(result.refs))})
     extra = {"partial": True} if partial else {}
     wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=key, action=step.action, **extra)
     return ActionOutcome(result, outcome.secret, outcome.conflict)
@@ -172,39 +177,70 @@ async def generate_invoice(wizard: Wizard, step: Step) -> ActionOutcome:
     return await perform(wizard, step, lambda ctx, k: billing.generate_invoice(ctx, k, start, end))
 
 
-async def invoice_lifecycle(wizard: Wizard, step: Step) -> CheckResult:
-    """Two invoices, because a paid one cannot be cancelled: issue and mark-paid the
-    generated one; generate a second and cancel it. Each call has its own intent."""
+LIFECYCLE_STEPS = {"draft": ("issue", "mark-paid"), "issued": ("mark-paid",), "paid": ()}
+
+
+async def invoice_lifecycle(wizard: Wizard, step: Step, *, generate_key: str | None = None) -> CheckResult:
+    """Two invoices, because a paid one cannot be cancelled: the generated one is issued
+    then marked paid; a second is generated and cancelled. Each call has its own intent.
+
+    It starts from where the invoices stand on the platform, so running it again after
+    a crash does only what is left. `generate_key`: the idempotency key of an
+    interrupted generation of the second invoice, so it is replayed, not repeated."""
     if not wizard.facts.invoice_id:
         raise InputError("no invoice yet: generate one first (the item above)")
     paid = wizard.facts.invoice_id
     start, end = billing.current_month(wizard.today())
-    calls = [
-        ("invoice_issue", "/issue", lambda ctx, k: billing.invoice_transition(ctx, k, "issue", paid)),
-        ("invoice_mark_paid", "/mark-paid", lambda ctx, k: billing.invoice_transition(ctx, k, "mark-paid", paid)),
-        ("invoice_generate_for_cancel", "/generate", lambda ctx, k: billing.generate_invoice(ctx, k, start, end)),
-        ("invoice_cancel", "/cancel", lambda ctx, k: billing.invoice_transition(ctx, k, "cancel", wizard.facts.invoice_id)),
-    ]
     evidence = []
-    for action, suffix, call in calls:
-        sub = Step(action, step.item, step.title, [r for r in step.requests if r.url.endswith(suffix)][:1])
-        outcome = await perform(wizard, sub, call, partial=True)
-        evidence += outcome.result.evidence
-        if outcome.result.status.value != "pass":
-            wizard.facts.invoice_id = paid
-            wizard.record_result(outcome.result, EventKind.ACTION_RESULT, action="invoice_lifecycle", invoice_id=paid)
-            return outcome.result
-    cancelled = wizard.facts.invoice_id
-    wizard.facts.invoice_id = paid  # the lifecycle's subject stays the paid invoice
-    final = CheckResult(
-        id=step.item,
-        status="pass",
-        summary=f"invoice {paid}: issued, then marked paid; invoice {cancelled}: generated, then cancelled",
-        evidence=evidence[-20:],
-        refs={"invoice_id": paid, "invoice_status": "paid", "cancelled_invoice_id": cancelled},
-    )
-    wizard.record_result(final, EventKind.ACTION_RESULT, action="invoice_lifecycle")
-    return final
+
+    async def call(action: str, request, run, **options) -> CheckResult:
+        # The intent records this call's real request (the dialog showed placeholders
+        # for an invoice that did not exist yet).
+        sub = Step(action, step.item, step.title, await _preview(wizard, request))
+        outcome = await perform(wizard, sub, run, partial=True, **options)
+        evidence.extend(outcome.result.evidence)
+        return outcome.result
+
+    def verdict(result: CheckResult) -> CheckResult:
+        wizard.facts.invoice_id = paid  # the lifecycle's subject stays the first invoice
+        final = result.model_copy(update={"evidence": evidence[-20:]})
+        wizard.record_result(final, EventKind.ACTION_RESULT, action="invoice_lifecycle")
+        return final
+
+    status = await _invoice_status(wizard, paid)
+    if status not in LIFECYCLE_STEPS:
+        return verdict(CheckResult(id=step.item, status="fail", summary=f"invoice {paid} is {status}, so it cannot be paid: generate a new invoice (the item above) and run this again"))
+    for transition in LIFECYCLE_STEPS[status]:
+        request = lambda p, t=transition: p.invoice_transition(paid, t, "<idempotency key>")  # noqa: E731
+        result = await call(f"invoice_{transition.replace('-', '_')}", request, lambda ctx, k, t=transition: billing.invoice_transition(ctx, k, t, paid))
+        if result.status.value != "pass":
+            return verdict(result)
+
+    # The second invoice of *this* paid invoice's lifecycle, if one was generated.
+    second = wizard.state.facts.get("cancel_invoice_id") if wizard.state.facts.get("cancel_for") == paid and not generate_key else None
+    second_status = await _invoice_status(wizard, second) if second else None
+    if second_status not in ("draft", "issued", "cancelled"):
+        generate = lambda ctx, k: billing.generate_invoice(ctx, k, start, end)  # noqa: E731
+        as_second = lambda refs: {"cancel_invoice_id": refs.get("invoice_id", ""), "cancel_for": paid}  # noqa: E731
+        request = lambda p: p.generate_invoice(_tenant(wizard), start, end, "<idempotency key>")  # noqa: E731
+        result = await call("invoice_generate_for_cancel", request, generate, key=generate_key, map_refs=as_second)
+        wizard.facts.invoice_id = paid
+        if result.status.value != "pass":
+            return verdict(result)
+        second, second_status = str(result.refs["cancel_invoice_id"]), "draft"
+    if second_status != "cancelled":
+        request = lambda p: p.invoice_transition(second, "cancel", "<idempotency key>")  # noqa: E731
+        result = await call("invoice_cancel", request, lambda ctx, k: billing.invoice_transition(ctx, k, "cancel", second))
+        if result.status.value != "pass":
+            return verdict(result)
+    summary = f"invoice {paid}: issued, then marked paid; invoice {second}: generated, then cancelled"
+    refs = {"invoice_id": paid, "invoice_status": "paid", "cancel_invoice_id": second}
+    return verdict(CheckResult(id=step.item, status="pass", summary=summary, refs=refs))
+
+
+async def _invoice_status(wizard: Wizard, invoice_id: str) -> str:
+    async with wizard.context() as ctx:
+        return await billing.invoice_status(ctx, invoice_id)
 
 
 def read_upload(path: str, job_type: str) -> tuple[bytes, str]:

@@ -39,6 +39,8 @@ async def assess(wizard: Wizard, intent: PendingIntent) -> Recovery:
             return await _key(wizard, intent)
         if intent.action == "issue_canary":
             return await _canary(wizard, intent)
+        if intent.action.startswith("invoice_"):
+            return _lifecycle(wizard, intent)
     except TransportError as exc:
         return Recovery(intent, f"could not look at the platform ({exc}); try again later", [_forget_choice(wizard, intent)])
     return _replay(wizard, intent)
@@ -74,13 +76,23 @@ async def _tenant(wizard: Wizard, intent: PendingIntent) -> Recovery:
 async def _key(wizard: Wizard, intent: PendingIntent) -> Recovery:
     label = flows.key_label(wizard)
     async with wizard.context() as ctx:
-        keys = [key for key in await onboarding.list_keys(ctx, label=label) if not key.revoked]
+        labelled = await onboarding.list_keys(ctx, label=label)
+    keys = [key for key in labelled if not key.revoked]
     if not keys:
-        async def issue() -> None:
-            step = await flows.issue_key_step(wizard)
-            await flows.perform(wizard, step, lambda ctx, k: onboarding.issue_key(ctx, k, label), key=intent.idempotency_key)
+        # With the same idempotency key the platform would answer with the first key,
+        # revoked or not; only when no key was ever issued is replaying it right.
+        fresh = bool(labelled)
 
-        return Recovery(intent, "no live key with this session's label: the crash came before it was issued",
+        async def issue() -> None:
+            if fresh:
+                forget(wizard, intent, "the key issued before the crash was revoked; a new one is issued")
+            step = await flows.issue_key_step(wizard)
+            await flows.perform(wizard, step, lambda ctx, k: onboarding.issue_key(ctx, k, label), key=None if fresh else intent.idempotency_key)
+
+        if fresh:
+            return Recovery(intent, "the key issued before the crash has been revoked since: issue a new one",
+                            [("Issue a new key", issue), _forget_choice(wizard, intent)])
+        return Recovery(intent, "no key with this session's label: the crash came before it was issued",
                         [("Issue it now (same idempotency key)", issue), _forget_choice(wizard, intent)])
     key = keys[-1]
 
@@ -117,6 +129,19 @@ async def _canary(wizard: Wizard, intent: PendingIntent) -> Recovery:
     ids = ", ".join(key.id for key in live)
     return Recovery(intent, f"the canary check was interrupted and left live canary key(s): {ids}",
                     [("Revoke them", revoke), _forget_choice(wizard, intent)])
+
+
+def _lifecycle(wizard: Wizard, intent: PendingIntent) -> Recovery:
+    """The lifecycle starts from where the invoices stand, so finishing it repeats
+    nothing; an interrupted generation is replayed with its own idempotency key."""
+    replay_key = intent.idempotency_key if intent.action == "invoice_generate_for_cancel" else None
+
+    async def finish() -> CheckResult:
+        forget(wizard, intent, f"{intent.action} was interrupted by a crash; the lifecycle was finished from where the invoices stood")
+        return await flows.invoice_lifecycle(wizard, await flows.lifecycle_step(wizard), generate_key=replay_key)
+
+    return Recovery(intent, f"the invoice lifecycle was interrupted at {intent.action}",
+                    [("Finish the lifecycle (from where the invoices stand)", finish), _forget_choice(wizard, intent)])
 
 
 def _replay(wizard: Wizard, intent: PendingIntent) -> Recovery:

@@ -4,9 +4,7 @@ certificate the machine does not trust is refused through make_client's clients.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import ssl
-import subprocess
 import threading
 
 import httpx
@@ -14,6 +12,8 @@ import pytest
 
 from launch_tui.clients import transport
 from launch_tui.clients.transport import make_client, prepare_http, tls_context
+
+from ..reliability.faults import self_signed_context
 
 
 def test_every_client_shares_one_verifying_context():
@@ -35,21 +35,9 @@ async def test_the_context_is_built_off_the_event_loop(monkeypatch):
 
 
 @pytest.fixture
-def self_signed(tmp_path):
-    if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command to make a certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return cert, key
-
-
-@pytest.fixture
-async def tls_server(self_signed):
-    cert, key = self_signed
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_context.load_cert_chain(cert, key)
+async def tls_server(tmp_path):
+    server_context = self_signed_context(tmp_path)
+    cert = tmp_path / "self-signed.pem"
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -60,6 +60,24 @@ def test_each_start_has_fresh_credentials_and_state() -> None:
         assert [t.slug for t in second.state.tenants.values()] == ["sandbox-internal"]
 
 
+def test_given_credentials_are_used_and_still_work() -> None:
+    given = {"LAUNCH_ADMIN_TOKEN": "adm Given/+=token", "LAUNCH_INTEGRATION_KEY": "lk_0a0b0c0d_" + "1" * 48,
+             "LAUNCH_REVOKED_KEY": "lk_0e0f0a0b_" + "2" * 48, "RENDER_API_KEY": "rnd-given-key"}
+    with SandboxServer(credentials=given) as server:
+        creds = server.credentials
+        assert {name: creds[name] for name in given} == given
+        assert creds["GITHUB_TOKEN"].startswith("ghp_sbx")  # not given: random as ever
+        assert server.state.find_key(given["LAUNCH_REVOKED_KEY"]).revoked_at is not None
+        admin = httpx.get(f"{server.base_url}/api/admin/tenants?slug=sandbox-internal",
+                          headers={"Authorization": f"Bearer {given['LAUNCH_ADMIN_TOKEN']}"})
+        assert admin.status_code == 200 and admin.json()["items"]
+        token = httpx.post(f"{server.base_url}/api/auth/token/integration",
+                           json={"key": given["LAUNCH_INTEGRATION_KEY"]})
+        assert token.status_code == 200
+    with pytest.raises(ValueError, match="lk_"):
+        SandboxServer(credentials={"LAUNCH_INTEGRATION_KEY": "not-a-key"}).start()
+
+
 def test_a_given_port_is_used_and_a_taken_one_is_a_usage_error() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

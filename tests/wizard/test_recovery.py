@@ -65,3 +65,71 @@ async def test_leaving_it_closes_the_intent_without_a_verdict(make_wizard, sandb
     await found.choices[-1][1]()
     assert not again.state.intents and again.state.item("onboarding.tenant").status is ItemStatus.PENDING
     again.close()
+
+
+async def start_lifecycle(wizard):
+    await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
+    await flows.generate_invoice(wizard, await flows.generate_invoice_step(wizard))
+    return wizard.facts.invoice_id
+
+
+def invoices(sandbox):
+    return sorted(invoice.status for invoice in sandbox.state.invoices.values())
+
+
+async def test_a_lifecycle_cut_after_issuing_finishes_without_repeating(make_wizard, sandbox):
+    from launch_tui.engine import billing
+
+    wizard = make_wizard()
+    first = await start_lifecycle(wizard)
+    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item="billing.invoice-lifecycle", data={"action": "invoice_issue", "idempotency_key": "lt-issue"}))
+    async with wizard.context() as ctx:
+        await billing.invoice_transition(ctx, "lt-issue", "issue", first)  # done, outcome lost
+    again = resume(wizard, sandbox)
+    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    assert found.choices[0][0].startswith("Finish the lifecycle")
+    result = await found.choices[0][1]()
+    assert result.status.value == "pass" and invoices(sandbox) == ["cancelled", "paid"]
+    assert again.state.item("billing.invoice-lifecycle").status is ItemStatus.PASS
+    assert again.state.facts["invoice_id"] == first and not again.state.intents
+    again.close()
+
+
+async def test_an_interrupted_second_invoice_is_replayed_not_generated_again(make_wizard, sandbox):
+    from launch_tui.engine import billing
+
+    wizard = make_wizard()
+    first = await start_lifecycle(wizard)
+    await flows.invoice_lifecycle(wizard, await flows.lifecycle_step(wizard))
+    assert invoices(sandbox) == ["cancelled", "paid"]
+    # Run it again from a fresh first invoice, and crash after the platform generated the second.
+    await flows.generate_invoice(wizard, await flows.generate_invoice_step(wizard))
+    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item="billing.invoice-lifecycle", data={"action": "invoice_generate_for_cancel", "idempotency_key": "lt-gen"}))
+    async with wizard.context() as ctx:
+        await billing.invoice_transition(ctx, "lt-i", "issue", wizard.facts.invoice_id)
+        await billing.invoice_transition(ctx, "lt-p", "mark-paid", wizard.facts.invoice_id)
+        await billing.generate_invoice(ctx, "lt-gen", *billing.current_month(wizard.today()))
+    again = resume(wizard, sandbox)
+    again.facts.invoice_id = again.state.facts["invoice_id"]
+    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    await found.choices[0][1]()
+    assert invoices(sandbox) == ["cancelled", "cancelled", "paid", "paid"]  # no third, dangling draft
+    assert first != again.state.facts["invoice_id"]
+    again.close()
+
+
+async def test_after_a_revoked_lost_key_recovery_issues_a_new_live_key(make_wizard, sandbox):
+    wizard = make_wizard()
+    await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
+    crash_after_intent(wizard, await flows.issue_key_step(wizard), "lt-key")
+    async with wizard.context() as ctx:
+        lost = await onboarding.issue_key(ctx, "lt-key", flows.key_label(wizard))
+        await onboarding.revoke_key(ctx, "lt-revoke", lost.result.refs["key_id"])  # revoked, then the crash
+    again = resume(wizard, sandbox)
+    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    assert found.choices[0][0] == "Issue a new key"
+    await found.choices[0][1]()
+    live_keys = [key for key in sandbox.state.keys.values() if key.label == flows.key_label(again) and key.revoked_at is None]
+    assert len(live_keys) == 1 and live_keys[0].id != lost.result.refs["key_id"]
+    assert again.state.item("onboarding.integration-key").status is ItemStatus.PASS and not again.state.intents
+    again.close()

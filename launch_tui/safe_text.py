@@ -52,3 +52,10 @@ def json_safe(serialised: str) -> str:
         else:
             out.append(f"\\u{code:04x}")
     return "".join(out)
+
+
+def shown(value: object) -> str:
+    """Anything about to be put on screen: secrets redacted, controls made visible."""
+    from launch_tui.secrets import redact  # light: no pydantic, so screens can start fast
+
+    return visible(redact(str(value)))

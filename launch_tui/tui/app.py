@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from launch_tui.checklist import Checklist, Kind
 from launch_tui.errors import LaunchError
+from launch_tui.safe_text import shown as safe
 from launch_tui.secrets import Secrets
-from launch_tui.session import CutShort, Event, EventKind, LiveSession, SessionState, default_operator, sessions_dir
-from launch_tui.target import Target
-from launch_tui.tui.look import safe
-from launch_tui.tui.widgets.topbar import TopBar
-from launch_tui.wizard.wizard import Wizard
+
+if TYPE_CHECKING:
+    from launch_tui.checklist import Checklist, Kind
+    from launch_tui.session import Event, SessionState
+    from launch_tui.target import Target
+    from launch_tui.tui.widgets.topbar import TopBar
+    from launch_tui.wizard.wizard import Wizard
+
 
 SUMMARY = "summary"
 TIMELINE = "timeline"
@@ -75,6 +78,8 @@ class LaunchApp(App[int]):
         return self.state.last_at
 
     def top_bar(self) -> TopBar:
+        from launch_tui.tui.widgets.topbar import TopBar
+
         target = self.state.header.target
         return TopBar(target.customer.name, target.environment, self.mode)
 
@@ -91,6 +96,7 @@ class LaunchApp(App[int]):
 
     def on_mount(self) -> None:
         if self.wizard is None:
+            from launch_tui.session import sessions_dir
             from launch_tui.tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen(self.home or sessions_dir()))
@@ -98,14 +104,17 @@ class LaunchApp(App[int]):
             self._open_wizard_screens()
 
     def _open_wizard_screens(self) -> None:
-        from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
-
         if self.wizard.read_only:
             self.show_section(TIMELINE, initial=True)
             return
-        first = self.state.current_section or self.checklist.sections[0].id
-        self.show_section(first, initial=True)
+        self.show_section(self.state.current_section or self.checklist.sections[0].id, initial=True)
+        # Dialogs go on top of the section screen, so only once it is there.
+        self.call_after_refresh(self._ask_what_opening_needs)
+
+    def _ask_what_opening_needs(self) -> None:
+        """Missing credentials first, then what a crash interrupted, then stale results."""
         from launch_tui.tui.actions import after_opening
+        from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
 
         target = self.state.header.target
         if missing_secrets(target, self.wizard.secrets):
@@ -115,15 +124,23 @@ class LaunchApp(App[int]):
 
     def use_wizard(self, wizard: Wizard) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""
+        import gc
+
+        gc.freeze()  # the session just read lives as long as the app: keep the collector off it
         self.wizard = wizard
         wizard.subscribe(self._on_event)
         self._open_wizard_screens()
         self.refresh_bindings()
 
     def start_new(self, target: Target, folder: Path) -> None:
+        from launch_tui.session import LiveSession, default_operator
+
         self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder))
 
     def open_session(self, path: Path, *, drop_cut_short: bool = False) -> None:
+        from launch_tui.session import CutShort, LiveSession, default_operator
+        from launch_tui.wizard.wizard import Wizard
+
         try:
             live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
         except CutShort as cut:
@@ -138,6 +155,8 @@ class LaunchApp(App[int]):
         self.use_wizard(Wizard(live, Secrets.from_env()))
 
     def _guarded_open(self, opener) -> None:
+        from launch_tui.wizard.wizard import Wizard
+
         try:
             live = opener()
         except LaunchError as exc:
@@ -231,6 +250,8 @@ class LaunchApp(App[int]):
         self.wizard.enter_section(section_id)
 
     def _on_event(self, event: Event | None) -> None:
+        from launch_tui.session import EventKind
+
         if event is not None and event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT) and not event.data.get("partial"):
             self.running.pop(event.item or "", None)
         self.refresh_screen()

@@ -7,8 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from launch_tui.results import ItemStatus
-from launch_tui.secrets import redact
-from launch_tui.safe_text import visible
+from launch_tui.safe_text import shown as safe  # noqa: F401  (screens import it from here)
 
 GLYPHS = {
     ItemStatus.PENDING: ("·", "pending", "dim"),
@@ -23,9 +22,6 @@ GLYPHS = {
 }
 RUNNING = ("◌", "running", "bold blue")
 
-
-def safe(text: object) -> str:
-    return visible(redact(str(text)))
 
 
 def status_text(status: ItemStatus | None, *, running: bool = False, stale: bool = False) -> Text:

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from launch_tui.secrets import Secrets
-from launch_tui.session import CutShort, LiveSession, default_operator
-from launch_tui.target import load_target
-from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.wizard import Wizard
+if TYPE_CHECKING:
+    from launch_tui.tui.app import LaunchApp
 
 
 def run_app(app: LaunchApp) -> int:
+    gc.freeze()  # what exists now lives as long as the app: keep the collector off it
     code = app.run()
     return code if isinstance(code, int) else 0
 
 
 def run_home(folder: Path, operator: str | None) -> int:
+    from launch_tui.tui.app import LaunchApp
+
     return run_app(LaunchApp(home=folder, operator=operator))
 
 
 def run_new(target_path: str, folder: Path, operator: str | None) -> int:
+    from launch_tui.secrets import Secrets
+    from launch_tui.session import LiveSession, default_operator
+    from launch_tui.target import load_target
+    from launch_tui.tui.app import LaunchApp
+    from launch_tui.wizard.wizard import Wizard
+
     target = load_target(target_path)  # a bad file: one line, exit 2, before any screen
     live = LiveSession.create(target, operator or default_operator(), folder)
     print(f"launch-tui: session {live.path}", file=sys.stderr)
@@ -29,6 +37,11 @@ def run_new(target_path: str, folder: Path, operator: str | None) -> int:
 
 
 def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool) -> int:
+    from launch_tui.secrets import Secrets
+    from launch_tui.session import CutShort, LiveSession, default_operator
+    from launch_tui.tui.app import LaunchApp
+    from launch_tui.wizard.wizard import Wizard
+
     operator = operator or default_operator()
     try:
         live = LiveSession.resume(path, operator, drop_cut_short=drop_cut_short)
@@ -51,6 +64,10 @@ def _ask(question: str) -> bool:
 def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
     """The sandbox in this process on a free loopback port, a session against it, the
     wizard. The sandbox's credentials stay in memory: nothing to export, nothing written."""
+    from launch_tui.secrets import Secrets
+    from launch_tui.session import LiveSession, default_operator
+    from launch_tui.tui.app import LaunchApp
+    from launch_tui.wizard.wizard import Wizard
     from launch_tui.sandbox import SandboxServer, parse_scenarios
     from launch_tui.target import target_from_dict
 
@@ -68,6 +85,7 @@ def run_replay(path: Path) -> int:
     """Read-only review: no lock, no writes, no network."""
     from launch_tui.session import open_read_only
     from launch_tui.session.replay import Replay
+    from launch_tui.tui.app import LaunchApp
     from launch_tui.wizard.replay import ReplayWizard
 
     replay = ReplayWizard(Replay(open_read_only(path)))  # unreadable: one line, exit 2

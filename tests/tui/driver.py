@@ -31,6 +31,7 @@ async def select_item(pilot, item_id: str) -> None:
 async def wait_for_dialog(pilot, name: str, tries: int = 200):
     for _ in range(tries):
         if type(pilot.app.screen).__name__ == name:
+            await pilot.pause()  # composed and mounted, not just pushed
             return pilot.app.screen
         await pilot.pause(0.02)
     raise AssertionError(f"no {name} appeared; the screen is {type(pilot.app.screen).__name__}")

@@ -83,7 +83,12 @@ def test_section_screens(snap_compare, snapshot_env, size, section):
 @pytest.mark.parametrize("size", SIZES)
 def test_home(snap_compare, snapshot_env, size):
     seeded(snapshot_env).close()
-    assert snap_compare(LaunchApp(home=snapshot_env), terminal_size=size)
+
+    async def listed(pilot):  # the sessions are read in a thread once the screen is up
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(LaunchApp(home=snapshot_env), terminal_size=size, run_before=listed)
 
 
 @pytest.mark.parametrize("size", SIZES)

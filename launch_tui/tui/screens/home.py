@@ -12,11 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
-from launch_tui.commands.listing import SessionRow, list_rows
-from launch_tui.tui.look import safe
+from launch_tui.safe_text import shown as safe
 
 if TYPE_CHECKING:
+    from launch_tui.commands.listing import SessionRow
     from launch_tui.tui.app import LaunchApp
+
 
 
 class HomeScreen(Screen):
@@ -48,13 +49,25 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Customer", "Env", "Progress", "State", "Updated", "Operator")
-        self.refresh_rows()
         table.focus()
+        # Reading the sessions parses every file: in a thread, once the screen is up.
+        self.call_after_refresh(lambda: self.run_worker(self._load_rows, thread=True, exit_on_error=False))
+
+    def _load_rows(self) -> None:
+        from launch_tui.commands.listing import list_rows
+
+        rows = list_rows(self.folder)
+        self.app.call_from_thread(self._show_rows, rows)
 
     def refresh_rows(self) -> None:
+        from launch_tui.commands.listing import list_rows
+
+        self._show_rows(list_rows(self.folder))
+
+    def _show_rows(self, rows: list[SessionRow]) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        self.rows = list_rows(self.folder)
+        self.rows = rows
         for row in self.rows:
             if row.error:
                 table.add_row(Text(safe(row.id)), "-", "-", Text("unreadable", style="red"), "-", "-", key=str(row.path))

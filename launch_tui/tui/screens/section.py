@@ -77,9 +77,10 @@ class SectionScreen(StateScreen):
     def _tick(self) -> None:
         """While something runs, only the elapsed times move."""
         if self.app.running and self.app.screen is self:
-            self._draw_title()
+            # Only the elapsed seconds change: a repaint, not a layout of the whole screen.
+            self._draw_title(layout=False)
             if self.current_item in self.app.running:
-                self._show_detail()
+                self._show_detail(layout=False)
 
     # -- drawing ---------------------------------------------------------------
 
@@ -98,7 +99,7 @@ class SectionScreen(StateScreen):
             return False
         return True
 
-    def _draw_title(self) -> None:
+    def _draw_title(self, layout: bool = True) -> None:
         if self.app.wizard.read_only:
             self.query_one("#section-title", Static).update(Text.assemble(self.app.replay_banner(), "\n", (self.section.heading, "bold")))
             return
@@ -110,9 +111,9 @@ class SectionScreen(StateScreen):
             title.append(f"  ◌ running {len(running)} · {elapsed:.1f}s (x cancels)", style="bold blue")
         for note in self.section.notes:
             title.append(f"\n{note}", style="italic yellow")
-        self.query_one("#section-title", Static).update(title)
+        self.query_one("#section-title", Static).update(title, layout=layout)
 
-    def _show_detail(self) -> None:
+    def _show_detail(self, layout: bool = True) -> None:
         item_id = self.current_item
         if item_id is None:
             return
@@ -126,6 +127,7 @@ class SectionScreen(StateScreen):
             now=utcnow(),
             extra=self.app.item_extra(item_id),
             hints=not self.app.wizard.read_only,
+            layout=layout,
         )
         for preview in self.query(ResultsPreview):
             preview.show(self.app.wizard.results_preview if item_id == "first-value.results" else [])

@@ -3,6 +3,7 @@ highlighted event is the replay position: every screen shows the state as of it.
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
 
 ANY = "any"
+WINDOW = 200
 
 
 def event_line(event: Event) -> tuple:
@@ -75,22 +77,38 @@ class TimelineScreen(StateScreen):
         return status is Select.NULL or (event.status is not None and event.status.value == status)
 
     def fill(self) -> None:
+        events = self.app.wizard.replay.events
+        self.shown = [position for position, event in enumerate(events, start=1) if self._matches(event)]
+        self._window = (0, 0)
+        self._follow_position()
+
+    def _show_window(self, center: int) -> None:
+        """Only WINDOW rows around `center` (an index into `shown`) are in the table: a
+        DataTable measures every cell it holds, and a long session has 10,000 events."""
+        low = max(0, min(center - WINDOW // 2, len(self.shown) - WINDOW))
+        high = min(len(self.shown), low + WINDOW)
+        if (low, high) == self._window:
+            return
+        self._window = (low, high)
         table = self.query_one(DataTable)
         table.clear()
         events = self.app.wizard.replay.events
-        self.shown = [position for position, event in enumerate(events, start=1) if self._matches(event)]
-        for position in self.shown:
+        for position in self.shown[low:high]:
             table.add_row(*event_line(events[position - 1]), key=str(position))
-        self._follow_position()
 
     def _follow_position(self) -> None:
         """Put the cursor on the replay position (or the last shown event before it)."""
-        position = self.app.wizard.replay.position
-        before = [index for index, shown in enumerate(self.shown) if shown <= position]
-        if before:
-            table = self.query_one(DataTable)
-            if table.cursor_row != before[-1]:
-                table.move_cursor(row=before[-1], animate=False)
+        index = bisect.bisect_right(self.shown, self.app.wizard.replay.position) - 1
+        if index < 0:
+            return
+        low, high = self._window
+        at_an_edge = (index == low and low > 0) or (index == high - 1 and high < len(self.shown))
+        if not low <= index < high or at_an_edge:
+            self._show_window(index)  # re-centred, so the arrow keys can go on
+        table = self.query_one(DataTable)
+        row = index - self._window[0]
+        if table.cursor_row != row:
+            table.move_cursor(row=row, animate=False)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.fill()

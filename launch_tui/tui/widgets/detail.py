@@ -30,10 +30,11 @@ class ItemDetail(VerticalScroll):
     def compose(self):
         yield Static(id="detail-body")
 
-    def show(self, item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None, hints: bool = True) -> None:
-        self.query_one("#detail-body", Static).update(
-            render_item(item, state, manual_reason=manual_reason, running_for=running_for, now=now, extra=extra, hints=hints)
-        )
+    def show(self, item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None, hints: bool = True, layout: bool = True) -> None:
+        text = render_item(item, state, manual_reason=manual_reason, running_for=running_for, now=now, extra=extra, hints=hints)
+        if text != getattr(self, "_shown", None):  # unchanged: nothing to draw
+            self._shown = text
+            self.query_one("#detail-body", Static).update(text, layout=layout)
 
 
 def render_item(item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None, hints: bool = True) -> Text:

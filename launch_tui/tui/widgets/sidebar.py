@@ -58,7 +58,7 @@ class Sidebar(Vertical):
             self._saved_at = saved_at
             label = ("as of ", "yellow") if self.app.wizard.read_only else ("● saved ", "green")
             saved = Text.assemble(label, (saved_at or "-")[11:19], "\n", (name, "dim"))
-            self.query_one("#saved", Static).update(saved)
+            self.query_one("#saved", Static).update(saved, layout=False)  # always 2 lines (app.tcss)
 
     def _label(self, number: int, title: str, done: int, total: int, section_id: str) -> Text:
         marker = "▶" if section_id == self.current else " "

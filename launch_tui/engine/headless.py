@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -17,6 +16,7 @@ from launch_tui.clients.transport import Policy
 from launch_tui.engine.context import Facts, RunContext
 from launch_tui.engine.runner import run_items
 from launch_tui.errors import UsageError
+from launch_tui.files import write_private
 from launch_tui.report.check_output import FORMATS, CheckRun, exit_code, render_check
 from launch_tui.secrets import Secrets
 from launch_tui.target import Target, load_target
@@ -69,17 +69,6 @@ def check_command(target_path_or_target: str | Path | Target, sections: list[str
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        _write_atomically(out_path, text)
+        write_private(out_path, text, replace=True)
     return exit_code(run)
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the destination, then rename: a reader never sees half a report."""
-    try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                         delete=False) as handle:
-            handle.write(text)
-            temp = Path(handle.name)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write the report ({exc.strerror})") from None

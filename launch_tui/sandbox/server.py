@@ -20,6 +20,7 @@ import tomli_w
 import uvicorn
 
 from launch_tui.errors import UsageError
+from launch_tui.files import write_private
 from launch_tui.sandbox.app import create_app
 from launch_tui.sandbox.github import BRANCH, CONTRACT_CHECK, FORCE_RLS_CHECK, NAME, NIGHTLY_WORKFLOW, OWNER
 from launch_tui.sandbox.middleware import DroppedConnection
@@ -233,13 +234,7 @@ class SandboxServer:
 
     def write_target(self, path: str | os.PathLike[str], **kwargs: str) -> Path:
         path = Path(path)
-        data = tomli_w.dumps(self.target_dict(**kwargs)).encode()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # also when the file already existed with looser bits
-            os.write(fd, data)
-        finally:
-            os.close(fd)
+        write_private(path, tomli_w.dumps(self.target_dict(**kwargs)), replace=True)
         return path
 
 

@@ -17,7 +17,8 @@ from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.locate import new_session_id
 from launch_tui.session.models import Event, EventKind, NewEvent
 from launch_tui.session.state import SessionState, apply, fold
-from launch_tui.session.store import SessionExists, SessionWriter, ensure_private_dir
+from launch_tui.files import ensure_private_dir
+from launch_tui.session.store import SessionExists, SessionWriter
 from launch_tui.target import Target
 
 

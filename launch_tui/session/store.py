@@ -14,6 +14,7 @@ import tomli_w
 from launch_tui import __version__
 from launch_tui.checklist import load_checklist
 from launch_tui.errors import LaunchError
+from launch_tui.files import ensure_private_dir, write_all
 from launch_tui.secrets import scrub
 from launch_tui.session import lock
 from launch_tui.session.chain import event_hash, header_hash
@@ -38,14 +39,6 @@ class CutShort(LaunchError):
 
 class SessionExists(LaunchError):
     """A session file with this name exists (perhaps created a moment ago by another process)."""
-
-
-def ensure_private_dir(folder: Path) -> None:
-    """Create `folder` and any missing parents 0700; `mkdir(parents=True)` would give
-    the parents default permissions. Folders that exist already are left as they are."""
-    for level in [*reversed(folder.parents), folder]:
-        if not level.is_dir():
-            level.mkdir(mode=0o700, exist_ok=True)
 
 
 def _event_text(document: dict[str, Any]) -> bytes:
@@ -200,12 +193,6 @@ class SessionWriter:
 def _seal(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "seal": {"hash": event_hash(document)}}
 
-
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
 
 
 def _ends_with_newline(fd: int) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from launch_tui.commands.report import render, write_private
+from launch_tui.commands.report import render
+from launch_tui.files import write_private
 from launch_tui.report.decision import build_record
 from launch_tui.session import EventKind, NewEvent, open_read_only
 from launch_tui.wizard.wizard import Wizard

@@ -4,12 +4,11 @@ folder). They hold placeholders, never the key."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from launch_tui.clients.platform import CSV_HEADERS, RESULTS_PATHS, UPLOAD_PATHS, sample_csv
 from launch_tui.session import EventKind, NewEvent
-from launch_tui.session.store import ensure_private_dir
+from launch_tui.files import ensure_private_dir, write_private
 from launch_tui.wizard.wizard import Wizard
 
 TEMPLATE_TYPES = ("TRADE", "SHIP", "ORDERS")
@@ -87,11 +86,7 @@ def write_handoff(wizard: Wizard) -> dict[str, str]:
     return files
 
 
+
 def _write(path: Path, content: bytes) -> str:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, content)
-    finally:
-        os.close(fd)
+    write_private(path, content, replace=True)
     return str(path)

@@ -49,7 +49,6 @@ class ItemState:
     record: dict[str, Any] | None = None
     notes: list[Note] = field(default_factory=list)
     refs: dict[str, Any] = field(default_factory=dict)
-    last_seq: int = 0
 
     @property
     def status(self) -> ItemStatus:
@@ -191,7 +190,6 @@ def _result(state: SessionState, event: Event) -> None:
     item.evidence = list(event.evidence)
     item.duration_ms = event.duration_ms
     item.critical = bool(event.critical)
-    item.last_seq = event.seq
     item.refs = dict(refs)
 
 
@@ -202,7 +200,7 @@ def _intent(state: SessionState, event: Event) -> None:
 
 def _confirmed(state: SessionState, event: Event) -> None:
     item = state.items[event.item]
-    item.confirmed_by, item.confirmed_at, item.last_seq = event.actor, event.at, event.seq
+    item.confirmed_by, item.confirmed_at = event.actor, event.at
     if event.note:
         item.notes.append(Note(event.at, event.actor, event.note))
 
@@ -211,7 +209,6 @@ def _waived(state: SessionState, event: Event) -> None:
     item = state.items[event.item]
     data = event.data
     item.waiver = Waiver(str(data.get("reason", "")), str(data.get("owner", "")), str(data.get("until", "")), event.at, event.actor)
-    item.last_seq = event.seq
 
 
 def _unconfirmed(state: SessionState, event: Event) -> None:
@@ -222,7 +219,6 @@ def _unconfirmed(state: SessionState, event: Event) -> None:
         item.waiver = None
     if item.record is not None and state.checklist.item(event.item).kind is Kind.RECORD:
         item.record = None
-    item.last_seq = event.seq
 
 
 def _note(state: SessionState, event: Event) -> None:
@@ -232,7 +228,7 @@ def _note(state: SessionState, event: Event) -> None:
 def _record(state: SessionState, event: Event) -> None:
     item = state.items[event.item]
     item.record = dict(event.data.get("fields") or {})
-    item.confirmed_by, item.confirmed_at, item.last_seq = event.actor, event.at, event.seq
+    item.confirmed_by, item.confirmed_at = event.actor, event.at
 
 
 def _section(state: SessionState, event: Event) -> None:

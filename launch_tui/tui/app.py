@@ -116,6 +116,9 @@ class LaunchApp(App[int]):
         from launch_tui.tui.actions import after_opening
         from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
 
+        if self.wizard.live.checklist_changed:
+            self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
+
         target = self.state.header.target
         if missing_secrets(target, self.wizard.secrets):
             self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))

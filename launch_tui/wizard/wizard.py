@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from launch_tui.checklist import Checklist, Item, Kind
+from launch_tui.checklist import Checklist, Kind
 from launch_tui.clients.transport import Policy
 from launch_tui.engine import Facts, Plan, RunContext, plan_item, run_items
 from launch_tui.results import CheckResult, ItemStatus, Status
@@ -122,8 +122,6 @@ class Wizard:
         fields = inputs.record(item, values, today=self.today())
         return self.record(NewEvent(kind=EventKind.RECORD_SAVED, item=item_id, data={"fields": fields}))
 
-    def item_of(self, item_id: str) -> Item:
-        return self.checklist.item(item_id)
 
     # -- what the engine automates here -------------------------------------------------
 
@@ -149,8 +147,6 @@ class Wizard:
     def item_extra(self, item_id: str):
         return self.extras.get(item_id)
 
-    def secrets_changed(self) -> None:
-        """The operator typed credentials: plans read them on the next call."""
 
     # -- running checks ------------------------------------------------------------------
 

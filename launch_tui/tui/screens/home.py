@@ -59,11 +59,6 @@ class HomeScreen(Screen):
         rows = list_rows(self.folder)
         self.app.call_from_thread(self._show_rows, rows)
 
-    def refresh_rows(self) -> None:
-        from launch_tui.commands.listing import list_rows
-
-        self._show_rows(list_rows(self.folder))
-
     def _show_rows(self, rows: list[SessionRow]) -> None:
         table = self.query_one(DataTable)
         table.clear()

@@ -19,7 +19,6 @@ from launch_tui.tui.widgets.sidebar import TIMELINE, Sidebar
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
 
-ANY = "any"
 WINDOW = 200
 
 

@@ -309,12 +309,18 @@ class LaunchApp(App[int]):
         if self.wizard is None:
             yield SystemCommand("Quit", "Quit", self.action_quit)
             return
+        writable = not self.wizard.read_only
         for section in self.checklist.sections:
             yield SystemCommand(f"Go to {section.heading}", f"Show section {section.number}", lambda s=section.id: self.show_section(s))
-            yield SystemCommand(f"Run section {section.number}", f"Run every check of {section.title}", lambda s=section.id: self.start_section(s))
+            if writable:
+                yield SystemCommand(f"Run section {section.number}", f"Run every check of {section.title}", lambda s=section.id: self.start_section(s))
         yield SystemCommand("Summary", "Per-section counts and what is missing for launch", lambda: self.show_section(SUMMARY))
-        yield SystemCommand("Export report", "Write the launch decision record next to the session", self.export_report)
-        yield SystemCommand("Quit", "Quit; everything is saved already", self.action_quit)
+        if writable:
+            yield SystemCommand("Export report", "Write the launch decision record next to the session", self.export_report)
+            yield SystemCommand("Quit", "Quit; everything is saved already", self.action_quit)
+        else:
+            yield SystemCommand("Timeline", "Every event; the screens show the state as of the selected one", self.action_timeline)
+            yield SystemCommand("Quit", "Quit the review", self.action_quit)
 
     def export_report(self) -> None:
         from launch_tui.tui.actions import export_report

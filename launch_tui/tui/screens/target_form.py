@@ -63,10 +63,19 @@ class TargetForm(ModalScreen[Target | None]):
             yield field_row("Team mode", Select(modes, value="solo", allow_blank=False, id="team_mode", compact=True))
             for key, label, placeholder in FIELDS:
                 yield field_row(label, Input(placeholder=placeholder, id=key.replace(".", "--"), compact=True))
+            yield Static(self._integrations(), id="integrations")
             yield Static("", id="dialog-error")
             with Horizontal(id="dialog-buttons"):
                 yield Button("Start", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
+
+    def _integrations(self, values: dict[str, str] | None = None) -> Text:
+        values = values or {}
+        line = Text("Integrations: ", style="dim")
+        for name, key in (("Render", "render.api_service_id"), ("GitHub", "github.repo")):
+            on = bool(values.get(key, "").strip())
+            line.append(f"{name} {'on' if on else 'off'}  ", style="bold green" if on else "dim")
+        return line
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#{key.replace('.', '--')}", Input).value for key, _, _ in FIELDS}
@@ -78,6 +87,7 @@ class TargetForm(ModalScreen[Target | None]):
                 slug.value = slugify(event.value)
             self._last_name = event.value
         if event.input.id != "target-file":
+            self.query_one("#integrations", Static).update(self._integrations(self.values()))
             self.validate_form(quiet_missing=True)
 
     def validate_form(self, *, quiet_missing: bool = False) -> Target | None:

@@ -1,0 +1,47 @@
+"""The home screen: new launch from the form (checked as it is typed), resume, replay."""
+
+from __future__ import annotations
+
+from launch_tui.session import session_files
+from launch_tui.tui.app import LaunchApp
+
+from .driver import wait_for_dialog
+
+
+async def test_a_new_launch_from_the_form(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAUNCH_ADMIN_TOKEN", "adm_home_test_123456")
+    folder = tmp_path / "sessions"
+    app = LaunchApp(home=folder, operator="dana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        form = await wait_for_dialog(pilot, "TargetForm")
+        form.query_one("#customer--name").value = "Globex Corp"
+        await pilot.pause()
+        assert form.query_one("#customer--tenant_slug").value == "globex-corp"  # derived as typed
+        form.query_one("#api_url").value = "http://api.globex.com"
+        await pilot.pause()
+        assert "use https://" in str(form.query_one("#dialog-error").render())
+        form.query_one("#api_url").value = "https://api.globex.com"
+        form.query_one("#github--repo").value = "globex/platform"
+        await pilot.pause()
+        assert str(form.query_one("#dialog-error").render()) == ""
+        assert "GitHub on" in str(form.query_one("#integrations").render())
+        form.action_submit()
+        await wait_for_dialog(pilot, "SecretsScreen")  # GITHUB_TOKEN and the keys are not set
+        assert app.wizard.target.customer.tenant_slug == "globex-corp" and app.wizard.operator == "dana"
+    [session] = session_files(folder)
+    assert "globex-corp" in session.name
+
+
+async def test_resume_and_replay_from_the_list(tmp_path, target):
+    from launch_tui.session import LiveSession
+
+    folder = tmp_path / "sessions"
+    LiveSession.create(target, "alice", folder).close()
+    app = LaunchApp(home=folder, operator="bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()  # the list is read in a thread
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.wizard.read_only and type(app.screen).__name__ == "TimelineScreen"

@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument(
         "--drop-cut-short", action="store_true", help="drop a last event that a crash cut short (asked otherwise)"
     )
+    resume.add_argument(
+        "--take-over", action="store_true",
+        help="take over the session's claim on the sessions remote from a machine that is gone (recorded as an event)",
+    )
 
     replay = commands.add_parser("replay", help="review a session read-only: no writes, no network")
     replay.add_argument("session", metavar="SESSION", help="session path or id")
@@ -125,16 +129,22 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
         from launch_tui.tui.run import run_home
 
         return run_home(folder, None)
+    if command in ("new", "resume"):
+        from launch_tui.session import default_operator
+        from launch_tui.sync.opening import connect_now
+
+        shared = connect_now(folder, args.operator or default_operator())  # a shared folder: fetch first
     if command == "new":
         from launch_tui.tui.run import run_new
 
-        return run_new(args.target, folder, args.operator)
+        return run_new(args.target, folder, args.operator, shared=shared)
     if command == "resume":
         from launch_tui.tui.run import run_home, run_resume
 
         if not args.session:
             return run_home(folder, args.operator)
-        return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short)
+        return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short,
+                          take_over=args.take_over, shared=shared)
     raise LaunchError(f"the {command!r} command is not built yet")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launch_tui import __version__
+from launch_tui.errors import LaunchError
 from launch_tui.checklist import load_checklist
 from launch_tui.session.fileformat import SessionFile, read_session
 from launch_tui.session.integrity import Verdict, verify_chain
@@ -44,10 +45,15 @@ def open_read_only(path: str | Path) -> OpenedSession:
     return OpenedSession(session, state, verify_chain(session))
 
 
+class SessionBlocked(LaunchError):
+    """The session is not written further (a fork, or its claim was taken over)."""
+
+
 class LiveSession:
     def __init__(self, writer: SessionWriter) -> None:
         self.writer = writer
         self.state = fold(writer.header, load_checklist(), writer.events)
+        self.blocked: str | None = None  # set by the git sync: why nothing more may be written
 
     @classmethod
     def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None) -> "LiveSession":
@@ -99,6 +105,8 @@ class LiveSession:
         return self.header.checklist.hash != load_checklist().content_hash
 
     def record(self, new: NewEvent) -> Event:
+        if self.blocked:
+            raise SessionBlocked(f"not recorded: {self.blocked}")
         event = self.writer.append(new)
         apply(self.state, event)
         return event

@@ -18,6 +18,7 @@ class EventKind(StrEnum):
     SESSION_CREATED = "session.created"
     SESSION_RESUMED = "session.resumed"
     SESSION_RECOVERED = "session.recovered"  # a cut-short last event was dropped, with consent
+    SESSION_TAKEN_OVER = "session.taken_over"  # another machine's claim on the sessions remote was taken over
     SECTION_ENTERED = "section.entered"
     CHECK_RESULT = "check.result"
     ACTION_INTENT = "action.intent"  # recorded before a mutating call is made

@@ -81,7 +81,8 @@ class LaunchApp(App[int]):
         from launch_tui.tui.widgets.topbar import TopBar
 
         target = self.state.header.target
-        return TopBar(target.customer.name, target.environment, self.mode)
+        sync = getattr(self.wizard, "sync", None)
+        return TopBar(target.customer.name, target.environment, self.mode, sync=sync.line if sync else None)
 
     def manual_reason(self, item_id: str) -> str | None:
         return self.wizard.manual_reason(item_id)
@@ -104,6 +105,10 @@ class LaunchApp(App[int]):
             self._open_wizard_screens()
 
     def _open_wizard_screens(self) -> None:
+        if getattr(self.wizard, "sync", None) is not None:
+            from launch_tui.tui import sync_view
+
+            sync_view.start(self, self.wizard.sync)
         if self.wizard.read_only:
             self.show_section(TIMELINE, initial=True)
             return
@@ -317,6 +322,8 @@ class LaunchApp(App[int]):
         yield SystemCommand("Summary", "Per-section counts and what is missing for launch", lambda: self.show_section(SUMMARY))
         if writable:
             yield SystemCommand("Export report", "Write the launch decision record next to the session", self.export_report)
+            yield SystemCommand("Pause", "Step away: sync the session now (it resumes on any machine), then quit",
+                                self.action_pause)
             yield SystemCommand("Quit", "Quit; everything is saved already", self.action_quit)
         else:
             yield SystemCommand("Timeline", "Every event; the screens show the state as of the selected one", self.action_timeline)
@@ -327,8 +334,18 @@ class LaunchApp(App[int]):
 
         export_report(self)
 
+    async def action_pause(self) -> None:
+        from launch_tui.wizard.checkpoints import Checkpoint
+
+        await self.wizard.checkpoints.reach(Checkpoint.PAUSE)
+        await self.action_quit()
+
     async def action_quit(self) -> None:
+        from launch_tui.wizard.checkpoints import Checkpoint
+
         self.workers.cancel_all()
+        if self.wizard is not None and not self.wizard.read_only:
+            await self.wizard.checkpoints.reach(Checkpoint.QUIT)  # the last sync; hooks keep within a time limit
         self.exit(0)
 
     def on_unmount(self) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from launch_tui.sync.opening import Shared
     from launch_tui.tui.app import LaunchApp
 
 
@@ -23,7 +24,7 @@ def run_home(folder: Path, operator: str | None) -> int:
     return run_app(LaunchApp(home=folder, operator=operator))
 
 
-def run_new(target_path: str, folder: Path, operator: str | None) -> int:
+def run_new(target_path: str, folder: Path, operator: str | None, shared: Shared | None = None) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
     from launch_tui.target import load_target
@@ -33,23 +34,47 @@ def run_new(target_path: str, folder: Path, operator: str | None) -> int:
     target = load_target(target_path)  # a bad file: one line, exit 2, before any screen
     live = LiveSession.create(target, operator or default_operator(), folder)
     print(f"launch-tui: session {live.path}", file=sys.stderr)
-    return run_app(LaunchApp(Wizard(live, Secrets.from_env())))
+    wizard = Wizard(live, Secrets.from_env())
+    if shared is not None:
+        from launch_tui.sync import opening
+
+        try:
+            opening.claim_now(shared, live.path.stem)
+        except BaseException:
+            live.close()
+            raise
+        opening.attach(shared, wizard)
+    return run_app(LaunchApp(wizard))
 
 
-def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool) -> int:
+def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool, take_over: bool = False,
+               shared: Shared | None = None) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import CutShort, LiveSession, default_operator
     from launch_tui.tui.app import LaunchApp
     from launch_tui.wizard.wizard import Wizard
 
     operator = operator or default_operator()
+    taken_over = None
+    if shared is not None:  # the remote's claim first: not one event is written before it holds
+        from launch_tui.sync import opening
+
+        taken_over = opening.claim_now(shared, path.stem, take_over=take_over)
     try:
-        live = LiveSession.resume(path, operator, drop_cut_short=drop_cut_short)
-    except CutShort as cut:
-        if not _ask(f"launch-tui: {cut}.\nDrop only that event and continue? [y/N] "):
-            raise
-        live = LiveSession.resume(path, operator, drop_cut_short=True)
-    return run_app(LaunchApp(Wizard(live, Secrets.from_env())))
+        try:
+            live = LiveSession.resume(path, operator, drop_cut_short=drop_cut_short)
+        except CutShort as cut:
+            if not _ask(f"launch-tui: {cut}.\nDrop only that event and continue? [y/N] "):
+                raise
+            live = LiveSession.resume(path, operator, drop_cut_short=True)
+    except BaseException:
+        if shared is not None:
+            opening.release_now(shared, path.stem)
+        raise
+    wizard = Wizard(live, Secrets.from_env())
+    if shared is not None:
+        opening.attach(shared, wizard, taken_over)
+    return run_app(LaunchApp(wizard))
 
 
 def _ask(question: str) -> bool:

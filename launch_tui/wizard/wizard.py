@@ -17,6 +17,7 @@ from launch_tui.session import Event, EventKind, LiveSession, NewEvent, SessionS
 from launch_tui.target import Target
 from launch_tui.timefmt import utcnow
 from launch_tui.wizard import inputs
+from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
 from launch_tui.wizard.inputs import InputError
 
 Listener = Callable[[Event], None]
@@ -35,6 +36,8 @@ class Wizard:
         self.extras: dict[str, Any] = {}  # live per-item displays: poll progress
         self.results_preview: list[dict] = []  # the first result rows, shown, never recorded
         self._listeners: list[Listener] = []
+        self.checkpoints = Checkpoints()  # hooks at quit, pause, report, complete (git sync, signing)
+        self.sync: Any = None  # a launch_tui.sync.worker.SessionSync when the sessions folder is shared
 
     # -- plumbing ------------------------------------------------------------------
 
@@ -62,9 +65,14 @@ class Wizard:
         self._listeners.append(listener)
 
     def record(self, new: NewEvent) -> Event:
+        was_complete = self.state.launch_complete
         event = self.live.record(new)
         for listener in list(self._listeners):
             listener(event)
+        if event.kind is EventKind.REPORT_EXPORTED:
+            self.checkpoints.fire(Checkpoint.REPORT)
+        if not was_complete and self.state.launch_complete:
+            self.checkpoints.fire(Checkpoint.COMPLETE)
         return event
 
     def today(self) -> date:

@@ -11,17 +11,20 @@ from launch_tui.tui.look import safe
 
 
 class TopBar(Horizontal):
-    def __init__(self, customer: str, environment: str, mode: str = "") -> None:
+    def __init__(self, customer: str, environment: str, mode: str = "", *, sync: str | None = None) -> None:
         super().__init__()
         self.customer = customer
         self.environment = environment
         self.mode = mode
+        self.sync = sync  # the git sync's one line ("synced 10:42Z"); None: the folder is not shared
 
     def compose(self) -> ComposeResult:
         title = Text.assemble((" launch-tui ", "bold"), "│ ", (safe(self.customer), "bold"))
         if self.mode:
             title.append(f"  {self.mode}", style="bold")
         yield Static(title, id="title")
+        if self.sync is not None:
+            yield Static(safe(self.sync), id="sync")
         badge = Static(f" {self.environment.upper()} ", id="environment")
         badge.set_class(self.environment == "production", "-production")
         yield badge

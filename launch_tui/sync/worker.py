@@ -117,8 +117,7 @@ class SessionSync:
             count = len(self.live.writer.events)
             snapshot = self.live.path.read_bytes()  # on the loop thread: whole events only
             try:
-                if self.state is SyncState.OFFLINE or self.pushed_events == 0:
-                    await self.remote.fetch()
+                await self.remote.fetch()  # decide on the remote's state now, not as of the last sync
                 await self.remote.push(self.session_id, snapshot)
             except (Forked, SessionClaimed) as exc:
                 self._stop(exc)

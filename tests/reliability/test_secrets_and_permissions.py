@@ -23,7 +23,9 @@ from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.target import target_from_dict
+from launch_tui.sync import opening
 from launch_tui.tui.app import LaunchApp
+from launch_tui.wizard.checkpoints import Checkpoint
 from launch_tui.wizard.wizard import Wizard
 
 from ..tui.driver import settle, walk_whole_launch
@@ -64,18 +66,30 @@ def sandbox():
 @pytest.fixture(scope="module")
 def tui_run(sandbox, tmp_path_factory):
     """The whole launch, then the decision record exported; what it wrote and printed,
-    the secrets it held in memory, and the lock note's mode while it ran."""
+    the secrets it held in memory, and the lock note's mode while it ran. The sessions
+    folder is shared through git: everything pushed is scanned too."""
     old_umask = os.umask(0o022)  # the usual umask: private modes must not depend on a strict one
     folder = tmp_path_factory.mktemp("tui") / "nested" / "sessions"
-    seen: dict[str, object] = {}
+    remote = tmp_path_factory.mktemp("remote") / "sessions.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    seen: dict[str, object] = {"remote": remote}
 
     async def walk() -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("LAUNCH_SESSIONS_REMOTE", str(remote))
+            shared = await opening.connect(folder, "alice")
+        assert shared is not None and shared.online
         live = LiveSession.create(target_from_dict(sandbox.target_dict()), "alice", folder)
-        app = LaunchApp(Wizard(live, Secrets(sandbox.credentials)))
+        await opening.claim(shared, live.path.stem)
+        wizard = Wizard(live, Secrets(sandbox.credentials))
+        opening.attach(shared, wizard)
+        app = LaunchApp(wizard)
         async with app.run_test(size=(120, 40)) as pilot:
             await walk_whole_launch(pilot)
             app.export_report()
             await settle(pilot)
+            await wizard.checkpoints.reach(Checkpoint.QUIT)
+            seen["synced"] = wizard.sync.line
             seen["lock_mode"] = stat.S_IMODE(os.stat(str(live.path) + ".lock").st_mode)
             seen["memory"] = [app.wizard.facts.customer_key, app.wizard.facts.access_token]
             seen["launch_complete"] = app.state.launch_complete
@@ -115,7 +129,25 @@ def test_the_files_and_folders_the_tui_creates_are_private(tui_run):
     root = tui_run["root"]
     for path in sorted(root.rglob("*")):
         mode = stat.S_IMODE(path.stat().st_mode)
+        if ".git" in path.parts:  # git's own files (objects are read-only): no one else may read them
+            assert mode & 0o077 == 0, f"{path.relative_to(root)}: {oct(mode)}"
+            continue
         assert mode == (0o700 if path.is_dir() else 0o600), f"{path.relative_to(root)}: {oct(mode)}"
+
+
+def test_no_commit_pushed_to_the_sessions_remote_holds_a_secret(sandbox, tui_run):
+    """Every object of every ref (sessions, claims): blobs, trees and commit messages."""
+    assert tui_run["synced"].startswith("synced ")
+    git_dir = ["git", "--git-dir", str(tui_run["remote"])]
+    listed = subprocess.run([*git_dir, "rev-list", "--all", "--objects"], capture_output=True, text=True, check=True)
+    objects = [line.split()[0] for line in listed.stdout.splitlines()]
+    commits = subprocess.run([*git_dir, "rev-list", "--all"], capture_output=True, text=True, check=True).stdout.split()
+    assert len(commits) >= 3 and len(objects) > len(commits)  # the launch was pushed, more than once
+    secrets = secrets_of(sandbox, tui_run["memory"])
+    for sha in objects:
+        text = subprocess.run([*git_dir, "cat-file", "-p", sha], capture_output=True, check=True).stdout.decode("utf-8", "replace")
+        assert leaks(text, secrets) == [], sha
+        assert not BEARER_VALUE.findall(text), sha
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:

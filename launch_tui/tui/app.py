@@ -142,25 +142,43 @@ class LaunchApp(App[int]):
 
     def start_new(self, target: Target, folder: Path) -> None:
         from launch_tui.session import LiveSession, default_operator
+        from launch_tui.sync.remote import is_shared
+
+        if is_shared(folder):  # fetch and claim first, in a worker
+            from launch_tui.tui import sync_view
+
+            sync_view.start_new_shared(self, target, folder)
+            return
 
         self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder))
 
-    def open_session(self, path: Path, *, drop_cut_short: bool = False) -> None:
+    def open_session(self, path: Path, *, drop_cut_short: bool = False, shared: tuple | None = None) -> None:
         from launch_tui.session import CutShort, LiveSession, default_operator
+        from launch_tui.sync.remote import is_shared
+        from launch_tui.tui import sync_view
         from launch_tui.wizard.wizard import Wizard
 
+        if shared is None and is_shared(path.parent):  # a shared folder: fetch and claim first, in a worker
+            sync_view.open_shared(self, path, drop_cut_short=drop_cut_short)
+            return
         try:
             live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
         except CutShort as cut:
             from launch_tui.tui.screens.dialogs import ConfirmDialog
 
             dialog = ConfirmDialog("The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it")
-            self.push_screen(dialog, lambda yes: yes and self.open_session(path, drop_cut_short=True))
+            self.push_screen(dialog, lambda yes: self.open_session(path, drop_cut_short=True, shared=shared) if yes
+                             else shared and sync_view.release_claim(self, shared, path.stem))
             return
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
+            if shared:
+                sync_view.release_claim(self, shared, path.stem)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env()))
+        wizard = Wizard(live, Secrets.from_env())
+        if shared:
+            sync_view.attach_opened(self, wizard, shared)
+        self.use_wizard(wizard)
 
     def _guarded_open(self, opener) -> None:
         from launch_tui.wizard.wizard import Wizard

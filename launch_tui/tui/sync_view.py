@@ -3,6 +3,7 @@ fork (or a lost claim) puts to the operator. The sync itself is launch_tui.sync.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.widgets import Static
@@ -11,8 +12,11 @@ from launch_tui.errors import LaunchError
 from launch_tui.tui.look import safe
 
 if TYPE_CHECKING:
+    from launch_tui.sync.opening import Shared
     from launch_tui.sync.worker import SessionSync
+    from launch_tui.target import Target
     from launch_tui.tui.app import LaunchApp
+    from launch_tui.wizard.wizard import Wizard
 
 KEEP_REMOTE, STOP = 0, 1
 
@@ -61,3 +65,87 @@ async def _keep_remote(app: LaunchApp, sync: SessionSync, first: int) -> None:
     app.exit(0, message=(f"launch-tui: took the remote's {sync.session_id}.toml; this machine's copy is in {kept}.\n"
                          f"Review it from event #{first}: launch-tui replay {kept}\n"
                          f"Continue the remote's: launch-tui resume {sync.session_id}"))
+
+
+# -- opening from the home screen: the same steps as `new` and `resume` on the command line --------
+
+DECLINED = object()
+
+
+def open_shared(app: LaunchApp, path: Path, *, drop_cut_short: bool) -> None:
+    app.run_worker(_open_shared(app, path, drop_cut_short), group="open", exit_on_error=False)
+
+
+async def _open_shared(app: LaunchApp, path: Path, drop_cut_short: bool) -> None:
+    from launch_tui.session import default_operator
+    from launch_tui.sync import opening
+
+    try:
+        shared = await opening.connect(path.parent, app.operator_name or default_operator())
+        assert shared is not None
+        taken = await _claim_asking(app, shared, path.stem)
+    except LaunchError as exc:
+        app.notify(safe(str(exc)), severity="error", timeout=12)
+        return
+    if taken is not DECLINED:
+        app.open_session(path, drop_cut_short=drop_cut_short, shared=(shared, taken))
+
+
+async def _claim_asking(app: LaunchApp, shared: Shared, session_id: str) -> object:
+    """The claim; if another machine holds it, the operator decides about a takeover."""
+    from launch_tui.sync import opening
+    from launch_tui.sync.remote import SessionClaimed
+    from launch_tui.tui.screens.dialogs import ConfirmDialog
+
+    try:
+        return await opening.claim(shared, session_id)
+    except SessionClaimed as exc:
+        question = ConfirmDialog(
+            "Another machine holds this session",
+            f"{exc}. Take it over? Only if that machine is gone for good: if it comes back, its next sync is "
+            "refused. The takeover is recorded in the session.",
+            "Take over",
+        )
+        if not await app.push_screen_wait(question):
+            return DECLINED
+        return await opening.claim(shared, session_id, take_over=True)
+
+
+def start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
+    app.run_worker(_start_new_shared(app, target, folder), group="open", exit_on_error=False)
+
+
+async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
+    from launch_tui.secrets import Secrets
+    from launch_tui.session import LiveSession, default_operator
+    from launch_tui.sync import opening
+    from launch_tui.wizard.wizard import Wizard
+
+    try:
+        shared = await opening.connect(folder, app.operator_name or default_operator())
+        assert shared is not None
+        live = LiveSession.create(target, shared.remote.operator, folder)
+        try:
+            await opening.claim(shared, live.path.stem)
+        except BaseException:
+            live.close()
+            raise
+    except LaunchError as exc:
+        app.notify(safe(str(exc)), severity="error", timeout=12)
+        return
+    wizard = Wizard(live, Secrets.from_env())
+    opening.attach(shared, wizard)
+    app.use_wizard(wizard)
+
+
+def attach_opened(app: LaunchApp, wizard: Wizard, shared: tuple[Shared, object]) -> None:
+    from launch_tui.sync import opening
+    from launch_tui.sync.claims import Claim
+
+    taken = shared[1] if isinstance(shared[1], Claim) else None
+    opening.attach(shared[0], wizard, taken)
+
+
+def release_claim(app: LaunchApp, shared: tuple[Shared, object], session_id: str) -> None:
+    """Opening failed after the claim was made: give it back."""
+    app.run_worker(shared[0].remote.release(session_id), group="open", exit_on_error=False)

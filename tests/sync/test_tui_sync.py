@@ -115,3 +115,35 @@ async def test_a_fork_stops_the_session_and_asks_keep_the_remotes_sets_ours_asid
     kept = list((folder / "forks").glob("acme-launch.*.toml"))
     assert len(kept) == 1 and read_session(kept[0]).events[1].note == "alice's own"
     assert (folder / "acme-launch.toml").read_bytes() == remote_copy(remote, "acme-launch.toml")
+
+
+def alice_holds_a_session(tmp_path):
+    remote = bare_remote(tmp_path / "remote.git")
+    alice = Machine(clone(remote, tmp_path / "a"), "alice")
+    alice.start("acme-launch")
+    alice.push()
+    alice.wizard.close()  # her machine died: the claim stays on the remote
+    return remote, clone(remote, tmp_path / "b")
+
+
+async def test_from_the_home_screen_a_claimed_session_is_taken_over_only_when_the_operator_says_so(tmp_path):
+    remote, folder = await asyncio.to_thread(alice_holds_a_session, tmp_path)
+    app = LaunchApp(home=folder, operator="bob")
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.open_session(folder / "acme-launch.toml")
+        await wait_for(pilot, lambda: dialog_on_top(app, "ConfirmDialog") is not None)
+        assert "alice on" in str(app.screen.explanation)
+        await pilot.pause()
+        await pilot.click("#cancel")  # no: nothing is opened, nothing written
+        await wait_for(pilot, lambda: not app.workers._workers or all(w.group != "open" or w.is_finished for w in app.workers))
+        assert app.wizard is None and len(read_session(folder / "acme-launch.toml").events) == 1
+        app.open_session(folder / "acme-launch.toml")
+        await wait_for(pilot, lambda: dialog_on_top(app, "ConfirmDialog") is not None)
+        await pilot.pause()
+        await pilot.click("#ok")
+        await wait_for(pilot, lambda: app.wizard is not None)
+        took = [event for event in app.wizard.live.writer.events if event.kind is EventKind.SESSION_TAKEN_OVER]
+        assert len(took) == 1 and took[0].actor == "bob" and took[0].data["operator"] == "alice"
+        await wait_for(pilot, lambda: app.wizard.sync.state is SyncState.SYNCED)
+        assert '"operator": "bob"' in remote_claim(remote, "acme-launch")
+        app.exit(0)

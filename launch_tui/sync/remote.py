@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import hashlib
 import os
+import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
 from launch_tui.errors import LaunchError
 from launch_tui.files import ensure_private_dir, write_all
 from launch_tui.safe_text import shown as safe
+from launch_tui.session.fileformat import MAX_SESSION_BYTES
 from launch_tui.sync import claims
 from launch_tui.sync.claims import Claim
 from launch_tui.sync.forks import Comparison, Relation, compare, quick
@@ -26,6 +30,7 @@ from launch_tui.sync.git import Git, GitFailed, Unreachable, failure
 REMOTE_ENV = "LAUNCH_SESSIONS_REMOTE"
 ORIGIN = "origin"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+SESSION_FILE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}\.toml")
 MAX_ATTEMPTS = 4  # the branch moved under us (others' sessions): rebuild and push again
 
 
@@ -34,10 +39,13 @@ class SessionClaimed(LaunchError):
 
     def __init__(self, name: str, holder: Claim | None) -> None:
         self.holder = holder
+        own = holder is not None and holder.host == socket.gethostname()
+        gone = ("it is this machine's own claim, left by a crash or by quitting offline: `launch-tui resume --take-over` "
+                "takes it back" if own else
+                "only if that machine is gone for good, `launch-tui resume --take-over` takes it over")
         super().__init__(
             f"{name} is open for writing by {safe(claims.describe(holder))} (claimed on the sessions remote); "
-            "use `launch-tui replay` to look at it read-only, or, only if that machine is gone for good, "
-            "`launch-tui resume --take-over` to take it over"
+            f"use `launch-tui replay` to look at it read-only, or, {gone}"
         )
 
 
@@ -116,12 +124,16 @@ class SessionRemote:
         tip = await self.remote_tip()
         if tip is None:
             return []
-        listing = await self.git.ok("ls-tree", "-z", "--name-only", tip)
+        listing = await self.git.ok("ls-tree", "-z", "--long", tip)
         changed = []
-        for name in listing.split("\0"):
-            if not name.endswith(".toml") or "/" in name or name.startswith("."):
+        for entry in filter(None, listing.split("\0")):  # the remote's tree is untrusted: plain session files only
+            meta, _tab, name = entry.partition("\t")
+            mode, kind, blob, size = meta.split()
+            if kind != "blob" or mode != "100644" or not SESSION_FILE.fullmatch(name) or int(size) > MAX_SESSION_BYTES:
                 continue
-            theirs = await self.git.blob(f"{tip}:{name}")
+            if _blob_id(self.folder / name) == blob:
+                continue  # the common case, decided without running git
+            theirs = await self.git.blob(blob)
             if theirs is not None and _bring_in(self.folder / name, theirs):
                 changed.append(name)
         await self._move_branch(tip)
@@ -234,6 +246,15 @@ class SessionRemote:
         note = claims.parse(message, session_id) or claims.new_claim(session_id, self.operator)
         beat = claims.Claim(**{**note.__dict__, "seen": claims.now_iso()})
         return (await self.git.ok("commit-tree", EMPTY_TREE, "-p", mine, "-m", beat.message())).strip()
+
+
+def _blob_id(path: Path) -> str | None:
+    """git's id for this file's content (sha1 of "blob <size>\\0" and the bytes)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def _rejected(porcelain: str) -> bool:

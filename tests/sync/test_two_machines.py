@@ -115,3 +115,25 @@ def test_sessions_of_two_machines_in_one_branch_do_not_interfere(remote, tmp_pat
     assert bob.sync.state is SyncState.SYNCED and alice.sync.state is SyncState.SYNCED
     assert remote_copy(remote, first.name) == first.read_bytes()
     assert remote_copy(remote, second.name) == second.read_bytes()
+
+
+def test_a_claim_made_offline_loses_to_one_made_meanwhile_and_stops_instead_of_pushing(remote, tmp_path):
+    alice = Machine(clone(remote, tmp_path / "a"), "alice")
+    path = alice.start("acme-launch")
+    alice.push()
+    alice.quit()  # released
+    bob = Machine(clone(remote, tmp_path / "b"), "bob")
+    bob.connect()
+    away = remote.with_name("away.git")
+    remote.rename(away)
+    bob.resume("acme-launch")  # offline: claimed here only
+    assert bob.sync.state is SyncState.OFFLINE
+    bob.note("bob offline")
+    away.rename(remote)
+    alice.resume("acme-launch")  # alice is online: she claims it
+    bob.push()
+    assert bob.sync.state is SyncState.STOPPED and "alice" in bob.sync.line
+    assert b"bob" not in remote_copy(remote, path.name)  # nothing of bob's reached the remote
+    with pytest.raises(Exception, match="not recorded"):
+        bob.note("no more")
+    assert (bob.folder / path.name).read_bytes().count(b"bob offline") == 1  # and nothing of his is lost

@@ -25,7 +25,8 @@ from launch_tui.session.fileformat import MAX_SESSION_BYTES
 from launch_tui.sync import claims
 from launch_tui.sync.claims import Claim
 from launch_tui.sync.forks import Comparison, Relation, compare, quick
-from launch_tui.sync.git import Git, GitFailed, Unreachable, failure
+from launch_tui.sync.git import Git, GitFailed, failure
+from launch_tui.timefmt import now_iso
 
 REMOTE_ENV = "LAUNCH_SESSIONS_REMOTE"
 ORIGIN = "origin"
@@ -202,7 +203,8 @@ class SessionRemote:
         for _attempt in range(MAX_ATTEMPTS):
             tip = await self.remote_tip()
             theirs = await self.git.blob(f"{tip}:{name}") if tip else None
-            verdict = quick(theirs, snapshot) or await asyncio.to_thread(compare, theirs, snapshot, name)
+            found = quick(theirs, snapshot)
+            verdict = found if found is not None else await asyncio.to_thread(compare, theirs, snapshot, name)
             if not verdict.pushable:
                 raise Forked(name, verdict)
             mine = (await self.git.ok("rev-parse", "--verify", claims.MINE + session_id)).strip()
@@ -244,7 +246,7 @@ class SessionRemote:
     async def _heartbeat(self, session_id: str, mine: str) -> str:
         message = await self.git.ok("log", "-1", "--format=%B", mine)
         note = claims.parse(message, session_id) or claims.new_claim(session_id, self.operator)
-        beat = claims.Claim(**{**note.__dict__, "seen": claims.now_iso()})
+        beat = claims.Claim(**{**note.__dict__, "seen": now_iso()})
         return (await self.git.ok("commit-tree", EMPTY_TREE, "-p", mine, "-m", beat.message())).strip()
 
 

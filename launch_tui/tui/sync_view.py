@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from launch_tui.errors import LaunchError
-from launch_tui.tui.look import safe
+from launch_tui.safe_text import shown as safe
 
 if TYPE_CHECKING:
     from launch_tui.sync.opening import Shared
@@ -51,8 +51,12 @@ def ask_after_stop(app: LaunchApp, sync: SessionSync, exc: LaunchError) -> None:
         f"from event #{first}), or stop here and decide later (nothing is changed).",
         ["Keep the remote's, review mine", "Stop"],
     )
-    app.push_screen(dialog, lambda choice: choice == KEEP_REMOTE and app.run_worker(
-        _keep_remote(app, sync, first or 1), group="sync-fork", exit_on_error=False))
+
+    def chosen(choice: int | None) -> None:
+        if choice == KEEP_REMOTE:
+            app.run_worker(_keep_remote(app, sync, first or 1), group="sync-fork", exit_on_error=False)
+
+    app.push_screen(dialog, chosen)
 
 
 async def _keep_remote(app: LaunchApp, sync: SessionSync, first: int) -> None:
@@ -77,7 +81,7 @@ def open_shared(app: LaunchApp, path: Path, *, drop_cut_short: bool) -> None:
 
 
 async def _open_shared(app: LaunchApp, path: Path, drop_cut_short: bool) -> None:
-    from launch_tui.session import default_operator
+    from launch_tui.session.live import default_operator
     from launch_tui.sync import opening
 
     try:
@@ -117,7 +121,7 @@ def start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
 
 async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
     from launch_tui.secrets import Secrets
-    from launch_tui.session import LiveSession, default_operator
+    from launch_tui.session.live import LiveSession, default_operator
     from launch_tui.sync import opening
     from launch_tui.wizard.wizard import Wizard
 

@@ -32,7 +32,8 @@ async def one_run(folder: Path, synced: bool) -> tuple[float, int]:
     """(longest stall in seconds, pushes made)."""
     sessions = folder / "sessions"
     if synced:
-        subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(folder / "remote.git")], check=True)
+        bare = str(folder / "remote.git")
+        subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", bare], check=True)
         subprocess.run(["git", "clone", "--quiet", str(folder / "remote.git"), str(sessions)], check=True)
     live = LiveSession.create(target_from_dict(TARGET), "bench", sessions, "bench")
     for index in range(PRELOADED):
@@ -83,7 +84,7 @@ def run(report: Report, runs: int) -> None:
             stalls.append(stall * 1000)
         with tempfile.TemporaryDirectory(prefix="launch-bench-") as folder:
             plain.append(asyncio.run(one_run(Path(folder), False))[0] * 1000)
-    report.add(Figure("Git sync", "longest event-loop stall while syncing a session to a git remote", median(stalls), "ms",
-                      "≤ 50 ms", median(stalls) <= 50,
+    figure = "longest event-loop stall while syncing a session to a git remote"
+    report.add(Figure("Git sync", figure, median(stalls), "ms", "≤ 50 ms", median(stalls) <= 50,
                       f"median of per-run maxima; worst {max(stalls):.0f} ms; {PRELOADED + APPENDED} events, "
                       f"{pushes} commits on the remote per run; the same run without a remote: {median(plain):.1f} ms"))

@@ -41,8 +41,8 @@ class SessionClaimed(LaunchError):
     def __init__(self, name: str, holder: Claim | None) -> None:
         self.holder = holder
         own = holder is not None and holder.host == socket.gethostname()
-        gone = ("it is this machine's own claim, left by a crash or by quitting offline: `launch-tui resume --take-over` "
-                "takes it back" if own else
+        gone = ("it is this machine's own claim, left by a crash or by quitting offline: "
+                "`launch-tui resume --take-over` takes it back" if own else
                 "only if that machine is gone for good, `launch-tui resume --take-over` takes it over")
         super().__init__(
             f"{name} is open for writing by {safe(claims.describe(holder))} (claimed on the sessions remote); "
@@ -187,8 +187,8 @@ class SessionRemote:
         mine = await self.git.run("rev-parse", "--verify", "--quiet", claims.MINE + session_id)
         if not mine.ok:
             return True
-        result = await self.git.run("push", "--porcelain", f"--force-with-lease={claims.ref(session_id)}:{mine.out.strip()}",
-                                    ORIGIN, f":{claims.ref(session_id)}")
+        lease = f"--force-with-lease={claims.ref(session_id)}:{mine.out.strip()}"
+        result = await self.git.run("push", "--porcelain", lease, ORIGIN, f":{claims.ref(session_id)}")
         if result.ok:
             await self.git.run("update-ref", "-d", claims.MINE + session_id)
             await self.git.run("update-ref", "-d", claims.TRACKING + session_id)

@@ -99,7 +99,8 @@ def test_the_comparison_names_the_first_diverging_event(tmp_path):
     theirs = theirs_path.read_bytes()
     found = compare(theirs, ours, path.name)
     assert found.relation is Relation.FORKED and found.first_diverging == 3
-    assert "here event #3 (note.added" in found.explanation and "on the remote event #3 (session.resumed" in found.explanation
+    assert "here event #3 (note.added" in found.explanation
+    assert "on the remote event #3 (session.resumed" in found.explanation
     assert compare(base, ours).relation is Relation.AHEAD and compare(ours, base).relation is Relation.BEHIND
     assert compare(ours, ours).relation is Relation.SAME
     assert compare(b"not a session", ours, path.name).relation is Relation.UNRELATED

@@ -135,7 +135,7 @@ async def test_from_the_home_screen_a_claimed_session_is_taken_over_only_when_th
         assert "alice on" in str(app.screen.explanation)
         await pilot.pause()
         await pilot.click("#cancel")  # no: nothing is opened, nothing written
-        await wait_for(pilot, lambda: not app.workers._workers or all(w.group != "open" or w.is_finished for w in app.workers))
+        await wait_for(pilot, lambda: all(worker.group != "open" or worker.is_finished for worker in app.workers))
         assert app.wizard is None and len(read_session(folder / "acme-launch.toml").events) == 1
         app.open_session(folder / "acme-launch.toml")
         await wait_for(pilot, lambda: dialog_on_top(app, "ConfirmDialog") is not None)

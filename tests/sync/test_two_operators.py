@@ -53,8 +53,9 @@ def world(tmp_path):
 def test_the_second_operator_is_refused_with_the_holders_name_and_offered_replay(world):
     remote, _holder, tmp_path = world
     folder = clone(remote, tmp_path / "b")
-    run = subprocess.run([sys.executable, "-m", "launch_tui.cli", "resume", "acme-launch", "--sessions-dir", str(folder),
-                          "--operator", "bob"], capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=120)
+    command = ["resume", "acme-launch", "--sessions-dir", str(folder), "--operator", "bob"]
+    run = subprocess.run([sys.executable, "-m", "launch_tui.cli", *command], capture_output=True, text=True, env=ENV,
+                         cwd=tmp_path, timeout=120)
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert "alice on" in run.stderr and "launch-tui replay" in run.stderr and "--take-over" in run.stderr

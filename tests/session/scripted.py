@@ -158,7 +158,9 @@ STEPS: list[NewEvent | Resume] = [
     NewEvent(kind=EventKind.REPORT_EXPORTED, data={"format": "md"}),
 ]
 
-EVERY_KIND = set(EventKind)
+# A takeover is written only through a shared sessions folder (tests/sync shows it); the
+# fold ignores it like session.resumed, and adding it here would change every golden report.
+EVERY_KIND = set(EventKind) - {EventKind.SESSION_TAKEN_OVER}
 
 
 def play(folder: Path, target, on_event: Callable[[LiveSession, Event], None] = lambda live, event: None) -> Path:

@@ -87,7 +87,8 @@ class Machine:
         return self.wizard.live
 
     def note(self, text: str) -> None:
-        note(self.live, text)
+        assert self.wizard is not None
+        self.wizard.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note=text))  # listeners hear it
 
     def push(self) -> None:
         assert self.sync is not None

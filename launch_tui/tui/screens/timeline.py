@@ -22,10 +22,13 @@ if TYPE_CHECKING:
 WINDOW = 200
 
 
-def event_line(event: Event) -> tuple:
+def event_line(event: Event) -> tuple[str | Text, ...]:
+    """One row. Every cell that comes from the file is a rich Text: a plain str cell is
+    parsed as markup by the DataTable, so an edited file could style text or add links."""
     status = status_text(event.status) if event.status else Text("")
     what = event.summary or event.note or _data_line(event)
-    return (str(event.seq), short_time(event.at)[11:], Text(safe(event.actor)), event.kind.value, event.item or "", status, Text(safe(what)[:200]))
+    return (str(event.seq), short_time(event.at)[11:], Text(safe(event.actor)), event.kind.value,
+            Text(safe(event.item or "")), status, Text(safe(what)[:200]))
 
 
 def _data_line(event: Event) -> str:

@@ -32,3 +32,12 @@ def _fresh_secret_registry():
     registry.clear()
     yield
     registry.clear()
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """As if stdin and stdout were a terminal: the TUI commands refuse to start without one
+    (tests/test_cli.py shows that), and these tests stop them before any screen anyway."""
+    from launch_tui import cli
+
+    monkeypatch.setattr(cli, "has_terminal", lambda: True)

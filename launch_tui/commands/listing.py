@@ -88,7 +88,7 @@ def render_rows(rows: list[SessionRow]) -> str:
 def run(folder: Path) -> int:
     rows = list_rows(folder)
     if not rows:
-        print(f"no sessions in {folder}; start one with `launch-tui new --target FILE` or `make demo`")
+        print(f"no sessions in {folder}; start one with `launch-tui new --target FILE` or try `launch-tui demo`")
         return 0
     print(visible(render_rows(rows), keep_newlines=True))  # operator names come from files: no escapes
     return 0

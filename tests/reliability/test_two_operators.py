@@ -115,7 +115,7 @@ def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify
     assert not holder_path(session_path).exists()
 
 
-def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(session_path, monkeypatch):
+def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(session_path, monkeypatch, terminal):
     from launch_tui import cli as cli_module
     from launch_tui.tui import run as tui_run
 

@@ -40,13 +40,13 @@ def common_options(*, top: bool) -> argparse.ArgumentParser:
     return options
 
 
-def add_command(commands: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> argparse.ArgumentParser:
     """A subcommand with its description, exit codes, environment and example from cli_help."""
     text = HELP[name]
-    return commands.add_parser(name, help=text.summary, description=textwrap.fill(text.description, 88),
-                               epilog=text.epilog(),
-                               formatter_class=argparse.RawDescriptionHelpFormatter,
-                               parents=[common_options(top=False)])
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=text.summary, description=textwrap.fill(text.description, 88), epilog=text.epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common_options(top=False)])
+    return parser
 
 
 def path_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *flags: str,

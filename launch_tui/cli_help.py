@@ -92,8 +92,13 @@ HELP: dict[str, CommandHelp] = {
         "Run the automated, read-only checks of a target file or a session, headless: never performs an "
         "action and imports no TUI. Items that need a person, or a credential that is not set, show `manual`; "
         "with --strict those missing a credential are errors, so a misconfigured CI job fails.",
-        ((0, "every automated check passed (skip and manual allowed)"), (1, "at least one error and no fail"),
-         (2, "usage or configuration error"), (3, "at least one fail"), (4, "only warnings beyond passes")),
+        (
+            (0, "every automated check passed (skip and manual allowed)"),
+            (1, "at least one error and no fail"),
+            (2, "usage or configuration error"),
+            (3, "at least one fail"),
+            (4, "only warnings beyond passes"),
+        ),
         SECRETS_ENV + SESSIONS_ENV + COLOR_ENV,
         ("launch-tui check --target acme.toml --format junit --output check.xml --strict",),
     ),
@@ -101,8 +106,10 @@ HELP: dict[str, CommandHelp] = {
         "the launch decision record",
         "Write the launch decision record of a session as Markdown or JSON (docs/report.md; the JSON Schema is "
         "docs/schemas/report-v1.schema.json). Read-only and lock-free.",
-        ((0, "written (an ALTERED session too: the record says so)"),
-         (2, "unreadable session, or FILE exists (without --force) or cannot be written")),
+        (
+            (0, "written (an ALTERED session too: the record says so)"),
+            (2, "unreadable session, or FILE exists (without --force) or cannot be written"),
+        ),
         SESSIONS_ENV,
         ("launch-tui report acme-freight-20261130 --output decision.md",),
     ),
@@ -110,8 +117,11 @@ HELP: dict[str, CommandHelp] = {
         "check a session's integrity (hash chain)",
         "Check that a session file is exactly as launch-tui wrote it: every event's hash and its chain. "
         "--last-hash, from a report, also catches events deleted from the end since.",
-        ((0, "intact"), (1, "altered (names the first bad event), a last event cut short, or the anchor not found"),
-         (2, "unreadable")),
+        (
+            (0, "intact"),
+            (1, "altered (names the first bad event), a last event cut short, or the anchor not found"),
+            (2, "unreadable"),
+        ),
         SESSIONS_ENV,
         ("launch-tui verify acme-freight-20261130 --last-hash sha256:…",),
     ),
@@ -128,7 +138,9 @@ HELP: dict[str, CommandHelp] = {
         "Print a completion script for bash or zsh on stdout. Load it from your shell's start-up file.",
         ((0, "printed"), (2, "usage error: an unknown shell")),
         (),
-        ('eval "$(launch-tui completion bash)"   # in ~/.bashrc',
-         "launch-tui completion zsh > ~/.zfunc/_launch-tui   # with ~/.zfunc on $fpath"),
+        (
+            'eval "$(launch-tui completion bash)"   # in ~/.bashrc',
+            "launch-tui completion zsh > ~/.zfunc/_launch-tui   # with ~/.zfunc on $fpath",
+        ),
     ),
 }

@@ -44,8 +44,9 @@ def no_terminal_message(command: str) -> str:
     return f"{shown} needs a terminal (stdin and stdout); {HEADLESS_INSTEAD[command]}"
 
 
-def color_wanted(choice: ColorChoice = "auto", stream: TextIO | None = None,
-                 environ: Mapping[str, str] | None = None) -> bool:
+def color_wanted(
+    choice: ColorChoice = "auto", stream: TextIO | None = None, environ: Mapping[str, str] | None = None
+) -> bool:
     if choice == "always":
         return True
     if choice == "never":

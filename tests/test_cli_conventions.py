@@ -27,11 +27,24 @@ from launch_tui.terminal import color_wanted
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def launch(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin=subprocess.DEVNULL,
-           stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+def launch(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin=subprocess.DEVNULL,
+    stdout=subprocess.PIPE,
+) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "launch_tui", *args], stdin=stdin, stdout=stdout,
-                          stderr=subprocess.PIPE, text=True, cwd=cwd, env=environment, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "launch_tui", *args],
+        stdin=stdin,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,22 +63,27 @@ def session_file(tmp_path, target):
     return live.path
 
 
-@pytest.mark.parametrize("command, headless", [
-    (["new", "--target", "{target}"], "check --target FILE"),
-    (["resume", "{session}"], "report SESSION"),
-    (["resume"], "report SESSION"),
-    (["replay", "{session}"], "verify SESSION"),
-    (["demo"], "launch-tui sandbox"),
-    ([], "launch-tui sessions"),
-])
-def test_tui_commands_without_a_terminal_stop_at_once_with_one_line(tmp_path, sandbox, session_file, command,
-                                                                     headless):
+@pytest.mark.parametrize(
+    "command, headless",
+    [
+        (["new", "--target", "{target}"], "check --target FILE"),
+        (["resume", "{session}"], "report SESSION"),
+        (["resume"], "report SESSION"),
+        (["replay", "{session}"], "verify SESSION"),
+        (["demo"], "launch-tui sandbox"),
+        ([], "launch-tui sessions"),
+    ],
+)
+def test_tui_commands_without_a_terminal_stop_at_once_with_one_line(tmp_path, sandbox, session_file, command, headless):
     target = sandbox.write_target(tmp_path / "target.toml")
     argv = [part.format(target=target, session=session_file) for part in command]
     before = sorted((tmp_path / "sessions").iterdir())
     with open(tmp_path / "out", "w") as out:  # `</dev/null >out`, as a CI step runs it
-        result = launch(*argv, "--sessions-dir", str(tmp_path / "sessions"), stdout=out) if argv else \
-            launch(cwd=tmp_path, stdout=out)
+        result = (
+            launch(*argv, "--sessions-dir", str(tmp_path / "sessions"), stdout=out)
+            if argv
+            else launch(cwd=tmp_path, stdout=out)
+        )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr and headless in result.stderr
     assert (tmp_path / "out").read_bytes() == b""  # not one escape code written
@@ -126,31 +144,37 @@ class Tty(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize("choice, env, tty, wanted", [
-    ("auto", {}, True, True),
-    ("auto", {}, False, False),
-    ("auto", {"NO_COLOR": "1"}, True, False),
-    ("auto", {"NO_COLOR": ""}, True, True),  # empty: as if unset
-    ("auto", {"FORCE_COLOR": "1"}, False, True),
-    ("auto", {"FORCE_COLOR": ""}, False, False),
-    ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
-    ("auto", {"TERM": "dumb"}, True, False),
-    ("auto", {"TERM": "dumb", "FORCE_COLOR": "1"}, True, True),
-    ("always", {"NO_COLOR": "1", "TERM": "dumb"}, False, True),
-    ("never", {"FORCE_COLOR": "1"}, True, False),
-])
+@pytest.mark.parametrize(
+    "choice, env, tty, wanted",
+    [
+        ("auto", {}, True, True),
+        ("auto", {}, False, False),
+        ("auto", {"NO_COLOR": "1"}, True, False),
+        ("auto", {"NO_COLOR": ""}, True, True),  # empty: as if unset
+        ("auto", {"FORCE_COLOR": "1"}, False, True),
+        ("auto", {"FORCE_COLOR": ""}, False, False),
+        ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
+        ("auto", {"TERM": "dumb"}, True, False),
+        ("auto", {"TERM": "dumb", "FORCE_COLOR": "1"}, True, True),
+        ("always", {"NO_COLOR": "1", "TERM": "dumb"}, False, True),
+        ("never", {"FORCE_COLOR": "1"}, True, False),
+    ],
+)
 def test_colour_follows_the_flag_then_no_color_force_color_and_term(choice, env, tty, wanted):
     stream = Tty() if tty else io.StringIO()
     assert color_wanted(choice, stream, env) is wanted
 
 
-@pytest.mark.parametrize("flags, env, coloured", [
-    (["--color", "always"], {}, True),
-    (["--no-color"], {"FORCE_COLOR": "1"}, False),
-    ([], {"FORCE_COLOR": "1"}, True),
-    ([], {"FORCE_COLOR": "1", "NO_COLOR": "x"}, False),
-    ([], {}, False),  # a pipe
-])
+@pytest.mark.parametrize(
+    "flags, env, coloured",
+    [
+        (["--color", "always"], {}, True),
+        (["--no-color"], {"FORCE_COLOR": "1"}, False),
+        ([], {"FORCE_COLOR": "1"}, True),
+        ([], {"FORCE_COLOR": "1", "NO_COLOR": "x"}, False),
+        ([], {}, False),  # a pipe
+    ],
+)
 def test_check_colours_its_text_as_asked(tmp_path, sandbox, flags, env, coloured):
     target = sandbox.write_target(tmp_path / "target.toml")
     clean = {"NO_COLOR": "", "FORCE_COLOR": "", "TERM": "xterm", **sandbox.credentials, **env}
@@ -237,16 +261,18 @@ def test_strict_check_counts_an_item_left_to_a_person_for_lack_of_a_credential_a
     import json
 
     target = sandbox.write_target(tmp_path / "target.toml")
-    credentials = Secrets({name: value for name, value in sandbox.credentials.items()
-                           if name not in ("RENDER_API_KEY", "GITHUB_TOKEN")})
+    credentials = Secrets(
+        {name: value for name, value in sandbox.credentials.items() if name not in ("RENDER_API_KEY", "GITHUB_TOKEN")}
+    )
     lenient, strict = tmp_path / "lenient.json", tmp_path / "strict.json"
     assert check_command(target, ["infra", "guardrails"], "json", lenient, secrets=credentials) == 0
     assert check_command(target, ["infra", "guardrails"], "json", strict, secrets=credentials, strict=True) == 1
     before = {r["id"]: r for r in json.loads(lenient.read_text())["results"]}
     after = {r["id"]: r for r in json.loads(strict.read_text())["results"]}
     errors = {item for item, result in after.items() if result["status"] == "error"}
-    assert errors and errors == {item for item, result in before.items()
-                                 if result["status"] == "manual" and "is not set" in result["summary"]}
+    assert errors and errors == {
+        item for item, result in before.items() if result["status"] == "manual" and "is not set" in result["summary"]
+    }
     assert "infra.database" in errors and "guardrails.contract-gate" in errors
     # A person's items stay manual: --strict is about credentials, not about people.
     assert after["guardrails.alert-routing"]["status"] == "manual"
@@ -255,5 +281,14 @@ def test_strict_check_counts_an_item_left_to_a_person_for_lack_of_a_credential_a
 
 def test_strict_check_passes_with_every_credential(tmp_path, sandbox):
     target = sandbox.write_target(tmp_path / "target.toml")
-    assert check_command(target, ["infra", "guardrails"], "text", tmp_path / "out.txt",
-                         secrets=Secrets(dict(sandbox.credentials)), strict=True) == 0
+    assert (
+        check_command(
+            target,
+            ["infra", "guardrails"],
+            "text",
+            tmp_path / "out.txt",
+            secrets=Secrets(dict(sandbox.credentials)),
+            strict=True,
+        )
+        == 0
+    )

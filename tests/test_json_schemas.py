@@ -31,8 +31,9 @@ def test_the_published_schema_is_current(name):
 
 
 def test_the_tool_says_when_a_schema_is_stale():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "json_schemas.py"), "--check"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "json_schemas.py"), "--check"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
 
 

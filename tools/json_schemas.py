@@ -25,8 +25,11 @@ def rendered() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    stale = [name for name, text in rendered().items()
-             if not (FOLDER / name).exists() or (FOLDER / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in rendered().items()
+        if not (FOLDER / name).exists() or (FOLDER / name).read_text(encoding="utf-8") != text
+    ]
     if "--check" in argv:
         for name in stale:
             print(f"docs/schemas/{name} is not current: run `make schemas`", file=sys.stderr)

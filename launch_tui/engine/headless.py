@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import httpx
 
@@ -37,8 +38,8 @@ def section_items(sections: list[str] | None) -> list[str]:
 
 
 async def run_check(target: Target, secrets: Secrets, sections: list[str] | None = None,
-                    facts: Facts | dict | None = None, *, policy: Policy = Policy(),
-                    on_result: Callable | None = None,
+                    facts: Facts | dict[str, Any] | None = None, *, policy: Policy = Policy(),
+                    on_result: Callable[..., Any] | None = None,
                     http_transport: httpx.AsyncBaseTransport | None = None, strict: bool = False) -> CheckRun:
     item_ids = section_items(sections)
     checklist = load_checklist()
@@ -67,7 +68,7 @@ def strict_results(results: list[CheckResult], plans: dict[str, Plan]) -> list[C
 
 
 def check_command(target_path_or_target: str | Path | Target, sections: list[str] | None = None,
-                  fmt: str = "text", output: str | Path | None = None, facts: Facts | dict | None = None, *,
+                  fmt: str = "text", output: str | Path | None = None, facts: Facts | dict[str, Any] | None = None, *,
                   secrets: Secrets | None = None, color: bool | None = None, strict: bool = False) -> int:
     """The whole `check` command: returns its exit code. Raises UsageError (exit 2) for a bad
     target, section, format or output path, before any request is sent."""

@@ -149,11 +149,11 @@ def to_junit(run: CheckRun) -> str:
         suite.set("skipped", str(statuses.count(Status.SKIP) + statuses.count(Status.MANUAL)))
         suite.set("time", f"{sum(result.duration_ms for result in results) / 1000:.3f}")
         warned = [item.id for item, result in run.items if item.section_id == section and result.status is Status.WARN]
-        properties = suite.find("properties")
-        assert properties is not None
-        ET.SubElement(properties, "property", name="warnings", value=str(len(warned)))
+        found = suite.find("properties")
+        assert found is not None  # made with the suite above
+        ET.SubElement(found, "property", name="warnings", value=str(len(warned)))
         if warned:
-            ET.SubElement(properties, "property", name="warned", value=", ".join(warned))
+            ET.SubElement(found, "property", name="warned", value=", ".join(warned))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

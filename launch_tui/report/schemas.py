@@ -85,8 +85,12 @@ def _forbid_extra(node: Any) -> None:
 
 
 def _published(schema: dict[str, Any], name: str, title: str) -> dict[str, Any]:
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{BASE}{name}", "title": title,
-            **{key: value for key, value in schema.items() if key != "title"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE}{name}",
+        "title": title,
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
 
 
 def check_schema() -> dict[str, Any]:

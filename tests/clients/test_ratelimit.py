@@ -52,10 +52,13 @@ class RecordingSleep:
 @respx.mock
 @pytest.mark.parametrize("reset", ["nan", "-7"])
 async def test_transport_never_sleeps_for_a_hostile_reset(reset):
-    respx.get(URL).mock(side_effect=[
-        httpx.Response(429, headers={"Ratelimit-Remaining": "0", "Ratelimit-Reset": reset}),
-        httpx.Response(200, headers={"Ratelimit-Remaining": "0", "Ratelimit-Reset": reset}),
-        httpx.Response(200)])
+    respx.get(URL).mock(
+        side_effect=[
+            httpx.Response(429, headers={"Ratelimit-Remaining": "0", "Ratelimit-Reset": reset}),
+            httpx.Response(200, headers={"Ratelimit-Remaining": "0", "Ratelimit-Reset": reset}),
+            httpx.Response(200),
+        ]
+    )
     sleep = RecordingSleep()
     async with make_client() as client:
         transport = Transport(client, Policy(), Style.RENDER, sleep=sleep, rng=random.Random(1))

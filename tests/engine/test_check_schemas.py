@@ -65,12 +65,24 @@ def synthetic(summary: str) -> CheckRun:
 
     items = load_checklist().items[:6]
     statuses = [Status.PASS, Status.WARN, Status.FAIL, Status.ERROR, Status.SKIP, Status.MANUAL]
-    evidence = [Evidence(method="GET", url=f"https://x.example/{summary}", status_code=None, request_id=summary,
-                         duration_ms=1, at="2026-11-30T10:00:00Z", excerpt=summary)]
-    results = [CheckResult(id=item.id, status=status, summary=summary, evidence=evidence,
-                           critical=status is Status.FAIL) for item, status in zip(items, statuses)]
-    return CheckRun(make_target(), "2026-11-30T10:00:00Z",
-                    "2026-11-30T10:00:01Z", list(zip(items, results)))
+    evidence = [
+        Evidence(
+            method="GET",
+            url=f"https://x.example/{summary}",
+            status_code=None,
+            request_id=summary,
+            duration_ms=1,
+            at="2026-11-30T10:00:00Z",
+            excerpt=summary,
+        )
+    ]
+    results = [
+        CheckResult(id=item.id, status=status, summary=summary, evidence=evidence, critical=status is Status.FAIL)
+        for item, status in zip(items, statuses, strict=True)
+    ]
+    return CheckRun(
+        make_target(), "2026-11-30T10:00:00Z", "2026-11-30T10:00:01Z", list(zip(items, results, strict=True))
+    )
 
 
 @pytest.mark.parametrize("summary", [HOSTILE, "", "\uffff noncharacters \ufffe", "x" * 2000])

@@ -16,8 +16,38 @@ from launch_tui.safe_text import visible
 from .gfm import elements, parse
 
 # Text biased towards what Markdown reads as markup: block starters, URLs, entities, escapes.
-PIECES = ["https://x.y", "http://a.b/c_d?e=f&g=h", "www.x.y", "<", ">", "#", " #", "- ", "1. ", "> ", "|", "`",
-          "*", "_", "[", "]", "(", ")", "!", "~", "$", "&amp;", "&#42;", "\\", ".", " ", "a", "Z9", "é", "\n"]
+PIECES = [
+    "https://x.y",
+    "http://a.b/c_d?e=f&g=h",
+    "www.x.y",
+    "<",
+    ">",
+    "#",
+    " #",
+    "- ",
+    "1. ",
+    "> ",
+    "|",
+    "`",
+    "*",
+    "_",
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    "~",
+    "$",
+    "&amp;",
+    "&#42;",
+    "\\",
+    ".",
+    " ",
+    "a",
+    "Z9",
+    "é",
+    "\n",
+]
 NASTY = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=12).map("".join)
 
 PLACES = {  # how the report puts inline text: a paragraph, a list item, a heading, a table cell
@@ -91,8 +121,26 @@ def test_the_whole_report_has_the_structure_it_means(scripted):
     items = [element.text for element in tree.all if element.tag == "h3"]
     assert [heading.split(":")[0] for heading in items] == [item.id for item in checklist.items]
     assert {element.tag for element in tree.all} <= {
-        "h1", "h2", "h3", "p", "ul", "li", "blockquote", "strong", "em", "code", "table", "thead", "tbody",
-        "tr", "th", "td", "br", "a", "pre"}, "raw HTML or unexpected markup in the report"
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "ul",
+        "li",
+        "blockquote",
+        "strong",
+        "em",
+        "code",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "br",
+        "a",
+        "pre",
+    }, "raw HTML or unexpected markup in the report"
     for table_element in (element for element in tree.all if element.tag == "table"):
         rows = [row for row in _descendants(table_element) if row.tag == "tr"]
         widths = {len([cell for cell in row.children if cell.tag in ("th", "td")]) for row in rows}

@@ -1,7 +1,7 @@
 """Every request the wizard sends to the platform, and how its answers are read.
 
 This is the one file to change when a deployment's API differs from the contract in
-docs (shared/spec/platform-api.md): paths, bodies, headers and field names live here,
+docs (docs/platform-api.md): paths, bodies, headers and field names live here,
 nowhere else. Methods return the raw `Reply` (status, evidence) so a check can judge
 any status; the `parse_*` functions read the documented bodies, tolerating extra fields.
 """

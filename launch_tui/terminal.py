@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Literal, TextIO
 
 ColorChoice = Literal["auto", "always", "never"]
@@ -61,12 +61,11 @@ def color_wanted(
     return _isatty(stream or sys.stdout)
 
 
-def prepare_tui_environment(choice: ColorChoice, environ: dict[str, str] | None = None) -> None:
+def prepare_tui_environment(choice: ColorChoice, environ: MutableMapping[str, str] | None = None) -> None:
     """Textual reads `NO_COLOR` itself and counts an empty one as set: say what we mean
     before it starts."""
-    environ = os.environ if environ is None else environ  # type: ignore[assignment]
-    assert environ is not None
+    env: MutableMapping[str, str] = os.environ if environ is None else environ
     if choice == "never":
-        environ["NO_COLOR"] = "1"
-    elif choice == "always" or not environ.get("NO_COLOR"):
-        environ.pop("NO_COLOR", None)
+        env["NO_COLOR"] = "1"
+    elif choice == "always" or not env.get("NO_COLOR"):
+        env.pop("NO_COLOR", None)

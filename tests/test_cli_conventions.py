@@ -292,3 +292,20 @@ def test_strict_check_passes_with_every_credential(tmp_path, sandbox):
         )
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    "choice, before, after",
+    [
+        ("never", {}, "1"),  # Textual goes monochrome
+        ("auto", {"NO_COLOR": ""}, None),  # an empty NO_COLOR is no NO_COLOR (Textual would count it)
+        ("auto", {"NO_COLOR": "1"}, "1"),
+        ("always", {"NO_COLOR": "1"}, None),
+    ],
+)
+def test_the_tui_is_told_what_colour_means(choice, before, after):
+    from launch_tui.terminal import prepare_tui_environment
+
+    environ = dict(before)
+    prepare_tui_environment(choice, environ)
+    assert environ.get("NO_COLOR") == after

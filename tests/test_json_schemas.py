@@ -13,7 +13,7 @@ import pytest
 
 from launch_tui.report.decision import build_record
 from launch_tui.report.decision_json import render_json
-from launch_tui.report.schemas import SCHEMAS
+from launch_tui.report.schemas import SCHEMAS, closed
 from launch_tui.session import open_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,8 +38,10 @@ def test_the_tool_says_when_a_schema_is_stale():
 
 
 def validate_report(text: str) -> dict:
+    """Against the published schema, and closed: no key in our output goes undocumented."""
     document = json.loads(text)
     jsonschema.Draft202012Validator(schema("report-v1.schema.json")).validate(document)
+    jsonschema.Draft202012Validator(closed(schema("report-v1.schema.json"))).validate(document)
     return document
 
 
@@ -58,6 +60,11 @@ def test_an_altered_report_is_valid_and_a_changed_shape_is_not(tmp_path, target)
     path.write_bytes(path.read_bytes().replace(b"alice", b"mallory"))
     document = validate_report(render_json(build_record(open_read_only(path))))
     assert document["integrity"]["status"] == "altered"
-    document["sections"][0]["items"][0]["surprise"] = 1
+    document["sections"][0]["items"][0]["surprise"] = 1  # a reader's validation allows new keys (v1 may add some)
+    jsonschema.Draft202012Validator(schema("report-v1.schema.json")).validate(document)
+    with pytest.raises(jsonschema.ValidationError):  # ours does not: every key is documented
+        jsonschema.Draft202012Validator(closed(schema("report-v1.schema.json"))).validate(document)
+    del document["sections"][0]["items"][0]["surprise"]
+    document["integrity"]["status"] = 7
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema("report-v1.schema.json")).validate(document)

@@ -15,6 +15,7 @@ import xmlschema
 from launch_tui.checklist import load_checklist
 from launch_tui.engine.headless import run_check
 from launch_tui.report.check_output import CheckRun, render_check
+from launch_tui.report.schemas import closed
 from launch_tui.results import CheckResult, Evidence, Status
 from launch_tui.sandbox import SandboxServer
 
@@ -22,7 +23,8 @@ from .helpers import secrets_of, target_of
 
 ROOT = Path(__file__).resolve().parents[2]
 JUNIT = xmlschema.XMLSchema10(ROOT / "tests" / "schemas" / "junit-10.xsd")
-CHECK_SCHEMA = json.loads((ROOT / "docs" / "schemas" / "check-v1.schema.json").read_text(encoding="utf-8"))
+# Closed: our own output must name no key the published (open) schema does not.
+CHECK_SCHEMA = closed(json.loads((ROOT / "docs" / "schemas" / "check-v1.schema.json").read_text(encoding="utf-8")))
 HOSTILE = "\x1b[31mALL GREEN\x1b[0m ]]> <b>&amp; \ufffe\x00\x07 \u202etxt"
 
 

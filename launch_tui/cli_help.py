@@ -133,6 +133,21 @@ HELP: dict[str, CommandHelp] = {
         SESSIONS_ENV,
         ("launch-tui sessions --sessions-dir ~/launches",),
     ),
+    # Drafted for the `sign` command of issue 15 (its branch adds the subcommand): merge
+    # it with `add_command(commands, "sign")` and adjust this text if the command changed.
+    "sign": CommandHelp(
+        "sign the session's chain head now with your SSH key",
+        "Sign the session's chain head now, as the operator (the principal allowed_signers must allow): one "
+        "`session.signed` event is appended and nothing else. Refused while someone has the session open; "
+        "ssh-keygen may ask for the key's passphrase on this terminal.",
+        (
+            (0, "signed"),
+            (1, "not signed: no key, no agent, a wrong passphrase (one line says which)"),
+            (2, "the session cannot be used: unreadable, altered, cut short or locked"),
+        ),
+        (("LAUNCH_SIGNING_KEY", "the SSH key to sign with when --signing-key is not given"), *SESSIONS_ENV),
+        ("launch-tui sign acme-freight-20261130 --signing-key ~/.ssh/id_ed25519.pub",),
+    ),
     "completion": CommandHelp(
         "print a shell completion script (bash or zsh)",
         "Print a completion script for bash or zsh on stdout. Load it from your shell's start-up file.",

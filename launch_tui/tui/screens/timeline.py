@@ -12,9 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
 from launch_tui.session import Event
+from launch_tui.session.replay import Replay
 from launch_tui.tui.look import safe, short_time, status_text
 from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.widgets.sidebar import TIMELINE, Sidebar
+from launch_tui.wizard.replay import ReplayWizard
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
@@ -43,6 +45,13 @@ class TimelineScreen(StateScreen):
         super().__init__(name=f"section-{TIMELINE}")
         self.shown: list[int] = []  # positions (1-based) of the rows on show
 
+    @property
+    def session_replay(self) -> Replay:
+        """The timeline exists only in replay, whose wizard is a ReplayWizard."""
+        wizard = self.app.wizard
+        assert isinstance(wizard, ReplayWizard)
+        return wizard.replay
+
     def compose(self) -> ComposeResult:
         yield self.app.top_bar()
         with Horizontal(id="body"):
@@ -58,7 +67,7 @@ class TimelineScreen(StateScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        events = self.app.wizard.replay.events
+        events = self.session_replay.events
         self.query_one("#filter-section", Select).set_options([(section.short, section.id) for section in self.app.checklist.sections])
         self.query_one("#filter-actor", Select).set_options([(actor, actor) for actor in dict.fromkeys(event.actor for event in events)])
         statuses = dict.fromkeys(event.status.value for event in events if event.status)
@@ -79,7 +88,7 @@ class TimelineScreen(StateScreen):
         return status is Select.NULL or (event.status is not None and event.status.value == status)
 
     def fill(self) -> None:
-        events = self.app.wizard.replay.events
+        events = self.session_replay.events
         self.shown = [position for position, event in enumerate(events, start=1) if self._matches(event)]
         self._window = (0, 0)
         self._follow_position()
@@ -94,13 +103,13 @@ class TimelineScreen(StateScreen):
         self._window = (low, high)
         table = self.query_one(DataTable)
         table.clear()
-        events = self.app.wizard.replay.events
+        events = self.session_replay.events
         for position in self.shown[low:high]:
             table.add_row(*event_line(events[position - 1]), key=str(position))
 
     def _follow_position(self) -> None:
         """Put the cursor on the replay position (or the last shown event before it)."""
-        index = bisect.bisect_right(self.shown, self.app.wizard.replay.position) - 1
+        index = bisect.bisect_right(self.shown, self.session_replay.position) - 1
         if index < 0:
             return
         low, high = self._window
@@ -124,7 +133,7 @@ class TimelineScreen(StateScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on an event: show its item's section, as of that event."""
-        replay_event = self.app.wizard.replay.current_event
+        replay_event = self.session_replay.current_event
         if replay_event and replay_event.item:
             self.app.show_section(replay_event.item.split(".")[0])
 

@@ -59,6 +59,9 @@ class ItemReport:
     notes: tuple[Note, ...]
     waiver: Waiver | None
     record: tuple[FieldValue, ...] | None  # record items only; None until recorded
+    runs: int = 0  # verdicts recorded; `at` is the last one's when more than one
+    first_result_at: str | None = None
+    outdated: str | None = None  # why the verdict no longer describes the platform (not age)
 
     @property
     def shown_status(self) -> str:
@@ -137,6 +140,7 @@ class TargetSummary:
     team_mode: str
     customer: str
     tenant_slug: str
+    sandbox: bool = False  # a demo: launch-tui's own sandbox, nothing real launched
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,8 @@ class DecisionRecord:
     facts: dict[str, Any]
     orphan_events: int  # events about items this runbook no longer has
     sections: tuple[SectionReport, ...]
+    # What a reviewer reads first; an altered file decides nothing, a demo launches nothing.
+    decision: str = ""
 
     def item(self, item_id: str) -> ItemReport:
         return next(item for section in self.sections for item in section.items if item.id == item_id)
@@ -201,6 +207,7 @@ def build_record(opened: OpenedSession, now: datetime | None = None) -> Decision
             team_mode=header.target.team_mode,
             customer=header.target.customer.name,
             tenant_slug=header.target.customer.tenant_slug,
+            sandbox=header.session.sandbox,
         ),
         checklist=ChecklistSummary(
             id=header.checklist.id,
@@ -227,14 +234,23 @@ def build_record(opened: OpenedSession, now: datetime | None = None) -> Decision
                 notes=section.notes,
                 satisfied=state.section_progress(section.id)[0],
                 total=len(section.items),
-                items=tuple(item_report(item, state.items[item.id], now) for item in section.items),
+                items=tuple(item_report(item, state.items[item.id], now, state.outdated(item.id)) for item in section.items),
             )
             for section in state.checklist.sections
         ),
+        decision=decision_of(opened.verdict.intact, header.session.sandbox, state.launch_complete),
     )
 
 
-def item_report(item: Item, state: ItemState, now: datetime) -> ItemReport:
+def decision_of(intact: bool, sandbox: bool, complete: bool) -> str:
+    if not intact:
+        return "cannot be trusted: the session file was altered"
+    if sandbox:
+        return "DEMO: launch complete against the sandbox (not a real launch)" if complete else "DEMO: not complete"
+    return "launch complete" if complete else "not complete"
+
+
+def item_report(item: Item, state: ItemState, now: datetime, outdated: str | None = None) -> ItemReport:
     status = state.status
     return ItemReport(
         id=item.id,
@@ -259,6 +275,9 @@ def item_report(item: Item, state: ItemState, now: datetime) -> ItemReport:
         notes=tuple(state.notes),
         waiver=state.waiver,
         record=_record_fields(item, state.record),
+        runs=state.runs,
+        first_result_at=state.first_result_at,
+        outdated=outdated,
     )
 
 

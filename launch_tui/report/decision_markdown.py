@@ -44,10 +44,22 @@ def render_markdown(record: DecisionRecord) -> str:
 
 def _title(record: DecisionRecord) -> list[str]:
     target, session = record.target, record.session
-    lines = [f"# Launch decision record: {text(target.customer)}", ""]
-    if record.integrity.status == "altered":
+    altered = record.integrity.status == "altered"
+    if altered:  # leads with it, whatever the events say
+        title = f"# ALTERED: launch decision record: {text(target.customer)} (cannot be trusted)"
+    elif target.sandbox:
+        title = f"# DEMO launch decision record: {text(target.customer)} (sandbox, not a real launch)"
+    else:
+        title = f"# Launch decision record: {text(target.customer)}"
+    lines = [title, ""]
+    if altered:
         lines += ["> [!CAUTION]", f"> **ALTERED**: this session file was edited after it was written. {text(record.integrity.problem)}", ""]
-    environment = "🔴 **PRODUCTION**" if target.production else f"🧪 {text(target.environment)} (not production)"
+    if target.sandbox:
+        environment = "🧪 **DEMO**: launch-tui's sandbox (production rules; nothing real was launched)"
+    elif target.production:
+        environment = "🔴 **PRODUCTION**"
+    else:
+        environment = f"🧪 {text(target.environment)} (not production)"
     rows = [
         ["**Customer**", f"{text(target.customer)} ({code(target.tenant_slug, in_table=True)})"],
         ["**Environment**", environment],
@@ -74,13 +86,26 @@ def _title(record: DecisionRecord) -> list[str]:
 
 def _decision(record: DecisionRecord) -> list[str]:
     lines = ["## Decision", ""]
+    if record.integrity.status == "altered":
+        return lines + [
+            "❌ **Cannot be trusted**: the session file was altered after it was written, so whatever its events "
+            "say decides nothing. Re-run the launch from an intact session (or restore the original file) and "
+            "export the record again."
+        ]
+    demo = "DEMO " if record.target.sandbox else ""
     if record.launch_complete:
+        if record.target.sandbox:
+            return lines + [
+                f"✅ **DEMO launch complete: YES** (a demo): all {record.total} items satisfied, and token → enqueue → "
+                "poll → results passed against launch-tui's sandbox. **This is not a production launch**: nothing "
+                "real was launched."
+            ]
         return lines + [
             f"✅ **Launch complete: YES** (`launch.complete`): all {record.total} items satisfied, and "
             "token → enqueue → poll → results passed against production."
         ]
     lines += [
-        f"❌ **Launch complete: NO** (`launch.complete` is false): {record.satisfied} of {record.total} items satisfied.",
+        f"❌ **{demo}Launch complete: NO** (`launch.complete` is false): {record.satisfied} of {record.total} items satisfied.",
         "",
         "Still missing:",
         "",
@@ -195,8 +220,12 @@ def _item(item: ItemReport) -> list[str]:
         status += f" ({item.duration_ms} ms)"
     if item.critical and item.result == item.status:
         status += ", **critical**"
+    if item.runs > 1 and item.at and item.at != item.first_result_at and item.result == item.status:
+        status += f"; **re-run** (first run at {or_dash(item.first_result_at)}, {item.runs} runs: the time is the re-run's)"
     if item.stale:
         status += "; **stale**: older than this check's useful age when this report was made"
+    if item.outdated:
+        status += f"; **outdated**: {text(item.outdated)}"
     lines += ["", status]
     if item.summary:
         lines.append(f"- **Summary:** {text(item.summary)}")

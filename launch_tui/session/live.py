@@ -50,7 +50,9 @@ class LiveSession:
         self.state = fold(writer.header, load_checklist(), writer.events)
 
     @classmethod
-    def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None) -> "LiveSession":
+    def create(
+        cls, target: Target, operator: str, folder: Path, session_id: str | None = None, *, sandbox: bool = False
+    ) -> "LiveSession":
         ensure_private_dir(folder)
         session_id = session_id or new_session_id(target.customer.tenant_slug)
         for suffix in range(1, 1000):
@@ -58,7 +60,7 @@ class LiveSession:
             if path.exists():
                 continue
             try:
-                return cls(SessionWriter.create(path, target, operator, path.stem))
+                return cls(SessionWriter.create(path, target, operator, path.stem, sandbox=sandbox))
             except SessionExists:
                 continue  # another process took this name between the look and the link: the next one
         raise SessionExists(f"{folder}: too many sessions named {session_id}; wait a second and try again")

@@ -40,6 +40,9 @@ class SessionInfo(BaseModel):
     operator: Annotated[str, Field(min_length=1, max_length=200)]
     host: str = ""
     tool_version: str = ""
+    # The target was launch-tui's own sandbox (`launch-tui demo`): nothing real was
+    # launched. Written only when true, covered by the chain like the rest of the header.
+    sandbox: bool = False
 
 
 class ChecklistRef(BaseModel):

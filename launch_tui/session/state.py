@@ -12,6 +12,7 @@ from launch_tui.results import SATISFIED, Evidence, ItemStatus
 from launch_tui.session.models import Event, EventKind, Header
 from launch_tui.timefmt import parse_iso
 
+ONBOARDING_STATUS = "onboarding.status"
 FIRST_VALUE_FLOW = ("first-value.token", "first-value.enqueue", "first-value.poll", "first-value.results")
 # References an action leaves behind that later items build on (never secrets).
 FACT_KEYS = ("tenant_id", "tenant_slug", "key_id", "key_prefix", "key_label", "job_id", "job_type", "invoice_id", "invoice_status", "cancel_invoice_id", "cancel_for")
@@ -49,6 +50,12 @@ class ItemState:
     record: dict[str, Any] | None = None
     notes: list[Note] = field(default_factory=list)
     refs: dict[str, Any] = field(default_factory=dict)
+    runs: int = 0  # verdicts recorded: more than one means the time shown is a re-run's
+    first_result_at: str | None = None
+
+    @property
+    def rerun(self) -> bool:
+        return self.runs > 1
 
     @property
     def status(self) -> ItemStatus:
@@ -109,6 +116,7 @@ class SessionState:
     current_section: str | None = None
     operators: list[str] = field(default_factory=list)
     revealed_keys: set[str] = field(default_factory=set)
+    key_delivery: dict[str, dict[str, bool]] = field(default_factory=dict)  # key id -> revealed, copied
     handoff_files: dict[str, str] = field(default_factory=dict)
     last_seq: int = 0
     last_hash: str | None = None
@@ -117,6 +125,16 @@ class SessionState:
 
     def item(self, item_id: str) -> ItemState:
         return self.items[item_id]
+
+    def outdated(self, item_id: str) -> str | None:
+        """Why a verdict no longer describes the platform, though it is not stale by age:
+        the onboarding status read before the first job succeeded still says 'no job'."""
+        if item_id != ONBOARDING_STATUS:
+            return None
+        status, poll = self.items[ONBOARDING_STATUS], self.items["first-value.poll"]
+        if status.result_at and poll.result is ItemStatus.PASS and poll.result_at and status.result_at < poll.result_at:
+            return f"captured before the first job succeeded (at {poll.result_at}): re-run it to capture the status after"
+        return None
 
     def section_progress(self, section_id: str) -> tuple[int, int]:
         section = self.checklist.section(section_id)
@@ -184,6 +202,8 @@ def _result(state: SessionState, event: Event) -> None:
     if event.data.get("partial"):
         return  # one call of a multi-call action: the item's verdict comes with the last
     item = state.items[event.item]
+    item.runs += 1
+    item.first_result_at = item.first_result_at or event.at
     item.result = event.status
     item.summary = event.summary or ""
     item.result_at, item.result_by = event.at, event.actor
@@ -201,6 +221,10 @@ def _intent(state: SessionState, event: Event) -> None:
 def _confirmed(state: SessionState, event: Event) -> None:
     item = state.items[event.item]
     item.confirmed_by, item.confirmed_at = event.actor, event.at
+    if "secret_delivery" in event.data:  # the handoff: how the secret went, and which files
+        files = event.data.get("files") or {}
+        item.refs = {"secret_delivery": str(event.data["secret_delivery"])}
+        item.refs.update({f"file {name}": str(path) for name, path in files.items()} if isinstance(files, dict) else {})
     if event.note:
         item.notes.append(Note(event.at, event.actor, event.note))
 
@@ -236,7 +260,11 @@ def _section(state: SessionState, event: Event) -> None:
 
 
 def _revealed(state: SessionState, event: Event) -> None:
-    state.revealed_keys.add(str(event.data.get("key_id", "")))
+    key_id = str(event.data.get("key_id", ""))
+    state.revealed_keys.add(key_id)
+    shown = state.key_delivery.setdefault(key_id, {"revealed": False, "copied": False})
+    for how in ("revealed", "copied"):
+        shown[how] = shown[how] or event.data.get(how) is True
 
 
 def _handoff(state: SessionState, event: Event) -> None:

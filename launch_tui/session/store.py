@@ -60,7 +60,7 @@ class SessionWriter:
     # -- opening -------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, target: Target, operator: str, session_id: str) -> "SessionWriter":
+    def create(cls, path: Path, target: Target, operator: str, session_id: str, *, sandbox: bool = False) -> "SessionWriter":
         """Write the header and the first event to a new file, atomically, and lock it."""
         ensure_private_dir(path.parent)
         checklist = load_checklist()
@@ -76,6 +76,8 @@ class SessionWriter:
             "checklist": {"id": checklist.id, "hash": checklist.content_hash},
             "target": target_to_dict(target),
         }
+        if sandbox:
+            header["session"]["sandbox"] = True  # type: ignore[index]
         Header.model_validate(header)
         first = _seal(
             {

@@ -44,14 +44,35 @@ def start_section(app: "LaunchApp", section_id: str) -> None:
         for item in section.items
         if item.kind is Kind.AUTO and item.id not in app.running and app.wizard.plan(item.id).automated
     ]
+    left = left_by_run_all(app, section_id, item_ids)
     if not item_ids:
-        app.notify(f"nothing to run automatically in {section.title} right now", timeout=6)
+        app.notify(f"nothing to run automatically in {section.title} right now" + (f"; {left}" if left else ""), timeout=8)
         return
+    if left:
+        app.notify(f"running {len(item_ids)} check(s); {left}", timeout=8)
 
     async def run() -> None:
         await app.wizard.run_checks(item_ids, on_start=app.mark_running)
 
     app.run_worker(_tracked(app, item_ids, run), group="checks", exit_on_error=False, description=f"section {section_id}")
+
+
+def left_by_run_all(app: "LaunchApp", section_id: str, running: list[str]) -> str:
+    """Which open items `a` does not run, and why: an action (Enter), a person (c/e)."""
+    why = []
+    for item in app.checklist.section(section_id).items:
+        if item.id in running or item.id in app.running or app.state.item(item.id).satisfied:
+            continue
+        kind = app.wizard.effective_kind(item.id)
+        if kind is Kind.ACTION:
+            why.append(f"{item.id} (an action: Enter)")
+        elif kind is Kind.RECORD:
+            why.append(f"{item.id} (a person fills it in: e)")
+        elif kind is Kind.MANUAL:
+            why.append(f"{item.id} (a person confirms: c)")
+        else:
+            why.append(f"{item.id} (cannot run here: {app.wizard.plan(item.id).reason or 'see its detail'})")
+    return ("left: " + "; ".join(why)) if why else ""
 
 
 def _worker(app: "LaunchApp", item_id: str, flow: Flow) -> None:
@@ -77,11 +98,14 @@ async def _tracked(app: "LaunchApp", item_ids: list[str], run: Callable[[], Awai
 async def _check(app: "LaunchApp", item_id: str) -> None:
     app.mark_running(item_id)
     await app.wizard.run_checks([item_id])
+    if item_id in app.wizard.kept:  # it cannot run here: its earlier verdict stands
+        app.notify(f"{item_id} not re-run here: {safe(app.wizard.plan(item_id).reason)}; its earlier verdict stands", timeout=10)
 
 
 async def _poll(app: "LaunchApp", item_id: str) -> None:
     app.mark_running(item_id)
     await flows.poll(app.wizard, lambda progress: app.refresh_screen())
+    await app.wizard.recapture_outdated()  # the status read before the job said "no job yet"
 
 
 async def _results(app: "LaunchApp", item_id: str) -> None:
@@ -112,7 +136,8 @@ async def _send(app: "LaunchApp", item_id: str, step: flows.Step, run: Callable[
 
     target = app.wizard.target
     slug = target.customer.tenant_slug if (type_slug and target.is_production) else None
-    if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug)):
+    demo = app.wizard.state.header.session.sandbox
+    if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug, demo=demo)):
         return None
     app.mark_running(item_id)
     try:
@@ -261,16 +286,17 @@ def handoff(app: "LaunchApp", item_id: str) -> None:
         return
     listing = "\n".join(f"  {path}" for path in files.values())
     prompt = (
-        f"Written for the customer:\n{listing}\n\nConfirm that the customer received the integration key's secret "
-        "(one-time reveal), the usage guide and the first-upload template. Optional note (how it was sent):"
+        f"Written for the customer:\n{listing}\n\nThe key's secret: {app.wizard.secret_delivery()}.\n\n"
+        "Confirm that the customer received the integration key's secret (one-time reveal), the usage guide and "
+        "the first-upload template. Optional note (how it was sent), then Enter:"
     )
     dialog = TextDialog(f"Confirm {item_id}", prompt, lambda text: text)
-    app.push_screen(dialog, lambda note: note is not None and _confirm(app, item_id, note))
+    app.push_screen(dialog, lambda note: note is not None and _confirm_handoff(app, files, note))
 
 
-def _confirm(app: "LaunchApp", item_id: str, note: str) -> None:
+def _confirm_handoff(app: "LaunchApp", files: dict[str, str], note: str) -> None:
     try:
-        app.wizard.confirm(item_id, note)
+        app.wizard.confirm_handoff(files, note)
     except LaunchError as exc:
         app.notify(safe(str(exc)), severity="warning")
 

@@ -80,8 +80,12 @@ class LaunchApp(App[int]):
     def top_bar(self) -> TopBar:
         from launch_tui.tui.widgets.topbar import TopBar
 
-        target = self.state.header.target
-        return TopBar(target.customer.name, target.environment, self.mode)
+        from launch_tui.labels import DEMO_BADGE, is_demo
+
+        header = self.state.header
+        demo = is_demo(header)
+        mode = self.mode if not demo or "DEMO" in self.mode else " · ".join(part for part in ("DEMO", self.mode) if part)
+        return TopBar(header.target.customer.name, header.target.environment, mode, badge=DEMO_BADGE if demo else None)
 
     def manual_reason(self, item_id: str) -> str | None:
         return self.wizard.manual_reason(item_id)

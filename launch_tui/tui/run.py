@@ -76,7 +76,7 @@ def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
         # Each demo sandbox starts empty, so a fixed slug never collides; the session
         # file's name carries the time.
         target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target")
-        live = LiveSession.create(target, operator or default_operator(), folder)
+        live = LiveSession.create(target, operator or default_operator(), folder, sandbox=True)
         print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
         return run_app(LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO"))
 

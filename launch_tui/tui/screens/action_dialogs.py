@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from launch_tui.errors import LaunchError
+from launch_tui.labels import DEMO_BADGE
 from launch_tui.tui.look import safe
 from launch_tui.tui.screens.dialogs import Dialog, field_row
 from launch_tui.wizard.flows import Step
@@ -18,10 +19,14 @@ from launch_tui.wizard.inputs import InputError
 JOB_TYPES = ("TRADE", "SHIP", "ORDERS")
 
 
-def describe_step(step: Step, environment: str) -> Text:
+def describe_step(step: Step, environment: str, *, demo: bool = False) -> Text:
     out = Text()
     out.append("Environment: ")
-    out.append(f" {environment.upper()} ", style="bold white on red" if environment == "production" else "bold reverse")
+    if demo:  # a demo's target follows production's rules, but it is the sandbox
+        out.append(f" {DEMO_BADGE} ", style="bold black on yellow")
+        out.append(" nothing real changes: this is launch-tui's own sandbox", style="italic")
+    else:
+        out.append(f" {environment.upper()} ", style="bold white on red" if environment == "production" else "bold reverse")
     out.append("\n\nThis will send:\n", style="dim")
     for request in step.requests:
         out.append(f"\n{request.method} {safe(request.url)}\n", style="bold")
@@ -34,18 +39,22 @@ def describe_step(step: Step, environment: str) -> Text:
 
 class ActionDialog(Dialog):
     """Shows exactly what will be sent, and where. In production, some actions also ask
-    for the tenant slug to be typed, so a stray enter cannot change billing."""
+    for the tenant slug to be typed, so a stray enter cannot change billing. The focus
+    starts on Cancel; `s` (shown on the button) sends."""
 
-    def __init__(self, step: Step, environment: str, *, type_to_confirm: str | None = None) -> None:
+    BINDINGS = [Binding("s", "submit", "Send", show=False)]
+
+    def __init__(self, step: Step, environment: str, *, type_to_confirm: str | None = None, demo: bool = False) -> None:
         super().__init__(step.title)
         self.step = step
         self.environment = environment
         self.type_to_confirm = type_to_confirm
-        self.ok_label = "Send"
+        self.demo = demo
+        self.ok_label = "Send (Enter)" if type_to_confirm else "Send (s)"
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="request"):
-            yield Static(describe_step(self.step, self.environment))
+            yield Static(describe_step(self.step, self.environment, demo=self.demo))
         if self.type_to_confirm:
             yield Label(Text.assemble("Type the tenant slug ", (self.type_to_confirm, "bold"), " to confirm:"))
             yield Input(id="confirm-slug", compact=True)

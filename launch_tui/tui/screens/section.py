@@ -188,6 +188,9 @@ class SectionScreen(StateScreen):
         if item.kind is Kind.RECORD:
             self.action_edit_record()
             return
+        if item_id == "onboarding.handoff":  # c and Enter alike: write the files, list them, then confirm
+            self.app.start_item(item_id)
+            return
         explanation = Text.assemble(
             ("You confirm, as ", "dim"), (safe(self.app.operator), "bold"), (", that:\n\n", "dim"), item.runbook_text,
             ("\n\nAdd an optional note below (who you checked with, where it is documented).", "dim"),

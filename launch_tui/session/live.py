@@ -48,6 +48,7 @@ class LiveSession:
     def __init__(self, writer: SessionWriter) -> None:
         self.writer = writer
         self.state = fold(writer.header, load_checklist(), writer.events)
+        self.resumed = False  # opened by `resume`: the wizard shows what happened since
 
     @classmethod
     def create(
@@ -71,6 +72,7 @@ class LiveSession:
         writer = SessionWriter.open(path, operator, drop_cut_short=drop_cut_short)
         try:
             live = cls(writer)
+            live.resumed = True
             live.record(NewEvent(kind=EventKind.SESSION_RESUMED, data=live._resume_data()))
         except BaseException:
             writer.close()
@@ -95,6 +97,10 @@ class LiveSession:
     @property
     def operator(self) -> str:
         return self.writer.actor
+
+    @property
+    def events(self) -> list[Event]:
+        return self.writer.events
 
     @property
     def checklist_changed(self) -> bool:

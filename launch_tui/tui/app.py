@@ -116,15 +116,30 @@ class LaunchApp(App[int]):
         self.call_after_refresh(self._ask_what_opening_needs)
 
     def _ask_what_opening_needs(self) -> None:
-        """Missing credentials first, then what a crash interrupted, then stale results."""
+        """On resume, what happened since first; then missing credentials, then what a
+        crash interrupted, then stale results."""
+        if self.wizard.live.checklist_changed:
+            self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
+        if self.wizard.live.resumed:
+            self._show_since_you_left()
+        else:
+            self._ask_for_credentials()
+
+    def _show_since_you_left(self) -> None:
+        from launch_tui.tui.screens.since import SinceYouLeftScreen
+        from launch_tui.wizard.since import since_you_left
+
+        events = self.wizard.live.events[:-1]  # not the resume's own event
+        found = since_you_left(self.wizard, events)
+        look = found.demo_gone is None and bool(self.wizard.facts.tenant_id or self.wizard.facts.job_id)
+        self.push_screen(SinceYouLeftScreen(found, look=look), lambda _: self._ask_for_credentials(skip=bool(found.demo_gone)))
+
+    def _ask_for_credentials(self, *, skip: bool = False) -> None:
         from launch_tui.tui.actions import after_opening
         from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
 
-        if self.wizard.live.checklist_changed:
-            self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
-
         target = self.state.header.target
-        if missing_secrets(target, self.wizard.secrets):
+        if not skip and missing_secrets(target, self.wizard.secrets):
             self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))
         else:
             after_opening(self)

@@ -14,7 +14,23 @@ if TYPE_CHECKING:
 def run_app(app: LaunchApp) -> int:
     gc.freeze()  # what exists now lives as long as the app: keep the collector off it
     code = app.run()
+    farewell(app)
     return code if isinstance(code, int) else 0
+
+
+def farewell(app: LaunchApp) -> None:
+    """After quitting, the exact command that continues: nothing to remember or look up.
+    A demo's sandbox dies with the process, so a demo is pointed at replay instead."""
+    from launch_tui.wizard.since import replay_command, resume_command
+
+    wizard = app.wizard
+    if wizard is None or wizard.read_only:
+        return
+    path = wizard.session_path
+    if wizard.state.header.session.sandbox:
+        print(f"launch-tui: demo saved; its sandbox is gone with it. Review it: {replay_command(path)}", file=sys.stderr)
+    else:
+        print(f"launch-tui: saved. Resume it: {resume_command(path)}", file=sys.stderr)
 
 
 def run_home(folder: Path, operator: str | None) -> int:

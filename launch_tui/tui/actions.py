@@ -179,7 +179,7 @@ async def _detectors(app: "LaunchApp", item_id: str) -> None:
     from launch_tui.engine.onboarding import DEFAULT_DETECTORS
     from launch_tui.tui.screens.action_dialogs import DetectorsDialog
 
-    choice = await app.push_screen_wait(DetectorsDialog(dict(DEFAULT_DETECTORS)))
+    choice = await app.push_screen_wait(DetectorsDialog(dict(DEFAULT_DETECTORS), dict(DEFAULT_DETECTORS)))
     if choice is None:
         return
     if choice == "defaults":
@@ -199,7 +199,7 @@ async def _enqueue(app: "LaunchApp", item_id: str) -> None:
     if chosen["job_id"]:
         flows.record_customer_job(app.wizard, chosen["job_id"], job_type)
         return
-    csv, name = flows.read_upload(chosen["path"], job_type) if chosen["path"] else flows.template_upload(job_type)
+    csv, name = chosen.get("upload") or flows.template_upload(job_type)  # the dialog read and checked the file
     step = await flows.enqueue_step(app.wizard, job_type, csv, name)
     await _send(app, item_id, step, lambda: flows.enqueue(app.wizard, step, job_type, csv, name))
 

@@ -206,9 +206,17 @@ class LaunchApp(App[int]):
             return self.wizard is not None and self.wizard.read_only
         return True
 
-    def replay_to(self, position: int) -> None:
-        if position != self.wizard.replay.position:
-            self.wizard.move_to(position)
+    def replay_to(self, position: int, *, follow: bool = True) -> None:
+        """Move the "as of" point. `follow`: a section screen shows the event's item
+        (switching section if need be); the timeline moves its own cursor."""
+        if position == self.wizard.replay.position:
+            return
+        event = self.wizard.move_to(position)
+        section = getattr(self.screen, "section", None)
+        if follow and section is not None and event is not None and event.item:
+            owner = event.item.split(".", 1)[0]
+            if owner != section.id and owner in {s.id for s in self.checklist.sections}:
+                self.show_section(owner)
 
     def action_replay_back(self) -> None:
         self.replay_to(self.wizard.replay.position - 1)
@@ -318,7 +326,7 @@ class LaunchApp(App[int]):
     def action_help(self) -> None:
         from launch_tui.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(replay=self.wizard is not None and self.wizard.read_only))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Not super(): its "Screenshot" command would write the screen, perhaps a

@@ -89,10 +89,25 @@ class SectionScreen(StateScreen):
         self.query_one(Sidebar).show(state, self.app.saved_at)
         self.query_one(ItemTable).show(state, set(self.app.running), utcnow())
         self._advance_cursor()
+        self._follow_replay()
         self._draw_title()
         self._show_detail()
 
     _satisfied: set[str] | None = None
+    _replay_position: int | None = None
+
+    def _follow_replay(self) -> None:
+        """In replay, stepping to an event puts the cursor (and so the detail panel) on its item."""
+        if not self.app.wizard.read_only:
+            return
+        replay = self.app.wizard.replay
+        if replay.position == self._replay_position:
+            return
+        self._replay_position = replay.position
+        event = replay.current_event
+        ids = [item.id for item in self.section.items]
+        if event is not None and event.item in ids and self.current_item != event.item:
+            self.query_one(ItemTable).move_cursor(row=ids.index(event.item))
 
     def _advance_cursor(self) -> None:
         """When the highlighted item becomes done, the cursor moves on to the next open

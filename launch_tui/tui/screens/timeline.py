@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
@@ -34,11 +35,14 @@ def _data_line(event: Event) -> str:
 
 
 class TimelineScreen(StateScreen):
+    BINDINGS = [Binding("escape", "leave", "Back to the section")]
+
     app: "LaunchApp"
 
     def __init__(self) -> None:
         super().__init__(name=f"section-{TIMELINE}")
         self.shown: list[int] = []  # positions (1-based) of the rows on show
+        self._placed: int | None = None  # a row the cursor was put on to follow the position, not chosen
 
     def compose(self) -> ComposeResult:
         yield self.app.top_bar()
@@ -107,6 +111,7 @@ class TimelineScreen(StateScreen):
         table = self.query_one(DataTable)
         row = index - self._window[0]
         if table.cursor_row != row:
+            self._placed = self.shown[index]
             table.move_cursor(row=row, animate=False)
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -117,7 +122,12 @@ class TimelineScreen(StateScreen):
         # move the cursor back, and the two would chase each other.
         if event.cursor_row != event.data_table.cursor_row or event.row_key.value is None:
             return
-        self.app.replay_to(int(event.row_key.value))
+        position = int(event.row_key.value)
+        if position == self._placed:  # the cursor followed the position (a filter changed): it stays put
+            self._placed = None
+            return
+        self._placed = None
+        self.app.replay_to(position, follow=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on an event: show its item's section, as of that event."""
@@ -127,6 +137,13 @@ class TimelineScreen(StateScreen):
 
     def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
         self.app.show_section(message.section_id)
+
+    def action_leave(self) -> None:
+        """Escape: to the section of the event in view (or the first section)."""
+        event = self.app.wizard.replay.current_event
+        sections = [section.id for section in self.app.checklist.sections]
+        owner = (event.item or "").split(".", 1)[0] if event is not None else ""
+        self.app.show_section(owner if owner in sections else (self.app.state.current_section or sections[0]))
 
     def draw(self) -> None:
         self.query_one(Sidebar).show(self.app.state, self.app.saved_at)

@@ -35,7 +35,7 @@ def _data_line(event: Event) -> str:
 
 
 class TimelineScreen(StateScreen):
-    BINDINGS = [Binding("escape", "leave", "Back to the section")]
+    BINDINGS = [Binding("escape", "leave", "Back", show=False)]  # in the help: the footer is full at 80 columns
 
     app: "LaunchApp"
 

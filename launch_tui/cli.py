@@ -69,11 +69,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HASH",
         help="the last hash from an exported report: also catch events deleted from the end since",
     )
+    verify.add_argument(
+        "--allowed-signers", metavar="FILE", help="OpenSSH allowed_signers: also require every signature to be good and allowed"
+    )
     verify.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    sign = commands.add_parser("sign", help="sign the session's chain head now with your SSH key")
+    sign.add_argument("session", metavar="SESSION")
+    sign.add_argument("--operator", metavar="NAME", help="who signs: the principal in allowed_signers (default: login name)")
+    _signing_key_flag(sign)
+    sign.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    for signing in (new, resume, demo):
+        _signing_key_flag(signing)
 
     sessions = commands.add_parser("sessions", help="list sessions")
     sessions.add_argument("--sessions-dir", metavar="DIR", help="folder to list (default ./sessions)")
     return parser
+
+
+def _signing_key_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--signing-key", metavar="KEY", help="SSH key to sign with: a key file, or a public key held by ssh-agent (default: $LAUNCH_SIGNING_KEY)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +124,11 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "verify":
         from launch_tui.commands import verify
 
-        return verify.run(resolve_session(args.session, folder), args.last_hash)
+        return verify.run(resolve_session(args.session, folder), args.last_hash, args.allowed_signers)
+    if command == "sign":
+        from launch_tui.commands import sign
+
+        return sign.run(resolve_session(args.session, folder), args.operator, args.signing_key)
     if command == "check":
         return _check(args, folder)
     if command == "sandbox":
@@ -116,7 +138,7 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "demo":
         from launch_tui.tui.run import run_demo
 
-        return run_demo(args.scenario, folder, args.operator)
+        return run_demo(args.scenario, folder, args.operator, args.signing_key)
     if command == "replay":
         from launch_tui.tui.run import run_replay
 
@@ -128,13 +150,16 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "new":
         from launch_tui.tui.run import run_new
 
-        return run_new(args.target, folder, args.operator)
+        return run_new(args.target, folder, args.operator, args.signing_key)
     if command == "resume":
         from launch_tui.tui.run import run_home, run_resume
 
         if not args.session:
-            return run_home(folder, args.operator)
-        return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short)
+            return run_home(folder, args.operator, args.signing_key)
+        return run_resume(
+            resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short,
+            signing=args.signing_key,
+        )
     raise LaunchError(f"the {command!r} command is not built yet")
 
 

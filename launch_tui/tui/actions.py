@@ -283,7 +283,9 @@ async def _export(app: "LaunchApp") -> None:
     import asyncio
 
     from launch_tui.wizard import exports
+    from launch_tui.wizard.checkpoints import Checkpoint
 
+    await app.reach_checkpoint(Checkpoint.REPORT)  # signed first, so that the report names the signature
     try:
         # Reading and folding a long session is file work: off the event loop.
         text, last_hash = await asyncio.to_thread(exports.build_report_text, app.wizard.live.path)

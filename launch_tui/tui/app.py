@@ -18,6 +18,8 @@ from launch_tui.secrets import Secrets
 
 if TYPE_CHECKING:
     from launch_tui.checklist import Checklist, Kind
+    from launch_tui.signing.sign import SigningKey
+    from launch_tui.wizard.checkpoints import Checkpoint
     from launch_tui.session import Event, SessionState
     from launch_tui.target import Target
     from launch_tui.tui.widgets.topbar import TopBar
@@ -37,6 +39,7 @@ class LaunchApp(App[int]):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False),
+        Binding("ctrl+z", "pause", "Pause", show=False),  # a checkpoint (signing...), then suspend
         # Replay only (check_action hides them otherwise):
         Binding("comma", "replay_back", "◀ Event"),
         Binding("full_stop", "replay_forward", "Event ▶"),
@@ -45,15 +48,20 @@ class LaunchApp(App[int]):
         Binding("t", "timeline", "Timeline"),
     ]
 
-    def __init__(self, wizard: Wizard | None = None, *, home: Path | None = None, mode: str = "", operator: str | None = None) -> None:
+    def __init__(
+        self, wizard: Wizard | None = None, *, home: Path | None = None, mode: str = "", operator: str | None = None,
+        signing_key: SigningKey | None = None,
+    ) -> None:
         super().__init__()
         self.wizard: Wizard = wizard  # type: ignore[assignment]  # set before any screen reads it
         self.home = home
         self.mode = mode
         self.operator_name = operator
+        self.signing_key = signing_key  # for sessions opened from the home screen
         self.running: dict[str, float] = {}  # item id -> monotonic start
+        self.farewell: list[str] = []  # the quit checkpoint's notices, printed once the screen is gone
         if wizard is not None:
-            wizard.subscribe(self._on_event)
+            self._watch(wizard)
 
     # -- what screens read -------------------------------------------------------
 
@@ -131,9 +139,14 @@ class LaunchApp(App[int]):
 
         gc.freeze()  # the session just read lives as long as the app: keep the collector off it
         self.wizard = wizard
-        wizard.subscribe(self._on_event)
+        self._watch(wizard)
         self._open_wizard_screens()
         self.refresh_bindings()
+
+    def _watch(self, wizard: Wizard) -> None:
+        wizard.subscribe(self._on_event)
+        if not wizard.read_only:
+            wizard.on_checkpoint_due = self.run_checkpoint
 
     def start_new(self, target: Target, folder: Path) -> None:
         from launch_tui.session import LiveSession, default_operator
@@ -155,7 +168,7 @@ class LaunchApp(App[int]):
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env()))
+        self.use_wizard(Wizard(live, Secrets.from_env(), signing_key=self.signing_key))
 
     def _guarded_open(self, opener) -> None:
         from launch_tui.wizard.wizard import Wizard
@@ -165,7 +178,7 @@ class LaunchApp(App[int]):
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env()))
+        self.use_wizard(Wizard(live, Secrets.from_env(), signing_key=self.signing_key))
 
     def open_replay(self, path: Path) -> None:
         from launch_tui.session import open_read_only
@@ -327,8 +340,33 @@ class LaunchApp(App[int]):
 
         export_report(self)
 
+    # -- checkpoints (launch_tui/wizard/checkpoints.py) ----------------------------
+
+    def run_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """A checkpoint reached by recording an event (launch complete): its hooks run
+        in a worker, and say what they did."""
+        self.run_worker(self.reach_checkpoint(checkpoint), group="checkpoint", exit_on_error=False, description=f"checkpoint {checkpoint}")
+
+    async def reach_checkpoint(self, checkpoint: Checkpoint) -> list[str]:
+        if self.wizard is None or self.wizard.read_only:
+            return []
+        notices = await self.wizard.reach(checkpoint)
+        for notice in notices:
+            self.notify(safe(notice), severity="warning" if "not signed" in notice else "information", timeout=10)
+        return notices
+
+    async def action_pause(self) -> None:
+        from launch_tui.wizard.checkpoints import Checkpoint
+
+        await self.reach_checkpoint(Checkpoint.PAUSE)
+        self.action_suspend_process()
+
     async def action_quit(self) -> None:
+        from launch_tui.wizard.checkpoints import Checkpoint
+
         self.workers.cancel_all()
+        if self.wizard is not None and not self.wizard.read_only:
+            self.farewell = await self.wizard.reach(Checkpoint.QUIT)
         self.exit(0)
 
     def on_unmount(self) -> None:

@@ -8,22 +8,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from launch_tui.signing.sign import SigningKey
     from launch_tui.tui.app import LaunchApp
 
 
 def run_app(app: LaunchApp) -> int:
     gc.freeze()  # what exists now lives as long as the app: keep the collector off it
     code = app.run()
+    for notice in app.farewell:  # what the quit checkpoint said (signed, or why not), once the screen is gone
+        print(f"launch-tui: {notice}", file=sys.stderr)
     return code if isinstance(code, int) else 0
 
 
-def run_home(folder: Path, operator: str | None) -> int:
+def signing_key(flag: str | None) -> SigningKey | None:
+    from launch_tui.signing.sign import SigningKey
+
+    return SigningKey.configured(flag)
+
+
+def run_home(folder: Path, operator: str | None, signing: str | None = None) -> int:
     from launch_tui.tui.app import LaunchApp
 
-    return run_app(LaunchApp(home=folder, operator=operator))
+    return run_app(LaunchApp(home=folder, operator=operator, signing_key=signing_key(signing)))
 
 
-def run_new(target_path: str, folder: Path, operator: str | None) -> int:
+def run_new(target_path: str, folder: Path, operator: str | None, signing: str | None = None) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
     from launch_tui.target import load_target
@@ -33,10 +42,10 @@ def run_new(target_path: str, folder: Path, operator: str | None) -> int:
     target = load_target(target_path)  # a bad file: one line, exit 2, before any screen
     live = LiveSession.create(target, operator or default_operator(), folder)
     print(f"launch-tui: session {live.path}", file=sys.stderr)
-    return run_app(LaunchApp(Wizard(live, Secrets.from_env())))
+    return run_app(LaunchApp(Wizard(live, Secrets.from_env(), signing_key=signing_key(signing))))
 
 
-def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool) -> int:
+def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool, signing: str | None = None) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import CutShort, LiveSession, default_operator
     from launch_tui.tui.app import LaunchApp
@@ -49,7 +58,7 @@ def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool) -> int
         if not _ask(f"launch-tui: {cut}.\nDrop only that event and continue? [y/N] "):
             raise
         live = LiveSession.resume(path, operator, drop_cut_short=True)
-    return run_app(LaunchApp(Wizard(live, Secrets.from_env())))
+    return run_app(LaunchApp(Wizard(live, Secrets.from_env(), signing_key=signing_key(signing))))
 
 
 def _ask(question: str) -> bool:
@@ -61,7 +70,7 @@ def _ask(question: str) -> bool:
         return False
 
 
-def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
+def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | None = None) -> int:
     """The sandbox in this process on a free loopback port, a session against it, the
     wizard. The sandbox's credentials stay in memory: nothing to export, nothing written."""
     from launch_tui.secrets import Secrets
@@ -78,7 +87,8 @@ def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
         target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target")
         live = LiveSession.create(target, operator or default_operator(), folder)
         print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
-        return run_app(LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO"))
+        wizard = Wizard(live, Secrets(sandbox.credentials), signing_key=signing_key(signing))
+        return run_app(LaunchApp(wizard, mode="DEMO"))
 
 
 def run_replay(path: Path) -> int:

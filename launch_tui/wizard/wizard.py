@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from launch_tui.checklist import Checklist, Kind
 from launch_tui.clients.transport import Policy
@@ -17,7 +17,11 @@ from launch_tui.session import Event, EventKind, LiveSession, NewEvent, SessionS
 from launch_tui.target import Target
 from launch_tui.timefmt import utcnow
 from launch_tui.wizard import inputs
+from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
 from launch_tui.wizard.inputs import InputError
+
+if TYPE_CHECKING:
+    from launch_tui.signing.sign import SigningKey
 
 Listener = Callable[[Event], None]
 Callback = Callable[[Any], Any]
@@ -26,7 +30,10 @@ Callback = Callable[[Any], Any]
 class Wizard:
     read_only = False
 
-    def __init__(self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None) -> None:
+    def __init__(
+        self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None,
+        signing_key: SigningKey | None = None,
+    ) -> None:
         self.live = live
         self.secrets = secrets
         self.policy = policy or Policy()
@@ -35,6 +42,15 @@ class Wizard:
         self.extras: dict[str, Any] = {}  # live per-item displays: poll progress
         self.results_preview: list[dict] = []  # the first result rows, shown, never recorded
         self._listeners: list[Listener] = []
+        self.checkpoints = Checkpoints()
+        # Who runs a checkpoint that recording an event reaches (launch complete): the
+        # TUI sets a worker here; without one it waits in `due` for `reach_due()`.
+        self.on_checkpoint_due: Callable[[Checkpoint], None] | None = None
+        self.due: list[Checkpoint] = []
+        if signing_key is not None:
+            from launch_tui.wizard.signing import install_signing
+
+            install_signing(self, signing_key)
 
     # -- plumbing ------------------------------------------------------------------
 
@@ -62,10 +78,31 @@ class Wizard:
         self._listeners.append(listener)
 
     def record(self, new: NewEvent) -> Event:
+        was_complete = bool(self.checkpoints) and self.state.launch_complete
         event = self.live.record(new)
         for listener in list(self._listeners):
             listener(event)
+        if self.checkpoints and not was_complete and self.state.launch_complete:
+            self._checkpoint_due(Checkpoint.COMPLETE)
         return event
+
+    # -- checkpoints ---------------------------------------------------------------
+
+    async def reach(self, checkpoint: Checkpoint) -> list[str]:
+        """Run the checkpoint's hooks (signing, ...); their one-line notices."""
+        return await self.checkpoints.reach(checkpoint)
+
+    async def reach_due(self) -> list[str]:
+        notices: list[str] = []
+        while self.due:
+            notices += await self.reach(self.due.pop(0))
+        return notices
+
+    def _checkpoint_due(self, checkpoint: Checkpoint) -> None:
+        if self.on_checkpoint_due is not None:
+            self.on_checkpoint_due(checkpoint)
+        else:
+            self.due.append(checkpoint)
 
     def today(self) -> date:
         return utcnow().date()

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import concurrency, polling, responsiveness, sessions, startup
+from bench import concurrency, polling, responsiveness, sessions, signing, startup
 from bench.common import Report, machine
 
 AREAS = {
@@ -18,6 +18,7 @@ AREAS = {
     "responsiveness": responsiveness.run,
     "sessions": sessions.run,
     "polling": polling.run,
+    "signing": signing.run,
 }
 
 

@@ -14,14 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import Figure, Report, median, spread
+from bench.fixtures import bench_target
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.signing.sign import SigningKey
 from launch_tui.wizard.checkpoints import Checkpoint
 from launch_tui.wizard.wizard import Wizard
-
-from bench.common import Figure, Report, median, spread
-from bench.fixtures import bench_target
 
 SIGNINGS = 10  # timed checkpoints per run
 TARGET_S = 0.050
@@ -55,8 +54,9 @@ class Agent:
 
     def __init__(self, folder: Path) -> None:
         self.socket = folder / "agent.sock"
-        self.process = subprocess.Popen(["ssh-agent", "-D", "-a", str(self.socket)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            ["ssh-agent", "-D", "-a", str(self.socket)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         for _ in range(1000):
             if self.socket.exists() or self.process.poll() is not None:
                 break
@@ -83,8 +83,10 @@ def run(report: Report, runs: int) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="launch-bench-sign-") as folder:
         work = Path(folder)
-        cases = [("ed25519 key file", SigningKey(str(make_key(work, "ed25519")))),
-                 ("RSA-3072 key file", SigningKey(str(make_key(work, "rsa"))))]
+        cases = [
+            ("ed25519 key file", SigningKey(str(make_key(work, "ed25519")))),
+            ("RSA-3072 key file", SigningKey(str(make_key(work, "rsa")))),
+        ]
         agent = None
         if shutil.which("ssh-agent") and shutil.which("ssh-add"):
             agent = Agent(work)
@@ -96,11 +98,20 @@ def run(report: Report, runs: int) -> None:
         try:
             for name, key in cases:
                 checkpoint_times(work / f"warm-{name[:3]}", key, 1)  # warm-up: imports, page cache
-                per_run = [median(checkpoint_times(work / f"{name[:3]}-{index}", key, SIGNINGS)) for index in range(runs)]
-                report.add(Figure("Signing", f"signing a checkpoint, {name}", median(per_run) * 1000, "ms", "≤ 50 ms",
-                                  median(per_run) <= TARGET_S,
-                                  f"{spread(per_run)} (each run: median of {SIGNINGS} checkpoints: ssh-keygen, "
-                                  "append, fsync)"))
+                per_run = [
+                    median(checkpoint_times(work / f"{name[:3]}-{index}", key, SIGNINGS)) for index in range(runs)
+                ]
+                report.add(
+                    Figure(
+                        "Signing",
+                        f"signing a checkpoint, {name}",
+                        median(per_run) * 1000,
+                        "ms",
+                        "≤ 50 ms",
+                        median(per_run) <= TARGET_S,
+                        f"{spread(per_run)} (each run: median of {SIGNINGS} checkpoints: ssh-keygen, append, fsync)",
+                    )
+                )
         finally:
             if agent is not None:
                 agent.stop()

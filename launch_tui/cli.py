@@ -70,13 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the last hash from an exported report: also catch events deleted from the end since",
     )
     verify.add_argument(
-        "--allowed-signers", metavar="FILE", help="OpenSSH allowed_signers: also require every signature to be good and allowed"
+        "--allowed-signers",
+        metavar="FILE",
+        help="OpenSSH allowed_signers: also require every signature to be good and allowed",
     )
     verify.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
 
     sign = commands.add_parser("sign", help="sign the session's chain head now with your SSH key")
     sign.add_argument("session", metavar="SESSION")
-    sign.add_argument("--operator", metavar="NAME", help="who signs: the principal in allowed_signers (default: login name)")
+    sign.add_argument(
+        "--operator", metavar="NAME", help="who signs: the principal in allowed_signers (default: login name)"
+    )
     _signing_key_flag(sign)
     sign.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
 
@@ -90,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _signing_key_flag(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--signing-key", metavar="KEY", help="SSH key to sign with: a key file, or a public key held by ssh-agent (default: $LAUNCH_SIGNING_KEY)",
+        "--signing-key",
+        metavar="KEY",
+        help="SSH key to sign with: a key file, or a public key held by ssh-agent (default: $LAUNCH_SIGNING_KEY)",
     )
 
 

@@ -8,6 +8,7 @@ from launch_tui.secrets import registry
 from launch_tui.target import Target, target_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.sshkeys"]  # the `keys` and `agent` fixtures: real SSH keys made at test time
 
 
 def make_target(**overrides) -> Target:

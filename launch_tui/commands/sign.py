@@ -20,11 +20,15 @@ from launch_tui.wizard.checkpoints import Checkpoint
 def run(path: Path, operator: str | None = None, signing_key: str | None = None) -> int:
     key = SigningKey.configured(signing_key)
     if key is None:
-        raise UsageError(f"no signing key: set {ENV_VAR} or pass --signing-key (a key file, or a public key in ssh-agent)")
+        raise UsageError(
+            f"no signing key: set {ENV_VAR} or pass --signing-key (a key file, or a public key in ssh-agent)"
+        )
     principal = operator or default_operator()
     with SessionWriter.open(path, principal) as writer:  # altered, cut short or locked: refused, exit 2
         if not writer.events:
             raise UsageError(f"{path.name} has no events to sign")
-        event = sign_and_append(writer.append, writer.events[-1], key, principal, Checkpoint.ON_DEMAND.value, interactive=True)
+        event = sign_and_append(
+            writer.append, writer.events[-1], key, principal, Checkpoint.ON_DEMAND.value, interactive=True
+        )
     print(f"{path.name}: {event.summary}")
     return 0

@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from launch_tui.errors import UsageError
 from launch_tui.safe_text import visible
 from launch_tui.session import SessionFile, read_session, verify_chain
 from launch_tui.session.models import EventKind
+
+if TYPE_CHECKING:
+    from launch_tui.signing.allowed import AllowedSigners
 
 HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
 
@@ -43,7 +47,7 @@ def run(path: Path, last_hash: str | None = None, allowed_signers: str | Path | 
     return 0 if chain_ok and signed_ok else 1
 
 
-def _load_allowed(allowed_signers: str | Path | None):
+def _load_allowed(allowed_signers: str | Path | None) -> AllowedSigners | None:
     if allowed_signers is None:
         return None
     from launch_tui.signing.allowed import load_allowed_signers
@@ -54,7 +58,7 @@ def _load_allowed(allowed_signers: str | Path | None):
     return allowed
 
 
-def _signatures(session: SessionFile, allowed, asked: bool) -> bool:
+def _signatures(session: SessionFile, allowed: AllowedSigners | None, asked: bool) -> bool:
     """Print what the signatures say; False when `--allowed-signers` was given and they do not hold."""
     if not asked and not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
         return True  # nothing to say, and nothing asked: the output stays as it always was
@@ -66,12 +70,13 @@ def _signatures(session: SessionFile, allowed, asked: bool) -> bool:
     if not asked:
         print("(pass --allowed-signers FILE to check who may sign)")
         return True
-    if signing.verified:
+    if signing.verified and allowed is not None:
         signers = ", ".join(dict.fromkeys(check.principal for check in signing.signatures))
         print(visible(f"SIGNED: events #1–#{signing.signed_through} by {signers}, as allowed by {allowed.path.name}"))
         return True
+    name = allowed.path.name if allowed is not None else "allowed signers"
     if not signing.signatures:
-        print(f"NOT SIGNED: no signature to check against {allowed.path.name}")
+        print(f"NOT SIGNED: no signature to check against {name}")
     else:
         bad = sum(1 for check in signing.signatures if not check.good)
         print(f"NOT VERIFIED: {bad} of {len(signing.signatures)} signature(s) invalid or not allowed")

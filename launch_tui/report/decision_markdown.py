@@ -122,14 +122,20 @@ def _signatures(record: DecisionRecord) -> list[str]:
         ]
     count = len(integrity.signatures)
     if integrity.signing == "signed":
-        head = f"🔏 **SIGNED**: events #1–#{integrity.signed_through} are covered by {count} signature(s) that match the file."
+        head = (
+            f"🔏 **SIGNED**: events #1–#{integrity.signed_through} are covered by {count} signature(s) "
+            "that match the file."
+        )
     else:
         bad = sum(1 for line in integrity.signatures if not line.valid)
-        head = f"❌ **BAD SIGNATURE**: {bad} of {count} signature(s) do not match the file; do not rely on what they cover."
+        head = (
+            f"❌ **BAD SIGNATURE**: {bad} of {count} signature(s) do not match the file; "
+            "do not rely on what they cover."
+        )
     rows = [
         [
             text(line.principal),
-            f"{text(line.key_type) if line.key_type else '—'} {code(line.fingerprint, in_table=True) if line.fingerprint else ''}".strip(),
+            _key(line.key_type, line.fingerprint),
             text(line.at),
             _covered(line.first_event, line.covers_event),
             or_dash(line.checkpoint),
@@ -140,13 +146,19 @@ def _signatures(record: DecisionRecord) -> list[str]:
     lines = [head, "", *table(["Signer", "Key", "Signed at", "Events covered", "Checkpoint", "Signature"], rows), ""]
     if integrity.unsigned_events:
         after = f"after event #{integrity.signed_through}" if integrity.signed_through else "in this session"
-        lines += [f"⚠️ {integrity.unsigned_events} event(s) {after} are **UNSIGNED**: recorded after the last good signature.", ""]
+        unsigned = integrity.unsigned_events
+        lines += [f"⚠️ {unsigned} event(s) {after} are **UNSIGNED**: recorded after the last good signature.", ""]
     return lines + [
         "A matching signature shows which key signed; whether that key may sign for that name is for the "
         "reviewer's allowed_signers file to say:",
         "",
         f"    launch-tui verify {visible(session.id)} --allowed-signers allowed_signers",
     ]
+
+
+def _key(key_type: str, fingerprint: str) -> str:
+    shown = text(key_type) if key_type else "—"
+    return f"{shown} {code(fingerprint, in_table=True)}" if fingerprint else shown
 
 
 def _covered(first: int, last: int) -> str:

@@ -56,7 +56,9 @@ class AllowedSigners:
         for_principal = [signer for signer in with_key if matches(principal, signer.principals)]
         if not for_principal:
             listed = "; ".join(signer.principals for signer in with_key)
-            return f"{self.path.name} allows its key for {visible(listed)!r}, not for the principal {visible(principal)!r}"
+            return (
+                f"{self.path.name} allows its key for {visible(listed)!r}, not for the principal {visible(principal)!r}"
+            )
         reasons = []
         for signer in for_principal:
             reason = _refusal(signer, now)
@@ -92,8 +94,11 @@ def load_allowed_signers(path: str | Path) -> AllowedSigners:
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError as exc:
-        raise AllowedSignersUnreadable(f"{path}: not ASCII text (byte {exc.start}); not an allowed_signers file") from None
-    signers, notes = [], []
+        raise AllowedSignersUnreadable(
+            f"{path}: not ASCII text (byte {exc.start}); not an allowed_signers file"
+        ) from None
+    signers: list[AllowedSigner] = []
+    notes: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.lstrip(" \t")
         if not line or line.startswith(("#", "\0")):
@@ -115,12 +120,16 @@ def _parse_line(path: Path, number: int, line: str, notes: list[str]) -> Allowed
         raise AllowedSignersUnreadable(f"{where} is not an allowed_signers line ({visible(str(exc))[:200]})") from None
     options = {name.lower(): value for name, value in (parsed.options or {}).items()}
     if "cert-authority" in options:
-        notes.append(f"{where}: cert-authority (certificate signers) is not supported; line skipped: list the key itself")
+        notes.append(
+            f"{where}: cert-authority (certificate signers) is not supported; line skipped: list the key itself"
+        )
         return None
     try:
         key = PublicKey.from_openssh_str(f"{parsed.key_type} {parsed.base64_key}")
     except NotImplementedError:
-        notes.append(f"{where}: {visible(parsed.key_type)[:60]} keys are not supported (ed25519 and RSA are); line skipped")
+        notes.append(
+            f"{where}: {visible(parsed.key_type)[:60]} keys are not supported (ed25519 and RSA are); line skipped"
+        )
         return None
     except (ValueError, TypeError) as exc:
         raise AllowedSignersUnreadable(f"{where}: the public key is not valid ({visible(str(exc))[:200]})") from None
@@ -166,4 +175,6 @@ def matches(name: str, patterns: str) -> bool:
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern), re.DOTALL)
+    return re.compile(
+        "".join(".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern), re.DOTALL
+    )

@@ -10,9 +10,9 @@ edited and re-sealed afterwards no longer holds the signed head."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launch_tui.safe_text import visible
 from launch_tui.session.fileformat import SessionFile
@@ -21,6 +21,9 @@ from launch_tui.signing import NAMESPACE
 from launch_tui.signing.allowed import AllowedSigners
 from launch_tui.signing.sign import fingerprint, head_message
 from launch_tui.timefmt import utcnow
+
+if TYPE_CHECKING:
+    from sshsig import PublicKey
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,14 @@ class SigningVerdict:
 
 
 def signature_events(events: list[Event]) -> list[tuple[int, Event]]:
-    return [(position, event) for position, event in enumerate(events, start=1) if event.kind is EventKind.SESSION_SIGNED]
+    return [
+        (position, event) for position, event in enumerate(events, start=1) if event.kind is EventKind.SESSION_SIGNED
+    ]
 
 
-def check_signatures(session: SessionFile, allowed: AllowedSigners | None = None, now: datetime | None = None) -> SigningVerdict:
+def check_signatures(
+    session: SessionFile, allowed: AllowedSigners | None = None, now: datetime | None = None
+) -> SigningVerdict:
     now = now or utcnow()
     checks: list[SignatureCheck] = []
     covered = 0
@@ -98,7 +105,8 @@ def check_signatures(session: SessionFile, allowed: AllowedSigners | None = None
         if check.good:
             covered = max(covered, check.covers_event)
     unsigned = tuple(
-        position for position, event in enumerate(session.events, start=1)
+        position
+        for position, event in enumerate(session.events, start=1)
         if position > covered and event.kind is not EventKind.SESSION_SIGNED
     )
     return SigningVerdict(tuple(checks), len(session.events), unsigned, allowed is not None)
@@ -109,8 +117,7 @@ def _check(
 ) -> SignatureCheck:
     data = event.data
     covers = data.get("covers_seq")
-    covers_hash = _text(data, "covers_hash")
-    base = dict(
+    check = SignatureCheck(
         event=position,
         principal=_text(data, "principal") or event.actor,
         key_type=_text(data, "key_type"),
@@ -119,18 +126,23 @@ def _check(
         checkpoint=_text(data, "checkpoint"),
         first_event=first,
         covers_event=covers if isinstance(covers, int) and not isinstance(covers, bool) else 0,
-        covers_hash=covers_hash,
+        covers_hash=_text(data, "covers_hash"),
+        valid=False,
+        allowed=None,
+        problem="",
     )
-    problem, key = _verify(session, position, data, base["covers_event"], covers_hash, base["fingerprint"])
+    problem, key = _verify(session, position, data, check.covers_event, check.covers_hash, check.fingerprint)
     if problem or key is None:
-        return SignatureCheck(**base, valid=False, allowed=None if allowed is None else False, problem=problem)
+        return replace(check, allowed=None if allowed is None else False, problem=problem)
     if allowed is None:
-        return SignatureCheck(**base, valid=True, allowed=None, problem="")
-    refusal = allowed.judge(base["principal"], key, now)
-    return SignatureCheck(**base, valid=True, allowed=refusal is None, problem=f"not allowed: {refusal}" if refusal else "")
+        return replace(check, valid=True)
+    refusal = allowed.judge(check.principal, key, now)
+    return replace(check, valid=True, allowed=refusal is None, problem=f"not allowed: {refusal}" if refusal else "")
 
 
-def _verify(session: SessionFile, position: int, data: dict[str, Any], covers: int, covers_hash: str, recorded: str):
+def _verify(
+    session: SessionFile, position: int, data: dict[str, Any], covers: int, covers_hash: str, recorded: str
+) -> tuple[str, PublicKey | None]:
     """(problem, the signing key): problem is "" when the signature is good."""
     from sshsig import InvalidSignature, check_signature
     from sshsig.sshsig import SshsigSignature
@@ -139,12 +151,15 @@ def _verify(session: SessionFile, position: int, data: dict[str, Any], covers: i
     if not isinstance(armored, str) or not covers_hash or not 0 < covers < position:
         return "not a signature launch-tui writes (no signed head before it, or no signature)", None
     if session.events[covers - 1].hash != covers_hash:
-        return (f"it signed event #{covers} as {covers_hash}, but event #{covers} in the file now has another hash: "
-                "the file was edited and re-sealed after this signature"), None
+        return (
+            f"it signed event #{covers} as {covers_hash}, but event #{covers} in the file now has another hash: "
+            "the file was edited and re-sealed after this signature"
+        ), None
     try:
         outer = SshsigSignature.from_armored(armored)
         if outer.namespace != NAMESPACE.encode():
-            return f"it was made for the namespace {visible(outer.namespace.decode('ascii', 'replace'))!r}, not {NAMESPACE!r}", None
+            made_for = visible(outer.namespace.decode("ascii", "replace"))
+            return f"it was made for the namespace {made_for!r}, not {NAMESPACE!r}", None
         key = check_signature(head_message(covers_hash), armored, NAMESPACE)
     except InvalidSignature:
         return f"the signature does not match event #{covers}'s hash: forged, or the signed head was changed", None
@@ -159,8 +174,10 @@ def _verify(session: SessionFile, position: int, data: dict[str, Any], covers: i
 
 
 def _line(check: SignatureCheck) -> str:
-    who = f"signed by {visible(check.principal)} ({visible(check.key_type) or '?'} {visible(check.fingerprint) or '?'}, " \
-          f"{check.at}, {visible(check.checkpoint) or 'checkpoint ?'}, event #{check.event}): {check.range}"
+    who = (
+        f"signed by {visible(check.principal)} ({visible(check.key_type) or '?'} {visible(check.fingerprint) or '?'}, "
+        f"{check.at}, {visible(check.checkpoint) or 'checkpoint ?'}, event #{check.event}): {check.range}"
+    )
     if not check.valid:
         return f"{who}: INVALID: {check.problem}"
     if check.allowed is False:
@@ -177,4 +194,3 @@ def _positions(positions: tuple[int, ...]) -> str:
 def _text(data: dict[str, Any], name: str) -> str:
     value = data.get(name)
     return value if isinstance(value, str) else ""
-

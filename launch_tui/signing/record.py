@@ -30,7 +30,10 @@ def nothing_new(events: list[Event]) -> bool:
 def signature_event(signature: Signature, principal: str, head: Event, checkpoint: str) -> NewEvent:
     return NewEvent(
         kind=EventKind.SESSION_SIGNED,
-        summary=f"signed events #1–#{head.seq} as {principal} ({signature.key_type} {signature.fingerprint}) at {checkpoint}",
+        summary=(
+            f"signed events #1–#{head.seq} as {principal} "
+            f"({signature.key_type} {signature.fingerprint}) at {checkpoint}"
+        ),
         data={
             "principal": principal,
             "key_type": signature.key_type,
@@ -45,8 +48,13 @@ def signature_event(signature: Signature, principal: str, head: Event, checkpoin
 
 
 def sign_and_append(
-    append: Callable[[NewEvent], Event], head: Event, key: SigningKey, principal: str, checkpoint: str,
-    *, interactive: bool = False,
+    append: Callable[[NewEvent], Event],
+    head: Event,
+    key: SigningKey,
+    principal: str,
+    checkpoint: str,
+    *,
+    interactive: bool = False,
 ) -> Event:
     """Sign `head` and append the signature (SigningFailed: nothing appended)."""
     signature = sign_head(key, head.hash, interactive=interactive)

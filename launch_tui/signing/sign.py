@@ -97,9 +97,13 @@ def _run(key: SigningKey, path: Path, head_hash: str, interactive: bool) -> Sign
             check=False,
         )
     except FileNotFoundError:
-        raise SigningFailed("ssh-keygen is not installed: signing needs OpenSSH's ssh-keygen (verify does not)") from None
+        raise SigningFailed(
+            "ssh-keygen is not installed: signing needs OpenSSH's ssh-keygen (verify does not)"
+        ) from None
     except subprocess.TimeoutExpired:
-        raise SigningFailed(f"ssh-keygen did not sign within {TIMEOUT_S:.0f} s (a hardware key waiting for a touch?)") from None
+        raise SigningFailed(
+            f"ssh-keygen did not sign within {TIMEOUT_S:.0f} s (a hardware key waiting for a touch?)"
+        ) from None
     if done.returncode != 0:
         raise SigningFailed(f"ssh-keygen could not sign with {key.shown}: {_reason(done.stderr)}")
     armored = done.stdout.decode("ascii", errors="replace").strip() + "\n"
@@ -133,8 +137,13 @@ def fingerprint(public_blob: bytes) -> str:
 
 def key_type_name(algorithm: str) -> str:
     """ssh-keygen's short name: ssh-ed25519 -> ED25519, ssh-rsa -> RSA."""
-    for prefix, name in (("ssh-ed25519", "ED25519"), ("ssh-rsa", "RSA"), ("ecdsa-", "ECDSA"),
-                         ("sk-ssh-ed25519", "ED25519-SK"), ("sk-ecdsa", "ECDSA-SK")):
+    for prefix, name in (
+        ("ssh-ed25519", "ED25519"),
+        ("ssh-rsa", "RSA"),
+        ("ecdsa-", "ECDSA"),
+        ("sk-ssh-ed25519", "ED25519-SK"),
+        ("sk-ecdsa", "ECDSA-SK"),
+    ):
         if algorithm.startswith(prefix):
             return name
     return algorithm.upper()

@@ -345,7 +345,8 @@ class LaunchApp(App[int]):
     def run_checkpoint(self, checkpoint: Checkpoint) -> None:
         """A checkpoint reached by recording an event (launch complete): its hooks run
         in a worker, and say what they did."""
-        self.run_worker(self.reach_checkpoint(checkpoint), group="checkpoint", exit_on_error=False, description=f"checkpoint {checkpoint}")
+        work = self.reach_checkpoint(checkpoint)
+        self.run_worker(work, group="checkpoint", exit_on_error=False, description=f"checkpoint {checkpoint}")
 
     async def reach_checkpoint(self, checkpoint: Checkpoint) -> list[str]:
         if self.wizard is None or self.wizard.read_only:

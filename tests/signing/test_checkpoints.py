@@ -11,6 +11,9 @@ from launch_tui.signing.check import check_signatures
 from launch_tui.signing.sign import SigningKey
 from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
 from launch_tui.wizard.wizard import Wizard
+from tests.sshkeys import needs_ssh_keygen
+
+pytestmark = needs_ssh_keygen
 
 
 def note(text: str = "x") -> NewEvent:

@@ -19,8 +19,9 @@ from launch_tui.signing.check import check_signatures, signature_events
 from launch_tui.signing.record import signature_event
 from launch_tui.signing.sign import SigningKey, describe, sign_head
 from tests.session.tampering import join, parse, sealed, split
+from tests.sshkeys import needs_ssh_keygen, recorded_session, ssh_keygen_verify, write_allowed
 
-from .conftest import recorded_session, ssh_keygen_verify, write_allowed
+pytestmark = needs_ssh_keygen
 
 
 def reseal(path, change) -> None:
@@ -58,7 +59,9 @@ def verify(path, allowed, capsys) -> tuple[int, str]:
 def cross_check(path, allowed, tmp_path) -> list[bool]:
     """ssh-keygen's verdict on each signature event as the file now holds it."""
     return [
-        ssh_keygen_verify(allowed, event.data["principal"], event.data["covers_hash"], event.data["signature"], tmp_path)
+        ssh_keygen_verify(
+            allowed, event.data["principal"], event.data["covers_hash"], event.data["signature"], tmp_path
+        )
         for _, event in signature_events(read_session(path).events)
     ]
 
@@ -81,7 +84,9 @@ def test_an_edited_and_resealed_file_no_longer_holds_the_signed_head(signed, all
     assert "NOT VERIFIED: 1 of 1 signature(s)" in out
 
 
-def test_a_forger_who_also_rewrites_the_signed_hash_has_a_signature_that_does_not_match(signed, allowed, tmp_path, capsys):
+def test_a_forger_who_also_rewrites_the_signed_hash_has_a_signature_that_does_not_match(
+    signed, allowed, tmp_path, capsys
+):
     def edit(events):
         events[2]["note"] = "all good, launch"
         return events
@@ -129,7 +134,15 @@ def test_the_key_allowed_for_another_principal_only_fails(signed, keys, tmp_path
 
 @pytest.mark.parametrize(
     ("principals", "good"),
-    [("alice", True), ("*", True), ("al?ce", True), ("bob,alice", True), ("a*,!alice", False), ("!alice,*", False), ("alic", False)],
+    [
+        ("alice", True),
+        ("*", True),
+        ("al?ce", True),
+        ("bob,alice", True),
+        ("a*,!alice", False),
+        ("!alice,*", False),
+        ("alic", False),
+    ],
 )
 def test_principal_patterns_match_as_ssh_keygen_matches_them(signed, keys, tmp_path, principals, good):
     patterns = write_allowed(tmp_path, keys["ed25519"].allowed(principals))
@@ -140,8 +153,12 @@ def test_a_signature_made_for_another_namespace_is_invalid(tmp_path, target, key
     path = recorded_session(tmp_path / "sessions", target)
     with SessionWriter.open(path, "alice") as writer:
         head = writer.events[-1]
-        made = subprocess.run(["ssh-keygen", "-Y", "sign", "-n", "git", "-f", str(keys["ed25519"].path)],
-                              input=head.hash.encode(), capture_output=True, check=True)
+        made = subprocess.run(
+            ["ssh-keygen", "-Y", "sign", "-n", "git", "-f", str(keys["ed25519"].path)],
+            input=head.hash.encode(),
+            capture_output=True,
+            check=True,
+        )
         writer.append(signature_event(describe(made.stdout.decode()), "alice", head, "quit"))
     code, out = verify(path, allowed, capsys)
     assert code == 1 and "made for the namespace 'git', not 'launch-tui'" in out
@@ -193,7 +210,9 @@ def test_cert_authority_lines_are_refused_with_a_note(signed, keys, tmp_path, ca
     assert "line 1: cert-authority (certificate signers) is not supported; line skipped" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("content", [None, "alice not-a-key\n", 'alice valid-before="soon" ssh-ed25519 AAAA\n', "\xff\n"])
+@pytest.mark.parametrize(
+    "content", [None, "alice not-a-key\n", 'alice valid-before="soon" ssh-ed25519 AAAA\n', "\xff\n"]
+)
 def test_an_unreadable_allowed_signers_file_exits_2(signed, tmp_path, capsys, content):
     path = tmp_path / "allowed_signers"
     if content is not None:
@@ -206,7 +225,9 @@ def test_an_unreadable_allowed_signers_file_exits_2(signed, tmp_path, capsys, co
 
 def test_a_damaged_signature_is_invalid_not_a_traceback(signed, allowed, capsys):
     def damage(events):
-        events[-1]["data"]["signature"] = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n-----END SSH SIGNATURE-----\n"
+        events[-1]["data"]["signature"] = (
+            "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n-----END SSH SIGNATURE-----\n"
+        )
         return events
 
     reseal(signed, damage)
@@ -219,4 +240,6 @@ def test_signing_in_python_and_the_same_head_in_ssh_keygen_agree_on_the_message(
     signature = sign_head(SigningKey(str(keys["rsa"].path)), head)
     allowed = write_allowed(tmp_path, keys["rsa"].allowed("bob"))
     assert ssh_keygen_verify(allowed, "bob", head, signature.armored, tmp_path)
-    assert not ssh_keygen_verify(allowed, "bob", head + "\n", signature.armored, tmp_path)  # exactly the hash, no newline
+    assert not ssh_keygen_verify(
+        allowed, "bob", head + "\n", signature.armored, tmp_path
+    )  # exactly the hash, no newline

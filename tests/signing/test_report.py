@@ -10,9 +10,11 @@ from launch_tui.report.decision import build_record
 from launch_tui.report.decision_json import render_json
 from launch_tui.report.decision_markdown import render_markdown
 from launch_tui.session import EventKind, NewEvent, SessionWriter, open_read_only, read_session
+from tests.sshkeys import needs_ssh_keygen, recorded_session
 
-from .conftest import recorded_session
 from .test_forgery import reseal
+
+pytestmark = needs_ssh_keygen
 
 
 def test_a_signed_session_names_signer_key_time_and_events(tmp_path, target, keys):
@@ -25,19 +27,39 @@ def test_a_signed_session_names_signer_key_time_and_events(tmp_path, target, key
 
     markdown = render_markdown(record)
     assert "🔏 **SIGNED**: events #1–#4 are covered by 1 signature(s)" in markdown
-    assert f"| alice | ED25519 `{event.data['fingerprint']}` | {event.at} | #1–#4 | on-demand | ✅ matches event #4 |" in markdown
+    assert (
+        f"| alice | ED25519 `{event.data['fingerprint']}` | {event.at} | #1–#4 | on-demand | ✅ matches event #4 |"
+        in markdown
+    )
     assert "⚠️ 1 event(s) after event #4 are **UNSIGNED**" in markdown
     assert f"launch-tui verify {record.session.id} --allowed-signers allowed_signers" in markdown
 
     integrity = json.loads(render_json(record))["integrity"]
-    assert list(integrity)[:9] == ["status", "line", "first_bad_event", "problem", "events", "last_hash", "last_at",
-                                   "cut_short_event", "cut_short_bytes"]  # v1's keys, first and unchanged
+    assert list(integrity)[:9] == [
+        "status",
+        "line",
+        "first_bad_event",
+        "problem",
+        "events",
+        "last_hash",
+        "last_at",
+        "cut_short_event",
+        "cut_short_bytes",
+    ]  # v1's keys, first and unchanged
     assert integrity["signing"] == "signed" and integrity["signed_through"] == 4 and integrity["unsigned_events"] == 1
     [line] = integrity["signatures"]
     assert line == {
-        "event": 5, "principal": "alice", "key_type": "ED25519", "fingerprint": event.data["fingerprint"], "at": event.at,
-        "checkpoint": "on-demand", "first_event": 1, "covers_event": 4, "covers_hash": event.data["covers_hash"],
-        "valid": True, "problem": "",
+        "event": 5,
+        "principal": "alice",
+        "key_type": "ED25519",
+        "fingerprint": event.data["fingerprint"],
+        "at": event.at,
+        "checkpoint": "on-demand",
+        "first_event": 1,
+        "covers_event": 4,
+        "covers_hash": event.data["covers_hash"],
+        "valid": True,
+        "problem": "",
     }
     assert "BEGIN SSH SIGNATURE" not in markdown + render_json(record)  # the armored signature stays in the session
 

@@ -13,8 +13,17 @@ from launch_tui.session import read_session, verify_chain
 from launch_tui.signing.allowed import load_allowed_signers
 from launch_tui.signing.check import check_signatures, signature_events
 from launch_tui.signing.sign import SigningFailed, SigningKey, sign_head
+from tests.sshkeys import (
+    PASSPHRASE,
+    add_to_agent,
+    needs_ssh_agent,
+    needs_ssh_keygen,
+    recorded_session,
+    ssh_keygen_verify,
+    write_allowed,
+)
 
-from .conftest import PASSPHRASE, add_to_agent, needs_ssh_agent, recorded_session, ssh_keygen_verify, write_allowed
+pytestmark = needs_ssh_keygen
 
 
 def signed(tmp_path, target, key_spec: str, operator: str = "alice"):
@@ -88,7 +97,9 @@ def test_the_signature_records_who_which_key_and_which_head(tmp_path, target, ke
     assert event.data["covers_hash"] == session.events[event.data["covers_seq"] - 1].hash
     assert event.data["namespace"] == "launch-tui"
     assert event.data["signature"].startswith("-----BEGIN SSH SIGNATURE-----")
-    listed = subprocess.run(["ssh-keygen", "-l", "-f", str(keys["ed25519"].public)], capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        ["ssh-keygen", "-l", "-f", str(keys["ed25519"].public)], capture_output=True, text=True, check=True
+    )
     assert event.data["fingerprint"] == listed.stdout.split()[1]  # the fingerprint ssh-keygen -l shows
     assert "PRIVATE KEY" not in path.read_text()
 
@@ -112,3 +123,17 @@ def test_events_after_the_last_signature_are_named_unsigned(tmp_path, target, ke
     capsys.readouterr()
     assert main(["verify", str(path), "--allowed-signers", str(allowed)]) == 0
     assert "unsigned: 2 events, #6–#7, recorded after the last good signature" in capsys.readouterr().out
+
+
+def test_sign_refuses_a_session_open_elsewhere_or_altered(tmp_path, target, keys, capsys):
+    from launch_tui.session import LiveSession
+
+    path = recorded_session(tmp_path / "sessions", target)
+    with LiveSession.resume(path, "bob"):  # bob has it open: he signs at his own checkpoints
+        before = path.read_bytes()
+        assert main(["sign", str(path), "--signing-key", str(keys["ed25519"].path)]) == 2
+        assert path.read_bytes() == before
+    path.write_bytes(path.read_bytes().replace(b'note = "note 1"', b'note = "note X"'))
+    capsys.readouterr()
+    assert main(["sign", str(path), "--signing-key", str(keys["ed25519"].path)]) == 2
+    assert "altered" in capsys.readouterr().err

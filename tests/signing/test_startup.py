@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 from launch_tui.commands import sign
+from tests.sshkeys import needs_ssh_keygen, recorded_session, write_allowed
 
-from .conftest import recorded_session, write_allowed
+pytestmark = needs_ssh_keygen
+
 
 PROBE = (
     "import sys; from launch_tui.cli import main; code = main(['verify', *sys.argv[1:]]);"

@@ -4,26 +4,28 @@ replay shows the signatures on the timeline."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
 from launch_tui.cli import main
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
-from launch_tui.session import EventKind, LiveSession, NewEvent, open_read_only, read_session
+from launch_tui.session import (
+    EventKind,
+    LiveSession,
+    NewEvent,
+    open_read_only,
+    read_session,
+)
 from launch_tui.session.replay import Replay
 from launch_tui.signing.sign import SigningKey
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
 from launch_tui.wizard.replay import ReplayWizard
 from launch_tui.wizard.wizard import Wizard
-from tests.signing.conftest import keys, write_allowed  # noqa: F401  (keys is a fixture)
+from tests.sshkeys import needs_ssh_keygen, write_allowed
 
 from .conftest import TEST_SECRETS
-from .driver import settle, walk_whole_launch
+from .driver import walk_whole_launch
 
-pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+pytestmark = needs_ssh_keygen
 
 
 def signatures(path) -> list[str]:
@@ -86,7 +88,7 @@ async def test_a_key_that_cannot_sign_never_stops_a_quit(sessions, target, keys,
 
 async def test_replay_shows_signatures_on_the_timeline(tmp_path, target, keys):
     from launch_tui.commands import sign
-    from tests.signing.conftest import recorded_session
+    from tests.sshkeys import recorded_session
 
     path = recorded_session(tmp_path / "sessions", target)
     assert sign.run(path, "alice", str(keys["ed25519"].path)) == 0

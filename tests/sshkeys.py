@@ -1,5 +1,6 @@
 """Real keys, a real ssh-agent and real ssh-keygen, made at test time: nothing here is
-mocked. Keys are made once per test session (RSA takes a moment)."""
+mocked. Keys are made once per test session (RSA takes a moment). A pytest plugin
+(tests/conftest.py), so that the fixtures `keys` and `agent` reach every test folder."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ import pytest
 from launch_tui.session import EventKind, LiveSession, NewEvent
 
 needs_ssh_keygen = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
-needs_ssh_agent = pytest.mark.skipif(shutil.which("ssh-agent") is None or shutil.which("ssh-add") is None,
-                                     reason="ssh-agent is not installed")
-pytestmark = needs_ssh_keygen
+needs_ssh_agent = pytest.mark.skipif(
+    shutil.which("ssh-agent") is None or shutil.which("ssh-add") is None, reason="ssh-agent is not installed"
+)
 PASSPHRASE = "correct horse battery staple"
 
 
@@ -67,7 +68,9 @@ def agent(tmp_path, monkeypatch):
     if shutil.which("ssh-agent") is None:
         pytest.skip("ssh-agent is not installed")
     socket = tmp_path / "agent.sock"
-    process = subprocess.Popen(["ssh-agent", "-D", "-a", str(socket)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        ["ssh-agent", "-D", "-a", str(socket)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(1000):  # not a timed assert: waiting, at most 10 s, for the socket to appear
             if socket.exists() or process.poll() is not None:
@@ -88,8 +91,14 @@ def add_to_agent(key: Key, passphrase: str = "") -> None:
     script.write_text(f"#!/bin/sh\necho '{passphrase}'\n")
     script.chmod(0o700)
     env = {**os.environ, "SSH_ASKPASS": str(script), "SSH_ASKPASS_REQUIRE": "force", "DISPLAY": ":0"}
-    subprocess.run(["ssh-add", str(key.path)], env=env, check=True, stdin=subprocess.DEVNULL, capture_output=True,
-                   start_new_session=True)
+    subprocess.run(
+        ["ssh-add", str(key.path)],
+        env=env,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        start_new_session=True,
+    )
 
 
 def write_allowed(folder: Path, *lines: str) -> Path:
@@ -112,6 +121,8 @@ def ssh_keygen_verify(allowed: Path, principal: str, message: str, armored: str,
     signature.write_text(armored)
     done = subprocess.run(
         ["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", principal, "-n", "launch-tui", "-s", str(signature)],
-        input=message.encode(), capture_output=True, check=False,
+        input=message.encode(),
+        capture_output=True,
+        check=False,
     )
     return done.returncode == 0

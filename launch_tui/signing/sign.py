@@ -107,7 +107,10 @@ def _run(key: SigningKey, path: Path, head_hash: str, interactive: bool) -> Sign
     if done.returncode != 0:
         raise SigningFailed(f"ssh-keygen could not sign with {key.shown}: {_reason(done.stderr)}")
     armored = done.stdout.decode("ascii", errors="replace").strip() + "\n"
-    return describe(armored)
+    try:
+        return describe(armored)
+    except (ValueError, UnicodeError):
+        raise SigningFailed("ssh-keygen wrote something that is not an SSH signature") from None
 
 
 def _reason(stderr: bytes) -> str:

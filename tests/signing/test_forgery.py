@@ -243,3 +243,20 @@ def test_signing_in_python_and_the_same_head_in_ssh_keygen_agree_on_the_message(
     assert not ssh_keygen_verify(
         allowed, "bob", head + "\n", signature.armored, tmp_path
     )  # exactly the hash, no newline
+
+
+def test_recorded_signature_fields_are_shown_never_obeyed(tmp_path, target, keys, capsys):
+    from launch_tui.report.decision import build_record
+    from launch_tui.report.decision_markdown import render_markdown
+    from launch_tui.session import open_read_only
+
+    path = recorded_session(tmp_path / "sessions", target)
+    hostile = "\x1b]0;owned\x07al\u202eice"
+    assert sign.run(path, hostile, str(keys["ed25519"].path)) == 0
+    allowed = write_allowed(tmp_path, keys["ed25519"].allowed("*"))
+    code, out = verify(path, allowed, capsys)
+    assert code == 0
+    markdown = render_markdown(build_record(open_read_only(path)))
+    for shown in (out, markdown):
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "\u241b" in shown and "owned\u2407al\u27e8U+202E\u27e9ice" in shown  # stand-ins instead

@@ -231,6 +231,9 @@ class LaunchApp(App[int]):
         verdict = replay.opened.verdict
         if not verdict.intact:
             banner.append(f"\n ALTERED: {safe(verdict.problem)}", style="bold white on red")
+        bad = next((check for check in self.wizard.signatures.values() if not check.valid), None)
+        if bad is not None:  # the chain may hold (re-sealed): the signature is what tells
+            banner.append(f"\n BAD SIGNATURE at event #{bad.event}: {safe(bad.problem)}", style="bold white on red")
         banner.append("\n , . step  g G first/last  t timeline", style="dim")
         return banner
 

@@ -100,3 +100,27 @@ async def test_replay_shows_signatures_on_the_timeline(tmp_path, target, keys):
         row = [str(cell) for cell in table.get_row("5")]
         assert row[3] == "session.signed" and row[5] == "🔏 signed"
         assert row[6].startswith("alice: events #1–#4 · ED25519 SHA256:") and row[6].endswith("· on-demand")
+
+
+async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, target, keys):
+    from launch_tui.commands import sign
+    from tests.signing.test_forgery import reseal
+    from tests.sshkeys import recorded_session
+
+    path = recorded_session(tmp_path / "sessions", target)
+    assert sign.run(path, "alice", str(keys["ed25519"].path)) == 0
+
+    def edit(events):
+        events[2]["note"] = "all good, launch"
+        return events
+
+    reseal(path, edit)
+    app = LaunchApp(ReplayWizard(Replay(open_read_only(path))), mode="REPLAY · read-only")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        banner = str(app.replay_banner())
+        assert "ALTERED" not in banner  # the chain alone is fooled
+        assert "BAD SIGNATURE at event #5: it signed event #4 as sha256:" in banner
+        row = [str(cell) for cell in app.screen.query_one("DataTable").get_row("5")]
+        assert row[5] == "✘ bad signature" and "it signed event #4 as sha256:" in row[6]

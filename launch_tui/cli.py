@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="OpenSSH allowed_signers: also require every signature to be good and allowed",
     )
+    verify.add_argument(
+        "--revoked-keys", metavar="FILE", help="public keys, one a line, that no longer sign (ssh-keygen -Y verify -r)"
+    )
     verify.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
 
     sign = commands.add_parser("sign", help="sign the session's chain head now with your SSH key")
@@ -130,7 +133,8 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "verify":
         from launch_tui.commands import verify
 
-        return verify.run(resolve_session(args.session, folder), args.last_hash, args.allowed_signers)
+        session = resolve_session(args.session, folder)
+        return verify.run(session, args.last_hash, args.allowed_signers, args.revoked_keys)
     if command == "sign":
         from launch_tui.commands import sign
 

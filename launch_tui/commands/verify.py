@@ -34,9 +34,16 @@ def check_anchor(value: str | None) -> str | None:
     return anchor
 
 
-def run(path: Path, last_hash: str | None = None, allowed_signers: str | Path | None = None) -> int:
+def run(
+    path: Path,
+    last_hash: str | None = None,
+    allowed_signers: str | Path | None = None,
+    revoked_keys: str | Path | None = None,
+) -> int:
     anchor = check_anchor(last_hash)
-    allowed = _load_allowed(allowed_signers)
+    if revoked_keys is not None and allowed_signers is None:
+        raise UsageError("--revoked-keys goes with --allowed-signers FILE: it takes keys out of that file's list")
+    allowed = _load_allowed(allowed_signers, revoked_keys)
     session = read_session(path)  # unreadable: SessionUnreadable, exit 2
     verdict = verify_chain(session, last_hash=anchor)
     if verdict.intact:
@@ -47,12 +54,12 @@ def run(path: Path, last_hash: str | None = None, allowed_signers: str | Path | 
     return 0 if chain_ok and signed_ok else 1
 
 
-def _load_allowed(allowed_signers: str | Path | None) -> AllowedSigners | None:
+def _load_allowed(allowed_signers: str | Path | None, revoked_keys: str | Path | None) -> AllowedSigners | None:
     if allowed_signers is None:
         return None
     from launch_tui.signing.allowed import load_allowed_signers
 
-    allowed = load_allowed_signers(allowed_signers)  # unreadable: exit 2, before the session is judged
+    allowed = load_allowed_signers(allowed_signers, revoked_keys)  # unreadable: exit 2, before the session is judged
     for note in allowed.notes:
         print(f"launch-tui: {visible(note)}", file=sys.stderr)
     return allowed

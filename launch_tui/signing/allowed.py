@@ -47,9 +47,13 @@ class AllowedSigners:
     path: Path
     signers: tuple[AllowedSigner, ...]
     notes: tuple[str, ...]  # lines skipped, and why
+    revoked: tuple[PublicKey, ...] = ()  # from a revoked-keys file (ssh-keygen -Y verify -r)
+    revoked_path: Path | None = None
 
     def judge(self, principal: str, key: PublicKey, now: datetime) -> str | None:
         """None when `key` may sign for `principal` in our namespace at `now`; else why not."""
+        if key in self.revoked and self.revoked_path is not None:
+            return f"its key is revoked (listed in {self.revoked_path.name})"
         with_key = [signer for signer in self.signers if signer.key == key]
         if not with_key:
             return f"its key is not in {self.path.name}"
@@ -78,25 +82,57 @@ def _refusal(signer: AllowedSigner, now: datetime) -> str | None:
     return None
 
 
-def load_allowed_signers(path: str | Path) -> AllowedSigners:
+def load_allowed_signers(path: str | Path, revoked: str | Path | None = None) -> AllowedSigners:
     path = Path(path)
+    signers, notes = _signer_lines(path, _read_text(path, "allowed_signers"))
+    if revoked is None:
+        return AllowedSigners(path, signers, notes)
+    revoked = Path(revoked)
+    return AllowedSigners(path, signers, notes, _revoked_keys(revoked), revoked)
+
+
+def _revoked_keys(path: Path) -> tuple[PublicKey, ...]:
+    """A revoked-keys file of public keys, one a line, as `ssh-keygen -Y verify -r` reads one.
+    A binary KRL (ssh-keygen -k) is refused: list the keys themselves."""
+    from sshsig import PublicKey
+
+    if path.is_file() and path.read_bytes()[:8] == b"SSHKRL\n\0":
+        raise AllowedSignersUnreadable(
+            f"{path}: a binary KRL is not supported; list the revoked public keys, one a line"
+        )
+    keys = []
+    for number, line in enumerate(_read_text(path, "revoked-keys").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            keys.append(PublicKey.from_openssh_str(line))
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            raise AllowedSignersUnreadable(
+                f"{path}: line {number} is not a public key ({visible(str(exc))[:200] or 'unknown key type'})"
+            ) from None
+    return tuple(keys)
+
+
+def _read_text(path: Path, what: str) -> str:
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise AllowedSignersUnreadable(f"{path}: no such allowed_signers file") from None
+        raise AllowedSignersUnreadable(f"{path}: no such {what} file") from None
     except IsADirectoryError:
-        raise AllowedSignersUnreadable(f"{path}: is a folder, not an allowed_signers file") from None
+        raise AllowedSignersUnreadable(f"{path}: is a folder, not an {what} file") from None
     except OSError as exc:
         raise AllowedSignersUnreadable(f"{path}: cannot read ({exc.strerror})") from None
     if len(raw) > MAX_BYTES:
-        raise AllowedSignersUnreadable(f"{path}: larger than {MAX_BYTES // 2**20} MiB; not an allowed_signers file")
+        raise AllowedSignersUnreadable(f"{path}: larger than {MAX_BYTES // 2**20} MiB; not an {what} file")
     try:
-        text = raw.decode("ascii")
+        return raw.decode("ascii")
     except UnicodeDecodeError as exc:
-        raise AllowedSignersUnreadable(
-            f"{path}: not ASCII text (byte {exc.start}); not an allowed_signers file"
-        ) from None
+        raise AllowedSignersUnreadable(f"{path}: not ASCII text (byte {exc.start}); not an {what} file") from None
+
+
+def _signer_lines(path: Path, text: str) -> tuple[tuple[AllowedSigner, ...], tuple[str, ...]]:
     signers: list[AllowedSigner] = []
     notes: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -106,7 +142,7 @@ def load_allowed_signers(path: str | Path) -> AllowedSigners:
         signer = _parse_line(path, number, line, notes)
         if signer:
             signers.append(signer)
-    return AllowedSigners(path, tuple(signers), tuple(notes))
+    return tuple(signers), tuple(notes)
 
 
 def _parse_line(path: Path, number: int, line: str, notes: list[str]) -> AllowedSigner | None:

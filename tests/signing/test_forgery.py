@@ -260,3 +260,36 @@ def test_recorded_signature_fields_are_shown_never_obeyed(tmp_path, target, keys
     for shown in (out, markdown):
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
         assert "\u241b" in shown and "owned\u2407al\u27e8U+202E\u27e9ice" in shown  # stand-ins instead
+
+
+def ssh_keygen_with_revoked(allowed, revoked, event, folder) -> bool:
+    signature = folder / "revoked-check.sig"
+    signature.write_text(event.data["signature"])
+    command = ["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", "alice", "-n", "launch-tui"]
+    command += ["-r", str(revoked), "-s", str(signature)]
+    done = subprocess.run(command, input=event.data["covers_hash"].encode(), capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def test_a_key_in_a_revoked_keys_file_no_longer_signs(signed, keys, allowed, tmp_path, capsys):
+    [(_, event)] = signature_events(read_session(signed).events)
+    revoked = tmp_path / "revoked_keys"
+    revoked.write_text(f"# stolen laptop\n{keys['mallory'].public_text}\n{keys['ed25519'].public_text}\n")
+    capsys.readouterr()
+    assert main(["verify", str(signed), "--allowed-signers", str(allowed), "--revoked-keys", str(revoked)]) == 1
+    assert "its key is revoked (listed in revoked_keys)" in capsys.readouterr().out
+    assert not ssh_keygen_with_revoked(allowed, revoked, event, tmp_path)  # ssh-keygen -r says the same
+
+    revoked.write_text(keys["mallory"].public_text + "\n")  # another key revoked: alice's still signs
+    assert main(["verify", str(signed), "--allowed-signers", str(allowed), "--revoked-keys", str(revoked)]) == 0
+    assert ssh_keygen_with_revoked(allowed, revoked, event, tmp_path)
+
+
+def test_a_revoked_keys_file_that_is_a_krl_or_not_keys_exits_2(signed, allowed, tmp_path, capsys):
+    revoked = tmp_path / "revoked"
+    for content in (b"SSHKRL\n\0rest", b"not a key\n"):
+        revoked.write_bytes(content)
+        capsys.readouterr()
+        assert main(["verify", str(signed), "--allowed-signers", str(allowed), "--revoked-keys", str(revoked)]) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert main(["verify", str(signed), "--revoked-keys", str(revoked)]) == 2

@@ -3,7 +3,8 @@
 file, or a key held by ssh-agent), checked in pure Python against an OpenSSH
 `allowed_signers` file. launch-tui never reads or copies a private key.
 
-The modules load on first use: `verify` without signatures pays for none of this."""
+sshsig and cryptography load only when a signature is checked: `verify` of an
+unsigned session pays for neither."""
 
 NAMESPACE = "launch-tui"  # ssh-keygen's -n: a signature made for git (or anything else) is not one of ours
 SIGNED_KIND = "session.signed"

@@ -11,6 +11,7 @@ before any checkpoint is reached."""
 
 from __future__ import annotations
 
+import asyncio
 from enum import StrEnum
 from typing import Awaitable, Callable
 
@@ -24,6 +25,7 @@ class Checkpoint(StrEnum):
 
 
 Hook = Callable[[Checkpoint], Awaitable[str | None]]
+BlockingHook = Callable[[Checkpoint], str | None]
 
 
 class Checkpoints:
@@ -33,6 +35,15 @@ class Checkpoints:
     def register(self, name: str, hook: Hook) -> None:
         """`name` says in a notice whose hook failed (e.g. "signing", "git sync")."""
         self._hooks.append((name, hook))
+
+    def register_blocking(self, name: str, hook: BlockingHook) -> None:
+        """A plain function (a git push, a copy): run in a thread, off the event loop. It
+        must not record events: the session is written from the event loop only."""
+
+        async def in_a_thread(checkpoint: Checkpoint) -> str | None:
+            return await asyncio.to_thread(hook, checkpoint)
+
+        self.register(name, in_a_thread)
 
     def __bool__(self) -> bool:
         return bool(self._hooks)

@@ -56,6 +56,20 @@ async def test_hooks_run_in_order_and_a_failing_one_is_a_notice():
     assert [c.value for c in Checkpoint] == ["quit", "pause", "report", "complete", "on-demand"]
 
 
+async def test_a_blocking_hook_runs_off_the_event_loop():
+    import threading
+
+    checkpoints, threads = Checkpoints(), []
+
+    def push(checkpoint: Checkpoint) -> str:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return f"pushed at {checkpoint}"
+
+    checkpoints.register_blocking("git sync", push)
+    assert await checkpoints.reach(Checkpoint.REPORT) == ["pushed at report"]
+    assert threads == [False]
+
+
 async def test_the_wizard_signs_at_a_checkpoint_and_not_twice_for_nothing_new(make_wizard, keys):
     wizard = make_wizard(SigningKey(str(keys["ed25519"].path)))
     wizard.record(note())

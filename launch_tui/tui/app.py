@@ -60,6 +60,7 @@ class LaunchApp(App[int]):
         self.signing_key = signing_key  # for sessions opened from the home screen
         self.running: dict[str, float] = {}  # item id -> monotonic start
         self.farewell: list[str] = []  # the quit checkpoint's notices, printed once the screen is gone
+        self._quitting = False
         if wizard is not None:
             self._watch(wizard)
 
@@ -368,6 +369,9 @@ class LaunchApp(App[int]):
     async def action_quit(self) -> None:
         from launch_tui.wizard.checkpoints import Checkpoint
 
+        if self._quitting:
+            return  # q pressed again while the quit checkpoint signs: one signature, one exit
+        self._quitting = True
         self.workers.cancel_all()
         if self.wizard is not None and not self.wizard.read_only:
             self.farewell = await self.wizard.reach(Checkpoint.QUIT)

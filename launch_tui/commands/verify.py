@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from launch_tui.errors import UsageError
 from launch_tui.safe_text import visible
-from launch_tui.session import SessionFile, read_session, verify_chain
+from launch_tui.session import SessionFile, Verdict, read_session, verify_chain
 from launch_tui.session.models import EventKind
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def run(
         session.usable()  # sealed, but holding what launch-tui never writes: re-sealed by hand, exit 2
     print(visible(f"{path.name}: {verdict.line}"))  # event fields come from the file: no escapes reach the terminal
     chain_ok = verdict.intact and not verdict.tail
-    signed_ok = _signatures(session, allowed, allowed_signers is not None)
+    signed_ok = _signatures(session, verdict, allowed, allowed_signers is not None)
     return 0 if chain_ok and signed_ok else 1
 
 
@@ -65,13 +65,13 @@ def _load_allowed(allowed_signers: str | Path | None, revoked_keys: str | Path |
     return allowed
 
 
-def _signatures(session: SessionFile, allowed: AllowedSigners | None, asked: bool) -> bool:
+def _signatures(session: SessionFile, chain: Verdict, allowed: AllowedSigners | None, asked: bool) -> bool:
     """Print what the signatures say; False when `--allowed-signers` was given and they do not hold."""
     if not asked and not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
         return True  # nothing to say, and nothing asked: the output stays as it always was
     from launch_tui.signing.check import check_signatures
 
-    signing = check_signatures(session, allowed)
+    signing = check_signatures(session, allowed, chain=chain)
     for line in signing.lines():
         print(visible(line))
     if not asked:

@@ -289,16 +289,16 @@ def integrity_of(verdict: Verdict, last_at: str | None, session: SessionFile | N
     status = "altered" if not verdict.intact else "cut-short" if verdict.tail else "intact"
     return Integrity(
         **_chain(verdict, status, last_at),
-        **(_signing(session) if session is not None else {}),
+        **(_signing(session, verdict) if session is not None else {}),
     )
 
 
-def _signing(session: SessionFile) -> dict[str, Any]:
+def _signing(session: SessionFile, chain: Verdict) -> dict[str, Any]:
     if not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
         return {"signing": "unsigned", "signatures": (), "signed_through": None, "unsigned_events": len(session.events)}
     from launch_tui.signing.check import check_signatures  # sshsig and cryptography: only for a signed session
 
-    verdict = check_signatures(session)
+    verdict = check_signatures(session, chain=chain)
     lines = tuple(
         SignatureLine(c.event, c.principal, c.key_type, c.fingerprint, c.at, c.checkpoint, c.first_event,
                       c.covers_event, c.covers_hash, c.valid, c.problem)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from launch_tui.safe_text import visible
 from launch_tui.session.fileformat import SessionFile
+from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.models import Event, EventKind
 from launch_tui.signing import NAMESPACE
 from launch_tui.signing.allowed import AllowedSigners
@@ -94,13 +95,23 @@ def signature_events(events: list[Event]) -> list[tuple[int, Event]]:
 
 
 def check_signatures(
-    session: SessionFile, allowed: AllowedSigners | None = None, now: datetime | None = None
+    session: SessionFile,
+    allowed: AllowedSigners | None = None,
+    now: datetime | None = None,
+    chain: Verdict | None = None,
 ) -> SigningVerdict:
+    """`chain`: the session's verify_chain verdict, if made already (made here otherwise)."""
     now = now or utcnow()
+    chain = chain or verify_chain(session)
+    broken = None if chain.intact else chain.first_bad
     checks: list[SignatureCheck] = []
     covered = 0
     for position, event in signature_events(session.events):
         check = _check(session, position, event, allowed, now, covered + 1)
+        if check.valid and broken is not None and broken <= check.covers_event:
+            # The head's seal still matches, but an event under it no longer matches its own.
+            problem = f"event #{broken}, which it covers, was edited after it was signed"
+            check = replace(check, valid=False, allowed=None if allowed is None else False, problem=problem)
         checks.append(check)
         if check.good:
             covered = max(covered, check.covers_event)

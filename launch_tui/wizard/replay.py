@@ -57,7 +57,8 @@ class ReplayWizard:
             return {}
         from launch_tui.signing.check import check_signatures
 
-        return {check.event: check for check in check_signatures(self.replay.opened.file).signatures}
+        checked = check_signatures(self.replay.opened.file, chain=self.replay.opened.verdict)
+        return {check.event: check for check in checked.signatures}
 
     def subscribe(self, listener) -> None:
         self._listeners.append(listener)

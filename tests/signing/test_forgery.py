@@ -293,3 +293,10 @@ def test_a_revoked_keys_file_that_is_a_krl_or_not_keys_exits_2(signed, allowed, 
         assert main(["verify", str(signed), "--allowed-signers", str(allowed), "--revoked-keys", str(revoked)]) == 2
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
     assert main(["verify", str(signed), "--revoked-keys", str(revoked)]) == 2
+
+
+def test_an_edit_under_a_signed_head_without_resealing_fails_the_signature_too(signed, allowed, capsys):
+    signed.write_bytes(signed.read_bytes().replace(b'note = "note 1"', b'note = "note X"'))
+    code, out = verify(signed, allowed, capsys)
+    assert code == 1 and out.startswith(f"{signed.name}: ALTERED")
+    assert "INVALID: event #3, which it covers, was edited after it was signed" in out and "SIGNED:" not in out

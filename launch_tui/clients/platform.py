@@ -48,7 +48,7 @@ class MissingCredential(TransportError):
     """A secret this call needs is not set. `name` is the environment variable."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"{name} is not set; export it and try again", kind="credential")
+        super().__init__(f"{name} is not set; export it and try again", kind="credential", sent=False)
         self.name = name
 
 

@@ -242,12 +242,14 @@ class Transport:
         full_url = httpx.URL(url, params=params) if params else httpx.URL(url)
         shown_url = safe_url(full_url)
         attempt = 0
+        reached = False  # whether any attempt may have reached the server (then its outcome is unknown)
         while True:
             attempt += 1
             await self._wait_until_unblocked(budget, url)
             remaining = budget.remaining()
             if remaining <= 0:
-                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline passed")
+                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline "
+                                       "passed", sent=reached)
             timeout = httpx.Timeout(min(self.policy.read_timeout, remaining),
                                     connect=min(self.policy.connect_timeout, remaining))
             loop = asyncio.get_running_loop()
@@ -271,10 +273,12 @@ class Transport:
                 retry = kind != "tls" and (isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) or (
                     idempotent and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError))))
                 delay = self.backoff(attempt)
+                reached = reached or not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if retry and attempt < self.policy.max_attempts and delay < budget.remaining():
                     await self._sleep(delay)
                     continue
-                raise TransportError(message, evidence, kind=kind) from None
+                reached = reached or not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+                raise TransportError(message, evidence, kind=kind, sent=reached) from None
 
             record(reply.evidence)
             log.debug("%s %s -> %s in %d ms (request id %s)", method, shown_url, reply.status_code,
@@ -296,6 +300,7 @@ class Transport:
                                       reply.evidence)
                 await self._sleep(wait)
                 continue
+            reached = reached or reply.status_code >= 500
             if reply.status_code in RETRY_STATUSES and idempotent and attempt < self.policy.max_attempts:
                 delay = max(self.backoff(attempt), wait or 0.0)
                 if delay < budget.remaining():

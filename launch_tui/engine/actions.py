@@ -430,8 +430,8 @@ def _transition_lookup(transition: str) -> LookupFn:
         status = await billing.invoice_status(ctx, invoice_id)
         if status in LATER[transition]:
             verdict = passed(f"invoice {invoice_id} is now {status}", invoice_id=invoice_id, invoice_status=status)
-            return Lookup(f"invoice {invoice_id} is {status}: {transition} was applied",
-                          outcome=await _outcome(ctx, "billing.invoice-lifecycle", verdict))
+            outcome = _as_second(transition, await _outcome(ctx, "billing.invoice-lifecycle", verdict))
+            return Lookup(f"invoice {invoice_id} is {status}: {transition} was applied", outcome=outcome)
         return Lookup(f"invoice {invoice_id} is {clean(status, 20)}: {transition} was not applied; sending it again "
                       "with the same idempotency key applies it once")
     return lookup
@@ -445,8 +445,17 @@ def _request_transition(transition: str) -> RequestFn:
 
 def _transition(transition: str) -> RunFn:
     async def run(ctx: RunContext, key: str, call: Call) -> ActionOutcome:
-        return await billing.invoice_transition(ctx, key, transition, _invoice(ctx, call.args))
+        return _as_second(transition, await billing.invoice_transition(ctx, key, transition, _invoice(ctx, call.args)))
     return run
+
+
+def _as_second(transition: str, outcome: ActionOutcome) -> ActionOutcome:
+    """The lifecycle cancels its second invoice: its references must not replace *the* invoice's."""
+    refs = outcome.result.refs
+    if transition == "cancel" and "invoice_id" in refs:
+        renamed = {"cancel_invoice_id": refs["invoice_id"], "cancel_status": refs.get("invoice_status", "")}
+        outcome.result = outcome.result.model_copy(update={"refs": renamed})
+    return outcome
 
 
 for _t in ("issue", "mark-paid", "cancel"):

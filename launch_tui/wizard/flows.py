@@ -40,6 +40,7 @@ class Step:
     title: str
     requests: list[RequestPreview]
     call: Call = field(default_factory=Call)
+    replaces: str | None = None  # issue_key only: the live key a new one replaces (then revoked)
 
 
 UNKNOWN = "outcome unknown"
@@ -189,6 +190,15 @@ async def revoke_key(wizard: Wizard, key_id: str) -> ActionOutcome:
     return await perform(wizard, await step(wizard, "revoke_key", Call({"key_id": key_id}), f"Revoke key {key_id}"))
 
 
+async def replace_key_step(wizard: Wizard) -> Step:
+    """The dialog of "issue a new one and revoke the old": both requests."""
+    old = wizard.facts.key_id or "<the old key's id>"
+    issue = await issue_key_step(wizard)
+    revoke = await step(wizard, "revoke_key", Call({"key_id": old}))
+    return Step(issue.action, issue.item, f"Issue a new integration key, then revoke {old}",
+                issue.requests + revoke.requests, issue.call, replaces=old)
+
+
 async def replace_key(wizard: Wizard) -> ActionOutcome:
     """Issue a new one and revoke the old: the new key first, so a failure leaves the old one working."""
     old = wizard.facts.key_id
@@ -216,7 +226,19 @@ async def run_main(wizard: Wizard, step: Step) -> Any:
         return await invoice_lifecycle(wizard, step)
     if step.action == "issue_canary":
         return await revoked_key_check(wizard, step)
+    if step.replaces:
+        return await replace_key(wizard)
     return await perform(wizard, step)
+
+
+async def run_check(wizard: Wizard, item_id: str, on_progress: Callable[[PollProgress], Any] | None = None) -> Any:
+    """An automated item: the poll shows its progress, results keep a preview; the rest
+    are plain checks."""
+    if item_id == "first-value.poll":
+        return await poll(wizard, on_progress)
+    if item_id == "first-value.results":
+        return await read_results(wizard)
+    return await wizard.run_checks([item_id])
 
 
 LIFECYCLE_STEPS = {"draft": ("issue", "mark-paid"), "issued": ("mark-paid",), "paid": ()}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 from launch_tui.clients.errors import TransportError
-from launch_tui.engine import ActionOutcome, actions
+from launch_tui.engine import ActionOutcome, actions, onboarding
 from launch_tui.engine.actions import Call, Intent, Lookup
 from launch_tui.results import CheckResult, Status
 from launch_tui.session import EventKind
@@ -152,3 +152,31 @@ def _revoke_choice(wizard: Wizard, intent: PendingIntent, found: Lookup) -> Choi
 
     then = ", then issue a new key" if intent.action == "issue_key" else ""
     return (f"Revoke {', '.join(key.id for key in orphans)}{then}", run)
+
+
+async def sweep(wizard: Wizard) -> Recovery | None:
+    """Live keys of the customer's tenant besides the customer's key, with the session's
+    label or none (a replacement cut short between issuing the new key and revoking the
+    old, a key made by hand): named, and offered for revocation, never left in silence."""
+    if not wizard.facts.tenant_id or not wizard.secrets.has("LAUNCH_ADMIN_TOKEN"):
+        return None
+    label = flows.key_label(wizard)
+    try:
+        async with wizard.context() as ctx:
+            keys = await onboarding.list_keys(ctx)
+    except TransportError:
+        return None
+    extra = [k for k in keys if not k.revoked and k.id != wizard.facts.key_id and k.label in (label, "")]
+    if not extra:
+        return None
+    intent = PendingIntent("onboarding.integration-key", "", "sweep", 0, {})
+    names = ", ".join(f"{k.id} ({k.prefix}…, made {k.created_at or 'at an unknown time'})" for k in extra)
+    mine = f"the customer's key is {wizard.facts.key_id}" if wizard.facts.key_id else "the session holds no key"
+
+    async def revoke() -> None:
+        for key in extra:
+            await flows.revoke_key(wizard, key.id)
+
+    finding = f"other live key(s) of tenant {wizard.facts.tenant_id}: {names}; {mine}"
+    return Recovery(intent, finding, [(f"Revoke {', '.join(k.id for k in extra)}", revoke)],
+                    orphans=[k.id for k in extra])

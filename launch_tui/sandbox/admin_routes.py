@@ -130,7 +130,7 @@ async def inventory(request: Request) -> JSONResponse:
     given = request.headers.get("authorization", "").partition(" ")[2].strip()
     if not secrets.compare_digest(given.encode(), world.credentials.admin_token.encode()):
         raise ApiError(401, "invalid_admin_token", "the inventory needs the sandbox's admin token")
-    return JSONResponse(world.store.inventory())
+    return JSONResponse({**world.store.inventory(), "cutShort": world.cut_short})
 
 
 TENANT = "/api/admin/tenants/{tenant_id}"

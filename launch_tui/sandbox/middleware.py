@@ -146,3 +146,38 @@ class Flaky:
                     "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
         await send({"type": "http.response.body", "body": b'{"status":', "more_body": True})
         raise DroppedConnection("sandbox scenario flaky: connection dropped mid-response")
+
+
+class WholeBodies:
+    """No route acts on a request whose body did not arrive whole: the body is read to
+    its end first, and a client that disconnects mid-body gets nothing done (and no
+    answer, as no one is left to read it). An honest oracle for "exactly once"."""
+
+    def __init__(self, app: ASGIApp, world) -> None:
+        self.app = app
+        self.world = world
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self.world.cut_short += 1
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # after the body: the real disconnect, whenever it comes
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)

@@ -48,6 +48,7 @@ class World:
     repository: Repository
     # (method, path, Idempotency-Key) -> the first response; see idempotency.py.
     replays: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    cut_short: int = 0  # requests whose body never arrived whole, so nothing acted on them
 
     @property
     def api_service_id(self) -> str:

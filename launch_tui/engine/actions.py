@@ -21,7 +21,7 @@ from launch_tui.engine.base import ActionOutcome, Unavailable, passed
 from launch_tui.engine.base import perform as execute_action
 from launch_tui.engine.context import Facts, RunContext
 from launch_tui.target import Target
-from launch_tui.timefmt import parse_iso
+from launch_tui.timefmt import parse_iso, utcnow
 
 Args = dict[str, Any]  # JSON values only: recorded with the intent, so a retry sends the same body
 PLACEHOLDER_TOKEN = "<the customer's access token>"
@@ -301,8 +301,9 @@ async def _lookup_detectors(ctx: RunContext, intent: Intent) -> Lookup:
     wanted = _detectors(intent.args)
     current = await onboarding.read_detectors(ctx)
     if all(current.get(name) == on for name, on in wanted.items()):
-        verdict = passed("detector config set: " + ", ".join(f"{n} {'on' if on else 'off'}" for n, on in wanted.items()),
-                         tenant_id=ctx.facts.tenant_id or "", **{f"detector_{n}": on for n, on in wanted.items()})
+        shown = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in wanted.items())
+        verdict = passed(f"detector config set: {shown}", tenant_id=ctx.facts.tenant_id or "",
+                         **{f"detector_{name}": on for name, on in wanted.items()})
         return Lookup("the platform holds exactly this detector config: the call was applied",
                       outcome=await _outcome(ctx, "onboarding.detectors", verdict))
     return Lookup("the platform does not hold this config yet; sending it again with the same idempotency key "
@@ -380,7 +381,7 @@ async def _lookup_generate(ctx: RunContext, intent: Intent) -> Lookup:
     # The contract lists no invoices of a tenant; it promises that a repeated key within
     # 24 h gets the first answer: sending it again returns the invoice if one was made.
     start, end = _period(intent.args)
-    age = intent.age(datetime.now(parse_iso(intent.at).tzinfo)) if intent.at else None
+    age = intent.age(utcnow())
     if age is not None and age > REPLAY_WINDOW:
         return Lookup(f"the generation for {start} to {end} was interrupted over 24 h ago: the platform no longer "
                       "replays its answer, so sending it again might make a second invoice; look in the billing "

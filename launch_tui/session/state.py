@@ -190,7 +190,8 @@ def _result(state: SessionState, event: Event) -> None:
         # The call may have reached the platform without a definite answer: the intent
         # stays open (its key is reused, its outcome looked up before anything is sent again).
         item = state.items[event.item]
-        item.result, item.summary, item.result_at, item.result_by = event.status, event.summary or "", event.at, event.actor
+        item.result, item.summary = event.status, event.summary or ""
+        item.result_at, item.result_by = event.at, event.actor
         item.evidence = list(event.evidence)
         return
     state.intents.pop(str(event.data.get("idempotency_key", "")), None)

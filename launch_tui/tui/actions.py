@@ -225,7 +225,7 @@ async def _reveal(app: "LaunchApp", outcome: Any) -> None:
     key_id = str(refs.get("key_id", ""))
     shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, key_id, str(refs.get("key_prefix", ""))))
     if shown and (shown["revealed"] or shown["copied"]):
-        app.wizard.record(NewEvent(kind=EventKind.KEY_REVEALED, item="onboarding.integration-key",
+        app.wizard.record(NewEvent(kind=EventKind.KEY_REVEALED, item=actions.spec("issue_key").item_id,
                                    data={"key_id": key_id, **shown}))
 
 
@@ -237,7 +237,7 @@ async def _detector_arguments(app: "LaunchApp") -> Call | None:
     if choice is None:
         return None
     if choice == "defaults":
-        app.wizard.confirm("onboarding.detectors", "the platform's default detector config was accepted")
+        app.wizard.confirm(actions.spec("set_detectors").item_id, "the platform's default detector config was accepted")
         return None
     return Call({"detectors": dict(choice)})
 

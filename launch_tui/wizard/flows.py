@@ -12,6 +12,7 @@ from typing import Any, Awaitable, Callable
 
 from rich.text import Text
 
+from launch_tui.clients.errors import TransportError
 from launch_tui.clients.platform import CSV_HEADERS, PlatformClient, TenantInfo, sample_csv
 from launch_tui.engine import ActionOutcome
 from launch_tui.engine import actions, billing, first_value
@@ -92,8 +93,11 @@ async def existing(wizard: Wizard, name: str) -> Existing | None:
     state = wizard.state.item(spec.item_id)
     if spec.existing is None or state.result not in (ItemStatus.PASS, ItemStatus.WARN) or not state.refs:
         return None
-    async with wizard.context() as ctx:
-        found = await spec.existing(ctx, dict(state.refs))
+    try:
+        async with wizard.context() as ctx:
+            found = await spec.existing(ctx, dict(state.refs))
+    except TransportError as exc:  # cannot tell whether it is still there: say it was done, and ask
+        found = Existing(f"{spec.item_id} was done; the platform could not be checked now ({exc})")
     if found is None:
         return None
     who = f" by {state.result_by}" if state.result_by else ""
@@ -212,7 +216,8 @@ async def set_detectors(wizard: Wizard, step: Step, detectors: dict[str, bool] |
     return await perform(wizard, step)
 
 
-async def enqueue(wizard: Wizard, step: Step, job_type: str = "", csv: bytes = b"", filename: str = "") -> ActionOutcome:
+async def enqueue(wizard: Wizard, step: Step, *_: object) -> ActionOutcome:
+    """The upload itself is in the step (`enqueue_step`); extra arguments are ignored."""
     return await perform(wizard, step)
 
 

@@ -76,7 +76,8 @@ async def assess(wizard: Wizard, intent: PendingIntent, *, settle: bool = False)
             record_found(wizard, intent, outcome)
             return outcome
 
-        return Recovery(intent, found.finding, [("Adopt it (record what the platform did)", adopt), _forget_choice(wizard, intent)])
+        return Recovery(intent, found.finding,
+                        [("Adopt it (record what the platform did)", adopt), _forget_choice(wizard, intent)])
     if found.orphans:
         return Recovery(intent, found.finding, [_revoke_choice(wizard, intent, found), _forget_choice(wizard, intent)],
                         orphans=[key.id for key in found.orphans])

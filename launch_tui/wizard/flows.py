@@ -66,6 +66,11 @@ async def perform(wizard: Wizard, step: Step, *, key: str | None = None) -> Acti
     reuses its key. A cancel or a crash leaves it open too (nothing is recorded)."""
     spec = actions.spec(step.action)
     key = key or new_idempotency_key()
+    unknown = [i for i in wizard.state.intents.values()
+               if i.action == step.action and i.args == step.call.args and i.idempotency_key != key]
+    if unknown:  # a retry under a new key could act twice: the earlier call is looked up first
+        raise InputError(f"{UNKNOWN} for an earlier {step.action} ({unknown[0].idempotency_key}): look it up "
+                         "first (resume, or perform the item again)")
     request = step.requests[0].as_data() if step.requests else {}
     data = {"action": step.action, "idempotency_key": key, "args": dict(step.call.args), **request}
     wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data=data))

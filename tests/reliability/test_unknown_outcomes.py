@@ -18,10 +18,11 @@ from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, read_session
 from launch_tui.target import target_from_dict
 from launch_tui.wizard import flows, recovery
+from launch_tui.wizard.inputs import InputError
 from launch_tui.wizard.wizard import Wizard
 
 from .fault_proxy import FaultProxy
-from .platform_count import assert_exactly_once
+from .platform_count import assert_exactly_once, holdings
 
 Do = Callable[[Wizard], Awaitable[object]]
 FAST = Policy(connect_timeout=0.5, read_timeout=0.5, check_deadline=5, backoff_base=0.05)
@@ -170,5 +171,26 @@ async def test_enter_again_on_each_finished_action_says_what_exists_first(sandbo
         held = assert_exactly_once(sandbox, w.session_path, "again", finished=True)
         assert [k["id"] for k in held.live_keys] == [w.facts.key_id]
         assert await flows.existing(w, "issue_key") is not None
+    finally:
+        w.close()
+
+
+async def test_while_an_outcome_is_unknown_a_new_key_is_refused_and_the_retry_reuses_the_old(sandbox, proxy, tmp_path):
+    w = make_wizard(sandbox, proxy, tmp_path, "one-invoice")
+    try:
+        await tenant(w)
+        proxy.arm("POST", "/invoices/generate", "late", hold=1.5)
+        outcome = await invoice(w)
+        assert outcome.unknown
+        assert w.state.item("billing.invoice-generate").summary.startswith("outcome unknown")
+        with pytest.raises(InputError, match="outcome unknown"):
+            await invoice(w)  # a new idempotency key now could make a second invoice
+        (intent,) = flows.open_intents(w, "billing.invoice-generate")
+        found = await recovery.assess(w, intent)
+        assert found.choices[0][0] == "Send it again (the same idempotency key: acts once)"
+        await found.choices[0][1]()
+        assert w.state.item("billing.invoice-generate").status is ItemStatus.PASS
+        assert same_key_retries(w.session_path) == [intent.idempotency_key]
+        assert len(holdings(sandbox, "one-invoice").invoices) == 1
     finally:
         w.close()

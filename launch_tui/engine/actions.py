@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable
 
-from launch_tui.clients.platform import DEFAULT_DETECTORS, KeyInfo, PlatformClient, parse_invoice, sample_csv
+from launch_tui.clients.platform import (DEFAULT_DETECTORS, KeyInfo, PlatformClient, TenantInfo, parse_invoice,
+                                         sample_csv)
 from launch_tui.clients.text import clean
 from launch_tui.engine import billing, first_value, onboarding
 from launch_tui.engine.base import ActionOutcome, Unavailable, passed
@@ -185,10 +186,8 @@ async def _lookup_adopt(ctx: RunContext, intent: Intent) -> Lookup:
     return Lookup("adopting changes nothing on the platform: it is done again")
 
 
-@action("adopt_tenant", "onboarding.tenant", "Adopt the existing tenant", lookup=_lookup_adopt)
+@action("adopt_tenant", "onboarding.tenant", "Adopt the existing tenant", admin=False, lookup=_lookup_adopt)
 async def adopt_tenant(ctx: RunContext, key: str, call: Call) -> ActionOutcome:
-    from launch_tui.clients.platform import TenantInfo
-
     args = call.args
     tenant = TenantInfo(str(args["tenant_id"]), str(args.get("slug", "")), str(args.get("name", "")),
                         args.get("created_at"))

@@ -4,6 +4,8 @@ the session names every object that exists."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,4 +68,29 @@ def assert_exactly_once(sandbox: SandboxServer, path: Path, slug: str, *, finish
         for invoice in held.invoices:
             assert invoice["applied"] == LIFECYCLE_PATHS[invoice["status"]], invoice
         assert held.jobs, "no job was enqueued"
+        tally(path, held)
     return held
+
+
+def tally(path: Path, held: Holdings) -> None:
+    """With EXACTLY_ONCE_TALLY=FILE, append what a finished test counted (the numbers
+    docs/reliability.md quotes)."""
+    out = os.environ.get("EXACTLY_ONCE_TALLY")
+    if not out:
+        return
+    events = read_session(path).events
+    keys = [e.data["idempotency_key"] for e in events if e.kind is EventKind.ACTION_INTENT]
+    results = [e for e in events if e.kind is EventKind.ACTION_RESULT]
+    row = {
+        "test": os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0],
+        "tenants": len(held.tenants), "keys made": len(held.keys), "live keys": len(held.live_keys),
+        "invoices": len(held.invoices), "transitions applied": sum(len(i["applied"]) for i in held.invoices),
+        "jobs": len(held.jobs), "intents": len(keys),
+        "unknown outcomes": sum(bool(e.data.get("unknown")) for e in results),
+        "looked up and adopted": sum(bool(e.data.get("looked_up")) for e in results),
+        "retries with the same key": len(keys) - len(set(keys)),
+        "closed by recovery": sum(e.status is not None and e.status.value == "skip" and bool(e.data.get("partial"))
+                                  for e in results),
+    }
+    with open(out, "a", encoding="utf-8") as file:
+        file.write(json.dumps(row) + "\n")

@@ -10,6 +10,7 @@ process, so the platform's state outlives each kill."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
@@ -104,6 +105,9 @@ async def recover(path: Path, sandbox: SandboxServer) -> list[str]:
             await swept.choices[0][1]()
     finally:
         wizard.close()
+    if os.environ.get("EXACTLY_ONCE_TALLY"):  # what each recovery found, for docs/reliability.md
+        with open(os.environ["EXACTLY_ONCE_TALLY"], "a", encoding="utf-8") as out:
+            out.write(json.dumps({"recovered": [finding.split(":")[0] for finding in findings]}) + "\n")
     return findings
 
 

@@ -84,7 +84,10 @@ def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float,
         integration_key=integration_key,
         revoked_key=revoked_key,
         render_api_key=given.get("RENDER_API_KEY") or f"rnd_sbx{secrets.token_hex(16)}",
-        github_token=given.get("GITHUB_TOKEN") or f"ghp_sbx{secrets.token_hex(16)}",
+        # A fine-grained token looks like one (github_pat_…), a classic one like ghp_….
+        github_token=given.get("GITHUB_TOKEN") or (f"github_pat_sbx{secrets.token_hex(20)}"
+                                                   if faults.github_token == "fine-grained"
+                                                   else f"ghp_sbx{secrets.token_hex(16)}"),
     )
     web_url = f"{base_url}/web/"
     return World(

@@ -132,8 +132,9 @@ async def test_review_and_conversation_policy_follow_team_mode(healthy, mode, st
     async with RunContext(target, secrets_of(healthy)) as ctx:
         results = await run_items(ctx, ["guardrails.review-policy", "guardrails.conversation-resolution"])
     assert [r.status for r in results] == [status, status]
-    # Protection and rulesets are fetched once and shared by both checks, evidence and all.
-    assert results[0].evidence == results[1].evidence and len(results[0].evidence) == 2
+    # The branch, its rules, the rulesets and classic protection are fetched once and shared
+    # by both checks, evidence and all.
+    assert results[0].evidence == results[1].evidence and len(results[0].evidence) == 4
 
 
 async def test_contract_gate_is_found_in_rulesets_not_only_classic_protection(healthy):

@@ -23,8 +23,6 @@ from launch_tui.clients.github import (GitHubClient, Listing, Protection, Rulese
 from launch_tui.clients.transport import Reply
 from launch_tui.engine.context import RunContext
 
-ADMIN_FIX = ("give GITHUB_TOKEN Administration: read (fine-grained token) or use a classic token with the repo "
-             "scope of a repository admin")
 NOT_ENFORCING = ("evaluate", "disabled")
 
 
@@ -68,12 +66,15 @@ def forbidden(ctx: RunContext, reply: Reply, what: str, permission: str) -> str:
 
 
 def _hidden_classic(ctx: RunContext, reply: Reply) -> str:
+    """Cause and fix, when classic protection's review settings cannot be read."""
     gh = ctx.target.github
     assert gh is not None
+    answer = f"GitHub answered {github_error(reply)} for the classic protection of {gh.branch}"
     if reply.status_code == 403:
-        return forbidden(ctx, reply, f"the classic branch protection of {gh.branch}", "Administration: read")
-    return (f"GitHub answers {github_error(reply)} for the classic branch protection of {gh.branch}, as it does "
-            "when the token's user is not a repository admin (a non-admin never sees classic protection)")
+        lacking = missing_permissions(reply) or "Administration: read"
+        return f"{answer}: GITHUB_TOKEN, a fine-grained token, lacks {lacking}; grant it that permission"
+    return (f"{answer}, as it does when the token's user is not a repository admin; use a classic token (repo "
+            "scope) of an admin, or a fine-grained token with Administration: read")
 
 
 async def _inactive_rulesets(ctx: RunContext, listing: Listing) -> list[RulesetInfo]:

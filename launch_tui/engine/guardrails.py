@@ -13,7 +13,7 @@ from launch_tui.clients.github import (Listing, Protection, Run, first_success, 
                                        parse_statuses, parse_workflow_runs)
 from launch_tui.clients.text import clean
 from launch_tui.engine.base import Verdict, check, errored, failed, passed, warned
-from launch_tui.engine.branch_rules import (ADMIN_FIX, NotProtected, forbidden, inactive_requiring,
+from launch_tui.engine.branch_rules import (NotProtected, forbidden, inactive_requiring,
                                             not_visible, read_branch_rules, requires_workflow, token_rejected)
 from launch_tui.engine.context import RunContext
 from launch_tui.timefmt import parse_iso
@@ -82,7 +82,7 @@ async def review_policy(ctx: RunContext) -> Verdict:
             return failed(f"{count} approvals required ({_sources(protection)}), but team_mode is solo: a solo "
                           "maintainer could never merge; set required approvals to 0", approvals=count)
         if hidden:
-            return errored(f"required approvals cannot be known: {hidden}; {ADMIN_FIX}")
+            return errored(f"required approvals cannot be known: {hidden}")
         if protection.solo_blockers:
             return warned(f"required approvals = 0, but a solo maintainer still cannot merge alone: "
                           f"{'; '.join(protection.solo_blockers)}; turn these off or add a second maintainer",
@@ -92,7 +92,7 @@ async def review_policy(ctx: RunContext) -> Verdict:
     if count >= 1:
         return passed(f"required approvals = {count} (multi-maintainer: at least 1)", approvals=count)
     if hidden:
-        return errored(f"required approvals cannot be known: {hidden}; {ADMIN_FIX}")
+        return errored(f"required approvals cannot be known: {hidden}")
     return failed("no approvals required, but team_mode is multi; require at least 1 approving review",
                   approvals=count)
 
@@ -103,7 +103,7 @@ async def conversation_resolution(ctx: RunContext) -> Verdict:
     enabled, mode = protection.conversation_resolution, ctx.target.team_mode
     state = "enabled" if enabled else "disabled"
     if hidden and not enabled:
-        return errored(f"whether conversation resolution is required cannot be known: {hidden}; {ADMIN_FIX}")
+        return errored(f"conversation resolution cannot be known: {hidden}")
     if (mode == "multi") == enabled:
         return passed(f"conversation resolution is {state}, as {mode} mode needs", enabled=enabled)
     want = "enable" if mode == "multi" else "disable"

@@ -146,27 +146,59 @@ def _poll(api: Api, job_id: str, headers: dict[str, str], skip_ahead: Callable[[
     raise AssertionError(f"job {job_id} never finished")
 
 
+def _pages(api: Api, path: str, key: str | None = None, **params: object) -> tuple[int, list]:
+    """Every page of a GitHub list, following its Link header."""
+    items: list = []
+    url: str | None = path
+    while url:
+        # httpx replaces a URL's query with `params` even when empty: pass none for a Link URL.
+        response = api.get(url, params=params or None, headers=api.github)
+        if response.status_code != 200:
+            return response.status_code, items
+        body = response.json()
+        items += body if key is None else body[key]
+        url, params = response.links.get("next", {}).get("url"), {}
+    return 200, items
+
+
 def _guardrails(api: Api, target: dict, team_mode: str, check: Callable[..., None]) -> None:
     repo = f"/github/repos/{target['github']['repo']}"
+    items = ("guardrails.contract-gate", "guardrails.review-policy", "guardrails.conversation-resolution",
+             "guardrails.force-rls", "guardrails.nightly")
+    branch = api.get(f"{repo}/branches/main", headers=api.github)
+    if branch.status_code != 200:  # no access at all (the rate limit): no verdict anywhere
+        for item in items:
+            check(item, False)
+        return
+    summary = branch.json()["protection"]["required_status_checks"]
+    _, rules = _pages(api, f"{repo}/rules/branches/main")
     protection = api.get(f"{repo}/branches/main/protection", headers=api.github)
     classic = protection.json() if protection.status_code == 200 else {}
-    rules = api.get(f"{repo}/rules/branches/main", headers=api.github).json()
+    hidden = protection.status_code == 403 or protection.json().get("message") == "Not Found"
     status_checks = classic.get("required_status_checks") or {}
-    required = set(status_checks.get("contexts", [])) | {c["context"] for c in status_checks.get("checks", [])}
+    required = set(status_checks.get("contexts", [])) | set(summary["contexts"])
     required |= {c["context"] for rule in rules if rule["type"] == "required_status_checks"
                  for c in rule["parameters"]["required_status_checks"]}
-    check("guardrails.contract-gate", "api-contract-gate" in required)
+    required |= {w["path"].rsplit("/", 1)[-1].removesuffix(".yml") for rule in rules if rule["type"] == "workflows"
+                 for w in rule["parameters"]["workflows"]}
+    merge_queue = any(rule["type"] == "merge_queue" for rule in rules)
+    check("guardrails.contract-gate", "api-contract-gate" in required and not merge_queue)
     reviews = classic.get("required_pull_request_reviews") or {}
     pull_rules = [rule["parameters"] for rule in rules if rule["type"] == "pull_request"]
     approvals = max([reviews.get("required_approving_review_count", 0)]
                     + [p["required_approving_review_count"] for p in pull_rules])
+    blockers = reviews.get("require_code_owner_reviews") or reviews.get("require_last_push_approval") or any(
+        p.get("required_reviewers") for p in pull_rules)
     resolution = (classic.get("required_conversation_resolution") or {}).get("enabled", False) or any(
         p["required_review_thread_resolution"] for p in pull_rules)
-    check("guardrails.review-policy", approvals == 0 if team_mode == "solo" else approvals >= 1)
-    check("guardrails.conversation-resolution", resolution is (team_mode == "multi"))
-    runs = api.get(f"{repo}/commits/main/check-runs", params={"check_name": "staging-force-rls"}, headers=api.github)
-    check("guardrails.force-rls", [run["conclusion"] for run in runs.json()["check_runs"]] == ["success"])
-    nightly = api.get(f"{repo}/actions/workflows/nightly-validation.yml/runs",
-                      params={"branch": "main", "status": "success", "per_page": 1}, headers=api.github).json()
-    ages = [time.time() - parse_iso(run["updated_at"]).timestamp() for run in nightly["workflow_runs"]]
+    solo_ok = approvals == 0 and not blockers
+    check("guardrails.review-policy", not hidden and (solo_ok if team_mode == "solo" else approvals >= 1))
+    check("guardrails.conversation-resolution", not hidden and resolution is (team_mode == "multi"))
+    _, runs = _pages(api, f"{repo}/commits/main/check-runs", "check_runs", check_name="staging-force-rls")
+    _, statuses = _pages(api, f"{repo}/commits/main/status", "statuses")
+    results = [run["conclusion"] for run in runs] + [s["state"] for s in statuses if s["context"] == "staging-force-rls"]
+    check("guardrails.force-rls", results == ["success"])
+    _, nightly = _pages(api, f"{repo}/actions/workflows/nightly-validation.yml/runs", "workflow_runs",
+                        branch="main", status="success")
+    ages = [time.time() - parse_iso(run["updated_at"]).timestamp() for run in nightly if run["conclusion"] == "success"]
     check("guardrails.nightly", bool(ages) and ages[0] < 36 * 3600)

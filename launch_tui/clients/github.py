@@ -285,10 +285,11 @@ def first_success(runs: list[Run]) -> Run | None:
     return next((run for run in runs if run.conclusion == "success" and run.finished_at), None)
 
 
-def parse_check_runs(items: list[Any]) -> list[Run]:
+def parse_check_runs(items: list[Any], name: str | None = None) -> list[Run]:
+    """The check runs (named `name`: the `check_name` filter is a request, not a promise)."""
     runs = [Run(str(r.get("id", "")), _text(r.get("conclusion")), _text(r.get("status")),
                 _text(r.get("completed_at") or r.get("started_at")), _text(r.get("html_url")))
-            for r in map(_dict, items)]
+            for r in map(_dict, items) if name is None or r.get("name") == name]
     # The newest run decides: by completion (or start) time, newest first.
     return sorted(runs, key=lambda r: r.finished_at or "", reverse=True)
 

@@ -138,7 +138,7 @@ async def force_rls(ctx: RunContext) -> Verdict:
                                           client.combined_status(gh.repo, gh.branch))
     unread = [why for why in (_readable(ctx, runs, "check runs", "Checks: read"),
                               _readable(ctx, statuses, "commit statuses", "Commit statuses: read")) if why]
-    found = parse_check_runs(runs.items) + parse_statuses(statuses.items, name)
+    found = parse_check_runs(runs.items, name) + parse_statuses(statuses.items, name)
     if not found:
         if unread:
             return errored(f"no result of {name} found, and {'; '.join(unread)}; grant that permission so a "

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from launch_tui.clients.errors import BadReply
+from launch_tui.clients.errors import BadReply, RateLimited
 from launch_tui.clients.links import parse_links, same_origin
 from launch_tui.clients.text import clean
 from launch_tui.clients.transport import Reply, Transport
 
-MAX_PAGES = 10
+MAX_PAGES = 30  # 3000 items at GitHub's 100 per page: far beyond any real branch's rules or statuses
 # Fine-grained permission names as GitHub's settings page shows them.
 PERMISSION_NAMES = {"administration": "Administration", "metadata": "Metadata", "contents": "Contents",
                     "actions": "Actions", "checks": "Checks", "statuses": "Commit statuses"}
@@ -53,8 +53,16 @@ class GitHubClient:
             "X-GitHub-Api-Version": "2022-11-28",
         }
 
+    async def _request(self, url: str, params: dict[str, Any] | None) -> Reply:
+        try:
+            return await self.transport.request("GET", url, headers=self._headers, params=params)
+        except RateLimited as exc:
+            # A 403 with x-ratelimit-remaining: 0 is GitHub's primary rate limit, not a permission.
+            raise RateLimited(f"GitHub's rate limit for GITHUB_TOKEN is used up: {exc}; or use another token",
+                              exc.evidence) from None
+
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Reply:
-        return await self.transport.request("GET", self.base_url + path, headers=self._headers, params=params)
+        return await self._request(self.base_url + path, params)
 
     async def _pages(self, path: str, params: dict[str, Any], key: str | None = None) -> Listing:
         """GET a list and its next pages. `key`: the list's field in an object body
@@ -62,7 +70,7 @@ class GitHubClient:
         listing = Listing()
         url, query = self.base_url + path, dict(params)
         for _ in range(MAX_PAGES):
-            reply = await self.transport.request("GET", url, headers=self._headers, params=query)
+            reply = await self._request(url, query)
             listing.replies.append(reply)
             if not reply.ok:
                 listing.failed = reply

@@ -115,7 +115,7 @@ def _readable(ctx: RunContext, listing: Listing, what: str, permission: str) -> 
     """None if the list was read; otherwise why not (a 403: the permission it lacks)."""
     reply = listing.failed
     if reply is None:
-        return None
+        return None if listing.complete else f"the {what} run past {len(listing.replies)} pages and were not all read"
     if reply.status_code == 401:
         raise token_rejected(reply)
     if reply.status_code == 403:

@@ -112,10 +112,16 @@ class LaunchApp(App[int]):
         self.call_after_refresh(self._ask_what_opening_needs)
 
     def _ask_what_opening_needs(self) -> None:
-        """Missing credentials first, then what a crash interrupted, then stale results."""
+        """Origins not trusted here first (nothing is sent before a yes), then missing
+        credentials, then what a crash interrupted, then stale results."""
         from launch_tui.tui.actions import after_opening
         from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
 
+        if self.wizard.untrusted:
+            from launch_tui.tui.screens.trust import TrustDialog
+
+            self.push_screen(TrustDialog(self.wizard.session_path.name, self.wizard.untrusted), self._origins_answered)
+            return
         if self.wizard.live.checklist_changed:
             self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
 
@@ -124,6 +130,14 @@ class LaunchApp(App[int]):
             self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))
         else:
             after_opening(self)
+
+    def _origins_answered(self, agreed: bool | None) -> None:
+        if not agreed:
+            self.exit(2, message=f"launch-tui: {self.wizard.session_path.name}: the origins it names are not trusted "
+                                 "on this machine; nothing was sent")
+            return
+        self.wizard.agree_to_origins()
+        self._ask_what_opening_needs()
 
     def use_wizard(self, wizard: Wizard) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""
@@ -138,7 +152,8 @@ class LaunchApp(App[int]):
     def start_new(self, target: Target, folder: Path) -> None:
         from launch_tui.session import LiveSession, default_operator
 
-        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder))
+        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder,
+                                                      trust_source="the new-launch form"))
 
     def open_session(self, path: Path, *, drop_cut_short: bool = False) -> None:
         from launch_tui.session import CutShort, LiveSession, default_operator

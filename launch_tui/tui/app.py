@@ -133,7 +133,7 @@ class LaunchApp(App[int]):
 
     def _origins_answered(self, agreed: bool | None) -> None:
         if not agreed:
-            self.exit(2, message=f"launch-tui: {self.wizard.session_path.name}: the origins it names are not trusted "
+            self.exit(2, return_code=2, message=f"launch-tui: {self.wizard.session_path.name}: the origins it names are not trusted "
                                  "on this machine; nothing was sent")
             return
         self.wizard.agree_to_origins()

@@ -30,3 +30,7 @@ class TrustDialog(Dialog):
         text.append("\n\nNothing has been sent. Trust them only if you know this session's target is right; "
                     f"the answer is kept in {safe(str(trust_file()))}.", style="dim")
         yield Static(text, id="explanation")
+
+    def on_mount(self) -> None:
+        # A stray Enter must not send credentials anywhere: the safe answer has the focus.
+        self.query_one("#cancel").focus()

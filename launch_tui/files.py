@@ -105,3 +105,27 @@ def _replace(path: Path, data: bytes) -> None:
 def _write(fd: int, data: bytes) -> None:
     write_all(fd, data)
     os.fsync(fd)
+
+
+class NotAFile(UsageError):
+    """A path to read that is a FIFO, a device or a socket, or larger than allowed."""
+
+
+def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A FIFO or a device
+    (/dev/zero) is refused from its stat, before a byte is read; opening does not wait
+    for a FIFO's writer (O_NONBLOCK). `follow=False` refuses a symbolic link too."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(f"{path}: is not a regular file (a FIFO, a device, a socket)")
+        if info.st_size > limit:
+            raise NotAFile(f"{path}: larger than {limit // 1024} KiB; not a file launch-tui wrote or reads")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise NotAFile(f"{path}: larger than {limit // 1024} KiB; not a file launch-tui wrote or reads")
+    return raw

@@ -22,6 +22,7 @@ own key without asking."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tomllib
 from dataclasses import dataclass
@@ -32,14 +33,14 @@ from urllib.parse import urlsplit
 import tomli_w
 
 from launch_tui.errors import UsageError
-from launch_tui.files import write_private
+from launch_tui.files import NotAFile, read_regular, write_private
 from launch_tui.target import Target
 from launch_tui.timefmt import now_iso
 
 TRUST_FILE_ENV = "LAUNCH_TRUST_FILE"
 FILE_NAME = "trusted-origins.toml"
 PLATFORM_CREDENTIALS = ("LAUNCH_ADMIN_TOKEN", "LAUNCH_INTEGRATION_KEY", "LAUNCH_REVOKED_KEY")
-MAX_TRUST_FILE_BYTES = 1 << 20
+MAX_TRUST_FILE_BYTES = 1 << 20  # KiB in messages
 TRUST_FLAG = "--trust-session-origins"
 
 
@@ -210,18 +211,14 @@ def _target_of(value: Any) -> Target:
 def _read_document(path: Path) -> dict[str, Any]:
     """The store, checked; a missing file is an empty store. Refuses a link or a non-file."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        raw = read_regular(path, MAX_TRUST_FILE_BYTES, follow=False)
     except FileNotFoundError:
         return {}
+    except NotAFile as exc:
+        raise UsageError(f"{exc}; this is not a trusted-origins file: fix or remove it") from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read the trusted-origins file ({exc.strerror}); "
-                         f"fix or remove it (it is a symbolic link?)") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not _is_regular(handle.fileno()):
-            raise UsageError(f"{path}: the trusted-origins file is not a regular file; remove it")
-        raw = handle.read(MAX_TRUST_FILE_BYTES + 1)
-    if len(raw) > MAX_TRUST_FILE_BYTES:
-        raise UsageError(f"{path}: the trusted-origins file is larger than 1 MiB; fix or remove it")
+        why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise UsageError(f"{path}: cannot read the trusted-origins file ({why}); fix or remove it") from None
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
@@ -238,9 +235,3 @@ def _good_row(row: Any) -> bool:
             and urlsplit(row["origin"]).scheme in ("http", "https")
             and isinstance(row.get("credentials"), list)
             and all(isinstance(name, str) for name in row["credentials"]))
-
-
-def _is_regular(fd: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(os.fstat(fd).st_mode)

@@ -165,8 +165,9 @@ class Wizard:
         """A run's context, seeded with what the session recorded, so that the artifact
         check can cite request ids of steps run earlier (or before a resume)."""
         if self.untrusted:  # the one door every request of the wizard goes through
-            raise LaunchError(f"{self.session_path.name}: {self.untrusted[0].line()}, which this machine does not "
-                              "trust yet; nothing was sent. Reopen the session and agree, or start from your target file")
+            raise LaunchError(f"{self.session_path.name}: {self.untrusted[0].line()}, which this machine does "
+                              "not trust yet; nothing was sent. Reopen the session and agree, or start from your "
+                              "target file")
         ctx = RunContext(self.target, self.secrets, self.facts, policy=self.policy, http_transport=self.http_transport)
         for item_id, state in self.state.items.items():
             if state.result is not None and state.result.value in Status._value2member_map_:

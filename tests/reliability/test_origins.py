@@ -274,3 +274,55 @@ def test_a_platform_redirecting_elsewhere_makes_check_record_an_error(tmp_path, 
         code, out, _ = run_cli(["check", "--target", str(target_file), "--format", "json"])
         assert code in (1, 3) and platform.requests > 0 and elsewhere.requests == 0
         assert f"to {elsewhere.url}" in out and "not followed" in out
+
+
+# new and resume from the command line ------------------------------------------------------
+
+
+@pytest.fixture
+def apps(monkeypatch) -> list[LaunchApp]:
+    """The apps the CLI would run; none is started (each closes its session, as quitting does)."""
+    from launch_tui.tui import run as tui_run
+
+    started: list[LaunchApp] = []
+
+    def fake_run_app(app: LaunchApp) -> int:
+        started.append(app)
+        app.wizard.close()
+        return 0
+
+    monkeypatch.setattr(tui_run, "run_app", fake_run_app)
+    return started
+
+
+def test_new_trusts_the_operators_target_file_and_says_so_the_first_time(tmp_path, apps):
+    target_file = tmp_path / "acme.toml"
+    target_file.write_text(tomli_w.dumps({
+        "environment": "staging", "api_url": "https://api.acme.example", "team_mode": "solo",
+        "customer": {"name": "Acme", "tenant_slug": "acme"}}))
+    argv = ["new", "--target", str(target_file), "--sessions-dir", str(tmp_path / "sessions")]
+    code, _, err = run_cli(argv)
+    assert code == 0 and "trusted on this machine from target file" in err and "https://api.acme.example" in err
+    assert apps[0].wizard.untrusted == []
+    code, _, again = run_cli(argv)
+    assert code == 0 and "trusted on this machine" not in again
+
+
+def test_resume_of_a_retargeted_session_opens_with_the_question_pending(tmp_path, apps):
+    with FaultServer(OK) as hostile:
+        path = travelled_session(tmp_path / "sessions", intent=True)
+        retarget(path, hostile.url)
+        code, _, _ = run_cli(["resume", str(path), "--operator", "bob"])
+        assert code == 0 and [str(entry.origin) for entry in apps[0].wizard.untrusted] == [hostile.url]
+        assert hostile.requests == 0
+
+
+def test_resume_refuses_an_altered_retargeted_session_without_network(tmp_path, apps):
+    with FaultServer(OK) as hostile:
+        path = travelled_session(tmp_path / "sessions", intent=True)
+        trust.trust(make_target(api_url=hostile.url), "even a trusted origin")
+        retarget(path, hostile.url, reseal=False)
+        before = path.read_bytes()
+        code, _, err = run_cli(["resume", str(path)])
+        assert code == 2 and "was altered" in err and len(err.strip().splitlines()) == 1
+        assert apps == [] and hostile.requests == 0 and path.read_bytes() == before

@@ -62,7 +62,8 @@ def check_slug(value: str) -> str:
 
 
 def check_repo(value: str) -> str:
-    if not REPO.match(value):
+    # `.` and `..` would walk up the GitHub API's path instead of naming a repository.
+    if not REPO.match(value) or any(part in (".", "..") for part in value.split("/")):
         raise ValueError(f"{value!r} is not owner/name, like acme/platform")
     return value
 

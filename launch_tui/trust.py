@@ -18,7 +18,14 @@ The store is a TOML file a person can read and edit (`LAUNCH_TRUST_FILE`, defaul
 Origins come in only from what the operator gave: their own target file (`new --target`,
 `check --target`), the new-launch form, or an explicit yes (the TUI's question,
 `check SESSION --trust-session-origins`). The vendors' own APIs are trusted for their
-own key without asking."""
+own key without asking.
+
+The API other parts use (a session fetched from elsewhere goes through the same):
+`untrusted_origins(header_or_target)` lists what is not trusted yet, `trust(target,
+source)` trusts what an operator's own target names, `add(untrusted, source)` records an
+explicit yes, `admit_session(opened)` is the headless gate (ALTERED or untrusted: exit 2).
+The wizard (`Wizard.untrusted`, `Wizard.agree_to_origins()`) refuses every request while
+anything is untrusted, and the TUI asks before its first one."""
 
 from __future__ import annotations
 

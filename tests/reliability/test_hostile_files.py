@@ -247,3 +247,9 @@ def test_a_session_whose_header_url_has_a_password_is_refused_without_echoing_it
     for command in READERS:
         code, out, err = run_cli([command[0], str(session), *command[1:]])
         assert "user name or password" in one_line_refusal(code, err) and "Pass-w0rd" not in out + err
+
+
+@pytest.mark.parametrize("repo", ["../platform", "acme/..", "./x"])
+def test_a_repository_that_walks_the_path_is_refused(repo):
+    with pytest.raises(UsageError, match="is not owner/name"):
+        make_target(github={"repo": repo})

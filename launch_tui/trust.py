@@ -47,7 +47,7 @@ from launch_tui.timefmt import now_iso
 TRUST_FILE_ENV = "LAUNCH_TRUST_FILE"
 FILE_NAME = "trusted-origins.toml"
 PLATFORM_CREDENTIALS = ("LAUNCH_ADMIN_TOKEN", "LAUNCH_INTEGRATION_KEY", "LAUNCH_REVOKED_KEY")
-MAX_TRUST_FILE_BYTES = 1 << 20  # KiB in messages
+MAX_TRUST_FILE_BYTES = 1 << 20
 TRUST_FLAG = "--trust-session-origins"
 
 

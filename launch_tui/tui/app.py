@@ -120,7 +120,8 @@ class LaunchApp(App[int]):
         if self.wizard.untrusted:
             from launch_tui.tui.screens.trust import TrustDialog
 
-            self.push_screen(TrustDialog(self.wizard.session_path.name, self.wizard.untrusted), self._origins_answered)
+            dialog = TrustDialog(self.wizard.session_path.name, self.wizard.untrusted)
+            self.push_screen(dialog, self._origins_answered)
             return
         if self.wizard.live.checklist_changed:
             self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
@@ -133,8 +134,9 @@ class LaunchApp(App[int]):
 
     def _origins_answered(self, agreed: bool | None) -> None:
         if not agreed:
-            self.exit(2, return_code=2, message=f"launch-tui: {self.wizard.session_path.name}: the origins it names are not trusted "
-                                 "on this machine; nothing was sent")
+            name = self.wizard.session_path.name
+            self.exit(2, return_code=2, message=f"launch-tui: {name}: the origins it names are not trusted "
+                                                "on this machine; nothing was sent")
             return
         self.wizard.agree_to_origins()
         self._ask_what_opening_needs()

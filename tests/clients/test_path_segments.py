@@ -29,7 +29,8 @@ async def test_a_hostile_id_cannot_walk_the_path():
         return httpx.Response(200, json={})
 
     async with make_client(Policy(max_attempts=1), httpx.MockTransport(handler)) as client:
-        platform = PlatformClient(Transport(client), "https://api.example.com", Secrets({"LAUNCH_ADMIN_TOKEN": "adm_x"}))
+        admin = Secrets({"LAUNCH_ADMIN_TOKEN": "adm_x"})
+        platform = PlatformClient(Transport(client), "https://api.example.com", admin)
         await platform.onboarding_status("../../billing/invoices/inv_1?x=1#")
         await platform.revoke_key("..", "key/1", "idem")
         await platform.job("job_1/../../admin", "token")

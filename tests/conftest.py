@@ -41,8 +41,10 @@ def _fresh_secret_registry():
 
 
 @pytest.fixture(autouse=True)
-def _own_trust_file(tmp_path_factory, monkeypatch) -> Path:
-    """Each test starts with an empty trusted-origins store of its own."""
+def _own_trust_file(tmp_path_factory):
+    """Each test starts with an empty trusted-origins store of its own. A MonkeyPatch of
+    its own, so that a test's `monkeypatch.undo()` does not take the store away."""
     path = tmp_path_factory.mktemp("trust") / "trusted-origins.toml"
-    monkeypatch.setenv("LAUNCH_TRUST_FILE", str(path))
-    return path
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LAUNCH_TRUST_FILE", str(path))
+        yield path

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from launch_tui.tui.look import safe
+from launch_tui.safe_text import shown as safe
 from launch_tui.tui.screens.dialogs import Dialog
 from launch_tui.trust import Untrusted, trust_file
 

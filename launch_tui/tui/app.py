@@ -138,7 +138,11 @@ class LaunchApp(App[int]):
             self.exit(2, return_code=2, message=f"launch-tui: {name}: the origins it names are not trusted "
                                                 "on this machine; nothing was sent")
             return
-        self.wizard.agree_to_origins()
+        try:
+            self.wizard.agree_to_origins()
+        except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
+            self.exit(2, return_code=2, message=f"launch-tui: {exc}")
+            return
         self._ask_what_opening_needs()
 
     def use_wizard(self, wizard: Wizard) -> None:
@@ -172,17 +176,26 @@ class LaunchApp(App[int]):
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env()))
+        self._use_live(live)
 
     def _guarded_open(self, opener) -> None:
-        from launch_tui.wizard.wizard import Wizard
-
         try:
             live = opener()
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env()))
+        self._use_live(live)
+
+    def _use_live(self, live) -> None:
+        from launch_tui.wizard.wizard import Wizard
+
+        try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash
+            wizard = Wizard(live, Secrets.from_env())
+        except LaunchError as exc:
+            live.close()
+            self.notify(safe(str(exc)), severity="error", timeout=10)
+            return
+        self.use_wizard(wizard)
 
     def open_replay(self, path: Path) -> None:
         from launch_tui.session import open_read_only

@@ -65,3 +65,22 @@ async def test_declining_from_the_home_screen_sends_nothing_and_exits_2(tmp_path
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 2
+
+
+async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, monkeypatch, target):
+    folder = tmp_path / "sessions"
+    LiveSession.create(target, "alice", folder).close()
+    store = tmp_path / "broken.toml"
+    store.write_text("[[trusted]\n")
+    monkeypatch.setenv("LAUNCH_TRUST_FILE", str(store))
+    app = LaunchApp(home=folder, operator="bob")
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.wizard is None and type(app.screen).__name__ == "HomeScreen"
+        assert any("not valid TOML" in note and "fix or remove it" in note for note in notes)
+    LiveSession.resume(next(folder.glob("*.toml")), "carol").close()  # the lock was released

@@ -43,7 +43,7 @@ def render_says(reply: Reply) -> str:
         return ""
     message, code = data.get("message"), data.get("id")
     said = clean(message, 120) if isinstance(message, str) and message.strip() else ""
-    if isinstance(code, str) and code.strip() and code not in said:
+    if isinstance(code, str) and code.strip() and code.replace("_", " ").lower() not in said.lower():
         said = f"{clean(code, 40)}: {said}" if said else clean(code, 40)
     return f' ("{said}")' if said else ""
 

@@ -10,6 +10,7 @@ responses are fetched with `sensitive=True`, so no excerpt of them exists.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,17 +152,26 @@ class RenderClient:
     async def env(self, service: ServiceInfo, public_values: frozenset[str] = frozenset()) -> ServiceEnv:
         """What the service gets at run time: its own env vars and those of every env group
         linked to it. A key set on the service wins over the same key in a group, as on Render."""
-        own = await self._pages(f"/services/{service.id}/env-vars", {}, "envVar",
-                                _What(f"env vars of service {service.id}", "check the service id"), sensitive=True)
+        # The service's pages and the groups are read side by side: cursor pages cannot be.
+        own, (groups, group_vars) = await asyncio.gather(
+            self._pages(f"/services/{service.id}/env-vars", {}, "envVar",
+                        _What(f"env vars of service {service.id}", "check the service id"), sensitive=True),
+            self._group_vars(service))
         values: dict[str, EnvValue] = {}
         self._keep(values, own, "the service", public_values)
-        groups = await self._linked_groups(service)
-        for group_id, name in groups:
-            reply = await self._get(f"/env-groups/{group_id}", sensitive=True)
-            self._require_ok(reply, _What(f"env group {group_id}", "it may have been deleted; run the check again"))
-            raw = reply.json_object().get("envVars")
-            self._keep(values, raw if isinstance(raw, list) else [], f"env group {name}", public_values)
+        for (_, name), raw in zip(groups, group_vars):
+            self._keep(values, raw, f"env group {name}", public_values)
         return ServiceEnv(values, tuple(name for _, name in groups))
+
+    async def _group_vars(self, service: ServiceInfo) -> tuple[list[tuple[str, str]], list[list[Any]]]:
+        groups = await self._linked_groups(service)
+        return groups, list(await asyncio.gather(*(self._group_env(group_id) for group_id, _ in groups)))
+
+    async def _group_env(self, group_id: str) -> list[Any]:
+        reply = await self._get(f"/env-groups/{group_id}", sensitive=True)
+        self._require_ok(reply, _What(f"env group {group_id}", "it may have been deleted; run the check again"))
+        raw = reply.json_object().get("envVars")
+        return raw if isinstance(raw, list) else []
 
     async def _linked_groups(self, service: ServiceInfo) -> list[tuple[str, str]]:
         """(id, name) of the env groups whose `serviceLinks` name the service. Render's schema

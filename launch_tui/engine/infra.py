@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from launch_tui.clients.errors import BadReply, TransportError
 from launch_tui.clients.platform import parse_health
-from launch_tui.clients.render import Deploys, PostgresInfo, ServiceEnv, ServiceInfo
+from launch_tui.clients.render import Deploys, PostgresInfo, RenderClient, ServiceEnv, ServiceInfo
 from launch_tui.clients.render_models import database_host, render_postgres_id
 from launch_tui.clients.text import clean
 from launch_tui.engine.base import Verdict, check, errored, failed, passed, warned
@@ -26,19 +26,28 @@ def _public_values(ctx: RunContext) -> frozenset[str]:
     return frozenset(v for v in (ctx.target.api_url, ctx.target.web_url) if v)
 
 
+def _render(ctx: RunContext) -> RenderClient:
+    client = ctx.render
+    assert client is not None, "the registry runs the Render items only with RENDER_API_KEY and [render]"
+    return client
+
+
 async def _service(ctx: RunContext, service_id: str) -> ServiceInfo:
-    return await ctx.shared(f"render.service.{service_id}", lambda: ctx.render.service(service_id))
+    service: ServiceInfo = await ctx.shared(f"render.service.{service_id}", lambda: _render(ctx).service(service_id))
+    return service
 
 
 async def _deploys(ctx: RunContext, service_id: str) -> Deploys:
-    return await ctx.shared(f"render.deploys.{service_id}", lambda: ctx.render.deploys(service_id))
+    deploys: Deploys = await ctx.shared(f"render.deploys.{service_id}", lambda: _render(ctx).deploys(service_id))
+    return deploys
 
 
 async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
     """The service's own env vars and its linked env groups', read once per batch."""
     async def read() -> ServiceEnv:
-        return await ctx.render.env(await _service(ctx, service_id), _public_values(ctx))
-    return await ctx.shared(f"render.env.{service_id}", read)
+        return await _render(ctx).env(await _service(ctx, service_id), _public_values(ctx))
+    env: ServiceEnv = await ctx.shared(f"render.env.{service_id}", read)
+    return env
 
 
 def _squash(text: str | None) -> str:
@@ -88,10 +97,12 @@ async def database(ctx: RunContext) -> Verdict:
     if host is None:
         return failed(f"{how} is not a URL with a host; set it to the Render Postgres internal connection string")
     judgement = await _judge_database(ctx, service, host, how)
-    refs = {"service_id": service_id, "source": env.source("DATABASE_URL")}
+    source = env.source("DATABASE_URL")
     if judgement.level == "ok":
-        return passed(judgement.text, **refs)
-    return (warned if judgement.level == "warn" else failed)(judgement.text, **refs)
+        return passed(judgement.text, service_id=service_id, source=source)
+    if judgement.level == "warn":
+        return warned(judgement.text, service_id=service_id, source=source)
+    return failed(judgement.text, service_id=service_id, source=source)
 
 
 async def _judge_database(ctx: RunContext, service: ServiceInfo, host: str, how: str) -> Judgement:
@@ -100,13 +111,13 @@ async def _judge_database(ctx: RunContext, service: ServiceInfo, host: str, how:
     postgres_id = render_postgres_id(host)
     try:
         if postgres_id:
-            found = await ctx.render.postgres(postgres_id)
+            found = await _render(ctx).postgres(postgres_id)
             if found is not None:
                 return judge_postgres(found, service, how)
             return Judgement("warn", f"{how} names Render Postgres {clean(postgres_id, 40)}, which RENDER_API_KEY "
                                      "cannot see (another workspace's, or deleted): cannot tell whether it is "
                                      "available; check it on Render, or use a key of a member of its workspace")
-        visible = await ctx.render.postgres_list(service.owner_id)
+        visible = await _render(ctx).postgres_list(service.owner_id)
     except BadReply as exc:
         if exc.status_code in (401, 403):
             return Judgement("warn", f"{how} is set, but cannot tell which Render Postgres it names: {exc}")

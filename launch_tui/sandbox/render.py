@@ -62,7 +62,8 @@ def _authorize(request: Request) -> RenderState:
     world = request.app.state.world
     if not secrets.compare_digest(bearer_token(request.headers) or "", world.credentials.render_api_key):
         raise ApiError(401, "unauthorized", "unauthorized")
-    return world.render
+    state: RenderState = world.render
+    return state
 
 
 def _service(request: Request) -> RenderService:

@@ -146,7 +146,8 @@ class Replay:
         self.routes: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, Any]] = {
             (f"/services/{SERVICE_ID}", ()): (200, body("service-web.json")),
             (f"/services/{SERVICE_ID}/env-vars", ()): (200, env_page),
-            (f"/services/{SERVICE_ID}/env-vars", (("cursor", env_page[-1]["cursor"]),)): (200, body("env-vars-end.json")),
+            (f"/services/{SERVICE_ID}/env-vars", (("cursor", env_page[-1]["cursor"]),)):
+                (200, body("env-vars-end.json")),
             ("/env-groups", (("ownerId", "some-owner-id"),)): (200, [meta]),
             (f"/env-groups/{group['id']}", ()): (200, group),
             (f"/services/{SERVICE_ID}/deploys", ()): (200, listed([body("deploy-build-in-progress.json")], "deploy")),

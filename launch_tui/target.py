@@ -32,6 +32,14 @@ def is_loopback(host: str) -> bool:
 
 
 def check_url(value: str) -> str:
+    """A base URL (clients append paths to it): checked, trailing slash dropped."""
+    return check_page_url(value).rstrip("/")
+
+
+def check_page_url(value: str) -> str:
+    """A URL requested as it is (the web app's): checked, but kept as written, trailing
+    slash and all; a server may answer `/app` and `/app/` differently. Compare such URLs
+    with `normalise_url`, never by rewriting them."""
     value = value.strip()
     parts = urlsplit(value)
     if "@" in parts.netloc:  # never echoed: what stands before the @ may be a password
@@ -45,7 +53,7 @@ def check_url(value: str) -> str:
         raise ValueError(f"{value!r} has a query or fragment; give the base URL only")
     if any(ord(ch) < 32 or ch.isspace() for ch in value):
         raise ValueError("the URL contains spaces or control characters")
-    return value.rstrip("/")
+    return value
 
 
 def normalise_url(value: str) -> str:
@@ -78,6 +86,7 @@ def check_name(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(check_url)]
+PageUrl = Annotated[str, AfterValidator(check_page_url)]
 Slug = Annotated[str, AfterValidator(check_slug)]
 Name = Annotated[str, Field(max_length=200), AfterValidator(check_name)]
 
@@ -110,7 +119,7 @@ class GitHubTarget(_Section):
 class Target(_Section):
     environment: Literal["staging", "production"]
     api_url: Url
-    web_url: Url | None = None
+    web_url: PageUrl | None = None
     team_mode: Literal["solo", "multi"]
     customer: Customer
     render: RenderTarget | None = None

@@ -24,6 +24,12 @@ class DroppedConnection(Exception):
     """Raised after half a response so the server closes the connection (flaky)."""
 
 
+def render_request_id() -> str:
+    """Shaped like the recorded ones: `api-5dfb588d7c-js44c/vVKqdgsQoF-1263033`."""
+    return (f"api-{secrets.token_hex(5)}-{secrets.token_hex(3)[:5]}/"
+            f"{secrets.token_urlsafe(8)[:10]}-{secrets.randbelow(10**7):07d}")
+
+
 class RequestId:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,10 +39,14 @@ class RequestId:
             await self.app(scope, receive, send)
             return
         request_id = scope[REQUEST_ID_SCOPE_KEY] = f"req_{secrets.token_hex(10)}"
+        # Each vendor names its request id in its own header; Render sends no x-request-id.
+        header, value = "x-request-id", request_id
+        if surface(scope["path"]) == "render":
+            header, value = "Render-Request-Id", render_request_id()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append("x-request-id", request_id)
+                MutableHeaders(scope=message).append(header, value)
             await send(message)
 
         await self.app(scope, receive, send_with_id)

@@ -29,6 +29,15 @@ SCENARIOS: dict[str, str] = {
     "unprotected-branch": "main has no branch protection and no rulesets",
     "stale-nightly": "the last successful nightly validation ran 40 hours ago",
     "rls-red": "the staging-force-rls check run on main failed",
+    # Render situations (issue 12): real setups the checks must judge right.
+    "env-group": "the API's secrets and the web's API_URL come from linked env groups, not the services",
+    "postgres-suspended": "the Render Postgres that DATABASE_URL names is suspended",
+    "postgres-elsewhere": "DATABASE_URL names a host that is no Render Postgres of the workspace",
+    "postgres-hidden": "DATABASE_URL names a Render Postgres the API key cannot see",
+    "deploy-in-progress": "the API's newest deploy is build_in_progress while an older one is live",
+    "deploy-failed": "the API's newest deploy is pre_deploy_failed, the web's build_failed; older ones serve",
+    "render-small-pages": "Render lists come 3 items per page whatever limit asks",
+    "web-needs-slash": "the web app answers only at its URL with the trailing slash; without it, 404",
 }
 
 # The checklist items each scenario makes fail (or warn, for degraded), read by the docs
@@ -51,6 +60,22 @@ BREAKS: dict[str, tuple[str, ...]] = {
     "unprotected-branch": ("guardrails.contract-gate",),
     "stale-nightly": ("guardrails.nightly",),
     "rls-red": ("guardrails.force-rls",),
+    "env-group": (),
+    "postgres-suspended": ("infra.database",),
+    "postgres-elsewhere": ("infra.database",),
+    "postgres-hidden": ("infra.database",),
+    "deploy-in-progress": ("infra.predeploy-migration",),
+    "deploy-failed": ("infra.predeploy-migration", "infra.web-app"),
+    "render-small-pages": (),
+    "web-needs-slash": (),
+}
+
+# Of the items a scenario breaks, those that warn rather than fail (the service is up,
+# or the answer cannot be known). `degraded` is the older case, handled where it is tested.
+WARNS: dict[str, tuple[str, ...]] = {
+    "postgres-hidden": ("infra.database",),
+    "deploy-in-progress": ("infra.predeploy-migration",),
+    "deploy-failed": ("infra.web-app",),
 }
 
 PREDEPLOY_COMMAND = "cd apps/api && npx prisma migrate deploy"
@@ -92,6 +117,14 @@ class Faults:
     branch_protected: bool = True
     nightly_age_hours: float = 3.0
     force_rls_conclusion: str = "success"
+    # Render (issue 12)
+    env_in_groups: bool = False
+    database_host: str = "render"  # "render", "elsewhere" or "hidden"
+    postgres_suspended: bool = False
+    api_newest_deploy: str | None = None  # a deploy status above the live one
+    web_newest_deploy: str | None = None
+    render_page_cap: int | None = None
+    web_needs_slash: bool = False
 
     @classmethod
     def from_scenarios(cls, names: tuple[str, ...]) -> "Faults":
@@ -114,4 +147,13 @@ class Faults:
             branch_protected="unprotected-branch" not in chosen,
             nightly_age_hours=40.0 if "stale-nightly" in chosen else 3.0,
             force_rls_conclusion="failure" if "rls-red" in chosen else "success",
+            env_in_groups="env-group" in chosen,
+            database_host="elsewhere" if "postgres-elsewhere" in chosen else
+            "hidden" if "postgres-hidden" in chosen else "render",
+            postgres_suspended="postgres-suspended" in chosen,
+            api_newest_deploy="build_in_progress" if "deploy-in-progress" in chosen else
+            "pre_deploy_failed" if "deploy-failed" in chosen else None,
+            web_newest_deploy="build_failed" if "deploy-failed" in chosen else None,
+            render_page_cap=3 if "render-small-pages" in chosen else None,
+            web_needs_slash="web-needs-slash" in chosen,
         )

@@ -34,9 +34,16 @@ def _github_request_id() -> str:
     return ":".join(secrets.token_hex(n).upper() for n in (2, 2, 3, 3, 4))
 
 
-# Each API's own request-id header, as its vendor sends it (GitHub: X-GitHub-Request-Id).
-REQUEST_ID_HEADER: dict[str, str] = {"github": "X-GitHub-Request-Id"}
-REQUEST_ID_FORMAT = {"github": _github_request_id}
+def render_request_id() -> str:
+    """Shaped like the recorded ones: `api-5dfb588d7c-js44c/vVKqdgsQoF-1263033`."""
+    return (f"api-{secrets.token_hex(5)}-{secrets.token_hex(3)[:5]}/"
+            f"{secrets.token_urlsafe(8)[:10]}-{secrets.randbelow(10**7):07d}")
+
+
+# Each API's own request-id header, as its vendor sends it (GitHub: X-GitHub-Request-Id; Render: Render-Request-Id,
+# and no x-request-id).
+REQUEST_ID_HEADER: dict[str, str] = {"github": "X-GitHub-Request-Id", "render": "Render-Request-Id"}
+REQUEST_ID_FORMAT = {"github": _github_request_id, "render": render_request_id}
 
 
 class RequestId:

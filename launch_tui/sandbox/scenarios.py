@@ -41,6 +41,15 @@ SCENARIOS: dict[str, str] = {
     "nightly-in-progress": "tonight's nightly run is still in progress; the last success is 24 h old",
     "github-small-pages": "GitHub lists answer 2 items per page, so every list needs its Link header",
     "github-rate-limited": "GITHUB_TOKEN's primary rate limit is used up (403, x-ratelimit-remaining: 0)",
+    # Render situations (issue 12): real setups the checks must judge right.
+    "env-group": "the API's secrets and the web's API_URL come from linked env groups, not the services",
+    "postgres-suspended": "the Render Postgres that DATABASE_URL names is suspended",
+    "postgres-elsewhere": "DATABASE_URL names a host that is no Render Postgres of the workspace",
+    "postgres-hidden": "DATABASE_URL names a Render Postgres the API key cannot see",
+    "deploy-in-progress": "the API's newest deploy is build_in_progress while an older one is live",
+    "deploy-failed": "the API's newest deploy is pre_deploy_failed, the web's build_failed; older ones serve",
+    "render-small-pages": "Render lists come 3 items per page whatever limit asks",
+    "web-needs-slash": "the web app answers only at its URL with the trailing slash; without it, 404",
 }
 
 # The checklist items each scenario makes fail (or warn, for degraded), read by the docs
@@ -75,6 +84,14 @@ BREAKS: dict[str, tuple[str, ...]] = {
     "github-small-pages": (),
     "github-rate-limited": ("guardrails.contract-gate", "guardrails.review-policy",
                             "guardrails.conversation-resolution", "guardrails.force-rls", "guardrails.nightly"),
+    "env-group": (),
+    "postgres-suspended": ("infra.database",),
+    "postgres-elsewhere": ("infra.database",),
+    "postgres-hidden": ("infra.database",),
+    "deploy-in-progress": ("infra.predeploy-migration",),
+    "deploy-failed": ("infra.predeploy-migration", "infra.web-app"),
+    "render-small-pages": (),
+    "web-needs-slash": (),
 }
 
 # The status the broken items of a scenario get, where it is not `fail`: a `warn` is
@@ -86,6 +103,14 @@ OUTCOMES: dict[str, str] = {
     "merge-queue": "warn",
     "solo-review-blockers": "warn",
     "github-rate-limited": "error",
+}
+
+# Of the items a scenario breaks, those that warn rather than fail (the service is up,
+# or the answer cannot be known). `degraded` is the older case, handled where it is tested.
+WARNS: dict[str, tuple[str, ...]] = {
+    "postgres-hidden": ("infra.database",),
+    "deploy-in-progress": ("infra.predeploy-migration",),
+    "deploy-failed": ("infra.web-app",),
 }
 
 PREDEPLOY_COMMAND = "cd apps/api && npx prisma migrate deploy"
@@ -136,6 +161,14 @@ class Faults:
     nightly_in_progress: bool = False
     github_page_size: int = 100
     github_rate_limited: bool = False
+    # Render (issue 12)
+    env_in_groups: bool = False
+    database_host: str = "render"  # "render", "elsewhere" or "hidden"
+    postgres_suspended: bool = False
+    api_newest_deploy: str | None = None  # a deploy status above the live one
+    web_newest_deploy: str | None = None
+    render_page_cap: int | None = None
+    web_needs_slash: bool = False
 
     @classmethod
     def from_scenarios(cls, names: tuple[str, ...]) -> "Faults":
@@ -169,4 +202,13 @@ class Faults:
             nightly_in_progress="nightly-in-progress" in chosen,
             github_page_size=2 if "github-small-pages" in chosen else 100,
             github_rate_limited="github-rate-limited" in chosen,
+            env_in_groups="env-group" in chosen,
+            database_host="elsewhere" if "postgres-elsewhere" in chosen else
+            "hidden" if "postgres-hidden" in chosen else "render",
+            postgres_suspended="postgres-suspended" in chosen,
+            api_newest_deploy="build_in_progress" if "deploy-in-progress" in chosen else
+            "pre_deploy_failed" if "deploy-failed" in chosen else None,
+            web_newest_deploy="build_failed" if "deploy-failed" in chosen else None,
+            render_page_cap=3 if "render-small-pages" in chosen else None,
+            web_needs_slash="web-needs-slash" in chosen,
         )

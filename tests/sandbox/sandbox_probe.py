@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import httpx
 from sandbox_helpers import CSV, Api, slug
@@ -69,18 +70,7 @@ def _verdicts(api: Api, team_mode: str, skip_ahead: Callable[[float], None]) -> 
     def check(item: str, ok: bool, warn: bool = False) -> None:
         out[item] = "fail" if not ok else "warn" if warn else "pass"
 
-    render = f"/render/v1/services/{target['render']['api_service_id']}"
-    service = api.get(render, headers=api.render).json()
-    check("infra.predeploy-migration",
-          service["serviceDetails"]["envSpecificDetails"].get("preDeployCommand") == "cd apps/api && npx prisma migrate deploy")
-    env = _env(api, target["render"]["api_service_id"])
-    check("infra.database", bool(env.get("DATABASE_URL")))
-    web_env = _env(api, target["render"]["web_service_id"])
-    web = api.get(target["web_url"])
-    check("infra.web-app", web.status_code == 200
-          and normalise_url(web_env.get("API_URL", "")) == normalise_url(target["api_url"]))
-    check("infra.env-vars", all(env.get(name) for name in REQUIRED_ENV)
-          and env.get("NODE_ENV") == "production" and env.get("ALLOW_API_KEY_FALLBACK") == "false")
+    _infra(api, target, check)
     health = api.get("/health")
     body = health.json()
     check("infra.health", health.status_code == 200 and body["status"] in ("ok", "degraded")
@@ -128,8 +118,45 @@ def _verdicts(api: Api, team_mode: str, skip_ahead: Callable[[float], None]) -> 
     return out
 
 
+def _infra(api: Api, target: dict, check: Callable[..., None]) -> None:
+    """Section 1 as Render serves it: env vars from the service and its linked env groups,
+    the Render Postgres DATABASE_URL names, and which deploy serves."""
+    api_id, web_id = target["render"]["api_service_id"], target["render"]["web_service_id"]
+    service = api.get(f"/render/v1/services/{api_id}", headers=api.render).json()
+    command_ok = service["serviceDetails"]["envSpecificDetails"].get("preDeployCommand") == \
+        "cd apps/api && npx prisma migrate deploy"
+    newest, live = _deploys(api, api_id)
+    check("infra.predeploy-migration", command_ok and newest != "pre_deploy_failed" and live,
+          warn=newest != "live")
+    env = _env(api, api_id)
+    host = urlsplit(env.get("DATABASE_URL", "")).hostname or ""
+    database = api.get(f"/render/v1/postgres/{host}", headers=api.render) if host.startswith("dpg-") else None
+    check("infra.database", database is not None and database.status_code in (200, 404)
+          and (database.status_code == 404 or database.json()["status"] == "available"),
+          warn=database is not None and database.status_code == 404)
+    web_env = _env(api, web_id)
+    web = api.get(target["web_url"])
+    web_newest, web_live = _deploys(api, web_id)
+    check("infra.web-app", web.status_code == 200 and web_live
+          and normalise_url(web_env.get("API_URL", "")) == normalise_url(target["api_url"]), warn=web_newest != "live")
+    check("infra.env-vars", all(env.get(name) for name in REQUIRED_ENV)
+          and env.get("NODE_ENV") == "production" and env.get("ALLOW_API_KEY_FALLBACK") == "false")
+
+
+def _deploys(api: Api, service_id: str) -> tuple[str, bool]:
+    """The newest deploy's status, and whether some deploy is live (list-deploys' status filter)."""
+    deploys = f"/render/v1/services/{service_id}/deploys"
+    newest = api.get(deploys, params={"limit": 1}, headers=api.render).json()[0]["deploy"]["status"]
+    return newest, bool(api.get(deploys, params={"limit": 1, "status": "live"}, headers=api.render).json())
+
+
 def _env(api: Api, service_id: str) -> dict[str, str]:
+    """The service's own env vars (every page), over those of its linked env groups."""
     env: dict[str, str] = {}
+    for group in api.get("/render/v1/env-groups", params={"limit": 100}, headers=api.render).json():
+        if any(link["id"] == service_id for link in group["serviceLinks"]):
+            full = api.get(f"/render/v1/env-groups/{group['id']}", headers=api.render).json()
+            env.update({var["key"]: var["value"] for var in full["envVars"] if var["key"] not in env})
     params: dict[str, str] = {}
     while page := api.get(f"/render/v1/services/{service_id}/env-vars", params=params, headers=api.render).json():
         env.update({item["envVar"]["key"]: item["envVar"]["value"] for item in page})

@@ -49,7 +49,7 @@ GITHUB_REQUEST_ID = re.compile(r"^[0-9A-F]{4}:[0-9A-F]{4}:[0-9A-F]{6}:[0-9A-F]{6
 
 @pytest.mark.parametrize("method,path", [
     ("GET", "/health"), ("GET", "/nowhere"), ("DELETE", "/health"), ("GET", "/api/jobs/x"),
-    ("GET", "/render/v1/services/srv-sandboxapi"), ("GET", "/web/"),
+    ("GET", "/web/"),
 ])
 def test_every_response_has_a_request_id(api: Api, method: str, path: str) -> None:
     first = api.request(method, path).headers["x-request-id"]
@@ -64,6 +64,15 @@ def test_github_answers_carry_githubs_request_id_only(api: Api, path: str) -> No
     second = api.get(path, headers=api.github).headers
     assert GITHUB_REQUEST_ID.match(first["x-github-request-id"])
     assert first["x-github-request-id"] != second["x-github-request-id"] and "x-request-id" not in first
+
+
+@pytest.mark.parametrize("path", ["/render/v1/services/srv-sandboxapi", "/render/v1/services/srv-nope",
+                                  "/render/v1/nowhere"])
+def test_render_answers_carry_render_request_id_only(api: Api, path: str) -> None:
+    """As the recorded Render replies do: `Render-Request-Id`, and no x-request-id."""
+    first, second = (api.get(path, headers=api.render).headers for _ in range(2))
+    assert re.fullmatch(r"api-[0-9a-f]{10}-[0-9a-f]{5}/[\w-]{10}-\d{7}", first["render-request-id"])
+    assert first["render-request-id"] != second["render-request-id"] and "x-request-id" not in first
 
 
 def test_unknown_route_and_method_answer_json_errors(api: Api) -> None:

@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json", "junit"], default="text")
     check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     check.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+    check.add_argument(
+        "--trust-session-origins", action="store_true",
+        help="SESSION only: trust the origins its header names for their credentials (refused otherwise)",
+    )
 
     report = commands.add_parser("report", help="the launch decision record")
     report.add_argument("session", metavar="SESSION")
@@ -178,10 +182,12 @@ def _check(args: argparse.Namespace, folder) -> int:
     from launch_tui.engine.headless import check_command
 
     if args.target:
-        return check_command(args.target, args.section, args.format, args.output)
+        return check_command(args.target, args.section, args.format, args.output, trust_target=True)
     from launch_tui.session import open_read_only, resolve_session
+    from launch_tui.trust import admit_session
 
     opened = open_read_only(resolve_session(args.session, folder))  # read-only: no lock, no writes
+    admit_session(opened, trust_origins=args.trust_session_origins)  # before any request: exit 2 if not
     facts = Facts.from_dict(opened.state.facts)
     return check_command(opened.file.header.target, args.section, args.format, args.output, facts)
 

@@ -121,10 +121,17 @@ class LaunchApp(App[int]):
         self.call_after_refresh(self._ask_what_opening_needs)
 
     def _ask_what_opening_needs(self) -> None:
-        """Missing credentials first, then what a crash interrupted, then stale results."""
+        """Origins not trusted here first (nothing is sent before a yes), then missing
+        credentials, then what a crash interrupted, then stale results."""
         from launch_tui.tui.actions import after_opening
         from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
 
+        if self.wizard.untrusted:
+            from launch_tui.tui.screens.trust import TrustDialog
+
+            dialog = TrustDialog(self.wizard.session_path.name, self.wizard.untrusted)
+            self.push_screen(dialog, self._origins_answered)
+            return
         if self.wizard.live.checklist_changed:
             self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
 
@@ -133,6 +140,19 @@ class LaunchApp(App[int]):
             self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))
         else:
             after_opening(self)
+
+    def _origins_answered(self, agreed: bool | None) -> None:
+        if not agreed:
+            name = self.wizard.session_path.name
+            self.exit(2, return_code=2, message=f"launch-tui: {name}: the origins it names are not trusted "
+                                                "on this machine; nothing was sent")
+            return
+        try:
+            self.wizard.agree_to_origins()
+        except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
+            self.exit(2, return_code=2, message=f"launch-tui: {exc}")
+            return
+        self._ask_what_opening_needs()
 
     def use_wizard(self, wizard: Wizard) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""
@@ -152,7 +172,8 @@ class LaunchApp(App[int]):
     def start_new(self, target: Target, folder: Path) -> None:
         from launch_tui.session import LiveSession, default_operator
 
-        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder))
+        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder,
+                                                      trust_source="the new-launch form"))
 
     def open_session(self, path: Path, *, drop_cut_short: bool = False) -> None:
         from launch_tui.session import CutShort, LiveSession, default_operator
@@ -169,17 +190,26 @@ class LaunchApp(App[int]):
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env(), signing_key=self.signing_key))
+        self._use_live(live)
 
     def _guarded_open(self, opener) -> None:
-        from launch_tui.wizard.wizard import Wizard
-
         try:
             live = opener()
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env(), signing_key=self.signing_key))
+        self._use_live(live)
+
+    def _use_live(self, live) -> None:
+        from launch_tui.wizard.wizard import Wizard
+
+        try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash
+            wizard = Wizard(live, Secrets.from_env(), signing_key=self.signing_key)
+        except LaunchError as exc:
+            live.close()
+            self.notify(safe(str(exc)), severity="error", timeout=10)
+            return
+        self.use_wizard(wizard)
 
     def open_replay(self, path: Path) -> None:
         from launch_tui.session import open_read_only

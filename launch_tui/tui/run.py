@@ -40,6 +40,9 @@ def run_new(target_path: str, folder: Path, operator: str | None, signing: str |
     from launch_tui.wizard.wizard import Wizard
 
     target = load_target(target_path)  # a bad file: one line, exit 2, before any screen
+    from launch_tui.trust import announce
+
+    announce(target, f"target file {target_path}")  # the operator's own file: its origins are theirs
     live = LiveSession.create(target, operator or default_operator(), folder)
     print(f"launch-tui: session {live.path}", file=sys.stderr)
     return run_app(LaunchApp(Wizard(live, Secrets.from_env(), signing_key=signing_key(signing))))
@@ -85,9 +88,11 @@ def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | 
         # Each demo sandbox starts empty, so a fixed slug never collides; the session
         # file's name carries the time.
         target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target")
-        live = LiveSession.create(target, operator or default_operator(), folder)
-        print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
+        # The sandbox runs in this process: its loopback origins are its own, nothing to trust.
+        live = LiveSession.create(target, operator or default_operator(), folder, trust_source=None)
         wizard = Wizard(live, Secrets(sandbox.credentials), signing_key=signing_key(signing))
+        wizard.untrusted = []
+        print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
         return run_app(LaunchApp(wizard, mode="DEMO"))
 
 

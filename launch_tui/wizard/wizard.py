@@ -8,7 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from launch_tui import trust
 from launch_tui.checklist import Checklist, Kind
+from launch_tui.errors import LaunchError
 from launch_tui.clients.transport import Policy
 from launch_tui.engine import Facts, Plan, RunContext, plan_item, run_items
 from launch_tui.results import CheckResult, ItemStatus, Status
@@ -51,6 +53,15 @@ class Wizard:
             from launch_tui.wizard.signing import install_signing
 
             install_signing(self, signing_key)
+        # Origins the session's header names that this machine has not trusted for the
+        # credentials that would go there: nothing is sent while any is left.
+        self.untrusted: list[trust.Untrusted] = trust.untrusted_origins(self.target)
+
+    def agree_to_origins(self) -> None:
+        """The operator said yes to every untrusted origin: remember it on this machine."""
+        if self.untrusted:
+            trust.add(self.untrusted, f"session {self.session_path.name}, agreed by {self.operator}")
+        self.untrusted = []
 
     # -- plumbing ------------------------------------------------------------------
 
@@ -190,6 +201,10 @@ class Wizard:
     def context(self) -> RunContext:
         """A run's context, seeded with what the session recorded, so that the artifact
         check can cite request ids of steps run earlier (or before a resume)."""
+        if self.untrusted:  # the one door every request of the wizard goes through
+            raise LaunchError(f"{self.session_path.name}: {self.untrusted[0].line()}, which this machine does "
+                              "not trust yet; nothing was sent. Reopen the session and agree, or start from your "
+                              "target file")
         ctx = RunContext(self.target, self.secrets, self.facts, policy=self.policy, http_transport=self.http_transport)
         for item_id, state in self.state.items.items():
             if state.result is not None and state.result.value in Status._value2member_map_:

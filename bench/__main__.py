@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import concurrency, polling, responsiveness, sessions, startup, walk
+from bench import concurrency, polling, responsiveness, sessions, signing, startup, walk
 from bench.common import Report, machine
 
 AREAS = {
@@ -19,6 +19,7 @@ AREAS = {
     "sessions": sessions.run,
     "polling": polling.run,
     "walk": walk.run,
+    "signing": signing.run,
 }
 
 

@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json", "junit"], default="text")
     check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     check.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+    check.add_argument(
+        "--trust-session-origins", action="store_true",
+        help="SESSION only: trust the origins its header names for their credentials (refused otherwise)",
+    )
 
     report = commands.add_parser("report", help="the launch decision record")
     report.add_argument("session", metavar="SESSION")
@@ -69,11 +73,38 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HASH",
         help="the last hash from an exported report: also catch events deleted from the end since",
     )
+    verify.add_argument(
+        "--allowed-signers",
+        metavar="FILE",
+        help="OpenSSH allowed_signers: also require every signature to be good and allowed",
+    )
+    verify.add_argument(
+        "--revoked-keys", metavar="FILE", help="public keys, one a line, that no longer sign (ssh-keygen -Y verify -r)"
+    )
     verify.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    sign = commands.add_parser("sign", help="sign the session's chain head now with your SSH key")
+    sign.add_argument("session", metavar="SESSION")
+    sign.add_argument(
+        "--operator", metavar="NAME", help="who signs: the principal in allowed_signers (default: login name)"
+    )
+    _signing_key_flag(sign)
+    sign.add_argument("--sessions-dir", metavar="DIR", help="where to look for sessions")
+
+    for signing in (new, resume, demo):
+        _signing_key_flag(signing)
 
     sessions = commands.add_parser("sessions", help="list sessions")
     sessions.add_argument("--sessions-dir", metavar="DIR", help="folder to list (default ./sessions)")
     return parser
+
+
+def _signing_key_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--signing-key",
+        metavar="KEY",
+        help="SSH key to sign with: a key file, or a public key held by ssh-agent (default: $LAUNCH_SIGNING_KEY)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +137,12 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "verify":
         from launch_tui.commands import verify
 
-        return verify.run(resolve_session(args.session, folder), args.last_hash)
+        session = resolve_session(args.session, folder)
+        return verify.run(session, args.last_hash, args.allowed_signers, args.revoked_keys)
+    if command == "sign":
+        from launch_tui.commands import sign
+
+        return sign.run(resolve_session(args.session, folder), args.operator, args.signing_key)
     if command == "check":
         return _check(args, folder)
     if command == "sandbox":
@@ -116,7 +152,7 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "demo":
         from launch_tui.tui.run import run_demo
 
-        return run_demo(args.scenario, folder, args.operator)
+        return run_demo(args.scenario, folder, args.operator, args.signing_key)
     if command == "replay":
         from launch_tui.tui.run import run_replay
 
@@ -128,13 +164,16 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "new":
         from launch_tui.tui.run import run_new
 
-        return run_new(args.target, folder, args.operator)
+        return run_new(args.target, folder, args.operator, args.signing_key)
     if command == "resume":
         from launch_tui.tui.run import run_home, run_resume
 
         if not args.session:
-            return run_home(folder, args.operator)
-        return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short)
+            return run_home(folder, args.operator, args.signing_key)
+        return run_resume(
+            resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short,
+            signing=args.signing_key,
+        )
     raise LaunchError(f"the {command!r} command is not built yet")
 
 
@@ -143,10 +182,12 @@ def _check(args: argparse.Namespace, folder) -> int:
     from launch_tui.engine.headless import check_command
 
     if args.target:
-        return check_command(args.target, args.section, args.format, args.output)
+        return check_command(args.target, args.section, args.format, args.output, trust_target=True)
     from launch_tui.session import open_read_only, resolve_session
+    from launch_tui.trust import admit_session
 
     opened = open_read_only(resolve_session(args.session, folder))  # read-only: no lock, no writes
+    admit_session(opened, trust_origins=args.trust_session_origins)  # before any request: exit 2 if not
     facts = Facts.from_dict(opened.state.facts)
     return check_command(opened.file.header.target, args.section, args.format, args.output, facts)
 

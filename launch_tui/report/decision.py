@@ -13,7 +13,7 @@ from typing import Any
 
 from launch_tui.checklist import Item, Kind, load_checklist
 from launch_tui.results import ItemStatus
-from launch_tui.session import OpenedSession, Verdict
+from launch_tui.session import EventKind, OpenedSession, SessionFile, Verdict
 from launch_tui.session.state import ItemState, Note, SessionState, Waiver
 from launch_tui.timefmt import to_iso, utcnow
 
@@ -108,6 +108,24 @@ class PendingAction:
 
 
 @dataclass(frozen=True)
+class SignatureLine:
+    """One `session.signed` event, checked without an allowed_signers file: `valid`
+    says the signature matches the head it names; who may sign is `verify`'s to say."""
+
+    event: int
+    principal: str
+    key_type: str
+    fingerprint: str
+    at: str
+    checkpoint: str
+    first_event: int
+    covers_event: int
+    covers_hash: str
+    valid: bool
+    problem: str
+
+
+@dataclass(frozen=True)
 class Integrity:
     status: str  # intact | altered | cut-short
     line: str  # what `launch-tui verify` prints
@@ -118,6 +136,11 @@ class Integrity:
     last_at: str | None
     cut_short_event: int | None
     cut_short_bytes: int | None
+    # Signatures (v1 gained these keys; docs/report.md):
+    signing: str = "unsigned"  # unsigned | signed | bad-signature
+    signatures: tuple[SignatureLine, ...] = ()
+    signed_through: int | None = None  # the last event a good signature covers
+    unsigned_events: int = 0  # events after it (signature events aside): all of them when unsigned
 
 
 @dataclass(frozen=True)
@@ -220,7 +243,7 @@ def build_record(opened: OpenedSession, now: datetime | None = None) -> Decision
         satisfied=done,
         total=total,
         missing_for_launch=tuple(state.missing_for_launch()),
-        integrity=integrity_of(opened.verdict, state.last_at),
+        integrity=integrity_of(opened.verdict, state.last_at, opened.file),
         known_gaps=known_gaps(state),
         signoffs=tuple(_signoffs(state)),
         pending_actions=tuple(_pending_actions(opened)),
@@ -281,9 +304,31 @@ def item_report(item: Item, state: ItemState, now: datetime, outdated: str | Non
     )
 
 
-def integrity_of(verdict: Verdict, last_at: str | None) -> Integrity:
+def integrity_of(verdict: Verdict, last_at: str | None, session: SessionFile | None = None) -> Integrity:
     status = "altered" if not verdict.intact else "cut-short" if verdict.tail else "intact"
     return Integrity(
+        **_chain(verdict, status, last_at),
+        **(_signing(session, verdict) if session is not None else {}),
+    )
+
+
+def _signing(session: SessionFile, chain: Verdict) -> dict[str, Any]:
+    if not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
+        return {"signing": "unsigned", "signatures": (), "signed_through": None, "unsigned_events": len(session.events)}
+    from launch_tui.signing.check import check_signatures  # sshsig and cryptography: only for a signed session
+
+    verdict = check_signatures(session, chain=chain)
+    lines = tuple(
+        SignatureLine(c.event, c.principal, c.key_type, c.fingerprint, c.at, c.checkpoint, c.first_event,
+                      c.covers_event, c.covers_hash, c.valid, c.problem)
+        for c in verdict.signatures
+    )
+    return {"signing": verdict.status, "signatures": lines, "signed_through": verdict.signed_through,
+            "unsigned_events": len(verdict.unsigned)}
+
+
+def _chain(verdict: Verdict, status: str, last_at: str | None) -> dict[str, Any]:
+    return dict(
         status=status,
         line=verdict.line,
         first_bad_event=verdict.first_bad,

@@ -134,7 +134,62 @@ def _integrity(record: DecisionRecord) -> list[str]:
             "",
             f"    launch-tui verify {visible(session.id)} --last-hash {integrity.last_hash}",
         ]
-    return lines
+    return lines + [""] + _signatures(record)
+
+
+def _signatures(record: DecisionRecord) -> list[str]:
+    integrity, session = record.integrity, record.session
+    if integrity.signing == "unsigned":
+        return [
+            "🔓 **UNSIGNED**: no signature in this session. The hash chain shows no edit that was not re-sealed; "
+            "only a signature (or the last hash above, kept elsewhere) shows that nobody re-sealed the file. "
+            "Operators sign with an SSH key: `LAUNCH_SIGNING_KEY` (see docs/report.md)."
+        ]
+    count = len(integrity.signatures)
+    if integrity.signing == "signed":
+        head = (
+            f"🔏 **SIGNED**: events #1–#{integrity.signed_through} are covered by {count} signature(s) "
+            "that match the file."
+        )
+    else:
+        bad = sum(1 for line in integrity.signatures if not line.valid)
+        head = (
+            f"❌ **BAD SIGNATURE**: {bad} of {count} signature(s) do not match the file; "
+            "do not rely on what they cover."
+        )
+    rows = [
+        [
+            text(line.principal),
+            _key(line.key_type, line.fingerprint),
+            text(line.at),
+            _covered(line.first_event, line.covers_event),
+            or_dash(line.checkpoint),
+            f"✅ matches event #{line.covers_event}" if line.valid else f"❌ INVALID: {text(line.problem)}",
+        ]
+        for line in integrity.signatures
+    ]
+    lines = [head, "", *table(["Signer", "Key", "Signed at", "Events covered", "Checkpoint", "Signature"], rows), ""]
+    if integrity.unsigned_events:
+        after = f"after event #{integrity.signed_through}" if integrity.signed_through else "in this session"
+        unsigned = integrity.unsigned_events
+        lines += [f"⚠️ {unsigned} event(s) {after} are **UNSIGNED**: recorded after the last good signature.", ""]
+    return lines + [
+        "A matching signature shows which key signed; whether that key may sign for that name is for the "
+        "reviewer's allowed_signers file to say:",
+        "",
+        f"    launch-tui verify {visible(session.id)} --allowed-signers allowed_signers",
+    ]
+
+
+def _key(key_type: str, fingerprint: str) -> str:
+    shown = text(key_type) if key_type else "—"
+    return f"{shown} {code(fingerprint, in_table=True)}" if fingerprint else shown
+
+
+def _covered(first: int, last: int) -> str:
+    if first > last:
+        return f"up to #{last} (signed before)"
+    return f"#{last}" if first == last else f"#{first}–#{last}"
 
 
 def _pending_actions(record: DecisionRecord) -> list[str]:

@@ -51,9 +51,14 @@ class LiveSession:
         self.resumed = False  # opened by `resume`: the wizard shows what happened since
 
     @classmethod
-    def create(
-        cls, target: Target, operator: str, folder: Path, session_id: str | None = None, *, sandbox: bool = False
-    ) -> "LiveSession":
+    def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None, *,
+               trust_source: str | None = "a target given to launch-tui", sandbox: bool = False) -> "LiveSession":
+        """A new session for a target this machine's operator gave (a file of theirs, the form):
+        its origins become trusted here (launch_tui.trust), unless `trust_source` is None."""
+        if trust_source is not None:
+            from launch_tui import trust
+
+            trust.trust(target, trust_source)
         ensure_private_dir(folder)
         session_id = session_id or new_session_id(target.customer.tenant_slug)
         for suffix in range(1, 1000):

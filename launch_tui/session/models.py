@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     KEY_REVEALED = "key.revealed"  # the operator showed the one-time secret (never stored)
     HANDOFF_WRITTEN = "handoff.written"
     REPORT_EXPORTED = "report.exported"
+    SESSION_SIGNED = "session.signed"  # an SSH signature over the chain head (launch_tui/signing)
 
 
 class SessionInfo(BaseModel):

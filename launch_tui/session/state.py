@@ -104,6 +104,12 @@ class PendingIntent:
     action: str
     seq: int
     data: dict[str, Any]
+    at: str | None = None  # when the intent was recorded: recovery looks for what was made since
+
+    @property
+    def args(self) -> dict[str, Any]:
+        args = self.data.get("args")
+        return dict(args) if isinstance(args, dict) else {}
 
 
 @dataclass
@@ -198,6 +204,14 @@ def _result(state: SessionState, event: Event) -> None:
     for key in FACT_KEYS:
         if key in refs:
             state.facts[key] = refs[key]
+    if event.data.get("unknown"):
+        # The call may have reached the platform without a definite answer: the intent
+        # stays open (its key is reused, its outcome looked up before anything is sent again).
+        item = state.items[event.item]
+        item.result, item.summary = event.status, event.summary or ""
+        item.result_at, item.result_by = event.at, event.actor
+        item.evidence = list(event.evidence)
+        return
     state.intents.pop(str(event.data.get("idempotency_key", "")), None)
     if event.data.get("partial"):
         return  # one call of a multi-call action: the item's verdict comes with the last
@@ -215,7 +229,8 @@ def _result(state: SessionState, event: Event) -> None:
 
 def _intent(state: SessionState, event: Event) -> None:
     key = str(event.data.get("idempotency_key", ""))
-    state.intents[key] = PendingIntent(event.item, key, str(event.data.get("action", "")), event.seq, dict(event.data))
+    state.intents[key] = PendingIntent(event.item, key, str(event.data.get("action", "")), event.seq, dict(event.data),
+                                       event.at)
 
 
 def _confirmed(state: SessionState, event: Event) -> None:

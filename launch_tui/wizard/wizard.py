@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 
+from launch_tui import trust
 from launch_tui.checklist import Checklist, Kind
+from launch_tui.errors import LaunchError
 from launch_tui.safe_text import shown as safe_line
 from launch_tui.clients.transport import Policy
 from launch_tui.engine import Facts, Plan, RunContext, plan_item, run_items
@@ -20,7 +22,11 @@ from launch_tui.session import Event, EventKind, LiveSession, NewEvent, SessionS
 from launch_tui.target import Target
 from launch_tui.timefmt import utcnow
 from launch_tui.wizard import inputs
+from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
 from launch_tui.wizard.inputs import InputError
+
+if TYPE_CHECKING:
+    from launch_tui.signing.sign import SigningKey
 
 Listener = Callable[[Event], None]
 Callback = Callable[[Any], Any]
@@ -29,7 +35,10 @@ Callback = Callable[[Any], Any]
 class Wizard:
     read_only = False
 
-    def __init__(self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None) -> None:
+    def __init__(
+        self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None,
+        signing_key: SigningKey | None = None,
+    ) -> None:
         self.live = live
         self.secrets = secrets
         self.policy = policy or Policy()
@@ -39,6 +48,24 @@ class Wizard:
         self.kept: dict[str, Text] = {}  # items whose earlier verdict stood: why they were not re-run
         self.results_preview: list[dict] = []  # the first result rows, shown, never recorded
         self._listeners: list[Listener] = []
+        self.checkpoints = Checkpoints()
+        # Who runs a checkpoint that recording an event reaches (launch complete): the
+        # TUI sets a worker here; without one it waits in `due` for `reach_due()`.
+        self.on_checkpoint_due: Callable[[Checkpoint], None] | None = None
+        self.due: list[Checkpoint] = []
+        if signing_key is not None:
+            from launch_tui.wizard.signing import install_signing
+
+            install_signing(self, signing_key)
+        # Origins the session's header names that this machine has not trusted for the
+        # credentials that would go there: nothing is sent while any is left.
+        self.untrusted: list[trust.Untrusted] = trust.untrusted_origins(self.target)
+
+    def agree_to_origins(self) -> None:
+        """The operator said yes to every untrusted origin: remember it on this machine."""
+        if self.untrusted:
+            trust.add(self.untrusted, f"session {self.session_path.name}, agreed by {self.operator}")
+        self.untrusted = []
 
     # -- plumbing ------------------------------------------------------------------
 
@@ -66,10 +93,31 @@ class Wizard:
         self._listeners.append(listener)
 
     def record(self, new: NewEvent) -> Event:
+        was_complete = bool(self.checkpoints) and self.state.launch_complete
         event = self.live.record(new)
         for listener in list(self._listeners):
             listener(event)
+        if self.checkpoints and not was_complete and self.state.launch_complete:
+            self._checkpoint_due(Checkpoint.COMPLETE)
         return event
+
+    # -- checkpoints ---------------------------------------------------------------
+
+    async def reach(self, checkpoint: Checkpoint) -> list[str]:
+        """Run the checkpoint's hooks (signing, ...); their one-line notices."""
+        return await self.checkpoints.reach(checkpoint)
+
+    async def reach_due(self) -> list[str]:
+        notices: list[str] = []
+        while self.due:
+            notices += await self.reach(self.due.pop(0))
+        return notices
+
+    def _checkpoint_due(self, checkpoint: Checkpoint) -> None:
+        if self.on_checkpoint_due is not None:
+            self.on_checkpoint_due(checkpoint)
+        else:
+            self.due.append(checkpoint)
 
     def today(self) -> date:
         return utcnow().date()
@@ -188,6 +236,10 @@ class Wizard:
     def context(self) -> RunContext:
         """A run's context, seeded with what the session recorded, so that the artifact
         check can cite request ids of steps run earlier (or before a resume)."""
+        if self.untrusted:  # the one door every request of the wizard goes through
+            raise LaunchError(f"{self.session_path.name}: {self.untrusted[0].line()}, which this machine does "
+                              "not trust yet; nothing was sent. Reopen the session and agree, or start from your "
+                              "target file")
         ctx = RunContext(self.target, self.secrets, self.facts, policy=self.policy, http_transport=self.http_transport)
         for item_id, state in self.state.items.items():
             if state.result is not None and state.result.value in Status._value2member_map_:

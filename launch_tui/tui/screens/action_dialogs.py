@@ -132,8 +132,27 @@ class RevealKeyDialog(Dialog):
         self._forget()
         return outcome
 
+    def action_submit(self) -> None:
+        self._close()
+
     def action_cancel(self) -> None:
-        self.dismiss(self.collect())
+        self._close()
+
+    def _close(self) -> None:
+        """Closing forgets the secret for good: while it was neither revealed nor
+        copied, ask first (a stray Escape must not cost a key)."""
+        if self.revealed or self.copied:
+            self.dismiss(self.collect())
+            return
+        from launch_tui.tui.screens.dialogs import ConfirmDialog
+
+        question = ConfirmDialog(
+            "Close without the secret?",
+            "The secret was neither revealed nor copied. Once this closes it is gone for good: the only way on "
+            "is to issue a new key and revoke this one.",
+            "Close and lose it",
+        )
+        self.app.push_screen(question, lambda sure: self.dismiss(self.collect()) if sure else None)
 
 
 def on_off(detectors: dict[str, bool]) -> str:

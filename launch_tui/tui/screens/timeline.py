@@ -18,15 +18,26 @@ from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.widgets.sidebar import TIMELINE, Sidebar
 
 if TYPE_CHECKING:
+    from launch_tui.signing.check import SignatureCheck
     from launch_tui.tui.app import LaunchApp
 
 WINDOW = 200
 
 
-def event_line(event: Event) -> tuple:
+def event_line(event: Event, signature: SignatureCheck | None = None) -> tuple:
     status = status_text(event.status) if event.status else Text("")
     what = event.summary or event.note or _data_line(event)
+    if signature is not None:
+        status, what = _signature_cells(signature)
     return (str(event.seq), short_time(event.at)[11:], Text(safe(event.actor)), event.kind.value, event.item or "", status, Text(safe(what)[:200]))
+
+
+def _signature_cells(check: SignatureCheck) -> tuple[Text, str]:
+    """A signature on the timeline: whether it matches the file, and what it covers."""
+    what = f"{check.principal}: {check.range} · {check.key_type} {check.fingerprint} · {check.checkpoint}"
+    if check.valid:
+        return Text("🔏 signed", style="bold green"), what
+    return Text("✘ bad signature", style="bold red"), f"{what} · {check.problem}"
 
 
 def _data_line(event: Event) -> str:
@@ -96,8 +107,9 @@ class TimelineScreen(StateScreen):
         table = self.query_one(DataTable)
         table.clear()
         events = self.app.wizard.replay.events
+        signatures = self.app.wizard.signatures
         for position in self.shown[low:high]:
-            table.add_row(*event_line(events[position - 1]), key=str(position))
+            table.add_row(*event_line(events[position - 1], signatures.get(position)), key=str(position))
 
     def _follow_position(self) -> None:
         """Put the cursor on the replay position (or the last shown event before it)."""

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import concurrency, polling, responsiveness, sessions, startup
+from bench import concurrency, polling, responsiveness, sessions, signing, startup, walk
 from bench.common import Report, machine
 
 AREAS = {
@@ -18,6 +18,8 @@ AREAS = {
     "responsiveness": responsiveness.run,
     "sessions": sessions.run,
     "polling": polling.run,
+    "walk": walk.run,
+    "signing": signing.run,
 }
 
 

@@ -116,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true",
                        help="an item left to a person because a credential is not set is an error (exit 1)")
     sessions_dir_option(check)
+    check.add_argument(
+        "--trust-session-origins", action="store_true",
+        help="SESSION only: trust the origins its header names for their credentials (refused otherwise)",
+    )
 
     report = add_command(commands, "report")
     report.add_argument("session", metavar="SESSION")
@@ -131,7 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HASH",
         help="the last hash from an exported report: also catch events deleted from the end since",
     )
+    path_argument(verify, "--allowed-signers",
+                  help="OpenSSH allowed_signers: also require every signature to be good and allowed")
+    path_argument(verify, "--revoked-keys", help="public keys, one a line, that no longer sign (ssh-keygen -Y verify -r)")
     sessions_dir_option(verify)
+
+    sign = add_command(commands, "sign")
+    sign.add_argument("session", metavar="SESSION")
+    sign.add_argument(
+        "--operator", metavar="NAME", help="who signs: the principal in allowed_signers (default: login name)"
+    )
+    _signing_key_flag(sign)
+    sessions_dir_option(sign)
+
+    for signing in (new, resume, demo):
+        _signing_key_flag(signing)
 
     sessions = add_command(commands, "sessions")
     sessions_dir_option(sessions, "folder to list (default ./sessions)")
@@ -139,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     completion = add_command(commands, "completion")
     completion.add_argument("shell", choices=["bash", "zsh"])
     return parser
+
+
+def _signing_key_flag(command: argparse.ArgumentParser) -> None:
+    path_argument(command, "--signing-key", metavar="KEY",
+                  help="SSH key to sign with: a key file, or a public key held by ssh-agent (default: $LAUNCH_SIGNING_KEY)")
 
 
 def section_ids() -> list[str]:
@@ -188,7 +211,12 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "verify":
         from launch_tui.commands import verify
 
-        return verify.run(resolve_session(args.session, folder), args.last_hash)
+        session = resolve_session(args.session, folder)
+        return verify.run(session, args.last_hash, args.allowed_signers, args.revoked_keys)
+    if command == "sign":
+        from launch_tui.commands import sign
+
+        return sign.run(resolve_session(args.session, folder), args.operator, args.signing_key)
     if command == "check":
         return _check(args, folder)
     if command == "sandbox":
@@ -198,7 +226,7 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "demo":
         from launch_tui.tui.run import run_demo
 
-        return run_demo(args.scenario, folder, args.operator)
+        return run_demo(args.scenario, folder, args.operator, args.signing_key)
     if command == "replay":
         from launch_tui.tui.run import run_replay
 
@@ -210,13 +238,16 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
     if command == "new":
         from launch_tui.tui.run import run_new
 
-        return run_new(args.target, folder, args.operator)
+        return run_new(args.target, folder, args.operator, args.signing_key)
     if command == "resume":
         from launch_tui.tui.run import run_home, run_resume
 
         if not args.session:
-            return run_home(folder, args.operator)
-        return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short)
+            return run_home(folder, args.operator, args.signing_key)
+        return run_resume(
+            resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short,
+            signing=args.signing_key,
+        )
     raise LaunchError(f"the {command!r} command is not built yet")
 
 
@@ -237,10 +268,12 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
 
     color = args.format == "text" and not args.output and color_wanted(args.color, sys.stdout)
     if args.target:
-        return check_command(args.target, args.section, args.format, args.output, color=color, strict=args.strict)
+        return check_command(args.target, args.section, args.format, args.output, color=color, strict=args.strict, trust_target=True)
     from launch_tui.session import open_read_only, resolve_session
+    from launch_tui.trust import admit_session
 
     opened = open_read_only(resolve_session(args.session, folder))  # read-only: no lock, no writes
+    admit_session(opened, trust_origins=args.trust_session_origins)  # before any request: exit 2 if not
     facts = Facts.from_dict(opened.state.facts)
     return check_command(opened.file.header.target, args.section, args.format, args.output, facts,
                          color=color, strict=args.strict)

@@ -69,7 +69,8 @@ def strict_results(results: list[CheckResult], plans: dict[str, Plan]) -> list[C
 
 def check_command(target_path_or_target: str | Path | Target, sections: list[str] | None = None,
                   fmt: str = "text", output: str | Path | None = None, facts: Facts | dict[str, Any] | None = None, *,
-                  secrets: Secrets | None = None, color: bool | None = None, strict: bool = False) -> int:
+                  secrets: Secrets | None = None, color: bool | None = None, strict: bool = False,
+                  trust_target: bool = False) -> int:
     """The whole `check` command: returns its exit code. Raises UsageError (exit 2) for a bad
     target, section, format or output path, before any request is sent."""
     if fmt not in FORMATS:
@@ -77,6 +78,10 @@ def check_command(target_path_or_target: str | Path | Target, sections: list[str
     target = (target_path_or_target if isinstance(target_path_or_target, Target)
               else load_target(target_path_or_target))
     section_items(sections)  # validate before touching the network
+    if trust_target:  # `check --target FILE`: the operator's own file names where their credentials go
+        from launch_tui.trust import announce
+
+        announce(target, f"target file {target_path_or_target}")
     out_path = Path(output) if output else None
     if out_path is not None and not out_path.parent.is_dir():
         raise UsageError(f"{out_path}: its folder does not exist")

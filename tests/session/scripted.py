@@ -158,7 +158,9 @@ STEPS: list[NewEvent | Resume] = [
     NewEvent(kind=EventKind.REPORT_EXPORTED, data={"format": "md"}),
 ]
 
-EVERY_KIND = set(EventKind)
+# A signature needs a key made at test time, so it could not be byte-for-byte the same
+# on every run (the golden files): signed sessions have their own tests in tests/signing.
+EVERY_KIND = set(EventKind) - {EventKind.SESSION_SIGNED}
 
 
 def play(folder: Path, target, on_event: Callable[[LiveSession, Event], None] = lambda live, event: None) -> Path:

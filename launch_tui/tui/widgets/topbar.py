@@ -11,17 +11,19 @@ from launch_tui.tui.look import safe
 
 
 class TopBar(Horizontal):
-    def __init__(self, customer: str, environment: str, mode: str = "") -> None:
+    def __init__(self, customer: str, environment: str, mode: str = "", *, badge: str | None = None) -> None:
         super().__init__()
         self.customer = customer
         self.environment = environment
         self.mode = mode
+        self.badge = badge  # a demo's "DEMO · SANDBOX" instead of the environment
 
     def compose(self) -> ComposeResult:
         title = Text.assemble((" launch-tui ", "bold"), "│ ", (safe(self.customer), "bold"))
         if self.mode:
             title.append(f"  {self.mode}", style="bold")
         yield Static(title, id="title")
-        badge = Static(f" {self.environment.upper()} ", id="environment")
-        badge.set_class(self.environment == "production", "-production")
+        badge = Static(f" {self.badge or self.environment.upper()} ", id="environment")
+        badge.set_class(self.environment == "production" and self.badge is None, "-production")
+        badge.set_class(self.badge is not None, "-demo")
         yield badge

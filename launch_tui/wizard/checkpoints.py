@@ -1,0 +1,61 @@
+"""Checkpoints: the natural moments of a launch at which work that should not happen
+on every event happens (signing the chain head, syncing the session somewhere).
+Textual-free; the TUI and the `sign` command say when a checkpoint is reached, and
+hooks registered by whoever needs them run in order.
+
+A hook is `async (checkpoint) -> notice | None`: it does its slow part off the event
+loop itself (asyncio.to_thread) and returns a one-line notice for the operator, or
+None. A hook that fails never stops the others or the quit it runs before: its
+failure becomes a notice. Nothing a hook does can lose an event, which is on disk
+before any checkpoint is reached."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+from typing import Awaitable, Callable
+
+
+class Checkpoint(StrEnum):
+    QUIT = "quit"  # the operator quits the wizard
+    PAUSE = "pause"  # the operator suspends it (ctrl+z) to come back later
+    REPORT = "report"  # a report is about to be exported: what hooks record is in it
+    COMPLETE = "complete"  # `launch.complete` just became true
+    ON_DEMAND = "on-demand"  # `launch-tui sign SESSION`, or the operator asked
+
+
+Hook = Callable[[Checkpoint], Awaitable[str | None]]
+BlockingHook = Callable[[Checkpoint], str | None]
+
+
+class Checkpoints:
+    def __init__(self) -> None:
+        self._hooks: list[tuple[str, Hook]] = []
+
+    def register(self, name: str, hook: Hook) -> None:
+        """`name` says in a notice whose hook failed (e.g. "signing", "git sync")."""
+        self._hooks.append((name, hook))
+
+    def register_blocking(self, name: str, hook: BlockingHook) -> None:
+        """A plain function (a git push, a copy): run in a thread, off the event loop. It
+        must not record events: the session is written from the event loop only."""
+
+        async def in_a_thread(checkpoint: Checkpoint) -> str | None:
+            return await asyncio.to_thread(hook, checkpoint)
+
+        self.register(name, in_a_thread)
+
+    def __bool__(self) -> bool:
+        return bool(self._hooks)
+
+    async def reach(self, checkpoint: Checkpoint) -> list[str]:
+        """Run every hook for `checkpoint`, in the order registered; their notices."""
+        notices = []
+        for name, hook in self._hooks:
+            try:
+                notice = await hook(checkpoint)
+            except Exception as exc:  # noqa: BLE001 - a hook's bug must not stop a quit
+                notice = f"{name} at {checkpoint.value}: {' '.join(str(exc).split()) or type(exc).__name__}"
+            if notice:
+                notices.append(notice)
+        return notices

@@ -1,30 +1,60 @@
-# Two commands a newcomer needs: `make demo` and `make test`. Both build .venv first.
+# Two commands a newcomer needs: `make demo` and `make test`. Both build .venv first,
+# installing exactly the versions in constraints.txt (the tested set).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+CONSTRAINTS := constraints.txt
+PIP := $(BIN)/pip install --quiet --constraint $(CONSTRAINTS)
+# One stamp per install: `make demo` installs only what the demo needs; `make test` adds
+# the test extras on top. Either redoes its install when pyproject or the pins change.
+BASE := $(VENV)/.base
+DEMO_STAMP := $(VENV)/.installed-demo
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test soak bench sandbox clean
+.PHONY: demo test lint schemas constraints soak bench sandbox clean
 
-$(STAMP): pyproject.toml
+$(BASE):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(BASE)
 
-demo: $(STAMP)
+$(DEMO_STAMP): pyproject.toml $(CONSTRAINTS) | $(BASE)
+	$(PIP) -e .
+	touch $(DEMO_STAMP)
+
+$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BASE)
+	$(PIP) -e '.[test]'
+	touch $(TEST_STAMP) $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/launch-tui demo
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -n auto -m "not soak"
 
-soak: $(STAMP)
+# Formatter, linter, type checker (configured in pyproject.toml). Joins `make test` once
+# every open branch has merged and the tree has been formatted once.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Rewrite docs/schemas/*.json from the pydantic models (a test fails while they are stale).
+schemas: $(TEST_STAMP)
+	$(BIN)/python tools/json_schemas.py
+
+# Re-pin constraints.txt: the newest versions pyproject.toml allows, resolved in a fresh
+# venv (after adding or changing a dependency; then run `make test` and commit both).
+constraints:
+	tools/refresh_constraints.sh $(PYTHON)
+
+soak: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m soak
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-sandbox: $(STAMP)
+sandbox: $(DEMO_STAMP)
 	$(BIN)/launch-tui sandbox
 
 clean:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import concurrency, polling, responsiveness, sessions, startup, sync
+from bench import concurrency, polling, responsiveness, sessions, signing, startup, sync, walk
 from bench.common import Report, machine
 
 AREAS = {
@@ -19,6 +19,8 @@ AREAS = {
     "sessions": sessions.run,
     "polling": polling.run,
     "sync": sync.run,
+    "walk": walk.run,
+    "signing": signing.run,
 }
 
 

@@ -13,6 +13,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 from dataclasses import dataclass, field
@@ -124,9 +125,14 @@ def machine() -> dict[str, str]:
 
 # Subprocesses -----------------------------------------------------------------------------
 
+# The bench's sessions trust their own targets: in a file of the bench's, never the operator's.
+os.environ.setdefault("LAUNCH_TRUST_FILE", str(Path(tempfile.mkdtemp(prefix="launch-bench-")) / "trusted.toml"))
+
+
 def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment a measured command runs with: no colour games, a known terminal."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "LAUNCH_"))}
+    env["LAUNCH_TRUST_FILE"] = os.environ["LAUNCH_TRUST_FILE"]
     env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor", "PYTHONDONTWRITEBYTECODE": "",
                 "PYTHONUNBUFFERED": "1"})
     env.pop("PYTHONDONTWRITEBYTECODE")

@@ -2,11 +2,19 @@
 
 Folders the program creates are 0700 and files 0600, whatever the umask: they hold a
 customer's launch. A replaced file is written beside its destination and renamed over
-it, so a reader never sees half of it."""
+it, so a reader never sees half of it.
+
+No write follows a symbolic link: a link planted where a file is about to be written
+(a report, a handoff guide, the trusted-origins file) would otherwise have launch-tui
+overwrite whatever it points to. Such a path is refused; new files are created with
+O_EXCL | O_NOFOLLOW, temporary ones with unpredictable names (mkstemp), so a temp left
+by a killed run never blocks the next one."""
 
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 from launch_tui.errors import UsageError
@@ -33,6 +41,7 @@ def write_private(path: Path, data: str | bytes, *, replace: bool) -> None:
         data = data.encode("utf-8")
     try:
         ensure_private_dir(path.parent)
+        refuse_link(path)
         if replace:
             _replace(path, data)
         else:
@@ -45,8 +54,31 @@ def write_private(path: Path, data: str | bytes, *, replace: bool) -> None:
         raise UsageError(f"cannot write {path} ({exc.strerror})") from None
 
 
+class LinkRefused(UsageError):
+    """The path to write is a symbolic link (or another non-file); nothing was written."""
+
+
+def refuse_link(path: Path) -> None:
+    """Refuse to write at `path` if it is a symbolic link, a FIFO, a device..."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise LinkRefused(f"{path} is a symbolic link; launch-tui does not write through links: "
+                          "remove it or choose another file name")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise LinkRefused(f"{path} is not a regular file; remove it or choose another file name")
+
+
+def temp_beside(path: Path) -> tuple[int, Path]:
+    """An open 0600 temp file in `path`'s folder, with an unpredictable name."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    return fd, Path(name)
+
+
 def _create(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
         _write(fd, data)
     except BaseException:
@@ -59,14 +91,13 @@ def _create(path: Path, data: bytes) -> None:
 def _replace(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise IsADirectoryError(path)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd, temp = temp_beside(path)
     try:
-        _write(fd, data)
-    finally:
-        os.close(fd)
-    try:
-        os.replace(temp, path)
+        try:
+            _write(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)  # replaces a link planted meanwhile, never writes through it
     finally:
         temp.unlink(missing_ok=True)
 
@@ -74,3 +105,27 @@ def _replace(path: Path, data: bytes) -> None:
 def _write(fd: int, data: bytes) -> None:
     write_all(fd, data)
     os.fsync(fd)
+
+
+class NotAFile(UsageError):
+    """A path to read that is a FIFO, a device or a socket, or larger than allowed."""
+
+
+def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A FIFO or a device
+    (/dev/zero) is refused from its stat, before a byte is read; opening does not wait
+    for a FIFO's writer (O_NONBLOCK). `follow=False` refuses a symbolic link too."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(f"{path}: is not a regular file (a FIFO, a device, a socket)")
+        if info.st_size > limit:
+            raise NotAFile(f"{path}: larger than {limit // 1024} KiB; not a file launch-tui wrote or reads")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise NotAFile(f"{path}: larger than {limit // 1024} KiB; not a file launch-tui wrote or reads")
+    return raw

@@ -6,6 +6,7 @@ edited by hand. Anything shown on a terminal or in a report passes through here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Line and paragraph separators act as line breaks in some viewers; Cf holds the
@@ -34,6 +35,16 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(
         char if not is_unsafe(char) or (keep_newlines and char == "\n") else picture(char) for char in text
     )
+
+
+# What XML 1.0 allows at all; anything else makes a document no parser accepts.
+_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`visible(text)`, newlines kept, and no character XML 1.0 forbids (lone surrogates,
+    U+FFFE, U+FFFF): an ESC in a summary must not make a JUnit file that does not parse."""
+    return _XML_CHAR.sub(lambda found: f"\u27e8U+{ord(found.group()):04X}\u27e9", visible(text, keep_newlines=True))
 
 
 def json_safe(serialised: str) -> str:

@@ -9,7 +9,9 @@ env-var values).
 from __future__ import annotations
 
 import base64
+import json
 import os
+import re
 import threading
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -28,6 +30,27 @@ MASK = "[redacted]"
 MIN_SECRET_LENGTH = 6
 
 
+# A vendor's marker at the start of a key (`lk_`, `ghp_`, `rnd_`...): the rest is the
+# secret itself, and is scrubbed on its own too.
+KEY_PREFIX = re.compile(r"^[A-Za-z]{2,10}_")
+MIN_UNPREFIXED_LENGTH = 12
+
+
+def _forms(value: str) -> set[str]:
+    """Every way the value may show up in text: raw, URL-encoded, JSON-escaped (`\\/` too),
+    hex, base64 (standard and URL-safe), and base64 of the whole `Authorization` header
+    value it would travel in (`Bearer <value>`, as HTTP Basic-like schemes encode it)."""
+    raw = value.encode()
+    forms = {value, quote(value, safe=""), quote_plus(value), raw.hex(), raw.hex().upper()}
+    escaped = json.dumps(value)[1:-1]
+    forms |= {escaped, escaped.replace("/", "\\/")}
+    for text in (raw, b"Bearer " + raw, b"bearer " + raw):
+        forms.add(base64.b64encode(text).decode())
+        forms.add(base64.b64encode(text).decode().rstrip("="))
+        forms.add(base64.urlsafe_b64encode(text).decode().rstrip("="))
+    return forms
+
+
 class SecretRegistry:
     """The set of values that must never be shown or written."""
 
@@ -38,10 +61,10 @@ class SecretRegistry:
     def add(self, value: str | None) -> None:
         if not value or len(value) < MIN_SECRET_LENGTH:
             return
-        forms = {value, quote(value, safe=""), quote_plus(value)}
-        raw = value.encode()
-        forms.add(base64.b64encode(raw).decode())
-        forms.add(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+        forms = _forms(value)
+        prefix = KEY_PREFIX.match(value)
+        if prefix and len(value) - prefix.end() >= MIN_UNPREFIXED_LENGTH:
+            forms |= _forms(value[prefix.end():])  # pasted without its `lk_`: still the secret
         with self._lock:
             self._values.update(form for form in forms if len(form) >= MIN_SECRET_LENGTH)
 

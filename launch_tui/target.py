@@ -12,7 +12,10 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from launch_tui.errors import UsageError
+from launch_tui.files import read_regular
+from launch_tui.toml_depth import MAX_DEPTH, too_deep
 
+MAX_TARGET_BYTES = 1 << 20
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -29,8 +32,19 @@ def is_loopback(host: str) -> bool:
 
 
 def check_url(value: str) -> str:
+    """A base URL (clients append paths to it): checked, trailing slash dropped."""
+    return check_page_url(value).rstrip("/")
+
+
+def check_page_url(value: str) -> str:
+    """A URL requested as it is (the web app's): checked, but kept as written, trailing
+    slash and all; a server may answer `/app` and `/app/` differently. Compare such URLs
+    with `normalise_url`, never by rewriting them."""
     value = value.strip()
     parts = urlsplit(value)
+    if "@" in parts.netloc:  # never echoed: what stands before the @ may be a password
+        raise ValueError("the URL holds a user name or password (user:password@host); remove it: launch-tui takes "
+                         "credentials from environment variables only")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{value!r} is not an http(s) URL; write it like https://api.example.com")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
@@ -39,7 +53,7 @@ def check_url(value: str) -> str:
         raise ValueError(f"{value!r} has a query or fragment; give the base URL only")
     if any(ord(ch) < 32 or ch.isspace() for ch in value):
         raise ValueError("the URL contains spaces or control characters")
-    return value.rstrip("/")
+    return value
 
 
 def normalise_url(value: str) -> str:
@@ -56,7 +70,8 @@ def check_slug(value: str) -> str:
 
 
 def check_repo(value: str) -> str:
-    if not REPO.match(value):
+    # `.` and `..` would walk up the GitHub API's path instead of naming a repository.
+    if not REPO.match(value) or any(part in (".", "..") for part in value.split("/")):
         raise ValueError(f"{value!r} is not owner/name, like acme/platform")
     return value
 
@@ -71,6 +86,7 @@ def check_name(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(check_url)]
+PageUrl = Annotated[str, AfterValidator(check_page_url)]
 Slug = Annotated[str, AfterValidator(check_slug)]
 Name = Annotated[str, Field(max_length=200), AfterValidator(check_name)]
 
@@ -103,7 +119,7 @@ class GitHubTarget(_Section):
 class Target(_Section):
     environment: Literal["staging", "production"]
     api_url: Url
-    web_url: Url | None = None
+    web_url: PageUrl | None = None
     team_mode: Literal["solo", "multi"]
     customer: Customer
     render: RenderTarget | None = None
@@ -141,8 +157,10 @@ def target_from_dict(data: dict, source: str = "target") -> Target:
 def load_target(path: str | Path) -> Target:
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
-        data = tomllib.loads(text)
+        raw = read_regular(path, MAX_TARGET_BYTES)  # a FIFO or /dev/zero: refused, not read
+        if too_deep(raw):
+            raise UsageError(f"{path}: arrays or tables nest deeper than {MAX_DEPTH} levels; this is not a target file")
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{path}: no such target file; pass --target with the path of a target TOML file") from None
     except IsADirectoryError:
@@ -151,6 +169,8 @@ def load_target(path: str | Path) -> Target:
         raise UsageError(f"{path}: is not UTF-8 text; save the target file as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML ({exc}); fix the file and try again") from None
+    except RecursionError:
+        raise UsageError(f"{path}: its values nest too deeply; this is not a target file") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
     return target_from_dict(data, str(path))

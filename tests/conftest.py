@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,11 @@ from launch_tui.secrets import registry
 from launch_tui.target import Target, target_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.sshkeys"]  # the `keys` and `agent` fixtures: real SSH keys made at test time
+
+# Never the operator's own trusted-origins file: children started with a copy of the
+# environment taken at import time get this one; each test gets its own below.
+os.environ["LAUNCH_TRUST_FILE"] = str(Path(tempfile.mkdtemp(prefix="launch-tui-trust-")) / "trusted-origins.toml")
 
 
 def make_target(**overrides) -> Target:
@@ -32,3 +39,22 @@ def _fresh_secret_registry():
     registry.clear()
     yield
     registry.clear()
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """As if stdin and stdout were a terminal: the TUI commands refuse to start without one
+    (tests/test_cli.py shows that), and these tests stop them before any screen anyway."""
+    from launch_tui import cli
+
+    monkeypatch.setattr(cli, "has_terminal", lambda: True)
+
+
+@pytest.fixture(autouse=True)
+def _own_trust_file(tmp_path_factory):
+    """Each test starts with an empty trusted-origins store of its own. A MonkeyPatch of
+    its own, so that a test's `monkeypatch.undo()` does not take the store away."""
+    path = tmp_path_factory.mktemp("trust") / "trusted-origins.toml"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LAUNCH_TRUST_FILE", str(path))
+        yield path

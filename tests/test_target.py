@@ -35,6 +35,18 @@ def test_a_good_target_loads_with_defaults(tmp_path):
     assert target.is_production
 
 
+@pytest.mark.parametrize("written", ["https://x.example/app/", "https://x.example/app", "https://X.example/"])
+def test_web_url_is_kept_as_written_and_normalised_only_to_compare(tmp_path, written):
+    target = load_target(write(tmp_path, GOOD.replace('web_url = "https://app.example.com"', f'web_url = "{written}"')))
+    assert target.web_url == written  # a server may answer /app and /app/ differently
+    assert normalise_url(target.web_url) == normalise_url(written.rstrip("/"))
+
+
+def test_web_url_is_still_checked(tmp_path):
+    with pytest.raises(UsageError, match="web_url: .*use https://"):
+        load_target(write(tmp_path, GOOD.replace("https://app.example.com", "http://app.example.com/")))
+
+
 @pytest.mark.parametrize(
     "old, new, expected",
     [

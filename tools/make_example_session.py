@@ -33,8 +33,12 @@ async def main() -> None:
     for old in sessions.glob(f"{NAME}*"):
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     with SandboxServer(job_seconds=0.5) as sandbox:
-        live = LiveSession.create(target_from_dict(sandbox.target_dict()), "sam", sessions, session_id=NAME)
-        app = LaunchApp(Wizard(live, Secrets(sandbox.credentials)))
+        # The sandbox runs in this process: nothing to trust on this machine (as in `demo`).
+        live = LiveSession.create(target_from_dict(sandbox.target_dict()), "sam", sessions, session_id=NAME,
+                                  trust_source=None)
+        wizard = Wizard(live, Secrets(sandbox.credentials))
+        wizard.untrusted = []
+        app = LaunchApp(wizard)
         async with app.run_test(size=(120, 40)) as pilot:
             await walk_whole_launch(pilot)
             app.export_report()

@@ -18,12 +18,19 @@ from launch_tui.results import Evidence
 
 
 class TransportError(Exception):
-    """No usable HTTP response. `str()` is one redacted line; `evidence` says what was tried."""
+    """No usable HTTP response. `str()` is one redacted line; `evidence` says what was tried.
 
-    def __init__(self, message: str, evidence: Evidence | None = None, *, kind: str = "error") -> None:
+    `sent`: the request may have reached the server, so whether it acted is unknown (a
+    read timeout, a dropped connection). False only when nothing can have arrived."""
+
+    sent_by_default = True
+
+    def __init__(self, message: str, evidence: Evidence | None = None, *, kind: str = "error",
+                 sent: bool | None = None) -> None:
         super().__init__(clean(message, 300))
         self.evidence = evidence
         self.kind = kind
+        self.sent = self.sent_by_default if sent is None else sent
 
 
 class DeadlineExceeded(TransportError):
@@ -32,6 +39,8 @@ class DeadlineExceeded(TransportError):
 
 class RateLimited(TransportError):
     """The server asked us to wait longer than the check's deadline allows."""
+
+    sent_by_default = False  # a 429 means the server did not act
 
 
 class NotJSON(TransportError):
@@ -120,5 +129,6 @@ class BadReply(TransportError):
     The message says what to fix; `status_code` is kept for callers that branch on it."""
 
     def __init__(self, message: str, reply) -> None:
-        super().__init__(message, reply.evidence, kind="status")
+        # An HTTP answer is definite: whatever it refused, nothing is left unknown.
+        super().__init__(message, reply.evidence, kind="status", sent=False)
         self.status_code = reply.status_code

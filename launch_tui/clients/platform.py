@@ -1,7 +1,7 @@
 """Every request the wizard sends to the platform, and how its answers are read.
 
 This is the one file to change when a deployment's API differs from the contract in
-docs (shared/spec/platform-api.md): paths, bodies, headers and field names live here,
+docs (docs/platform-api.md): paths, bodies, headers and field names live here,
 nowhere else. Methods return the raw `Reply` (status, evidence) so a check can judge
 any status; the `parse_*` functions read the documented bodies, tolerating extra fields.
 """
@@ -14,10 +14,18 @@ import secrets as pysecrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from launch_tui.clients.errors import TransportError
 from launch_tui.clients.transport import Reply, Transport
 from launch_tui.secrets import Secrets
+
+def segment(value: str) -> str:
+    """An id from a file or a server as exactly one path segment: `/`, `?`, `#`, `%` and
+    the rest encoded, and `.` or `..` too (a URL parser would otherwise walk up a level)."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text in (".", "..") else text
+
 
 JOB_TYPES = ("TRADE", "SHIP", "ORDERS", "CATALOG")
 FINAL_JOB_STATUSES = frozenset({"succeeded", "failed"})
@@ -48,7 +56,7 @@ class MissingCredential(TransportError):
     """A secret this call needs is not set. `name` is the environment variable."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"{name} is not set; export it and try again", kind="credential")
+        super().__init__(f"{name} is not set; export it and try again", kind="credential", sent=False)
         self.name = name
 
 
@@ -77,7 +85,7 @@ def high_risk_routes() -> list[RouteProbe]:
     return [
         RouteProbe("GET /api/sima/results", "GET", "/api/sima/results", params={"jobId": job_id}),
         RouteProbe("POST /api/sima/batch", "POST", "/api/sima/batch", json={"records": "auth probe: not a list"}),
-        RouteProbe("GET /api/jobs/<id>", "GET", f"/api/jobs/{job_id}"),
+        RouteProbe("GET /api/jobs/<id>", "GET", f"/api/jobs/{segment(job_id)}"),
         *(RouteProbe(f"POST {UPLOAD_PATHS[kind]}", "POST", UPLOAD_PATHS[kind], upload=True)
           for kind in ("TRADE", "CATALOG", "SHIP", "ORDERS")),
     ]
@@ -151,26 +159,30 @@ class PlatformClient:
         return await self._call("GET", "/api/admin/tenants", bearer=self._admin(), params={"slug": slug})
 
     async def issue_key(self, tenant_id: str, label: str, idempotency_key: str) -> Reply:
-        return await self._call("POST", f"/api/admin/tenants/{tenant_id}/integration-keys", bearer=self._admin(),
+        return await self._call("POST", f"/api/admin/tenants/{segment(tenant_id)}/integration-keys",
+                                bearer=self._admin(),
                                 json={"label": label}, idempotency_key=idempotency_key, sensitive=True)
 
     async def list_keys(self, tenant_id: str) -> Reply:
-        return await self._call("GET", f"/api/admin/tenants/{tenant_id}/integration-keys", bearer=self._admin())
+        return await self._call("GET", f"/api/admin/tenants/{segment(tenant_id)}/integration-keys",
+                                bearer=self._admin())
 
     async def revoke_key(self, tenant_id: str, key_id: str, idempotency_key: str) -> Reply:
-        return await self._call("POST", f"/api/admin/tenants/{tenant_id}/integration-keys/{key_id}/revoke",
+        path = f"/api/admin/tenants/{segment(tenant_id)}/integration-keys/{segment(key_id)}/revoke"
+        return await self._call("POST", path,
                                 bearer=self._admin(), json={}, idempotency_key=idempotency_key)
 
     async def set_detectors(self, tenant_id: str, detectors: dict[str, bool], idempotency_key: str) -> Reply:
         body = {"detectors": {name: {"enabled": bool(on)} for name, on in detectors.items()}}
-        return await self._call("POST", f"/api/admin/tenants/{tenant_id}/detectors", bearer=self._admin(),
+        return await self._call("POST", f"/api/admin/tenants/{segment(tenant_id)}/detectors", bearer=self._admin(),
                                 json=body, idempotency_key=idempotency_key)
 
     async def get_detectors(self, tenant_id: str) -> Reply:
-        return await self._call("GET", f"/api/admin/tenants/{tenant_id}/detectors", bearer=self._admin())
+        return await self._call("GET", f"/api/admin/tenants/{segment(tenant_id)}/detectors", bearer=self._admin())
 
     async def onboarding_status(self, tenant_id: str) -> Reply:
-        return await self._call("GET", f"/api/admin/tenants/{tenant_id}/onboarding-status", bearer=self._admin())
+        return await self._call("GET", f"/api/admin/tenants/{segment(tenant_id)}/onboarding-status",
+                                bearer=self._admin())
 
     # Jobs (tenant routes) -----------------------------------------------------------
     async def upload(self, job_type: str, csv: bytes, filename: str, access_token: str, idempotency_key: str) -> Reply:
@@ -185,7 +197,7 @@ class PlatformClient:
                                 idempotency_key=idempotency_key, idempotent=False)
 
     async def job(self, job_id: str, access_token: str) -> Reply:
-        return await self._call("GET", f"/api/jobs/{job_id}", bearer=access_token)
+        return await self._call("GET", f"/api/jobs/{segment(job_id)}", bearer=access_token)
 
     async def results(self, job_type: str, job_id: str, access_token: str) -> Reply:
         return await self._call("GET", RESULTS_PATHS[job_type], bearer=access_token, params={"jobId": job_id})
@@ -197,12 +209,13 @@ class PlatformClient:
                                 idempotency_key=idempotency_key)
 
     async def invoice(self, invoice_id: str) -> Reply:
-        return await self._call("GET", f"/api/admin/billing/invoices/{invoice_id}", bearer=self._admin())
+        return await self._call("GET", f"/api/admin/billing/invoices/{segment(invoice_id)}", bearer=self._admin())
 
     async def invoice_transition(self, invoice_id: str, action: str, idempotency_key: str) -> Reply:
         if action not in ("issue", "mark-paid", "cancel"):
             raise ValueError(f"unknown invoice action {action!r}")
-        return await self._call("POST", f"/api/admin/billing/invoices/{invoice_id}/{action}", bearer=self._admin(),
+        return await self._call("POST", f"/api/admin/billing/invoices/{segment(invoice_id)}/{action}",
+                                bearer=self._admin(),
                                 json={}, idempotency_key=idempotency_key)
 
 

@@ -8,6 +8,7 @@ permission problem and must reach the check as it is.
 
 from __future__ import annotations
 
+import math
 import time
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
@@ -28,10 +29,9 @@ def retry_after(headers: httpx.Headers, now: float | None = None) -> float | Non
     if value is None:
         return None
     value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = _finite(value)
+    if seconds is not None:
+        return max(0.0, seconds)
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -39,11 +39,19 @@ def retry_after(headers: httpx.Headers, now: float | None = None) -> float | Non
     return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
 
 
-def _number(headers: httpx.Headers, name: str) -> float | None:
+def _finite(value: str) -> float | None:
+    """A number, or None: `nan` and `inf` parse as floats but are no wait time
+    (asyncio.sleep(nan) never returns), so they count as no value at all."""
     try:
-        return float(headers[name])
-    except (KeyError, ValueError):
+        number = float(value)
+    except ValueError:
         return None
+    return number if math.isfinite(number) else None
+
+
+def _number(headers: httpx.Headers, name: str) -> float | None:
+    value = headers.get(name)
+    return None if value is None else _finite(value)
 
 
 def reset_in(headers: httpx.Headers, style: Style, now: float | None = None) -> float | None:
@@ -57,7 +65,8 @@ def reset_in(headers: httpx.Headers, style: Style, now: float | None = None) -> 
     if style is Style.RENDER:
         if _number(headers, "ratelimit-remaining") != 0:
             return None
-        return _number(headers, "ratelimit-reset")
+        reset = _number(headers, "ratelimit-reset")
+        return None if reset is None else max(0.0, reset)  # a clock-skewed negative means "now"
     return None
 
 

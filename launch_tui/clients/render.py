@@ -1,41 +1,32 @@
-"""Render's REST API, as Render publishes it: services, deploys, env vars.
+"""Render's REST API, as Render publishes it: services, deploys, env vars, env groups and
+Render Postgres (shapes in render-oss/sdk's generated schema; the contract tests in
+tests/contracts/render/ replay recorded replies through this client).
 
 Env-var values are secrets. They are read into memory to be compared, registered
 with the redaction registry at once (except the few whose value the runbook states
-or that the target already shows), and never put in evidence: env-var responses are
-fetched with `sensitive=True`, so no excerpt of them exists.
+or that the target already shows), and never put in evidence: env-var and env-group
+responses are fetched with `sensitive=True`, so no excerpt of them exists.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
 from launch_tui.clients.errors import BadReply, NotJSON
+from launch_tui.clients.render_models import (DeployInfo, Deploys, EnvValue, PostgresInfo, ServiceEnv,
+                                              ServiceInfo, parse_deploy, parse_postgres, parse_service)
+from launch_tui.clients.text import clean
 from launch_tui.clients.transport import Reply, Transport
 from launch_tui.secrets import registry
 
+__all__ = ["DeployInfo", "Deploys", "EnvValue", "PostgresInfo", "RenderClient", "ServiceEnv", "ServiceInfo"]
+
 # Values the runbook states (or that name a public URL); everything else is a secret.
 PUBLIC_ENV_KEYS = frozenset({"NODE_ENV", "ALLOW_API_KEY_FALLBACK", "API_URL"})
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # the most Render allows per page (its default is 20)
 MAX_PAGES = 100
-
-
-@dataclass(frozen=True)
-class ServiceInfo:
-    id: str
-    name: str
-    suspended: bool
-    suspended_state: str
-    pre_deploy_command: str | None
-    url: str | None
-
-
-@dataclass(frozen=True)
-class DeployInfo:
-    id: str
-    status: str
-    finished_at: str | None
 
 
 def _secret_like(value: str) -> bool:
@@ -44,6 +35,26 @@ def _secret_like(value: str) -> bool:
     (Values are never shown either way: this guards against a server echoing one back.)"""
     return len(value) >= 12 or (len(value) >= 8 and any(c.isdigit() for c in value)
                                 and any(c.isalpha() for c in value))
+
+
+def render_says(reply: Reply) -> str:
+    """Render's error body is `{id, message}` (recorded replies often carry `message` only)."""
+    data = reply.json_or_none()
+    if not isinstance(data, dict):
+        return ""
+    message, code = data.get("message"), data.get("id")
+    said = clean(message, 120) if isinstance(message, str) and message.strip() else ""
+    if isinstance(code, str) and code.strip() and code.replace("_", " ").lower() not in said.lower():
+        said = f"{clean(code, 40)}: {said}" if said else clean(code, 40)
+    return f' ("{said}")' if said else ""
+
+
+@dataclass(frozen=True)
+class _What:
+    """What a request was about, for the one-line error: "service srv-x", "env groups"."""
+
+    noun: str
+    fix_404: str
 
 
 class RenderClient:
@@ -56,76 +67,145 @@ class RenderClient:
         return await self.transport.request("GET", self.base_url + path, headers=self._headers, params=params,
                                             sensitive=sensitive)
 
-    def _require_ok(self, reply: Reply, service_id: str) -> None:
+    def _require_ok(self, reply: Reply, what: _What) -> None:
         if reply.ok:
             return
-        if reply.status_code == 401:
-            raise BadReply("Render rejected RENDER_API_KEY (HTTP 401); create a new key under Render "
+        said = render_says(reply)
+        status = reply.status_code
+        if status == 401:
+            raise BadReply(f"Render rejected RENDER_API_KEY (HTTP 401{said}); create a new key under Render "
                            "Account Settings > API Keys and set RENDER_API_KEY", reply)
-        if reply.status_code == 403:
-            raise BadReply(f"RENDER_API_KEY may not read service {service_id} (HTTP 403); use a key of the "
-                           "workspace that owns it", reply)
-        if reply.status_code == 404:
-            raise BadReply(f"Render has no service {service_id} (HTTP 404); check the service id in the "
-                           "target's [render] section", reply)
-        raise BadReply(f"Render answered HTTP {reply.status_code} for service {service_id}; try again later", reply)
+        if status == 403:
+            raise BadReply(f"RENDER_API_KEY may not read {what.noun} (HTTP 403{said}); Render keys act for their "
+                           "user across workspaces: use a key of a member of the workspace that owns it", reply)
+        if status == 404:
+            raise BadReply(f"Render has no {what.noun} for this key (HTTP 404{said}); {what.fix_404}", reply)
+        raise BadReply(f"Render answered HTTP {status}{said} for {what.noun}; try again later", reply)
+
+    @staticmethod
+    def _service_what(service_id: str) -> _What:
+        return _What(f"service {service_id}", "check the service id in the target's [render] section")
 
     async def service(self, service_id: str) -> ServiceInfo:
         reply = await self._get(f"/services/{service_id}")
-        self._require_ok(reply, service_id)
-        data = reply.json_object()
-        details = data.get("serviceDetails") if isinstance(data.get("serviceDetails"), dict) else {}
-        env = details.get("envSpecificDetails") if isinstance(details.get("envSpecificDetails"), dict) else {}
-        command = env.get("preDeployCommand")
-        suspended = str(data.get("suspended", "not_suspended"))
-        return ServiceInfo(
-            id=str(data.get("id", service_id)),
-            name=str(data.get("name", "")),
-            suspended=suspended != "not_suspended",
-            suspended_state=suspended,
-            pre_deploy_command=command if isinstance(command, str) else None,
-            url=details.get("url") if isinstance(details.get("url"), str) else None,
-        )
+        self._require_ok(reply, self._service_what(service_id))
+        return parse_service(reply.json_object(), service_id)
 
-    async def latest_deploy(self, service_id: str) -> DeployInfo | None:
-        reply = await self._get(f"/services/{service_id}/deploys", {"limit": 1})
-        self._require_ok(reply, service_id)
+    async def deploys(self, service_id: str) -> Deploys:
+        """The newest deploy, and the one that serves: the newest `live` one, found with
+        list-deploys' `status` filter when the newest is not it."""
+        newest = await self._deploy_page(service_id, {"limit": 1})
+        if newest is not None and newest.status == "live":
+            return Deploys(newest, newest)
+        live = await self._deploy_page(service_id, {"limit": 1, "status": "live"})
+        return Deploys(newest, live)
+
+    async def _deploy_page(self, service_id: str, params: dict[str, Any]) -> DeployInfo | None:
+        reply = await self._get(f"/services/{service_id}/deploys", params)
+        self._require_ok(reply, self._service_what(service_id))
         data = reply.json()
         if not isinstance(data, list):
             raise NotJSON(f"Render's deploy list for {service_id} is not a list", reply.evidence)
-        if not data:
-            return None
-        deploy = data[0].get("deploy", data[0]) if isinstance(data[0], dict) else {}
-        return DeployInfo(str(deploy.get("id", "")), str(deploy.get("status", "unknown")), deploy.get("finishedAt"))
+        return parse_deploy(data[0]) if data else None
 
-    async def env_vars(self, service_id: str, public_values: frozenset[str] = frozenset()) -> dict[str, str]:
-        """Every env var of the service, all pages read (until Render sends an empty page)."""
-        values: dict[str, str] = {}
+    async def _pages(self, path: str, params: dict[str, Any], wrapper: str, what: _What, *,
+                     sensitive: bool = False) -> list[dict[str, Any]]:
+        """Every item of a cursor-paged list, unwrapped: pages of `[{<wrapper>: {...}, cursor}]`
+        read until an empty page (or a short page without a cursor)."""
+        items: list[dict[str, Any]] = []
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            params = {"limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
-            reply = await self._get(f"/services/{service_id}/env-vars", params, sensitive=True)
-            self._require_ok(reply, service_id)
+            page_params = {**params, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
+            reply = await self._get(path, page_params, sensitive=sensitive)
+            self._require_ok(reply, what)
             page = reply.json()
             if not isinstance(page, list):
-                raise NotJSON(f"Render's env-var list for {service_id} is not a list", reply.evidence)
+                raise NotJSON(f"Render's list of {what.noun} is not a list", reply.evidence)
             if not page:
-                return values
+                return items
             for entry in page:
-                env = entry.get("envVar", entry) if isinstance(entry, dict) else {}
-                key, value = env.get("key"), env.get("value")
-                if isinstance(key, str):
-                    value = value if isinstance(value, str) else ""
-                    if key not in PUBLIC_ENV_KEYS and value not in public_values and _secret_like(value):
-                        registry.add(value)
-                    values[key] = value
+                if isinstance(entry, dict):
+                    inner = entry.get(wrapper, entry)
+                    items.append(inner if isinstance(inner, dict) else {})
             last = page[-1] if isinstance(page[-1], dict) else {}
             cursor = last.get("cursor") if isinstance(last.get("cursor"), str) else None
             if not cursor and len(page) < PAGE_SIZE:
-                return values  # a short page without a cursor can only be the last one
+                return items  # a short page without a cursor can only be the last one
             if not cursor or cursor in seen:
-                raise BadReply(f"Render's env-var pages for {service_id} give no usable cursor to read on; "
+                raise BadReply(f"Render's pages of {what.noun} give no usable cursor to read on; "
                                "could not read them all", reply)
             seen.add(cursor)
-        raise BadReply(f"Render's env-var list for {service_id} has more than {MAX_PAGES} pages", reply)
+        raise BadReply(f"Render's list of {what.noun} has more than {MAX_PAGES} pages", reply)
+
+    def _keep(self, values: dict[str, EnvValue], raw: list[Any], source: str, public_values: frozenset[str]) -> None:
+        for env in raw:
+            if not isinstance(env, dict) or not isinstance(env.get("key"), str):
+                continue
+            key, value = env["key"], env.get("value")
+            value = value if isinstance(value, str) else ""
+            if key not in PUBLIC_ENV_KEYS and value not in public_values and _secret_like(value):
+                registry.add(value)
+            if key not in values:  # the first source read wins: the service's own, then groups
+                values[key] = EnvValue(value, source)
+
+    async def env(self, service: ServiceInfo, public_values: frozenset[str] = frozenset()) -> ServiceEnv:
+        """What the service gets at run time: its own env vars and those of every env group
+        linked to it. A key set on the service wins over the same key in a group, as on Render."""
+        # The service's pages and the groups are read side by side: cursor pages cannot be.
+        own, (groups, group_vars) = await asyncio.gather(
+            self._pages(f"/services/{service.id}/env-vars", {}, "envVar",
+                        _What(f"env vars of service {service.id}", "check the service id"), sensitive=True),
+            self._group_vars(service))
+        values: dict[str, EnvValue] = {}
+        self._keep(values, own, "the service", public_values)
+        for (_, name), raw in zip(groups, group_vars):
+            self._keep(values, raw, f"env group {name}", public_values)
+        return ServiceEnv(values, tuple(name for _, name in groups))
+
+    async def _group_vars(self, service: ServiceInfo) -> tuple[list[tuple[str, str]], list[list[Any]]]:
+        groups = await self._linked_groups(service)
+        return groups, list(await asyncio.gather(*(self._group_env(group_id) for group_id, _ in groups)))
+
+    async def _group_env(self, group_id: str) -> list[Any]:
+        reply = await self._get(f"/env-groups/{group_id}", sensitive=True)
+        self._require_ok(reply, _What(f"env group {group_id}", "it may have been deleted; run the check again"))
+        raw = reply.json_object().get("envVars")
+        return raw if isinstance(raw, list) else []
+
+    async def _linked_groups(self, service: ServiceInfo) -> list[tuple[str, str]]:
+        """(id, name) of the env groups whose `serviceLinks` name the service. Render's schema
+        gives this list no cursor, so the most Render sends (100) is read; a full page means
+        there may be more, which is said rather than guessed past."""
+        params: dict[str, Any] = {"limit": PAGE_SIZE}
+        if service.owner_id:
+            params["ownerId"] = service.owner_id
+        reply = await self._get("/env-groups", params)
+        self._require_ok(reply, _What("env groups", "check RENDER_API_KEY belongs to the service's workspace"))
+        data = reply.json()
+        if not isinstance(data, list):
+            raise NotJSON("Render's env-group list is not a list", reply.evidence)
+        if len(data) >= PAGE_SIZE:
+            raise BadReply(f"the workspace has {PAGE_SIZE} or more env groups, more than Render lists at once; "
+                           "could not tell which are linked to the service", reply)
+        linked = []
+        for group in data:
+            links = group.get("serviceLinks") if isinstance(group, dict) else None
+            if isinstance(links, list) and any(isinstance(link, dict) and link.get("id") == service.id
+                                               for link in links):
+                linked.append((str(group.get("id", "")), clean(group.get("name", ""), 60) or "(unnamed)"))
+        return linked
+
+    async def postgres(self, postgres_id: str) -> PostgresInfo | None:
+        """`GET /postgres/{id}`; None when Render says there is none (404) for this key."""
+        reply = await self._get(f"/postgres/{postgres_id}")
+        if reply.status_code == 404:
+            return None
+        self._require_ok(reply, _What(f"Render Postgres {postgres_id}", ""))
+        return parse_postgres(reply.json_object())
+
+    async def postgres_list(self, owner_id: str | None) -> list[PostgresInfo]:
+        params = {"ownerId": owner_id} if owner_id else {}
+        items = await self._pages("/postgres", params, "postgres",
+                                  _What("Render Postgres instances", "check RENDER_API_KEY"))
+        return [parse_postgres(item) for item in items]

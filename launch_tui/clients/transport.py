@@ -128,6 +128,27 @@ def safe_url(url: httpx.URL | str) -> str:
     return shorten(redact(urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))), 500)
 
 
+class CrossOriginRedirect(TransportError):
+    """A redirect to another origin (or from https to http): not followed, nothing re-sent."""
+
+    def __init__(self, source: httpx.URL, location: httpx.URL, status: int, evidence: Evidence) -> None:
+        downgrade = source.scheme == "https" and location.scheme == "http"
+        why = "from https to plain http" if downgrade else "to another origin"
+        super().__init__(f"{_origin_text(source)} answered HTTP {status} redirecting {why}, to "
+                         f"{safe_url(location)}; not followed, so no credential or body went there. "
+                         "Check the URL in the target file", evidence, kind="redirect")
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"https": 443, "http": 80}.get(url.scheme)
+    return url.scheme, url.host.lower(), url.port or default
+
+
+def _origin_text(url: httpx.URL) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
 @dataclass
 class Reply:
     """A response read under the policy. `body` is at most `max_body_bytes` long."""
@@ -242,12 +263,14 @@ class Transport:
         full_url = httpx.URL(url, params=params) if params else httpx.URL(url)
         shown_url = safe_url(full_url)
         attempt = 0
+        reached = False  # whether any attempt may have reached the server (then its outcome is unknown)
         while True:
             attempt += 1
             await self._wait_until_unblocked(budget, url)
             remaining = budget.remaining()
             if remaining <= 0:
-                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline passed")
+                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline "
+                                       "passed", sent=reached)
             timeout = httpx.Timeout(min(self.policy.read_timeout, remaining),
                                     connect=min(self.policy.connect_timeout, remaining))
             loop = asyncio.get_running_loop()
@@ -271,10 +294,12 @@ class Transport:
                 retry = kind != "tls" and (isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) or (
                     idempotent and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError))))
                 delay = self.backoff(attempt)
+                reached = reached or not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if retry and attempt < self.policy.max_attempts and delay < budget.remaining():
                     await self._sleep(delay)
                     continue
-                raise TransportError(message, evidence, kind=kind) from None
+                reached = reached or not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+                raise TransportError(message, evidence, kind=kind, sent=reached) from None
 
             record(reply.evidence)
             log.debug("%s %s -> %s in %d ms (request id %s)", method, shown_url, reply.status_code,
@@ -296,6 +321,7 @@ class Transport:
                                       reply.evidence)
                 await self._sleep(wait)
                 continue
+            reached = reached or reply.status_code >= 500
             if reply.status_code in RETRY_STATUSES and idempotent and attempt < self.policy.max_attempts:
                 delay = max(self.backoff(attempt), wait or 0.0)
                 if delay < budget.remaining():
@@ -315,7 +341,7 @@ class Transport:
     async def _send(self, method, url, shown_url, headers, json, files, timeout, follow_redirects,
                     sensitive, at, started) -> Reply:
         request = self.client.build_request(method, url, headers=headers, json=json, files=files, timeout=timeout)
-        response = await self.client.send(request, stream=True, follow_redirects=follow_redirects)
+        response = await self._send_following(request, follow_redirects, method, shown_url, started, at)
         received = [0]
         try:
             body, truncated = await self._read_capped(response, received)
@@ -327,6 +353,29 @@ class Transport:
         evidence = self._evidence(method, shown_url, response.status_code, request_id, started, at,
                                   None if sensitive else excerpt(body))
         return Reply(method, shown_url, response.status_code, response.headers, body, truncated, evidence)
+
+    async def _send_following(self, request: httpx.Request, follow: bool, method: str, shown_url: str,
+                              started: float, at: str) -> httpx.Response:
+        """Send, and follow redirects only within the request's origin (scheme, host, port).
+        httpx would re-send a 307/308's body, Authorization and all, to wherever Location
+        points, even from https to plain http: a server (or anyone who can edit a
+        response) could collect the credentials. Such a redirect ends the request as an
+        error naming where it pointed; a same-origin one is followed as httpx does."""
+        hops = 0
+        while True:
+            response = await self.client.send(request, stream=True, follow_redirects=False)
+            following = response.next_request if follow else None
+            if following is None:
+                return response
+            await response.aclose()
+            if _origin(following.url) != _origin(request.url):
+                evidence = self._evidence(method, shown_url, response.status_code, None, started, at)
+                record(evidence)
+                raise CrossOriginRedirect(request.url, following.url, response.status_code, evidence)
+            hops += 1
+            if hops > self.policy.max_redirects:
+                raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+            request = following
 
     async def _read_capped(self, response: httpx.Response, received: list[int]) -> tuple[bytes, bool]:
         """Read at most max_body_bytes (decoded): a 10 MB page or a gzip bomb stops here.

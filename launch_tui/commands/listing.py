@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from launch_tui.errors import LaunchError
+from launch_tui.labels import environment_column
 from launch_tui.safe_text import visible
 from launch_tui.session import open_read_only, session_files
 from launch_tui.timefmt import parse_iso, utcnow
@@ -53,7 +54,7 @@ def summarise(path: Path, now: datetime | None = None) -> SessionRow:
         path=path,
         id=header.session.id,
         customer=header.target.customer.name,
-        environment=header.target.environment,
+        environment=environment_column(header),
         progress=f"{done}/{total}",
         state=lifecycle,
         updated=state.last_at or header.session.created_at,
@@ -88,7 +89,7 @@ def render_rows(rows: list[SessionRow]) -> str:
 def run(folder: Path) -> int:
     rows = list_rows(folder)
     if not rows:
-        print(f"no sessions in {folder}; start one with `launch-tui new --target FILE` or `make demo`")
+        print(f"no sessions in {folder}; start one with `launch-tui new --target FILE` or try `launch-tui demo`")
         return 0
     print(visible(render_rows(rows), keep_newlines=True))  # operator names come from files: no escapes
     return 0

@@ -37,6 +37,7 @@ def run(path: Path, fmt: str = "md", output: str | Path | None = None, *, force:
     if output is None:
         sys.stdout.write(text)
         return 0
-    write_private(Path(output), text, replace=force)
-    print(f"wrote {output}: {record.integrity.status}, launch complete: {'yes' if record.launch_complete else 'no'}")
+    written = Path(output).absolute()
+    write_private(written, text, replace=force)
+    print(f"wrote {written}: {record.integrity.status}, launch complete: {'yes' if record.launch_complete else 'no'}")
     return 0

@@ -36,6 +36,9 @@ class Verdict:
     refs: Refs = field(default_factory=dict)
     secret: str | None = field(default=None, repr=False)  # key issuance only; never in the result
     data: Any = None  # e.g. the existing tenant on a slug conflict
+    # False when an action's request may have reached the platform without a definite
+    # answer (read timeout, dropped connection, 5xx): whether it acted is unknown.
+    definite: bool = True
 
 
 def passed(summary: str, **refs: Any) -> Verdict:
@@ -110,16 +113,19 @@ async def execute(item_id: str, run: Callable[[], Awaitable[Verdict]], seconds: 
         except TimeoutError:
             verdict = errored(f"no verdict within {seconds:g} s (the check's deadline); the platform may be "
                               "slow or unreachable, run it again")
+            verdict.definite = False
         except MissingCredential as exc:
             verdict = skipped(missing_secret(exc.name))
         except TransportError as exc:
             verdict = errored(str(exc))
+            verdict.definite = not exc.sent
         except Unavailable as exc:
             verdict = skipped(str(exc))
         except Exception as exc:  # one broken check must never stop the others
             log.debug("%s crashed: %s", item_id, redact("".join(traceback.format_exception(exc))))
             verdict = errored(f"the check itself failed ({type(exc).__name__}: {clean(exc, 120)}); "
                               "this is a launch-tui bug, please report it")
+            verdict.definite = False
     result = CheckResult(
         id=item_id,
         status=verdict.status,
@@ -148,13 +154,14 @@ class ActionOutcome:
     result: CheckResult
     secret: str | None = field(default=None, repr=False)
     conflict: Any = None  # the existing tenant when create_tenant meets a taken slug
+    unknown: bool = False  # the request may have reached the platform, without a definite answer
 
 
 async def perform(ctx: Any, item_id: str, run: Callable[[], Awaitable[Verdict]],
                   seconds: float = DEFAULT_DEADLINE) -> ActionOutcome:
     result, verdict = await execute(item_id, run, seconds)
     ctx.results[item_id] = result
-    return ActionOutcome(result, verdict.secret, verdict.data)
+    return ActionOutcome(result, verdict.secret, verdict.data, unknown=not verdict.definite)
 
 
 async def notify(callback: Callable[[Any], Any] | None, value: Any) -> None:
@@ -178,5 +185,8 @@ def admin_failure(reply: Any, doing: str) -> Verdict:
         return errored(f"{doing}: the platform refused LAUNCH_ADMIN_TOKEN ({status}); check it is the admin "
                        "token of this environment")
     if reply.status_code >= 500:
-        return errored(f"{doing}: the platform failed ({status}){detail}; check the API's logs and try again")
+        # A server error proves nothing: the platform may have acted before failing.
+        verdict = errored(f"{doing}: the platform failed ({status}){detail}; check the API's logs and try again")
+        verdict.definite = False
+        return verdict
     return failed(f"{doing}: {status}{detail}")

@@ -151,10 +151,13 @@ async def enqueue_job(ctx: RunContext, idempotency_key: str, job_type: str = "TR
             why = "; ".join(clean(d, 80) for d in details[:3]) if isinstance(details, list) else ""
             return failed(f"{route} refused the file ({reply.status_text()}){': ' + why if why else ''}; "
                           f"the header row must be: {', '.join(_header(job_type))}")
-        if reply.status_code in (502, 503, 504):
-            # Upload routes do not replay an Idempotency-Key, so this is not retried automatically.
-            return errored(f"{route} answered {reply.status_text()} and no job id came back; the platform or its "
-                           "proxy failed, try enqueueing again")
+        if reply.status_code >= 500:
+            # Upload routes do not replay an Idempotency-Key, so this is not retried automatically;
+            # the platform may have made the job before failing, so the outcome is unknown.
+            verdict = errored(f"{route} answered {reply.status_text()} and no job id came back; the platform or its "
+                              "proxy failed")
+            verdict.definite = False
+            return verdict
         if not reply.ok:
             return failed(f"{route} answered {reply.status_text()}, expected 202")
         job = parse_job(reply.json_object())

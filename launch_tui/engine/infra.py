@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlsplit
 
-from launch_tui.clients.errors import TransportError
+from launch_tui.clients.errors import BadReply, TransportError
 from launch_tui.clients.platform import parse_health
-from launch_tui.clients.render import DeployInfo, ServiceInfo
+from launch_tui.clients.render import Deploys, PostgresInfo, RenderClient, ServiceEnv, ServiceInfo
+from launch_tui.clients.render_models import database_host, render_postgres_id
 from launch_tui.clients.text import clean
 from launch_tui.engine.base import Verdict, check, errored, failed, passed, warned
 from launch_tui.engine.context import RunContext
+from launch_tui.engine.render_judge import Judgement, judge_deploys, judge_postgres, judge_unmatched
 from launch_tui.target import normalise_url
 
 PREDEPLOY_COMMAND = "cd apps/api && npx prisma migrate deploy"
@@ -24,26 +26,28 @@ def _public_values(ctx: RunContext) -> frozenset[str]:
     return frozenset(v for v in (ctx.target.api_url, ctx.target.web_url) if v)
 
 
+def _render(ctx: RunContext) -> RenderClient:
+    client = ctx.render
+    assert client is not None, "the registry runs the Render items only with RENDER_API_KEY and [render]"
+    return client
+
+
 async def _service(ctx: RunContext, service_id: str) -> ServiceInfo:
-    return await ctx.shared(f"render.service.{service_id}", lambda: ctx.render.service(service_id))
+    service: ServiceInfo = await ctx.shared(f"render.service.{service_id}", lambda: _render(ctx).service(service_id))
+    return service
 
 
-async def _deploy(ctx: RunContext, service_id: str) -> DeployInfo | None:
-    return await ctx.shared(f"render.deploy.{service_id}", lambda: ctx.render.latest_deploy(service_id))
+async def _deploys(ctx: RunContext, service_id: str) -> Deploys:
+    deploys: Deploys = await ctx.shared(f"render.deploys.{service_id}", lambda: _render(ctx).deploys(service_id))
+    return deploys
 
 
-async def _env(ctx: RunContext, service_id: str) -> dict[str, str]:
-    return await ctx.shared(f"render.env.{service_id}",
-                            lambda: ctx.render.env_vars(service_id, _public_values(ctx)))
-
-
-def _deploy_problem(deploy: DeployInfo | None, what: str) -> str | None:
-    if deploy is None:
-        return f"the {what} has never been deployed; deploy it on Render"
-    if deploy.status != "live":
-        return (f"the {what}'s latest deploy {clean(deploy.id, 40)} is {clean(deploy.status, 40)}, not live; "
-                "read its logs on Render and redeploy")
-    return None
+async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
+    """The service's own env vars and its linked env groups', read once per batch."""
+    async def read() -> ServiceEnv:
+        return await _render(ctx).env(await _service(ctx, service_id), _public_values(ctx))
+    env: ServiceEnv = await ctx.shared(f"render.env.{service_id}", read)
+    return env
 
 
 def _squash(text: str | None) -> str:
@@ -53,8 +57,10 @@ def _squash(text: str | None) -> str:
 @check("infra.predeploy-migration")
 async def predeploy_migration(ctx: RunContext) -> Verdict:
     service_id = ctx.target.render.api_service_id
-    service, deploy = await asyncio.gather(_service(ctx, service_id), _deploy(ctx, service_id))
-    problems = [p for p in [_deploy_problem(deploy, "API service")] if p]
+    service, deploys = await asyncio.gather(_service(ctx, service_id), _deploys(ctx, service_id))
+    # A failed pre-deploy is this item's own failure (the migration did not run), even while an older deploy serves.
+    deploy = judge_deploys(deploys, "API service", fail_even_if_serving=frozenset({"pre_deploy_failed"}))
+    problems = [deploy.text] if deploy.level == "fail" else []
     command = _squash(service.pre_deploy_command)
     fix = f"set Settings > Pre-Deploy Command of {service_id} to `{PREDEPLOY_COMMAND}`"
     if not command:
@@ -63,24 +69,61 @@ async def predeploy_migration(ctx: RunContext) -> Verdict:
         problems.insert(0, f"the pre-deploy command `{clean(command, 80)}` does not run prisma migrate deploy; {fix}")
     if problems:
         return failed("; ".join(problems), service_id=service_id)
+    notes = [deploy.text] if deploy.level == "warn" else []
     if command != PREDEPLOY_COMMAND:
-        return warned(f"the pre-deploy command `{clean(command, 80)}` runs prisma migrate deploy but differs from "
-                      f"the runbook's `{PREDEPLOY_COMMAND}`; check the difference is intended", service_id=service_id)
+        notes.insert(0, f"the pre-deploy command `{clean(command, 80)}` runs prisma migrate deploy but differs from "
+                        f"the runbook's `{PREDEPLOY_COMMAND}`; check the difference is intended")
+    serving = deploys.live.id if deploys.live else ""
+    if notes:
+        return warned("; ".join(notes), service_id=service_id, deploy_id=serving)
     return passed(f"pre-deploy command is `{PREDEPLOY_COMMAND}` and the latest deploy is live",
-                  service_id=service_id, deploy_id=deploy.id)
+                  service_id=service_id, deploy_id=serving)
 
 
 @check("infra.database")
 async def database(ctx: RunContext) -> Verdict:
     service_id = ctx.target.render.api_service_id
-    env = await _env(ctx, service_id)
+    service, env = await asyncio.gather(_service(ctx, service_id), _env(ctx, service_id))
+    fix = "attach the Render Postgres under Environment > Add from Database, or link the env group that holds it"
     if "DATABASE_URL" not in env:
-        return failed(f"DATABASE_URL is not set on the API service {service_id} ({len(env)} env vars read); "
-                      "attach the Render Postgres under Environment > Add from Database")
-    if not env["DATABASE_URL"].strip():
-        return failed(f"DATABASE_URL is set but empty on the API service {service_id}; "
-                      "link it to the Render Postgres connection string")
-    return passed(f"DATABASE_URL is set on the API service ({len(env)} env vars read, all pages)")
+        return failed(f"DATABASE_URL is not set on the API service {service_id} ({len(env)} env vars read from "
+                      f"{env.read_from()}); {fix}")
+    how = f"DATABASE_URL (from {env.source('DATABASE_URL')})"
+    url = env.get("DATABASE_URL").strip()
+    if not url:
+        return failed(f"{how} is set but empty on the API service {service_id}; link it to the Render Postgres "
+                      "connection string")
+    host = database_host(url)
+    if host is None:
+        return failed(f"{how} is not a URL with a host; set it to the Render Postgres internal connection string")
+    judgement = await _judge_database(ctx, service, host, how)
+    source = env.source("DATABASE_URL")
+    if judgement.level == "ok":
+        return passed(judgement.text, service_id=service_id, source=source)
+    if judgement.level == "warn":
+        return warned(judgement.text, service_id=service_id, source=source)
+    return failed(judgement.text, service_id=service_id, source=source)
+
+
+async def _judge_database(ctx: RunContext, service: ServiceInfo, host: str, how: str) -> Judgement:
+    """Tie DATABASE_URL's host to a Render Postgres: by the id its host carries (internal or
+    external host), else by looking through the workspace's instances."""
+    postgres_id = render_postgres_id(host)
+    try:
+        if postgres_id:
+            found = await _render(ctx).postgres(postgres_id)
+            if found is not None:
+                return judge_postgres(found, service, how)
+            return Judgement("warn", f"{how} names Render Postgres {clean(postgres_id, 40)}, which RENDER_API_KEY "
+                                     "cannot see (another workspace's, or deleted): cannot tell whether it is "
+                                     "available; check it on Render, or use a key of a member of its workspace")
+        visible = await _render(ctx).postgres_list(service.owner_id)
+    except BadReply as exc:
+        if exc.status_code in (401, 403):
+            return Judgement("warn", f"{how} is set, but cannot tell which Render Postgres it names: {exc}")
+        raise
+    match: PostgresInfo | None = next((d for d in visible if host in d.hosts()), None)
+    return judge_postgres(match, service, how) if match else judge_unmatched(host, how, visible)
 
 
 @check("infra.env-vars")
@@ -88,25 +131,26 @@ async def env_vars(ctx: RunContext) -> Verdict:
     service_id = ctx.target.render.api_service_id
     env = await _env(ctx, service_id)
     missing = [key for key in REQUIRED_ENV if key not in env]
-    empty = [key for key in REQUIRED_ENV if key in env and not env[key].strip()]
+    empty = [key for key in REQUIRED_ENV if key in env and not env.get(key).strip()]
     wrong = [key for key, expected in EXPECTED_VALUES.items()
-             if key in env and env[key].strip() and env[key].strip().lower() != expected]
+             if key in env and env.get(key).strip() and env.get(key).strip().lower() != expected]
     problems = []
     if missing:
         problems.append("missing: " + ", ".join(missing))
     if empty:
         problems.append("empty: " + ", ".join(empty))
-    problems += [f"{key} must be {EXPECTED_VALUES[key]}" for key in wrong]
+    problems += [f"{key} must be {EXPECTED_VALUES[key]} (set in {env.source(key)})" for key in wrong]
     if problems:
-        return failed("; ".join(problems) + f" (on the API service {service_id}); set them under Environment on "
-                      "Render and redeploy")
-    return passed(f"all {len(REQUIRED_ENV)} required env vars are set; NODE_ENV=production, "
-                  "ALLOW_API_KEY_FALLBACK=false")
+        return failed("; ".join(problems) + f" (on the API service {service_id}, read from {env.read_from()}); "
+                      "set them under Environment on Render, or in a linked env group, and redeploy")
+    return passed(f"all {len(REQUIRED_ENV)} required env vars are set ({env.by_source(REQUIRED_ENV)}); "
+                  "NODE_ENV=production, ALLOW_API_KEY_FALLBACK=false")
 
 
 @check("infra.web-app")
 async def web_app(ctx: RunContext) -> Verdict:
     problems: list[str] = []
+    notes: list[str] = []
     errors: list[str] = []
     checked: list[str] = []
     web_url = ctx.target.web_url
@@ -115,16 +159,18 @@ async def web_app(ctx: RunContext) -> Verdict:
     if web_url:
         parts.append(_check_web_url(ctx, web_url, problems, checked))
     if web_service:
-        parts.append(_check_web_service(ctx, web_service, problems, checked))
+        parts.append(_check_web_service(ctx, web_service, problems, notes, checked))
     for outcome in await asyncio.gather(*parts, return_exceptions=True):
         if isinstance(outcome, TransportError):
             errors.append(str(outcome))
         elif isinstance(outcome, BaseException):
             raise outcome
     if problems:
-        return failed("; ".join(problems))
+        return failed("; ".join(problems + notes))
     if errors:
         return errored("; ".join(errors))
+    if notes:
+        return warned("; ".join(notes + checked))
     missing = []
     if not web_url:
         missing.append("web_url not checked (add web_url to the target)")
@@ -134,6 +180,7 @@ async def web_app(ctx: RunContext) -> Verdict:
 
 
 async def _check_web_url(ctx: RunContext, web_url: str, problems: list[str], checked: list[str]) -> None:
+    # Requested exactly as the target writes it (a trailing slash can matter to the server).
     # A redirect (to a login page, say) means the app is up: judge the first answer, don't follow.
     reply = await ctx.web.request("GET", web_url, headers={"Accept": "text/html"}, follow_redirects=False)
     if 200 <= reply.status_code < 400:
@@ -143,23 +190,31 @@ async def _check_web_url(ctx: RunContext, web_url: str, problems: list[str], che
                         "its domain points to it")
 
 
-async def _check_web_service(ctx: RunContext, service_id: str, problems: list[str], checked: list[str]) -> None:
-    service, deploy, env = await asyncio.gather(_service(ctx, service_id), _deploy(ctx, service_id),
-                                                _env(ctx, service_id))
+async def _check_web_service(ctx: RunContext, service_id: str, problems: list[str], notes: list[str],
+                             checked: list[str]) -> None:
+    service, deploys, env = await asyncio.gather(_service(ctx, service_id), _deploys(ctx, service_id),
+                                                 _env(ctx, service_id))
     if service.suspended:
         problems.append(f"the web service {service_id} is suspended ({clean(service.suspended_state, 40)}); "
                         "resume it on Render")
-    if problem := _deploy_problem(deploy, "web service"):
-        problems.append(problem)
-    api_url = env.get("API_URL", "").strip()
+    deploy = judge_deploys(deploys, "web service")
+    if deploy.level == "fail":
+        problems.append(deploy.text)
+    elif deploy.level == "warn":
+        notes.append(deploy.text)
+    api_url = env.get("API_URL").strip()
+    source = env.source("API_URL")
     if not api_url:
-        problems.append(f"API_URL is not set on the web service {service_id}; set it to {ctx.target.api_url}")
+        problems.append(f"API_URL is not set on the web service {service_id} (read from {env.read_from()}); "
+                        f"set it to {ctx.target.api_url}")
     elif normalise_url(api_url) != normalise_url(ctx.target.api_url):
         host = urlsplit(api_url).netloc or "a value that is not a URL"
-        problems.append(f"the web app's API_URL points to {clean(host, 80)}, not {ctx.target.api_url}; "
-                        "fix API_URL on the web service and redeploy")
+        problems.append(f"the web app's API_URL (from {source}) points to {clean(host, 80)}, not "
+                        f"{ctx.target.api_url}; fix API_URL there and redeploy")
+    elif deploy.level == "ok":
+        checked.append(f"the web service is live and its API_URL (from {source}) points to the API")
     else:
-        checked.append("the web service is live and its API_URL points to the API")
+        checked.append(f"the web service's API_URL (from {source}) points to the API")
 
 
 @check("infra.health", deadline=20)

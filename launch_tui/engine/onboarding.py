@@ -137,6 +137,14 @@ async def issue_key(ctx: RunContext, idempotency_key: str, label: str | None = N
             return admin_failure(reply, "issuing the integration key")
         data = reply.json_object()
         key, secret = parse_key(data), data.get("secret")
+        if key is not None and not (isinstance(secret, str) and secret):
+            # A repeated request gets the platform's stored answer, which never holds the
+            # secret: the key exists but nobody can use it, so it must not stay live.
+            revoke = await ctx.platform.revoke_key(tenant_id, key.id, f"{idempotency_key}:revoke")
+            done = "it was revoked" if revoke.ok else f"revoking it failed ({revoke.status_text()}): revoke it"
+            return failed(f"key {key.id} was issued but its secret did not reach launch-tui (the platform answered "
+                          f"a repeated request with its stored answer); {done}, then issue a new key",
+                          lost_key_id=key.id, tenant_id=tenant_id)
         if key is None or not isinstance(secret, str) or not secret:
             return failed("the key was issued but the response lacks its id or secret; revoke it in the admin "
                           "console and issue another")
@@ -158,7 +166,8 @@ async def revoke_key(ctx: RunContext, idempotency_key: str, key_id: str,
         if not reply.ok:
             return admin_failure(reply, f"revoking key {key_id}")
         data = reply.json_object()
-        return passed(f"key {key_id} revoked", key_id=key_id, revoked_at=str(data.get("revokedAt") or ""))
+        # Not `key_id`: that reference names the customer's key, which this may not be.
+        return passed(f"key {key_id} revoked", revoked_key_id=key_id, revoked_at=str(data.get("revokedAt") or ""))
 
     return await perform(ctx, "onboarding.integration-key", run)
 

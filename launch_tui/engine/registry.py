@@ -10,6 +10,7 @@ from typing import Literal
 
 from launch_tui.checklist import Checklist, Integration, Item, Kind, load_checklist
 from launch_tui.engine import auth, billing, first_value, guardrails, infra, onboarding  # noqa: F401  (register checks)
+from launch_tui.engine.actions import needs_admin
 from launch_tui.engine.base import CHECKS, CheckSpec
 from launch_tui.engine.context import Facts
 from launch_tui.results import CheckResult, Status
@@ -17,9 +18,6 @@ from launch_tui.secrets import Secrets
 from launch_tui.target import Target
 
 Mode = Literal["auto", "action", "manual", "skip"]
-
-ADMIN_ACTIONS = {"onboarding.tenant", "onboarding.integration-key", "onboarding.detectors",
-                 "billing.invoice-generate", "billing.invoice-lifecycle"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def plan_item(item: Item, target: Target, secrets: Secrets, facts: Facts | None 
     if item.kind is Kind.RECORD:
         return Plan(item.id, "manual", "needs a person: record it in the wizard (launch-tui resume)")
     if item.kind is Kind.ACTION:
-        needs = ("LAUNCH_ADMIN_TOKEN",) if item.id in ADMIN_ACTIONS and not secrets.has("LAUNCH_ADMIN_TOKEN") else ()
+        needs = ("LAUNCH_ADMIN_TOKEN",) if needs_admin(item.id) and not secrets.has("LAUNCH_ADMIN_TOKEN") else ()
         return Plan(item.id, "action", "an action: the wizard performs it after you confirm (launch-tui resume)",
                     needs)
     gap = _integration_gap(item, target, secrets)

@@ -1,5 +1,5 @@
 """The output of `launch-tui check`: text (one line per item), JSON
-(`launch-tui/check/v1`, see shared/spec/interface.md) and JUnit XML, and the exit code.
+(`launch-tui/check/v1`, see docs/interface.md and docs/schemas/) and JUnit XML, and the exit code.
 
 Pure functions of a finished `CheckRun`: no network, no Textual. Every string that
 reaches the output went through the engine's cleaning (redacted, escaped); `render_check`
@@ -15,6 +15,7 @@ from typing import Literal
 
 from launch_tui.checklist import Item
 from launch_tui.results import CheckResult, Evidence, Status
+from launch_tui.safe_text import json_safe, visible, xml_safe
 from launch_tui.secrets import redact
 from launch_tui.target import Target
 
@@ -90,54 +91,76 @@ _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "1;31", Status.ER
 
 def to_text(run: CheckRun, color: bool = False) -> str:
     width = max((len(item.id) for item, _ in run.items), default=0)
-    lines = [f"launch-tui check: {run.target.customer.name}, {run.target.environment}, {run.target.api_url}"]
+    lines = [visible(f"launch-tui check: {run.target.customer.name}, {run.target.environment}, {run.target.api_url}")]
     for item, result in run.items:
         label = result.status.value.upper().ljust(6)
         if color:
             label = f"\x1b[{_COLOURS[result.status]}m{label}\x1b[0m"
-        lines.append(f"{label}  {item.id.ljust(width)}  {result.summary}")
+        lines.append(f"{label}  {item.id.ljust(width)}  {visible(result.summary)}")
     counts = run.counts()
     lines.append(", ".join(f"{n} {name}" for name, n in counts.items()) + f"; exit code {exit_code(run)}")
     return "\n".join(lines) + "\n"
 
 
+def _junit_detail(result: CheckResult) -> str:
+    return "\n".join(f"{e.method} {e.url} -> {e.status_code if e.status_code is not None else 'no response'}"
+                     f" ({e.duration_ms} ms, request id {e.request_id or '-'})" for e in result.evidence)
+
+
+def _junit_case(suite: ET.Element, item: Item, result: CheckResult) -> None:
+    case = ET.SubElement(suite, "testcase", classname=f"launch-tui.{item.section_id}", name=item.id,
+                         time=f"{result.duration_ms / 1000:.3f}")
+    summary, detail = xml_safe(result.summary), xml_safe(_junit_detail(result))
+    if result.status is Status.FAIL:
+        kind = "critical" if result.critical else "fail"
+        ET.SubElement(case, "failure", message=summary, type=kind).text = detail
+    elif result.status is Status.ERROR:
+        ET.SubElement(case, "error", message=summary, type="error").text = detail
+    elif result.status in (Status.SKIP, Status.MANUAL):
+        ET.SubElement(case, "skipped", message=f"{result.status.value}: {summary}", type=result.status.value)
+    # Every verdict, a warning above all, also reads as text: CI reporters show system-out.
+    ET.SubElement(case, "system-out").text = f"{result.status.value.upper()}: {summary}\n{detail}".strip()
+
+
 def to_junit(run: CheckRun) -> str:
+    """JUnit XML valid against Jenkins' junit-10.xsd (the schema pytest also targets,
+    vendored in tests/schemas/): `skipped` only on suites, properties only on suites,
+    every text made XML-safe by the same cleaning as the other outputs."""
     counts = run.counts()
     total_time = sum(result.duration_ms for result in run.results) / 1000
     root = ET.Element("testsuites", name="launch-tui check", tests=str(len(run.items)),
-                      failures=str(counts["fail"]), errors=str(counts["error"]),
-                      skipped=str(counts["skip"] + counts["manual"]), time=f"{total_time:.3f}")
+                      failures=str(counts["fail"]), errors=str(counts["error"]), time=f"{total_time:.3f}")
     suites: dict[str, ET.Element] = {}
     for item, result in run.items:
         suite = suites.get(item.section_id)
         if suite is None:
             suite = suites[item.section_id] = ET.SubElement(root, "testsuite", name=item.section_id,
                                                             timestamp=run.started_at)
-        case = ET.SubElement(suite, "testcase", classname=f"launch-tui.{item.section_id}", name=item.id,
-                             time=f"{result.duration_ms / 1000:.3f}")
-        detail = "\n".join(f"{e.method} {e.url} -> {e.status_code if e.status_code is not None else 'no response'}"
-                           f" ({e.duration_ms} ms, request id {e.request_id or '-'})" for e in result.evidence)
-        if result.status is Status.FAIL:
-            ET.SubElement(case, "failure", message=result.summary, type="critical" if result.critical else "fail").text = detail
-        elif result.status is Status.ERROR:
-            ET.SubElement(case, "error", message=result.summary, type="error").text = detail
-        elif result.status in (Status.SKIP, Status.MANUAL):
-            ET.SubElement(case, "skipped", message=f"{result.status.value}: {result.summary}")
-        else:
-            ET.SubElement(case, "system-out").text = f"{result.status.value}: {result.summary}\n{detail}".strip()
-    for suite in suites.values():
-        cases = list(suite)
-        suite.set("tests", str(len(cases)))
-        suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
-        suite.set("errors", str(sum(1 for c in cases if c.find("error") is not None)))
-        suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
+            properties = ET.SubElement(suite, "properties")
+            for name, value in (("environment", run.target.environment), ("api_url", run.target.api_url)):
+                ET.SubElement(properties, "property", name=name, value=xml_safe(value))
+        _junit_case(suite, item, result)
+    for section, suite in suites.items():
+        results = [result for item, result in run.items if item.section_id == section]
+        statuses = [result.status for result in results]
+        suite.set("tests", str(len(results)))
+        suite.set("failures", str(statuses.count(Status.FAIL)))
+        suite.set("errors", str(statuses.count(Status.ERROR)))
+        suite.set("skipped", str(statuses.count(Status.SKIP) + statuses.count(Status.MANUAL)))
+        suite.set("time", f"{sum(result.duration_ms for result in results) / 1000:.3f}")
+        warned = [item.id for item, result in run.items if item.section_id == section and result.status is Status.WARN]
+        found = suite.find("properties")
+        assert found is not None  # made with the suite above
+        ET.SubElement(found, "property", name="warnings", value=str(len(warned)))
+        if warned:
+            ET.SubElement(found, "property", name="warned", value=", ".join(warned))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def render_check(run: CheckRun, fmt: Format = "text", color: bool = False) -> str:
     if fmt == "json":
-        text = json.dumps(to_json_dict(run), indent=2, ensure_ascii=False) + "\n"
+        text = json_safe(json.dumps(to_json_dict(run), indent=2, ensure_ascii=False)) + "\n"
     elif fmt == "junit":
         text = to_junit(run)
     elif fmt == "text":

@@ -13,7 +13,7 @@ from typing import Any
 
 from launch_tui.checklist import Item, Kind, load_checklist
 from launch_tui.results import ItemStatus
-from launch_tui.session import OpenedSession, Verdict
+from launch_tui.session import EventKind, OpenedSession, SessionFile, Verdict
 from launch_tui.session.state import ItemState, Note, SessionState, Waiver
 from launch_tui.timefmt import to_iso, utcnow
 
@@ -59,6 +59,9 @@ class ItemReport:
     notes: tuple[Note, ...]
     waiver: Waiver | None
     record: tuple[FieldValue, ...] | None  # record items only; None until recorded
+    runs: int = 0  # verdicts recorded; `at` is the last one's when more than one
+    first_result_at: str | None = None
+    outdated: str | None = None  # why the verdict no longer describes the platform (not age)
 
     @property
     def shown_status(self) -> str:
@@ -105,6 +108,24 @@ class PendingAction:
 
 
 @dataclass(frozen=True)
+class SignatureLine:
+    """One `session.signed` event, checked without an allowed_signers file: `valid`
+    says the signature matches the head it names; who may sign is `verify`'s to say."""
+
+    event: int
+    principal: str
+    key_type: str
+    fingerprint: str
+    at: str
+    checkpoint: str
+    first_event: int
+    covers_event: int
+    covers_hash: str
+    valid: bool
+    problem: str
+
+
+@dataclass(frozen=True)
 class Integrity:
     status: str  # intact | altered | cut-short
     line: str  # what `launch-tui verify` prints
@@ -115,6 +136,11 @@ class Integrity:
     last_at: str | None
     cut_short_event: int | None
     cut_short_bytes: int | None
+    # Signatures (v1 gained these keys; docs/report.md):
+    signing: str = "unsigned"  # unsigned | signed | bad-signature
+    signatures: tuple[SignatureLine, ...] = ()
+    signed_through: int | None = None  # the last event a good signature covers
+    unsigned_events: int = 0  # events after it (signature events aside): all of them when unsigned
 
 
 @dataclass(frozen=True)
@@ -137,6 +163,7 @@ class TargetSummary:
     team_mode: str
     customer: str
     tenant_slug: str
+    sandbox: bool = False  # a demo: launch-tui's own sandbox, nothing real launched
 
 
 @dataclass(frozen=True)
@@ -166,6 +193,8 @@ class DecisionRecord:
     facts: dict[str, Any]
     orphan_events: int  # events about items this runbook no longer has
     sections: tuple[SectionReport, ...]
+    # What a reviewer reads first; an altered file decides nothing, a demo launches nothing.
+    decision: str = ""
 
     def item(self, item_id: str) -> ItemReport:
         return next(item for section in self.sections for item in section.items if item.id == item_id)
@@ -201,6 +230,7 @@ def build_record(opened: OpenedSession, now: datetime | None = None) -> Decision
             team_mode=header.target.team_mode,
             customer=header.target.customer.name,
             tenant_slug=header.target.customer.tenant_slug,
+            sandbox=header.session.sandbox,
         ),
         checklist=ChecklistSummary(
             id=header.checklist.id,
@@ -213,7 +243,7 @@ def build_record(opened: OpenedSession, now: datetime | None = None) -> Decision
         satisfied=done,
         total=total,
         missing_for_launch=tuple(state.missing_for_launch()),
-        integrity=integrity_of(opened.verdict, state.last_at),
+        integrity=integrity_of(opened.verdict, state.last_at, opened.file),
         known_gaps=known_gaps(state),
         signoffs=tuple(_signoffs(state)),
         pending_actions=tuple(_pending_actions(opened)),
@@ -227,14 +257,23 @@ def build_record(opened: OpenedSession, now: datetime | None = None) -> Decision
                 notes=section.notes,
                 satisfied=state.section_progress(section.id)[0],
                 total=len(section.items),
-                items=tuple(item_report(item, state.items[item.id], now) for item in section.items),
+                items=tuple(item_report(item, state.items[item.id], now, state.outdated(item.id)) for item in section.items),
             )
             for section in state.checklist.sections
         ),
+        decision=decision_of(opened.verdict.intact, header.session.sandbox, state.launch_complete),
     )
 
 
-def item_report(item: Item, state: ItemState, now: datetime) -> ItemReport:
+def decision_of(intact: bool, sandbox: bool, complete: bool) -> str:
+    if not intact:
+        return "cannot be trusted: the session file was altered"
+    if sandbox:
+        return "DEMO: launch complete against the sandbox (not a real launch)" if complete else "DEMO: not complete"
+    return "launch complete" if complete else "not complete"
+
+
+def item_report(item: Item, state: ItemState, now: datetime, outdated: str | None = None) -> ItemReport:
     status = state.status
     return ItemReport(
         id=item.id,
@@ -259,12 +298,37 @@ def item_report(item: Item, state: ItemState, now: datetime) -> ItemReport:
         notes=tuple(state.notes),
         waiver=state.waiver,
         record=_record_fields(item, state.record),
+        runs=state.runs,
+        first_result_at=state.first_result_at,
+        outdated=outdated,
     )
 
 
-def integrity_of(verdict: Verdict, last_at: str | None) -> Integrity:
+def integrity_of(verdict: Verdict, last_at: str | None, session: SessionFile | None = None) -> Integrity:
     status = "altered" if not verdict.intact else "cut-short" if verdict.tail else "intact"
     return Integrity(
+        **_chain(verdict, status, last_at),
+        **(_signing(session, verdict) if session is not None else {}),
+    )
+
+
+def _signing(session: SessionFile, chain: Verdict) -> dict[str, Any]:
+    if not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
+        return {"signing": "unsigned", "signatures": (), "signed_through": None, "unsigned_events": len(session.events)}
+    from launch_tui.signing.check import check_signatures  # sshsig and cryptography: only for a signed session
+
+    verdict = check_signatures(session, chain=chain)
+    lines = tuple(
+        SignatureLine(c.event, c.principal, c.key_type, c.fingerprint, c.at, c.checkpoint, c.first_event,
+                      c.covers_event, c.covers_hash, c.valid, c.problem)
+        for c in verdict.signatures
+    )
+    return {"signing": verdict.status, "signatures": lines, "signed_through": verdict.signed_through,
+            "unsigned_events": len(verdict.unsigned)}
+
+
+def _chain(verdict: Verdict, status: str, last_at: str | None) -> dict[str, Any]:
+    return dict(
         status=status,
         line=verdict.line,
         first_bad_event=verdict.first_bad,

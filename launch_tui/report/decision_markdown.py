@@ -44,10 +44,22 @@ def render_markdown(record: DecisionRecord) -> str:
 
 def _title(record: DecisionRecord) -> list[str]:
     target, session = record.target, record.session
-    lines = [f"# Launch decision record: {text(target.customer)}", ""]
-    if record.integrity.status == "altered":
+    altered = record.integrity.status == "altered"
+    if altered:  # leads with it, whatever the events say
+        title = f"# ALTERED: launch decision record: {text(target.customer)} (cannot be trusted)"
+    elif target.sandbox:
+        title = f"# DEMO launch decision record: {text(target.customer)} (sandbox, not a real launch)"
+    else:
+        title = f"# Launch decision record: {text(target.customer)}"
+    lines = [title, ""]
+    if altered:
         lines += ["> [!CAUTION]", f"> **ALTERED**: this session file was edited after it was written. {text(record.integrity.problem)}", ""]
-    environment = "🔴 **PRODUCTION**" if target.production else f"🧪 {text(target.environment)} (not production)"
+    if target.sandbox:
+        environment = "🧪 **DEMO**: launch-tui's sandbox (production rules; nothing real was launched)"
+    elif target.production:
+        environment = "🔴 **PRODUCTION**"
+    else:
+        environment = f"🧪 {text(target.environment)} (not production)"
     rows = [
         ["**Customer**", f"{text(target.customer)} ({code(target.tenant_slug, in_table=True)})"],
         ["**Environment**", environment],
@@ -74,13 +86,26 @@ def _title(record: DecisionRecord) -> list[str]:
 
 def _decision(record: DecisionRecord) -> list[str]:
     lines = ["## Decision", ""]
+    if record.integrity.status == "altered":
+        return lines + [
+            "❌ **Cannot be trusted**: the session file was altered after it was written, so whatever its events "
+            "say decides nothing. Re-run the launch from an intact session (or restore the original file) and "
+            "export the record again."
+        ]
+    demo = "DEMO " if record.target.sandbox else ""
     if record.launch_complete:
+        if record.target.sandbox:
+            return lines + [
+                f"✅ **DEMO launch complete: YES** (a demo): all {record.total} items satisfied, and token → enqueue → "
+                "poll → results passed against launch-tui's sandbox. **This is not a production launch**: nothing "
+                "real was launched."
+            ]
         return lines + [
             f"✅ **Launch complete: YES** (`launch.complete`): all {record.total} items satisfied, and "
             "token → enqueue → poll → results passed against production."
         ]
     lines += [
-        f"❌ **Launch complete: NO** (`launch.complete` is false): {record.satisfied} of {record.total} items satisfied.",
+        f"❌ **{demo}Launch complete: NO** (`launch.complete` is false): {record.satisfied} of {record.total} items satisfied.",
         "",
         "Still missing:",
         "",
@@ -109,7 +134,62 @@ def _integrity(record: DecisionRecord) -> list[str]:
             "",
             f"    launch-tui verify {visible(session.id)} --last-hash {integrity.last_hash}",
         ]
-    return lines
+    return lines + [""] + _signatures(record)
+
+
+def _signatures(record: DecisionRecord) -> list[str]:
+    integrity, session = record.integrity, record.session
+    if integrity.signing == "unsigned":
+        return [
+            "🔓 **UNSIGNED**: no signature in this session. The hash chain shows no edit that was not re-sealed; "
+            "only a signature (or the last hash above, kept elsewhere) shows that nobody re-sealed the file. "
+            "Operators sign with an SSH key: `LAUNCH_SIGNING_KEY` (see docs/report.md)."
+        ]
+    count = len(integrity.signatures)
+    if integrity.signing == "signed":
+        head = (
+            f"🔏 **SIGNED**: events #1–#{integrity.signed_through} are covered by {count} signature(s) "
+            "that match the file."
+        )
+    else:
+        bad = sum(1 for line in integrity.signatures if not line.valid)
+        head = (
+            f"❌ **BAD SIGNATURE**: {bad} of {count} signature(s) do not match the file; "
+            "do not rely on what they cover."
+        )
+    rows = [
+        [
+            text(line.principal),
+            _key(line.key_type, line.fingerprint),
+            text(line.at),
+            _covered(line.first_event, line.covers_event),
+            or_dash(line.checkpoint),
+            f"✅ matches event #{line.covers_event}" if line.valid else f"❌ INVALID: {text(line.problem)}",
+        ]
+        for line in integrity.signatures
+    ]
+    lines = [head, "", *table(["Signer", "Key", "Signed at", "Events covered", "Checkpoint", "Signature"], rows), ""]
+    if integrity.unsigned_events:
+        after = f"after event #{integrity.signed_through}" if integrity.signed_through else "in this session"
+        unsigned = integrity.unsigned_events
+        lines += [f"⚠️ {unsigned} event(s) {after} are **UNSIGNED**: recorded after the last good signature.", ""]
+    return lines + [
+        "A matching signature shows which key signed; whether that key may sign for that name is for the "
+        "reviewer's allowed_signers file to say:",
+        "",
+        f"    launch-tui verify {visible(session.id)} --allowed-signers allowed_signers",
+    ]
+
+
+def _key(key_type: str, fingerprint: str) -> str:
+    shown = text(key_type) if key_type else "—"
+    return f"{shown} {code(fingerprint, in_table=True)}" if fingerprint else shown
+
+
+def _covered(first: int, last: int) -> str:
+    if first > last:
+        return f"up to #{last} (signed before)"
+    return f"#{last}" if first == last else f"#{first}–#{last}"
 
 
 def _pending_actions(record: DecisionRecord) -> list[str]:
@@ -195,8 +275,12 @@ def _item(item: ItemReport) -> list[str]:
         status += f" ({item.duration_ms} ms)"
     if item.critical and item.result == item.status:
         status += ", **critical**"
+    if item.runs > 1 and item.at and item.at != item.first_result_at and item.result == item.status:
+        status += f"; **re-run** (first run at {or_dash(item.first_result_at)}, {item.runs} runs: the time is the re-run's)"
     if item.stale:
         status += "; **stale**: older than this check's useful age when this report was made"
+    if item.outdated:
+        status += f"; **outdated**: {text(item.outdated)}"
     lines += ["", status]
     if item.summary:
         lines.append(f"- **Summary:** {text(item.summary)}")

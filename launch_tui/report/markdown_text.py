@@ -17,13 +17,56 @@ from launch_tui.secrets import redact
 _ALWAYS = re.compile(r"([\\`*\[\]<>|~$])")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# GFM links a bare URL by itself and keeps what follows it as written, backslashes and
+# all (`https://x.y\>` linked to `x.y%5C%3E`): a URL is written as an autolink `<…>`
+# instead, whose content is literal and needs no escaping. Trailing punctuation stays
+# outside, as GFM would leave it; a pipe ends it, so that it cannot split a table cell.
+# (An entity inside an autolink would still be decoded: one ends it too.)
+_URL = re.compile(r"(?:https?|ftp)://(?:[^\s<>|\\`&]|&(?!#?[A-Za-z0-9]+;))+", re.IGNORECASE)
+_TRAILING = ".,:;!?*_~'\""
+# At the start of a line they open a heading, a list or a quote; at the end of a
+# heading a run of `#` after a space is its closing sequence, and GFM drops it.
+# A `www.` link runs to the next space or `<`: one holding an escape would be linked to
+# the escape too, so the link is broken instead (`www&#46;` reads the same, links nowhere).
+_WWW = re.compile(r"www\.(?=[^\s<]*[\\&])", re.IGNORECASE)
+_LEADING_BLOCK = re.compile(r"^(?:[#+=-]|\d{1,9}(?=[.)]))")
+_CLOSING_HASHES = re.compile(r"(?:^|(?<=\s))#(?=#*\s*$)")
+
+
+def _prose(value: str) -> str:
+    escaped = _ALWAYS.sub(r"\\\1", value)
+    return _UNDERSCORE.sub(r"\\_", _ENTITY.sub(r"\\&", escaped))
+
+
+def _url_end(url: str) -> int:
+    """Where GFM would end a bare URL: trailing punctuation and an unbalanced `)` are not part of it."""
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING or (last == ")" and url[:end].count(")") > url[:end].count("(")):
+            end -= 1
+            continue
+        break
+    return end
 
 
 def text(value: object) -> str:
-    """Inline prose: special characters escaped, line breaks as <br>."""
-    escaped = _ALWAYS.sub(r"\\\1", redact(str(value)))
-    escaped = _UNDERSCORE.sub(r"\\_", _ENTITY.sub(r"\\&", escaped))
-    return visible(escaped, keep_newlines=True).replace("\n", "<br>")
+    """Inline prose: special characters escaped, URLs as autolinks, line breaks as <br>."""
+    shown = visible(redact(str(value)), keep_newlines=True)
+    parts, done = [], 0
+    for match in _URL.finditer(shown):
+        end = match.start() + _url_end(match.group())
+        if end - match.start() <= len(match.group().split("://")[0]) + 3:
+            continue  # only a scheme: no URL to link
+        parts += [_prose(shown[done:match.start()]), f"<{shown[match.start():end]}>"]
+        done = end
+    parts.append(_prose(shown[done:]))
+    # Leading spaces are dropped: HTML shows none, and four would start a code block.
+    escaped = _WWW.sub(lambda found: found.group()[:3] + "&#46;", "".join(parts)).lstrip(" ")
+    escaped = _LEADING_BLOCK.sub(lambda found: found.group() + "\\" if found.group()[0].isdigit()
+                                 else "\\" + found.group(), escaped)
+    escaped = "<br>".join(_CLOSING_HASHES.sub(r"\\#", line) for line in escaped.split("\n"))
+    return escaped
 
 
 def code(value: object, *, in_table: bool = False) -> str:

@@ -4,6 +4,7 @@ all of them, so the handlers here only validate and act."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -121,10 +122,23 @@ def _transition(action: str):
     return move
 
 
+async def inventory(request: Request) -> JSONResponse:
+    """Test-only, not part of the platform API: everything the sandbox holds, so a test
+    (or a person) can count tenants, keys, invoices, transitions and jobs over HTTP.
+    It needs the admin token, like the admin routes."""
+    world = request.app.state.world
+    given = request.headers.get("authorization", "").partition(" ")[2].strip()
+    if not secrets.compare_digest(given.encode(), world.credentials.admin_token.encode()):
+        raise ApiError(401, "invalid_admin_token", "the inventory needs the sandbox's admin token")
+    return JSONResponse({**world.store.inventory(), "cutShort": world.cut_short})
+
+
 TENANT = "/api/admin/tenants/{tenant_id}"
 INVOICES = "/api/admin/billing/invoices"
+INVENTORY_PATH = "/_sandbox/inventory"
 
 routes = [
+    Route(INVENTORY_PATH, inventory, methods=["GET"]),
     Route("/api/admin/tenants", create_tenant, methods=["POST"]),
     Route("/api/admin/tenants", list_tenants, methods=["GET"]),
     Route(f"{TENANT}/integration-keys", issue_key, methods=["POST"]),

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp
 from launch_tui.sandbox import admin_routes, github, render, tenant_routes, web
 from launch_tui.sandbox.auth import AuthGuard
 from launch_tui.sandbox.idempotency import Idempotency
-from launch_tui.sandbox.middleware import Flaky, Latency, RateLimits, RequestId
+from launch_tui.sandbox.middleware import Flaky, Latency, RateLimits, RequestId, WholeBodies
 from launch_tui.sandbox.replies import GITHUB_PREFIX, RENDER_PREFIX, ApiError, api_error_response, error_response
 from launch_tui.sandbox.world import World
 
@@ -54,7 +54,8 @@ def create_app(world: World, latency_ms: int = 0) -> ASGIApp:
             Mount(RENDER_PREFIX, routes=render.routes),
             Mount(GITHUB_PREFIX, routes=github.routes),
         ],
-        middleware=[Middleware(AuthGuard, world=world), Middleware(Idempotency, world=world)],
+        middleware=[Middleware(WholeBodies, world=world), Middleware(AuthGuard, world=world),
+                    Middleware(Idempotency, world=world)],
         exception_handlers={ApiError: on_api_error, HTTPException: on_http_error, Exception: on_crash},
         max_body_size=MAX_BODY_BYTES,
     )

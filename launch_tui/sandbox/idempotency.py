@@ -8,6 +8,7 @@ behind the auth guard: an unauthenticated caller never sees a stored response.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers
@@ -30,13 +31,30 @@ class Replay:
     body: bytes = b""
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole body, or None when the client went away before it all arrived: a
+    request cut short is no request, so nothing may act on it or remember its key."""
     chunks = []
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
         chunks.append(message.get("body", b""))
         if not message.get("more_body"):
             return b"".join(chunks)
+
+
+def _without_secret(body: bytes) -> bytes:
+    """A key's secret appears in its creation response only, once (the contract): the
+    stored answer that a repeated key replays has no `secret`, so no secret is kept."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(data, dict) or "secret" not in data:
+        return body
+    data.pop("secret")
+    return json.dumps(data).encode()
 
 
 class Idempotency:
@@ -58,6 +76,8 @@ class Idempotency:
         except HTTPException as exc:  # the app's body size limit
             await send_error(scope, receive, send, exc.status_code, "body_too_large", str(exc.detail))
             return
+        if body is None:
+            return  # the client disconnected mid-body: there is no one to answer
         slot = (scope["method"], scope["path"], key)
         fingerprint = hashlib.sha256(body).hexdigest()
         now = self.world.store.now()
@@ -110,6 +130,10 @@ class Idempotency:
                 self.world.replays.pop(slot, None)
             else:
                 # Filled in only now, so a concurrent duplicate never replays half a body.
-                replay.headers = list(started.get("headers", []))
-                replay.body = b"".join(parts)
+                replay.body = _without_secret(b"".join(parts))
+                replay.headers = _with_length(list(started.get("headers", [])), len(replay.body))
                 replay.status = status
+
+
+def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
+    return [(name, str(length).encode() if name.lower() == b"content-length" else value) for name, value in headers]

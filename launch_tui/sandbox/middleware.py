@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from launch_tui.sandbox.github import rate_limit_exceeded
 from launch_tui.sandbox.replies import send_error, surface
 
 REQUEST_ID_SCOPE_KEY = "sandbox.request_id"
@@ -22,6 +23,27 @@ REQUEST_ID_SCOPE_KEY = "sandbox.request_id"
 
 class DroppedConnection(Exception):
     """Raised after half a response so the server closes the connection (flaky)."""
+
+
+def _platform_request_id() -> str:
+    return f"req_{secrets.token_hex(10)}"
+
+
+def _github_request_id() -> str:
+    # GitHub's form: five colon-separated hex groups, e.g. "C3A4:2B1F:9D8E12:A0B1C2:66F1A2B3".
+    return ":".join(secrets.token_hex(n).upper() for n in (2, 2, 3, 3, 4))
+
+
+def render_request_id() -> str:
+    """Shaped like the recorded ones: `api-5dfb588d7c-js44c/vVKqdgsQoF-1263033`."""
+    return (f"api-{secrets.token_hex(5)}-{secrets.token_hex(3)[:5]}/"
+            f"{secrets.token_urlsafe(8)[:10]}-{secrets.randbelow(10**7):07d}")
+
+
+# Each API's own request-id header, as its vendor sends it (GitHub: X-GitHub-Request-Id; Render: Render-Request-Id,
+# and no x-request-id).
+REQUEST_ID_HEADER: dict[str, str] = {"github": "X-GitHub-Request-Id", "render": "Render-Request-Id"}
+REQUEST_ID_FORMAT = {"github": _github_request_id, "render": render_request_id}
 
 
 class RequestId:
@@ -32,11 +54,13 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = scope[REQUEST_ID_SCOPE_KEY] = f"req_{secrets.token_hex(10)}"
+        api = surface(scope.get("path", ""))
+        request_id = scope[REQUEST_ID_SCOPE_KEY] = REQUEST_ID_FORMAT.get(api, _platform_request_id)()
+        header = REQUEST_ID_HEADER.get(api, "x-request-id")
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append("x-request-id", request_id)
+                MutableHeaders(scope=message).append(header, request_id)
             await send(message)
 
         await self.app(scope, receive, send_with_id)
@@ -107,6 +131,10 @@ class RateLimits:
         if window is None:
             await self.app(scope, receive, send)
             return
+        if api == "github" and self.world.faults.github_rate_limited:
+            # GitHub's primary limit used up: 403 with remaining 0 until the hour's window resets.
+            await rate_limit_exceeded(int(window.started + window.seconds + 0.999), window.limit)(scope, receive, send)
+            return
 
         async def send_with_limits(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -146,3 +174,38 @@ class Flaky:
                     "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
         await send({"type": "http.response.body", "body": b'{"status":', "more_body": True})
         raise DroppedConnection("sandbox scenario flaky: connection dropped mid-response")
+
+
+class WholeBodies:
+    """No route acts on a request whose body did not arrive whole: the body is read to
+    its end first, and a client that disconnects mid-body gets nothing done (and no
+    answer, as no one is left to read it). An honest oracle for "exactly once"."""
+
+    def __init__(self, app: ASGIApp, world) -> None:
+        self.app = app
+        self.world = world
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self.world.cut_short += 1
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # after the body: the real disconnect, whenever it comes
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)

@@ -29,6 +29,27 @@ SCENARIOS: dict[str, str] = {
     "unprotected-branch": "main has no branch protection and no rulesets",
     "stale-nightly": "the last successful nightly validation ran 40 hours ago",
     "rls-red": "the staging-force-rls check run on main failed",
+    # GitHub as real accounts are set up (issue 12): tokens, rulesets, statuses, pages, limits.
+    "fine-grained-token": "GITHUB_TOKEN is a fine-grained token without Administration read",
+    "read-only-token": "GITHUB_TOKEN is a classic token of a user who is not a repository admin",
+    "ruleset-only": "main is guarded by a ruleset only, no classic branch protection",
+    "evaluate-ruleset": "the ruleset requiring api-contract-gate is in evaluate mode, so it does not enforce",
+    "workflow-gate": "api-contract-gate is required through a ruleset workflows rule",
+    "merge-queue": "main merges through a merge queue (a ruleset merge_queue rule)",
+    "solo-review-blockers": "code-owner review, last-push approval and ruleset required reviewers are on",
+    "rls-commit-status": "staging-force-rls is reported as a commit status, after 42 others",
+    "nightly-in-progress": "tonight's nightly run is still in progress; the last success is 24 h old",
+    "github-small-pages": "GitHub lists answer 2 items per page, so every list needs its Link header",
+    "github-rate-limited": "GITHUB_TOKEN's primary rate limit is used up (403, x-ratelimit-remaining: 0)",
+    # Render situations (issue 12): real setups the checks must judge right.
+    "env-group": "the API's secrets and the web's API_URL come from linked env groups, not the services",
+    "postgres-suspended": "the Render Postgres that DATABASE_URL names is suspended",
+    "postgres-elsewhere": "DATABASE_URL names a host that is no Render Postgres of the workspace",
+    "postgres-hidden": "DATABASE_URL names a Render Postgres the API key cannot see",
+    "deploy-in-progress": "the API's newest deploy is build_in_progress while an older one is live",
+    "deploy-failed": "the API's newest deploy is pre_deploy_failed, the web's build_failed; older ones serve",
+    "render-small-pages": "Render lists come 3 items per page whatever limit asks",
+    "web-needs-slash": "the web app answers only at its URL with the trailing slash; without it, 404",
 }
 
 # The checklist items each scenario makes fail (or warn, for degraded), read by the docs
@@ -51,6 +72,45 @@ BREAKS: dict[str, tuple[str, ...]] = {
     "unprotected-branch": ("guardrails.contract-gate",),
     "stale-nightly": ("guardrails.nightly",),
     "rls-red": ("guardrails.force-rls",),
+    "fine-grained-token": ("guardrails.review-policy", "guardrails.conversation-resolution"),
+    "read-only-token": ("guardrails.review-policy", "guardrails.conversation-resolution"),
+    "ruleset-only": (),
+    "evaluate-ruleset": ("guardrails.contract-gate",),
+    "workflow-gate": (),
+    "merge-queue": ("guardrails.contract-gate",),
+    "solo-review-blockers": ("guardrails.review-policy",),
+    "rls-commit-status": (),
+    "nightly-in-progress": (),
+    "github-small-pages": (),
+    "github-rate-limited": ("guardrails.contract-gate", "guardrails.review-policy",
+                            "guardrails.conversation-resolution", "guardrails.force-rls", "guardrails.nightly"),
+    "env-group": (),
+    "postgres-suspended": ("infra.database",),
+    "postgres-elsewhere": ("infra.database",),
+    "postgres-hidden": ("infra.database",),
+    "deploy-in-progress": ("infra.predeploy-migration",),
+    "deploy-failed": ("infra.predeploy-migration", "infra.web-app"),
+    "render-small-pages": (),
+    "web-needs-slash": (),
+}
+
+# The status the broken items of a scenario get, where it is not `fail`: a `warn` is
+# "satisfied, but look at it", an `error` is "no verdict possible" (the summary says why).
+OUTCOMES: dict[str, str] = {
+    "degraded": "warn",
+    "fine-grained-token": "error",
+    "read-only-token": "error",
+    "merge-queue": "warn",
+    "solo-review-blockers": "warn",
+    "github-rate-limited": "error",
+}
+
+# Of the items a scenario breaks, those that warn rather than fail (the service is up,
+# or the answer cannot be known). `degraded` is the older case, handled where it is tested.
+WARNS: dict[str, tuple[str, ...]] = {
+    "postgres-hidden": ("infra.database",),
+    "deploy-in-progress": ("infra.predeploy-migration",),
+    "deploy-failed": ("infra.web-app",),
 }
 
 PREDEPLOY_COMMAND = "cd apps/api && npx prisma migrate deploy"
@@ -92,6 +152,23 @@ class Faults:
     branch_protected: bool = True
     nightly_age_hours: float = 3.0
     force_rls_conclusion: str = "success"
+    github_token: str = "classic-admin"  # a key of sandbox.github.GRANTS
+    github_classic: str = "unit-tests"  # classic protection requiring unit-tests, or "none"
+    github_gate: str = "status-check"  # how a ruleset requires the gate: status-check, evaluate, workflow
+    merge_queue: bool = False
+    solo_review_blockers: bool = False
+    force_rls_as_status: bool = False
+    nightly_in_progress: bool = False
+    github_page_size: int = 100
+    github_rate_limited: bool = False
+    # Render (issue 12)
+    env_in_groups: bool = False
+    database_host: str = "render"  # "render", "elsewhere" or "hidden"
+    postgres_suspended: bool = False
+    api_newest_deploy: str | None = None  # a deploy status above the live one
+    web_newest_deploy: str | None = None
+    render_page_cap: int | None = None
+    web_needs_slash: bool = False
 
     @classmethod
     def from_scenarios(cls, names: tuple[str, ...]) -> "Faults":
@@ -114,4 +191,24 @@ class Faults:
             branch_protected="unprotected-branch" not in chosen,
             nightly_age_hours=40.0 if "stale-nightly" in chosen else 3.0,
             force_rls_conclusion="failure" if "rls-red" in chosen else "success",
+            github_token=("fine-grained" if "fine-grained-token" in chosen else
+                          "classic-read" if "read-only-token" in chosen else "classic-admin"),
+            github_classic="none" if "ruleset-only" in chosen else "unit-tests",
+            github_gate=("evaluate" if "evaluate-ruleset" in chosen else
+                         "workflow" if "workflow-gate" in chosen else "status-check"),
+            merge_queue="merge-queue" in chosen,
+            solo_review_blockers="solo-review-blockers" in chosen,
+            force_rls_as_status="rls-commit-status" in chosen,
+            nightly_in_progress="nightly-in-progress" in chosen,
+            github_page_size=2 if "github-small-pages" in chosen else 100,
+            github_rate_limited="github-rate-limited" in chosen,
+            env_in_groups="env-group" in chosen,
+            database_host="elsewhere" if "postgres-elsewhere" in chosen else
+            "hidden" if "postgres-hidden" in chosen else "render",
+            postgres_suspended="postgres-suspended" in chosen,
+            api_newest_deploy="build_in_progress" if "deploy-in-progress" in chosen else
+            "pre_deploy_failed" if "deploy-failed" in chosen else None,
+            web_newest_deploy="build_failed" if "deploy-failed" in chosen else None,
+            render_page_cap=3 if "render-small-pages" in chosen else None,
+            web_needs_slash="web-needs-slash" in chosen,
         )

@@ -192,14 +192,14 @@ class SandboxServer:
 
     @property
     def render_env_values(self) -> list[str]:
-        """Every Render env-var value of both services, secret or not."""
-        return [var.value for service in self.world.services.values() for var in service.env]
+        """Every Render env-var value of both services and their env groups, secret or not."""
+        return [var.value for var in self.world.render.every_var()]
 
     @property
     def render_secret_values(self) -> list[str]:
         """The generated, secret Render env-var values: none may appear in any output.
         (`render_env_values` also holds "production", "false" and the base URL.)"""
-        return [var.value for service in self.world.services.values() for var in service.env if var.secret]
+        return [var.value for var in self.world.render.every_var() if var.secret]
 
     def target_dict(
         self,

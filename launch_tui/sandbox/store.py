@@ -112,6 +112,7 @@ class Invoice:
     issued_at: float | None = None
     paid_at: float | None = None
     cancelled_at: float | None = None
+    applied: list[str] = field(default_factory=list)  # every transition that changed it, in order
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "tenantId": self.tenant_id, "status": self.status,
@@ -253,5 +254,19 @@ class Store:
             raise ApiError(409, "invalid_transition",
                            f"cannot {action} invoice {invoice_id}: it is {invoice.status}, and {action} needs {allowed}")
         invoice.status = target
+        invoice.applied.append(action)
         setattr(invoice, stamp, self.now())
         return invoice
+
+    # What the sandbox holds (the test-only inventory route) --------------------------
+
+    def inventory(self) -> dict[str, Any]:
+        """Every object, never a secret: what tests count to show each action happened once."""
+        now = self.now()
+        return {
+            "tenants": [tenant.to_json() for tenant in self.tenants.values()],
+            "keys": [{**key.to_json(), "tenantId": key.tenant_id} for key in self.keys.values()],
+            "invoices": [{**invoice.to_json(), "applied": list(invoice.applied)} for invoice in self.invoices.values()],
+            "jobs": [{"id": job.id, "tenantId": job.tenant_id, "type": job.type, "createdAt": iso(job.created_at),
+                      "status": job.state_at(now)[0]} for job in self.jobs.values()],
+        }

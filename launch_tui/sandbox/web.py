@@ -26,8 +26,11 @@ PAGE = """<!doctype html>
 
 async def web_page(request: Request) -> HTMLResponse:
     world = request.app.state.world
-    # The page says which API it uses, exactly as the Render env var does.
-    api_url = next(var.value for var in world.services[world.web_service_id].env if var.key == "API_URL")
+    if world.faults.web_needs_slash and not request.url.path.endswith("/"):
+        # Some apps (a static export, a sub-path mount) answer only at the URL as published.
+        return HTMLResponse("<!doctype html><title>404</title><p>Not Found</p>", status_code=404)
+    # The page says which API it uses, exactly as the Render env var does (wherever it is set).
+    api_url = world.render.effective_env(world.web_service_id)["API_URL"]
     return HTMLResponse(PAGE.format(api_url=escape(api_url)))
 
 
@@ -45,7 +48,7 @@ async def index(request: Request) -> JSONResponse:
 
 routes = [
     Route("/", index, methods=["GET"]),
-    # Both spellings answer 200: a redirect would fail a client that does not follow it.
+    # Both spellings answer 200 (but see web-needs-slash): a redirect would fail a client that does not follow it.
     Route("/web", web_page, methods=["GET"]),
     Route("/web/", web_page, methods=["GET"]),
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launch_tui.sandbox.github import Repository, build_repository
-from launch_tui.sandbox.render import RenderService, build_services
+from launch_tui.sandbox.render import RenderService, RenderState, build_render
 from launch_tui.sandbox.scenarios import SLOW_JOB_SECONDS, Faults
 from launch_tui.sandbox.store import Store
 from launch_tui.sandbox.tokens import TokenSigner
@@ -44,10 +44,15 @@ class World:
     credentials: Credentials
     store: Store
     signer: TokenSigner
-    services: dict[str, RenderService]
+    render: RenderState
     repository: Repository
     # (method, path, Idempotency-Key) -> the first response; see idempotency.py.
     replays: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    cut_short: int = 0  # requests whose body never arrived whole, so nothing acted on them
+
+    @property
+    def services(self) -> dict[str, RenderService]:
+        return self.render.services
 
     @property
     def api_service_id(self) -> str:
@@ -84,7 +89,10 @@ def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float,
         integration_key=integration_key,
         revoked_key=revoked_key,
         render_api_key=given.get("RENDER_API_KEY") or f"rnd_sbx{secrets.token_hex(16)}",
-        github_token=given.get("GITHUB_TOKEN") or f"ghp_sbx{secrets.token_hex(16)}",
+        # A fine-grained token looks like one (github_pat_…), a classic one like ghp_….
+        github_token=given.get("GITHUB_TOKEN") or (f"github_pat_sbx{secrets.token_hex(20)}"
+                                                   if faults.github_token == "fine-grained"
+                                                   else f"ghp_sbx{secrets.token_hex(16)}"),
     )
     web_url = f"{base_url}/web/"
     return World(
@@ -95,6 +103,6 @@ def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float,
         credentials=credentials,
         store=store,
         signer=TokenSigner(secrets.token_bytes(32), store.now),
-        services=build_services(base_url, web_url, faults, key_hash_secret),
+        render=build_render(base_url, web_url, faults, key_hash_secret),
         repository=build_repository(faults),
     )

@@ -52,12 +52,26 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-if TYPE_CHECKING:  # what type checkers and editors see: the same names, eagerly
-    from launch_tui.session.fileformat import CutShortTail, SessionFile, SessionUnreadable, read_session
-    from launch_tui.session.integrity import Verdict, verify_chain
-    from launch_tui.session.live import LiveSession, OpenedSession, default_operator, open_read_only
-    from launch_tui.session.locate import resolve_session, session_files, sessions_dir
-    from launch_tui.session.lock import SessionLocked
-    from launch_tui.session.models import Event, EventKind, Header, NewEvent
-    from launch_tui.session.state import ItemState, SessionState, fold
-    from launch_tui.session.store import CutShort, SessionWriter
+if TYPE_CHECKING:  # what type checkers and editors see: the same names, eagerly (`X as X`: re-exported)
+    from launch_tui.session.fileformat import (
+        CutShortTail as CutShortTail,
+        SessionFile as SessionFile,
+        SessionUnreadable as SessionUnreadable,
+        read_session as read_session,
+    )
+    from launch_tui.session.integrity import Verdict as Verdict, verify_chain as verify_chain
+    from launch_tui.session.live import (
+        LiveSession as LiveSession,
+        OpenedSession as OpenedSession,
+        default_operator as default_operator,
+        open_read_only as open_read_only,
+    )
+    from launch_tui.session.locate import (
+        resolve_session as resolve_session,
+        session_files as session_files,
+        sessions_dir as sessions_dir,
+    )
+    from launch_tui.session.lock import SessionLocked as SessionLocked
+    from launch_tui.session.models import Event as Event, EventKind as EventKind, Header as Header, NewEvent as NewEvent
+    from launch_tui.session.state import ItemState as ItemState, SessionState as SessionState, fold as fold
+    from launch_tui.session.store import CutShort as CutShort, SessionWriter as SessionWriter

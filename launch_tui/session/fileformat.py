@@ -13,10 +13,12 @@ the damage as before."""
 from __future__ import annotations
 
 import gc
+import os
 import re
+import stat
 import tomllib
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from pydantic import ValidationError
 from launch_tui.errors import LaunchError
 from launch_tui.session.models import SCHEMA_VERSION, Event, EventKind, Header
 from launch_tui.timefmt import parse_iso
+from launch_tui.toml_depth import MAX_DEPTH, too_deep
 
 EVENTS_LINE = re.compile(rb"^\[\[events\]\]$", re.MULTILINE)
 SEAL_BLOCK = re.compile(rb'^\[events\.seal\]\nhash = "sha256:[0-9a-f]{64}"\n?', re.MULTILINE)
@@ -59,6 +62,9 @@ class SessionFile:
     # that is not one). `verify` still judges the chain; everything that folds the events
     # refuses the file with this line (see `usable()`).
     malformed: str | None = None
+    # Read with its CRLF line endings turned into LF: offsets are not the file's own, so
+    # nothing may append to it or cut it (the writer refuses it).
+    crlf: bool = False
 
     def usable(self) -> "SessionFile":
         if self.malformed:
@@ -82,7 +88,18 @@ def read_session(path: str | Path) -> SessionFile:
 
 
 def _read_bytes(path: Path) -> bytes:
-    with path.open("rb") as handle:
+    """The file's bytes; a FIFO, a device (/dev/zero) or an oversized file is refused
+    from its stat, before a byte is read (O_NONBLOCK: opening a FIFO does not wait)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise SessionUnreadable(f"{path}: is not a regular file (a FIFO, a device, a socket); "
+                                    "this is not a session file")
+        if info.st_size > MAX_SESSION_BYTES:
+            raise SessionUnreadable(f"{path}: larger than {MAX_SESSION_BYTES // 2**20} MiB; this is not a session file")
         raw = handle.read(MAX_SESSION_BYTES + 1)
     if len(raw) > MAX_SESSION_BYTES:
         raise SessionUnreadable(f"{path}: larger than {MAX_SESSION_BYTES // 2**20} MiB; this is not a session file")
@@ -90,6 +107,23 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def parse_session(raw: bytes, path: Path) -> SessionFile:
+    crlf = b"\r\n" in raw
+    if crlf:
+        # Line endings changed on the way (git on Windows, an editor): the content, and so
+        # every seal, is the same with LF. Read as such; writing refuses it (see `crlf`).
+        raw = raw.replace(b"\r\n", b"\n")
+    if too_deep(raw):
+        raise SessionUnreadable(f"{path}: arrays or tables nest deeper than {MAX_DEPTH} levels; launch-tui never "
+                                "writes that, and no parser is given it. This is not a session file")
+    try:
+        parsed = _parse_session(raw, path)
+        return replace(parsed, crlf=True) if crlf else parsed
+    except RecursionError:
+        raise SessionUnreadable(f"{path}: its values nest too deeply (dotted keys?); launch-tui never writes that. "
+                                "This is not a session file") from None
+
+
+def _parse_session(raw: bytes, path: Path) -> SessionFile:
     first_event = EVENTS_LINE.search(raw)
     header_end = first_event.start() if first_event else len(raw)
     header_raw = _parse_header(raw[:header_end], path)

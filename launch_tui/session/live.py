@@ -54,9 +54,17 @@ class LiveSession:
         self.writer = writer
         self.state = fold(writer.header, load_checklist(), writer.events)
         self.blocked: str | None = None  # set by the git sync: why nothing more may be written
+        self.resumed = False  # opened by `resume`: the wizard shows what happened since
 
     @classmethod
-    def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None) -> "LiveSession":
+    def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None, *,
+               trust_source: str | None = "a target given to launch-tui", sandbox: bool = False) -> "LiveSession":
+        """A new session for a target this machine's operator gave (a file of theirs, the form):
+        its origins become trusted here (launch_tui.trust), unless `trust_source` is None."""
+        if trust_source is not None:
+            from launch_tui import trust
+
+            trust.trust(target, trust_source)
         ensure_private_dir(folder)
         session_id = session_id or new_session_id(target.customer.tenant_slug)
         for suffix in range(1, 1000):
@@ -64,7 +72,7 @@ class LiveSession:
             if path.exists():
                 continue
             try:
-                return cls(SessionWriter.create(path, target, operator, path.stem))
+                return cls(SessionWriter.create(path, target, operator, path.stem, sandbox=sandbox))
             except SessionExists:
                 continue  # another process took this name between the look and the link: the next one
         raise SessionExists(f"{folder}: too many sessions named {session_id}; wait a second and try again")
@@ -75,6 +83,7 @@ class LiveSession:
         writer = SessionWriter.open(path, operator, drop_cut_short=drop_cut_short)
         try:
             live = cls(writer)
+            live.resumed = True
             live.record(NewEvent(kind=EventKind.SESSION_RESUMED, data=live._resume_data()))
         except BaseException:
             writer.close()
@@ -99,6 +108,10 @@ class LiveSession:
     @property
     def operator(self) -> str:
         return self.writer.actor
+
+    @property
+    def events(self) -> list[Event]:
+        return self.writer.events
 
     @property
     def checklist_changed(self) -> bool:

@@ -14,7 +14,9 @@ SUFFIX = ".toml"
 
 
 def sessions_dir(explicit: str | None = None) -> Path:
-    return Path(explicit or os.environ.get("LAUNCH_SESSIONS_DIR") or DEFAULT_DIR)
+    """Absolute: every path launch-tui prints must work from any folder (an installed tool
+    is run from anywhere)."""
+    return Path(explicit or os.environ.get("LAUNCH_SESSIONS_DIR") or DEFAULT_DIR).absolute()
 
 
 def session_files(folder: Path) -> list[Path]:
@@ -32,7 +34,7 @@ def resolve_session(ref: str, folder: Path) -> Path:
     candidate = Path(ref)
     if candidate.suffix == SUFFIX or os.sep in ref:
         if candidate.exists():
-            return candidate
+            return candidate.absolute()
         raise UsageError(f"{ref}: no such session file; `launch-tui sessions` lists the sessions")
     if not re.fullmatch(r"[A-Za-z0-9._-]+", ref):
         raise UsageError(f"{ref!r} is not a session id or path")

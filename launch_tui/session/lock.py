@@ -2,7 +2,9 @@
 holder note beside it so a refused second writer can say who holds it.
 
 flock is released by the kernel when the holder dies, so a crash never leaves a
-stale lock behind; the holder note may outlive it, and is simply overwritten."""
+stale lock behind; the holder note may outlive it, and is simply replaced: written to a
+temp file and renamed over it, so a symbolic link planted at `SESSION.toml.lock` is
+replaced as a link, never followed (its target is left as it was)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import socket
 from pathlib import Path
 
 from launch_tui.errors import LaunchError
+from launch_tui.files import temp_beside, write_all
 from launch_tui.timefmt import now_iso
 
 
@@ -27,10 +30,12 @@ def holder_path(session_path: Path) -> Path:
 
 def describe_holder(session_path: Path) -> str:
     try:
-        holder = json.loads(holder_path(session_path).read_text(encoding="utf-8"))
+        fd = os.open(holder_path(session_path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            holder = json.loads(handle.read(4096).decode("utf-8"))
         operator = f", operator {holder['operator']}" if holder.get("operator") else ""
         return f"pid {holder['pid']} on {holder['host']} since {holder['since']}{operator}"
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return "another process (no holder note found)"
 
 
@@ -46,9 +51,18 @@ def acquire(fd: int, session_path: Path, operator: str) -> None:
             "close it there first, or use `launch-tui replay` to look at it read-only"
         ) from None
     note = {"pid": os.getpid(), "host": socket.gethostname(), "since": now_iso(), "operator": operator}
-    note_fd = os.open(holder_path(session_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(note_fd, "w", encoding="utf-8") as handle:
-        json.dump(note, handle)
+    note_path = holder_path(session_path)
+    note_fd, temp = temp_beside(note_path)
+    try:
+        try:
+            write_all(note_fd, json.dumps(note).encode("utf-8"))
+        finally:
+            os.close(note_fd)
+        os.replace(temp, note_path)
+    except OSError:
+        pass  # the note only names the holder for a refused second writer; the lock holds without it
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def release(fd: int, session_path: Path) -> None:

@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     KEY_REVEALED = "key.revealed"  # the operator showed the one-time secret (never stored)
     HANDOFF_WRITTEN = "handoff.written"
     REPORT_EXPORTED = "report.exported"
+    SESSION_SIGNED = "session.signed"  # an SSH signature over the chain head (launch_tui/signing)
 
 
 class SessionInfo(BaseModel):
@@ -41,6 +42,9 @@ class SessionInfo(BaseModel):
     operator: Annotated[str, Field(min_length=1, max_length=200)]
     host: str = ""
     tool_version: str = ""
+    # The target was launch-tui's own sandbox (`launch-tui demo`): nothing real was
+    # launched. Written only when true, covered by the chain like the rest of the header.
+    sandbox: bool = False
 
 
 class ChecklistRef(BaseModel):

@@ -12,6 +12,7 @@ from launch_tui.results import SATISFIED, Evidence, ItemStatus
 from launch_tui.session.models import Event, EventKind, Header
 from launch_tui.timefmt import parse_iso
 
+ONBOARDING_STATUS = "onboarding.status"
 FIRST_VALUE_FLOW = ("first-value.token", "first-value.enqueue", "first-value.poll", "first-value.results")
 # References an action leaves behind that later items build on (never secrets).
 FACT_KEYS = ("tenant_id", "tenant_slug", "key_id", "key_prefix", "key_label", "job_id", "job_type", "invoice_id", "invoice_status", "cancel_invoice_id", "cancel_for")
@@ -49,6 +50,12 @@ class ItemState:
     record: dict[str, Any] | None = None
     notes: list[Note] = field(default_factory=list)
     refs: dict[str, Any] = field(default_factory=dict)
+    runs: int = 0  # verdicts recorded: more than one means the time shown is a re-run's
+    first_result_at: str | None = None
+
+    @property
+    def rerun(self) -> bool:
+        return self.runs > 1
 
     @property
     def status(self) -> ItemStatus:
@@ -97,6 +104,12 @@ class PendingIntent:
     action: str
     seq: int
     data: dict[str, Any]
+    at: str | None = None  # when the intent was recorded: recovery looks for what was made since
+
+    @property
+    def args(self) -> dict[str, Any]:
+        args = self.data.get("args")
+        return dict(args) if isinstance(args, dict) else {}
 
 
 @dataclass
@@ -109,6 +122,7 @@ class SessionState:
     current_section: str | None = None
     operators: list[str] = field(default_factory=list)
     revealed_keys: set[str] = field(default_factory=set)
+    key_delivery: dict[str, dict[str, bool]] = field(default_factory=dict)  # key id -> revealed, copied
     handoff_files: dict[str, str] = field(default_factory=dict)
     last_seq: int = 0
     last_hash: str | None = None
@@ -117,6 +131,16 @@ class SessionState:
 
     def item(self, item_id: str) -> ItemState:
         return self.items[item_id]
+
+    def outdated(self, item_id: str) -> str | None:
+        """Why a verdict no longer describes the platform, though it is not stale by age:
+        the onboarding status read before the first job succeeded still says 'no job'."""
+        if item_id != ONBOARDING_STATUS:
+            return None
+        status, poll = self.items[ONBOARDING_STATUS], self.items["first-value.poll"]
+        if status.result_at and poll.result is ItemStatus.PASS and poll.result_at and status.result_at < poll.result_at:
+            return f"captured before the first job succeeded (at {poll.result_at}): re-run it to capture the status after"
+        return None
 
     def section_progress(self, section_id: str) -> tuple[int, int]:
         section = self.checklist.section(section_id)
@@ -180,10 +204,20 @@ def _result(state: SessionState, event: Event) -> None:
     for key in FACT_KEYS:
         if key in refs:
             state.facts[key] = refs[key]
+    if event.data.get("unknown"):
+        # The call may have reached the platform without a definite answer: the intent
+        # stays open (its key is reused, its outcome looked up before anything is sent again).
+        item = state.items[event.item]
+        item.result, item.summary = event.status, event.summary or ""
+        item.result_at, item.result_by = event.at, event.actor
+        item.evidence = list(event.evidence)
+        return
     state.intents.pop(str(event.data.get("idempotency_key", "")), None)
     if event.data.get("partial"):
         return  # one call of a multi-call action: the item's verdict comes with the last
     item = state.items[event.item]
+    item.runs += 1
+    item.first_result_at = item.first_result_at or event.at
     item.result = event.status
     item.summary = event.summary or ""
     item.result_at, item.result_by = event.at, event.actor
@@ -195,12 +229,17 @@ def _result(state: SessionState, event: Event) -> None:
 
 def _intent(state: SessionState, event: Event) -> None:
     key = str(event.data.get("idempotency_key", ""))
-    state.intents[key] = PendingIntent(event.item, key, str(event.data.get("action", "")), event.seq, dict(event.data))
+    state.intents[key] = PendingIntent(event.item, key, str(event.data.get("action", "")), event.seq, dict(event.data),
+                                       event.at)
 
 
 def _confirmed(state: SessionState, event: Event) -> None:
     item = state.items[event.item]
     item.confirmed_by, item.confirmed_at = event.actor, event.at
+    if "secret_delivery" in event.data:  # the handoff: how the secret went, and which files
+        files = event.data.get("files") or {}
+        item.refs = {"secret_delivery": str(event.data["secret_delivery"])}
+        item.refs.update({f"file {name}": str(path) for name, path in files.items()} if isinstance(files, dict) else {})
     if event.note:
         item.notes.append(Note(event.at, event.actor, event.note))
 
@@ -236,7 +275,11 @@ def _section(state: SessionState, event: Event) -> None:
 
 
 def _revealed(state: SessionState, event: Event) -> None:
-    state.revealed_keys.add(str(event.data.get("key_id", "")))
+    key_id = str(event.data.get("key_id", ""))
+    state.revealed_keys.add(key_id)
+    shown = state.key_delivery.setdefault(key_id, {"revealed": False, "copied": False})
+    for how in ("revealed", "copied"):
+        shown[how] = shown[how] or event.data.get(how) is True
 
 
 def _handoff(state: SessionState, event: Event) -> None:

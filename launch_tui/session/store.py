@@ -4,8 +4,10 @@ event 10,000: nothing already written is read or rewritten."""
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import tomli_w
 from launch_tui import __version__
 from launch_tui.checklist import load_checklist
 from launch_tui.errors import LaunchError
-from launch_tui.files import ensure_private_dir, write_all
+from launch_tui.files import ensure_private_dir, temp_beside, write_all
 from launch_tui.secrets import scrub
 from launch_tui.session import lock
 from launch_tui.session.chain import event_hash, header_hash
@@ -60,7 +62,7 @@ class SessionWriter:
     # -- opening -------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, target: Target, operator: str, session_id: str) -> "SessionWriter":
+    def create(cls, path: Path, target: Target, operator: str, session_id: str, *, sandbox: bool = False) -> "SessionWriter":
         """Write the header and the first event to a new file, atomically, and lock it."""
         ensure_private_dir(path.parent)
         checklist = load_checklist()
@@ -76,6 +78,8 @@ class SessionWriter:
             "checklist": {"id": checklist.id, "hash": checklist.content_hash},
             "target": target_to_dict(target),
         }
+        if sandbox:
+            header["session"]["sandbox"] = True  # type: ignore[index]
         Header.model_validate(header)
         first = _seal(
             {
@@ -88,15 +92,17 @@ class SessionWriter:
             }
         )
         body = tomli_w.dumps(header).encode("utf-8") + _event_text(first)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd, temp = temp_beside(path)  # an unpredictable name: a temp a killed run left never blocks this one
         try:
-            os.write(fd, body)
+            write_all(fd, body)
             os.fsync(fd)
-        finally:
+        except BaseException:
             os.close(fd)
+            temp.unlink(missing_ok=True)
+            raise
+        os.close(fd)
         try:
-            os.link(temp, path)  # unlike rename, refuses to replace an existing session
+            os.link(temp, path)  # unlike rename, refuses to replace an existing session (or a link there)
         except FileExistsError:
             raise SessionExists(f"{path}: a session with this name exists already; choose another") from None
         finally:
@@ -109,11 +115,18 @@ class SessionWriter:
         """Lock an existing session for writing. A cut-short last event stops here
         (CutShort) unless the operator agreed to drop it."""
         try:
-            fd = os.open(path, os.O_RDWR | os.O_APPEND)
+            # O_NOFOLLOW: a session file that is a link is refused, never appended through.
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
             raise SessionUnreadable(f"{path}: no such session file") from None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise SessionUnreadable(f"{path}: is a symbolic link; launch-tui writes only to the session file "
+                                        "itself: resume the file it points to") from None
             raise SessionUnreadable(f"{path}: cannot open for writing ({exc.strerror})") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise SessionUnreadable(f"{path}: is not a regular file; this is not a session file")
         try:
             lock.acquire(fd, path, actor)
         except BaseException:
@@ -128,6 +141,11 @@ class SessionWriter:
                     "`launch-tui verify` explains, `launch-tui replay` still opens it"
                 )
             loaded.usable()
+            if loaded.crlf:
+                raise SessionUnreadable(
+                    f"{path.name} has Windows (CRLF) line endings, probably from a copy on the way; launch-tui "
+                    "appends LF lines only. Convert it back (dos2unix) to resume; replay, report and verify read it"
+                )
             if loaded.tail and not drop_cut_short:
                 raise CutShort(path, loaded.tail)
             writer = cls(path, fd, loaded, actor)

@@ -66,7 +66,7 @@ class SessionSync:
 
     def attach(self, wizard: Wizard) -> None:
         wizard.subscribe(self._on_event)
-        wizard.checkpoints.register(self.at_checkpoint)
+        wizard.checkpoints.register("git sync", self.at_checkpoint)
 
     def _on_event(self, _event: Event) -> None:
         if self.unsynced >= EVERY_EVENTS and self._wake is not None:

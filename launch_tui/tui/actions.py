@@ -4,13 +4,17 @@ platform asks first, showing the exact request."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from launch_tui.checklist import Kind
+from launch_tui.engine import ActionOutcome, actions
+from launch_tui.engine.actions import Call, Existing
 from launch_tui.errors import LaunchError
 from launch_tui.session import EventKind, NewEvent
+from launch_tui.session.state import PendingIntent
 from launch_tui.tui.look import safe
-from launch_tui.wizard import flows
+from launch_tui.wizard import flows, recovery
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
@@ -24,10 +28,9 @@ def start_item(app: "LaunchApp", item_id: str) -> None:
         return
     kind = app.wizard.effective_kind(item_id)
     if kind is Kind.AUTO:
-        flow = AUTO_FLOWS.get(item_id, _check)
-        _worker(app, item_id, flow)
+        _worker(app, item_id, _check)
     elif kind is Kind.ACTION:
-        _worker(app, item_id, ACTION_FLOWS[item_id])
+        _worker(app, item_id, _perform)
     elif kind is Kind.RECORD:
         app.screen.action_edit_record()
     elif item_id == "onboarding.handoff":
@@ -44,14 +47,35 @@ def start_section(app: "LaunchApp", section_id: str) -> None:
         for item in section.items
         if item.kind is Kind.AUTO and item.id not in app.running and app.wizard.plan(item.id).automated
     ]
+    left = left_by_run_all(app, section_id, item_ids)
     if not item_ids:
-        app.notify(f"nothing to run automatically in {section.title} right now", timeout=6)
+        app.notify(f"nothing to run automatically in {section.title} right now" + (f"; {left}" if left else ""), timeout=8)
         return
+    if left:
+        app.notify(f"running {len(item_ids)} check(s); {left}", timeout=8)
 
     async def run() -> None:
         await app.wizard.run_checks(item_ids, on_start=app.mark_running)
 
     app.run_worker(_tracked(app, item_ids, run), group="checks", exit_on_error=False, description=f"section {section_id}")
+
+
+def left_by_run_all(app: "LaunchApp", section_id: str, running: list[str]) -> str:
+    """Which open items `a` does not run, and why: an action (Enter), a person (c/e)."""
+    why = []
+    for item in app.checklist.section(section_id).items:
+        if item.id in running or item.id in app.running or app.state.item(item.id).satisfied:
+            continue
+        kind = app.wizard.effective_kind(item.id)
+        if kind is Kind.ACTION:
+            why.append(f"{item.id} (an action: Enter)")
+        elif kind is Kind.RECORD:
+            why.append(f"{item.id} (a person fills it in: e)")
+        elif kind is Kind.MANUAL:
+            why.append(f"{item.id} (a person confirms: c)")
+        else:
+            why.append(f"{item.id} (cannot run here: {app.wizard.plan(item.id).reason or 'see its detail'})")
+    return ("left: " + "; ".join(why)) if why else ""
 
 
 def _worker(app: "LaunchApp", item_id: str, flow: Flow) -> None:
@@ -75,34 +99,77 @@ async def _tracked(app: "LaunchApp", item_ids: list[str], run: Callable[[], Awai
 
 
 async def _check(app: "LaunchApp", item_id: str) -> None:
-    app.mark_running(item_id)
-    await app.wizard.run_checks([item_id])
-
-
-async def _poll(app: "LaunchApp", item_id: str) -> None:
-    app.mark_running(item_id)
-    await flows.poll(app.wizard, lambda progress: app.refresh_screen())
-
-
-async def _results(app: "LaunchApp", item_id: str) -> None:
-    app.mark_running(item_id)
-    await flows.read_results(app.wizard)
-
-
-async def _revoked(app: "LaunchApp", item_id: str) -> None:
-    """Without LAUNCH_REVOKED_KEY, the wizard can make its own revoked key."""
+    """A check; without LAUNCH_REVOKED_KEY, auth.token-revoked is the canary action instead."""
     wizard = app.wizard
-    if wizard.plan(item_id).automated or not wizard.facts.tenant_id or not wizard.secrets.has("LAUNCH_ADMIN_TOKEN"):
-        await _check(app, item_id)
+    canary = actions.spec("issue_canary")
+    if (item_id == canary.item_id and not wizard.plan(item_id).automated and wizard.facts.tenant_id
+            and wizard.secrets.has("LAUNCH_ADMIN_TOKEN")):
+        await _perform_action(app, item_id, canary.name)
         return
-    step = await flows.canary_step(wizard)
-    await _send(app, item_id, step, lambda: flows.revoked_key_check(wizard, step))
+    app.mark_running(item_id)
+    await flows.run_check(wizard, item_id, lambda progress: app.refresh_screen())
+    if item_id == "first-value.poll":
+        await wizard.recapture_outdated()  # the status read before the job said "no job yet"
+    if item_id in wizard.kept:  # it cannot run here: its earlier verdict stands
+        app.notify(f"{item_id} not re-run here: {safe(wizard.plan(item_id).reason)}; its earlier verdict stands", timeout=10)
 
 
-AUTO_FLOWS: dict[str, Flow] = {"first-value.poll": _poll, "first-value.results": _results, "auth.token-revoked": _revoked}
+# Actions: the wizard knows each action (engine.actions); here is only how to ask ----------------
 
 
-# Actions ---------------------------------------------------------------------------------------
+async def _perform(app: "LaunchApp", item_id: str) -> None:
+    spec = actions.main_action(item_id)
+    if spec is None:
+        app.notify(f"{item_id} has no action in this version: confirm it by hand (c)", timeout=8)
+        return
+    await _perform_action(app, item_id, spec.name)
+
+
+async def _perform_action(app: "LaunchApp", item_id: str, name: str) -> None:
+    """Settle what is unknown first, ask before repeating what is done, then ask the
+    operator what is needed, show the exact request, and send only on their word."""
+    wizard = app.wizard
+    if not await _settle_open_intents(app, item_id):
+        return
+    found = await flows.existing(wizard, name)
+    ask = ASK.get(name, Ask())
+    replace = False
+    if found is not None:
+        choice = await _ask_repeat(app, item_id, found)
+        if choice is None:
+            return
+        replace = choice == "replace"
+    call = await ask.arguments(app)
+    if call is None:
+        return
+    if name == "invoice_lifecycle":
+        step = await flows.lifecycle_step(wizard)
+    elif replace and name == "issue_key":
+        step = await flows.replace_key_step(wizard)
+    else:
+        step = await flows.step(wizard, name, call)
+    outcome = await _send(app, item_id, step, lambda: flows.run_main(wizard, step), type_slug=ask.type_slug)
+    if outcome is not None:
+        await ask.after(app, outcome)
+
+
+async def _ask_repeat(app: "LaunchApp", item_id: str, found: Existing) -> str | None:
+    """The action succeeded before: say what exists and ask, before anything is sent."""
+    from launch_tui.tui.screens.dialogs import ChoiceDialog
+
+    options = ([("replace", found.replace)] if found.replace else []) + [(None, "Keep it as it is")]
+    chosen = await app.push_screen_wait(ChoiceDialog(f"{item_id} is done already", found.summary,
+                                                     [label for _, label in options]))
+    return None if chosen is None else options[chosen][0]
+
+
+async def _settle_open_intents(app: "LaunchApp", item_id: str) -> bool:
+    """An earlier call of this item has an unknown outcome: look it up before anything
+    else is sent. True when nothing is left open."""
+    for intent in flows.open_intents(app.wizard, item_id):
+        app.notify(recovery.LOOKING, timeout=4)
+        await _resolve(app, intent)
+    return not flows.open_intents(app.wizard, item_id)
 
 
 async def _send(app: "LaunchApp", item_id: str, step: flows.Step, run: Callable[[], Awaitable[Any]], *, type_slug: bool = False) -> Any:
@@ -112,90 +179,116 @@ async def _send(app: "LaunchApp", item_id: str, step: flows.Step, run: Callable[
 
     target = app.wizard.target
     slug = target.customer.tenant_slug if (type_slug and target.is_production) else None
-    if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug)):
+    demo = app.wizard.state.header.session.sandbox
+    if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug, demo=demo)):
         return None
     app.mark_running(item_id)
     try:
-        return await run()
+        outcome = await run()
     finally:
         app.mark_done(item_id)
+    if isinstance(outcome, ActionOutcome) and outcome.unknown:
+        app.notify(safe(f"{recovery.LOOKING}: {item_id}"), severity="warning", timeout=8)
+        intent = next(iter(flows.open_intents(app.wizard, item_id)), None)
+        if intent is not None:
+            await _resolve(app, intent)
+        return None
+    return outcome
 
 
-async def _create_tenant(app: "LaunchApp", item_id: str) -> None:
+@dataclass(frozen=True)
+class Ask:
+    """How to ask the operator for one action: its arguments before, what to do with
+    its outcome after, and whether production asks for the slug to be typed."""
+
+    arguments: Callable[["LaunchApp"], Awaitable[Call | None]] = lambda app: _no_arguments(app)
+    after: Callable[["LaunchApp", Any], Awaitable[None]] = lambda app, outcome: _nothing(app, outcome)
+    type_slug: bool = False
+
+
+async def _no_arguments(app: "LaunchApp") -> Call:
+    return Call()
+
+
+async def _nothing(app: "LaunchApp", outcome: Any) -> None:
+    return None
+
+
+async def _key_arguments(app: "LaunchApp") -> Call:
+    return Call({"label": flows.key_label(app.wizard)})
+
+
+async def _invoice_arguments(app: "LaunchApp") -> Call:
+    from launch_tui.engine import billing
+
+    start, end = billing.current_month(app.wizard.today())
+    return Call({"period_start": start, "period_end": end})
+
+
+async def _adopt_if_taken(app: "LaunchApp", outcome: Any) -> None:
     from launch_tui.tui.screens.dialogs import ConfirmDialog
 
-    step = await flows.create_tenant_step(app.wizard)
-    outcome = await _send(app, item_id, step, lambda: flows.create_tenant(app.wizard, step))
-    if outcome is not None and outcome.conflict is not None:
-        tenant = outcome.conflict
-        question = ConfirmDialog(
-            "The slug is taken",
-            f"{outcome.result.summary}\n\nAdopt tenant {tenant.id} as {app.wizard.target.customer.name}'s tenant? "
-            "Nothing is created; later steps use that tenant.",
-            "Adopt it",
-        )
-        if await app.push_screen_wait(question):
-            await flows.adopt_tenant(app.wizard, tenant)
+    if outcome.conflict is None:
+        return
+    tenant = outcome.conflict
+    question = ConfirmDialog(
+        "The slug is taken",
+        f"{outcome.result.summary}\n\nAdopt tenant {tenant.id} as {app.wizard.target.customer.name}'s tenant? "
+        "Nothing is created; later steps use that tenant.",
+        "Adopt it",
+    )
+    if await app.push_screen_wait(question):
+        await flows.adopt_tenant(app.wizard, tenant)
 
 
-async def _issue_key(app: "LaunchApp", item_id: str) -> None:
+async def _reveal(app: "LaunchApp", outcome: Any) -> None:
+    """The one-time secret: shown once, and the dialog asks before it is closed unseen."""
     from launch_tui.tui.screens.action_dialogs import RevealKeyDialog
 
-    step = await flows.issue_key_step(app.wizard)
-    outcome = await _send(app, item_id, step, lambda: flows.issue_key(app.wizard, step))
-    if outcome is not None and outcome.secret:
-        refs = outcome.result.refs
-        shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, str(refs.get("key_id", "")), str(refs.get("key_prefix", ""))))
-        if shown and (shown["revealed"] or shown["copied"]):
-            app.wizard.record(NewEvent(kind=EventKind.KEY_REVEALED, item=item_id, data={"key_id": str(refs.get("key_id", "")), **shown}))
+    if not isinstance(outcome, ActionOutcome) or not outcome.secret:
+        return
+    refs = outcome.result.refs
+    key_id = str(refs.get("key_id", ""))
+    shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, key_id, str(refs.get("key_prefix", ""))))
+    if shown and (shown["revealed"] or shown["copied"]):
+        app.wizard.record(NewEvent(kind=EventKind.KEY_REVEALED, item=actions.spec("issue_key").item_id,
+                                   data={"key_id": key_id, **shown}))
 
 
-async def _detectors(app: "LaunchApp", item_id: str) -> None:
+async def _detector_arguments(app: "LaunchApp") -> Call | None:
     from launch_tui.engine.onboarding import DEFAULT_DETECTORS
     from launch_tui.tui.screens.action_dialogs import DetectorsDialog
 
-    choice = await app.push_screen_wait(DetectorsDialog(dict(DEFAULT_DETECTORS)))
+    choice = await app.push_screen_wait(DetectorsDialog(dict(DEFAULT_DETECTORS), dict(DEFAULT_DETECTORS)))
     if choice is None:
-        return
+        return None
     if choice == "defaults":
-        app.wizard.confirm(item_id, "the platform's default detector config was accepted")
-        return
-    step = await flows.detectors_step(app.wizard, choice)
-    await _send(app, item_id, step, lambda: flows.set_detectors(app.wizard, step, choice))
+        app.wizard.confirm(actions.spec("set_detectors").item_id, "the platform's default detector config was accepted")
+        return None
+    return Call({"detectors": dict(choice)})
 
 
-async def _enqueue(app: "LaunchApp", item_id: str) -> None:
+async def _enqueue_arguments(app: "LaunchApp") -> Call | None:
     from launch_tui.tui.screens.action_dialogs import EnqueueDialog
 
     chosen = await app.push_screen_wait(EnqueueDialog(app.wizard.facts.job_type or "TRADE"))
     if chosen is None:
-        return
+        return None
     job_type = chosen["job_type"]
     if chosen["job_id"]:
         flows.record_customer_job(app.wizard, chosen["job_id"], job_type)
-        return
-    csv, name = flows.read_upload(chosen["path"], job_type) if chosen["path"] else flows.template_upload(job_type)
-    step = await flows.enqueue_step(app.wizard, job_type, csv, name)
-    await _send(app, item_id, step, lambda: flows.enqueue(app.wizard, step, job_type, csv, name))
+        return None
+    csv, name = chosen.get("upload") or flows.template_upload(job_type)  # the dialog read and checked the file
+    return Call({"job_type": job_type, "filename": name, "source": chosen["path"] or "template"}, payload=csv)
 
 
-async def _generate_invoice(app: "LaunchApp", item_id: str) -> None:
-    step = await flows.generate_invoice_step(app.wizard)
-    await _send(app, item_id, step, lambda: flows.generate_invoice(app.wizard, step), type_slug=True)
-
-
-async def _lifecycle(app: "LaunchApp", item_id: str) -> None:
-    step = await flows.lifecycle_step(app.wizard)
-    await _send(app, item_id, step, lambda: flows.invoice_lifecycle(app.wizard, step), type_slug=True)
-
-
-ACTION_FLOWS: dict[str, Flow] = {
-    "onboarding.tenant": _create_tenant,
-    "onboarding.integration-key": _issue_key,
-    "onboarding.detectors": _detectors,
-    "first-value.enqueue": _enqueue,
-    "billing.invoice-generate": _generate_invoice,
-    "billing.invoice-lifecycle": _lifecycle,
+ASK: dict[str, Ask] = {
+    "create_tenant": Ask(after=_adopt_if_taken),
+    "issue_key": Ask(arguments=_key_arguments, after=_reveal),
+    "set_detectors": Ask(arguments=_detector_arguments),
+    "enqueue_job": Ask(arguments=_enqueue_arguments),
+    "generate_invoice": Ask(arguments=_invoice_arguments, type_slug=True),
+    "invoice_lifecycle": Ask(type_slug=True),
 }
 
 
@@ -230,19 +323,32 @@ async def _offer_reruns(app: "LaunchApp") -> None:
 
 async def _recover(app: "LaunchApp") -> None:
     from launch_tui.tui.screens.dialogs import ChoiceDialog
-    from launch_tui.wizard import recovery
 
     for intent in list(app.wizard.state.intents.values()):
-        found = await recovery.assess(app.wizard, intent)
-        title = f"Interrupted: {intent.action} ({intent.item})"
-        chosen = await app.push_screen_wait(ChoiceDialog(title, found.finding, [label for label, _ in found.choices]))
-        if chosen is None:
-            app.notify("left for later: it is offered again on the next resume", timeout=6)
-            continue
-        try:
-            await found.choices[chosen][1]()
-        except LaunchError as exc:
-            app.notify(safe(str(exc)), severity="warning", timeout=8)
+        await _resolve(app, intent)
+    found = await recovery.sweep(app.wizard)
+    if found is not None:
+        labels = [label for label, _ in found.choices] + ["Leave them (they stay live)"]
+        if await app.push_screen_wait(ChoiceDialog("Live keys besides the customer's", found.finding, labels)) == 0:
+            await found.choices[0][1]()
+
+
+async def _resolve(app: "LaunchApp", intent: PendingIntent) -> None:
+    """Look one open intent up on the platform and let the operator choose."""
+    from launch_tui.tui.screens.dialogs import ChoiceDialog
+
+    found = await recovery.assess(app.wizard, intent)
+    title = f"{recovery.LOOKING}: {intent.action} ({intent.item})"
+    chosen = await app.push_screen_wait(ChoiceDialog(title, found.finding, [label for label, _ in found.choices]))
+    if chosen is None:
+        app.notify("left open: it is looked up again before this item sends anything", timeout=6)
+        return
+    try:
+        outcome = await found.choices[chosen][1]()
+    except LaunchError as exc:
+        app.notify(safe(str(exc)), severity="warning", timeout=8)
+        return
+    await _reveal(app, outcome)
 
 
 # The handoff -------------------------------------------------------------------------------------
@@ -261,16 +367,17 @@ def handoff(app: "LaunchApp", item_id: str) -> None:
         return
     listing = "\n".join(f"  {path}" for path in files.values())
     prompt = (
-        f"Written for the customer:\n{listing}\n\nConfirm that the customer received the integration key's secret "
-        "(one-time reveal), the usage guide and the first-upload template. Optional note (how it was sent):"
+        f"Written for the customer:\n{listing}\n\nThe key's secret: {app.wizard.secret_delivery()}.\n\n"
+        "Confirm that the customer received the integration key's secret (one-time reveal), the usage guide and "
+        "the first-upload template. Optional note (how it was sent), then Enter:"
     )
     dialog = TextDialog(f"Confirm {item_id}", prompt, lambda text: text)
-    app.push_screen(dialog, lambda note: note is not None and _confirm(app, item_id, note))
+    app.push_screen(dialog, lambda note: note is not None and _confirm_handoff(app, files, note))
 
 
-def _confirm(app: "LaunchApp", item_id: str, note: str) -> None:
+def _confirm_handoff(app: "LaunchApp", files: dict[str, str], note: str) -> None:
     try:
-        app.wizard.confirm(item_id, note)
+        app.wizard.confirm_handoff(files, note)
     except LaunchError as exc:
         app.notify(safe(str(exc)), severity="warning")
 
@@ -283,7 +390,9 @@ async def _export(app: "LaunchApp") -> None:
     import asyncio
 
     from launch_tui.wizard import exports
+    from launch_tui.wizard.checkpoints import Checkpoint
 
+    await app.reach_checkpoint(Checkpoint.REPORT)  # signed first, so that the report names the signature
     try:
         # Reading and folding a long session is file work: off the event loop.
         text, last_hash = await asyncio.to_thread(exports.build_report_text, app.wizard.live.path)

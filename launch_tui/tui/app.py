@@ -18,6 +18,8 @@ from launch_tui.secrets import Secrets
 
 if TYPE_CHECKING:
     from launch_tui.checklist import Checklist, Kind
+    from launch_tui.signing.sign import SigningKey
+    from launch_tui.wizard.checkpoints import Checkpoint
     from launch_tui.session import Event, SessionState
     from launch_tui.target import Target
     from launch_tui.tui.widgets.topbar import TopBar
@@ -37,6 +39,7 @@ class LaunchApp(App[int]):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False),
+        Binding("ctrl+z", "pause", "Pause", show=False),  # a checkpoint (signing...), then suspend
         # Replay only (check_action hides them otherwise):
         Binding("comma", "replay_back", "◀ Event"),
         Binding("full_stop", "replay_forward", "Event ▶"),
@@ -45,15 +48,21 @@ class LaunchApp(App[int]):
         Binding("t", "timeline", "Timeline"),
     ]
 
-    def __init__(self, wizard: Wizard | None = None, *, home: Path | None = None, mode: str = "", operator: str | None = None) -> None:
+    def __init__(
+        self, wizard: Wizard | None = None, *, home: Path | None = None, mode: str = "", operator: str | None = None,
+        signing_key: SigningKey | None = None,
+    ) -> None:
         super().__init__()
         self.wizard: Wizard = wizard  # type: ignore[assignment]  # set before any screen reads it
         self.home = home
         self.mode = mode
         self.operator_name = operator
+        self.signing_key = signing_key  # for sessions opened from the home screen
         self.running: dict[str, float] = {}  # item id -> monotonic start
+        self.farewell: list[str] = []  # the quit checkpoint's notices, printed once the screen is gone
+        self._quitting = False
         if wizard is not None:
-            wizard.subscribe(self._on_event)
+            self._watch(wizard)
 
     # -- what screens read -------------------------------------------------------
 
@@ -80,9 +89,14 @@ class LaunchApp(App[int]):
     def top_bar(self) -> TopBar:
         from launch_tui.tui.widgets.topbar import TopBar
 
-        target = self.state.header.target
+        from launch_tui.labels import DEMO_BADGE, is_demo
+
+        header = self.state.header
+        demo = is_demo(header)
+        mode = self.mode if not demo or "DEMO" in self.mode else " · ".join(part for part in ("DEMO", self.mode) if part)
         sync = getattr(self.wizard, "sync", None)
-        return TopBar(target.customer.name, target.environment, self.mode, sync=sync.line if sync else None)
+        return TopBar(header.target.customer.name, header.target.environment, mode, badge=DEMO_BADGE if demo else None,
+                      sync=sync.line if sync else None)
 
     def manual_reason(self, item_id: str) -> str | None:
         return self.wizard.manual_reason(item_id)
@@ -117,18 +131,52 @@ class LaunchApp(App[int]):
         self.call_after_refresh(self._ask_what_opening_needs)
 
     def _ask_what_opening_needs(self) -> None:
-        """Missing credentials first, then what a crash interrupted, then stale results."""
+        """On resume: origins not trusted here first (nothing is sent before a yes), then what
+        happened since, then missing credentials, then what a crash interrupted, then stale results."""
+        if self.wizard.untrusted:
+            from launch_tui.tui.screens.trust import TrustDialog
+
+            dialog = TrustDialog(self.wizard.session_path.name, self.wizard.untrusted)
+            self.push_screen(dialog, self._origins_answered)
+            return
+        if self.wizard.live.checklist_changed:
+            self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
+        if self.wizard.live.resumed:
+            self._show_since_you_left()
+        else:
+            self._ask_for_credentials()
+
+    def _show_since_you_left(self) -> None:
+        from launch_tui.tui.screens.since import SinceYouLeftScreen
+        from launch_tui.wizard.since import since_you_left
+
+        events = self.wizard.live.events[:-1]  # not the resume's own event
+        found = since_you_left(self.wizard, events)
+        look = found.demo_gone is None and bool(self.wizard.facts.tenant_id or self.wizard.facts.job_id)
+        self.push_screen(SinceYouLeftScreen(found, look=look), lambda _: self._ask_for_credentials(skip=bool(found.demo_gone)))
+
+    def _ask_for_credentials(self, *, skip: bool = False) -> None:
         from launch_tui.tui.actions import after_opening
         from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
 
-        if self.wizard.live.checklist_changed:
-            self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
-
         target = self.state.header.target
-        if missing_secrets(target, self.wizard.secrets):
+        if not skip and missing_secrets(target, self.wizard.secrets):
             self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))
         else:
             after_opening(self)
+
+    def _origins_answered(self, agreed: bool | None) -> None:
+        if not agreed:
+            name = self.wizard.session_path.name
+            self.exit(2, return_code=2, message=f"launch-tui: {name}: the origins it names are not trusted "
+                                                "on this machine; nothing was sent")
+            return
+        try:
+            self.wizard.agree_to_origins()
+        except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
+            self.exit(2, return_code=2, message=f"launch-tui: {exc}")
+            return
+        self._ask_what_opening_needs()
 
     def use_wizard(self, wizard: Wizard) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""
@@ -136,9 +184,14 @@ class LaunchApp(App[int]):
 
         gc.freeze()  # the session just read lives as long as the app: keep the collector off it
         self.wizard = wizard
-        wizard.subscribe(self._on_event)
+        self._watch(wizard)
         self._open_wizard_screens()
         self.refresh_bindings()
+
+    def _watch(self, wizard: Wizard) -> None:
+        wizard.subscribe(self._on_event)
+        if not wizard.read_only:
+            wizard.on_checkpoint_due = self.run_checkpoint
 
     def start_new(self, target: Target, folder: Path) -> None:
         from launch_tui.session import LiveSession, default_operator
@@ -150,7 +203,8 @@ class LaunchApp(App[int]):
             sync_view.start_new_shared(self, target, folder)
             return
 
-        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder))
+        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder,
+                                                      trust_source="the new-launch form"))
 
     def open_session(self, path: Path, *, drop_cut_short: bool = False, shared: tuple | None = None) -> None:
         from launch_tui.session import CutShort, LiveSession, default_operator
@@ -175,20 +229,29 @@ class LaunchApp(App[int]):
             if shared:
                 sync_view.release_claim(self, shared, path.stem)
             return
-        wizard = Wizard(live, Secrets.from_env())
+        wizard = Wizard(live, Secrets.from_env(), signing_key=self.signing_key)
         if shared:
             sync_view.attach_opened(self, wizard, shared)
         self.use_wizard(wizard)
 
     def _guarded_open(self, opener) -> None:
-        from launch_tui.wizard.wizard import Wizard
-
         try:
             live = opener()
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
-        self.use_wizard(Wizard(live, Secrets.from_env()))
+        self._use_live(live)
+
+    def _use_live(self, live) -> None:
+        from launch_tui.wizard.wizard import Wizard
+
+        try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash
+            wizard = Wizard(live, Secrets.from_env(), signing_key=self.signing_key)
+        except LaunchError as exc:
+            live.close()
+            self.notify(safe(str(exc)), severity="error", timeout=10)
+            return
+        self.use_wizard(wizard)
 
     def open_replay(self, path: Path) -> None:
         from launch_tui.session import open_read_only
@@ -210,9 +273,17 @@ class LaunchApp(App[int]):
             return self.wizard is not None and self.wizard.read_only
         return True
 
-    def replay_to(self, position: int) -> None:
-        if position != self.wizard.replay.position:
-            self.wizard.move_to(position)
+    def replay_to(self, position: int, *, follow: bool = True) -> None:
+        """Move the "as of" point. `follow`: a section screen shows the event's item
+        (switching section if need be); the timeline moves its own cursor."""
+        if position == self.wizard.replay.position:
+            return
+        event = self.wizard.move_to(position)
+        section = getattr(self.screen, "section", None)
+        if follow and section is not None and event is not None and event.item:
+            owner = event.item.split(".", 1)[0]
+            if owner != section.id and owner in {s.id for s in self.checklist.sections}:
+                self.show_section(owner)
 
     def action_replay_back(self) -> None:
         self.replay_to(self.wizard.replay.position - 1)
@@ -241,6 +312,9 @@ class LaunchApp(App[int]):
         verdict = replay.opened.verdict
         if not verdict.intact:
             banner.append(f"\n ALTERED: {safe(verdict.problem)}", style="bold white on red")
+        bad = next((check for check in self.wizard.signatures.values() if not check.valid), None)
+        if bad is not None:  # the chain may hold (re-sealed): the signature is what tells
+            banner.append(f"\n BAD SIGNATURE at event #{bad.event}: {safe(bad.problem)}", style="bold white on red")
         banner.append("\n , . step  g G first/last  t timeline", style="dim")
         return banner
 
@@ -322,7 +396,7 @@ class LaunchApp(App[int]):
     def action_help(self) -> None:
         from launch_tui.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(replay=self.wizard is not None and self.wizard.read_only))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Not super(): its "Screenshot" command would write the screen, perhaps a
@@ -341,7 +415,7 @@ class LaunchApp(App[int]):
         if writable:
             yield SystemCommand("Export report", "Write the launch decision record next to the session", self.export_report)
             yield SystemCommand("Pause", "Step away: sync the session now (it resumes on any machine), then quit",
-                                self.action_pause)
+                                self.action_step_away)
             yield SystemCommand("Quit", "Quit; everything is saved already", self.action_quit)
         else:
             yield SystemCommand("Timeline", "Every event; the screens show the state as of the selected one", self.action_timeline)
@@ -352,18 +426,44 @@ class LaunchApp(App[int]):
 
         export_report(self)
 
+    # -- checkpoints (launch_tui/wizard/checkpoints.py) ----------------------------
+
+    def run_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """A checkpoint reached by recording an event (launch complete): its hooks run
+        in a worker, and say what they did."""
+        work = self.reach_checkpoint(checkpoint)
+        self.run_worker(work, group="checkpoint", exit_on_error=False, description=f"checkpoint {checkpoint}")
+
+    async def reach_checkpoint(self, checkpoint: Checkpoint) -> list[str]:
+        if self.wizard is None or self.wizard.read_only:
+            return []
+        notices = await self.wizard.reach(checkpoint)
+        for notice in notices:
+            self.notify(safe(notice), severity="warning" if "not signed" in notice else "information", timeout=10)
+        return notices
+
     async def action_pause(self) -> None:
         from launch_tui.wizard.checkpoints import Checkpoint
 
-        await self.wizard.checkpoints.reach(Checkpoint.PAUSE)
+        await self.reach_checkpoint(Checkpoint.PAUSE)
+        self.action_suspend_process()
+
+    async def action_step_away(self) -> None:
+        """Step away: the pause checkpoint (sync, sign), then quit; it resumes on any machine."""
+        from launch_tui.wizard.checkpoints import Checkpoint
+
+        await self.reach_checkpoint(Checkpoint.PAUSE)
         await self.action_quit()
 
     async def action_quit(self) -> None:
         from launch_tui.wizard.checkpoints import Checkpoint
 
+        if self._quitting:
+            return  # q pressed again while the quit checkpoint signs: one signature, one exit
+        self._quitting = True
         self.workers.cancel_all()
         if self.wizard is not None and not self.wizard.read_only:
-            await self.wizard.checkpoints.reach(Checkpoint.QUIT)  # the last sync; hooks keep within a time limit
+            self.farewell = await self.wizard.reach(Checkpoint.QUIT)
         self.exit(0)
 
     def on_unmount(self) -> None:

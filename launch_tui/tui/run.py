@@ -9,22 +9,48 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from launch_tui.sync.opening import Shared
+    from launch_tui.signing.sign import SigningKey
     from launch_tui.tui.app import LaunchApp
 
 
 def run_app(app: LaunchApp) -> int:
     gc.freeze()  # what exists now lives as long as the app: keep the collector off it
     code = app.run()
+    for notice in app.farewell:  # what the quit checkpoint said (signed, or why not), once the screen is gone
+        print(f"launch-tui: {notice}", file=sys.stderr)
+    farewell(app)
     return code if isinstance(code, int) else 0
 
 
-def run_home(folder: Path, operator: str | None) -> int:
+def farewell(app: LaunchApp) -> None:
+    """After quitting, the exact command that continues: nothing to remember or look up.
+    A demo's sandbox dies with the process, so a demo is pointed at replay instead."""
+    from launch_tui.wizard.since import replay_command, resume_command
+
+    wizard = app.wizard
+    if wizard is None or wizard.read_only:
+        return
+    path = wizard.session_path
+    if wizard.state.header.session.sandbox:
+        print(f"launch-tui: demo saved; its sandbox is gone with it. Review it: {replay_command(path)}", file=sys.stderr)
+    else:
+        print(f"launch-tui: saved. Resume it: {resume_command(path)}", file=sys.stderr)
+
+
+def signing_key(flag: str | None) -> SigningKey | None:
+    from launch_tui.signing.sign import SigningKey
+
+    return SigningKey.configured(flag)
+
+
+def run_home(folder: Path, operator: str | None, signing: str | None = None) -> int:
     from launch_tui.tui.app import LaunchApp
 
-    return run_app(LaunchApp(home=folder, operator=operator))
+    return run_app(LaunchApp(home=folder, operator=operator, signing_key=signing_key(signing)))
 
 
-def run_new(target_path: str, folder: Path, operator: str | None, shared: Shared | None = None) -> int:
+def run_new(target_path: str, folder: Path, operator: str | None, signing: str | None = None,
+            shared: Shared | None = None) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
     from launch_tui.target import load_target
@@ -32,9 +58,12 @@ def run_new(target_path: str, folder: Path, operator: str | None, shared: Shared
     from launch_tui.wizard.wizard import Wizard
 
     target = load_target(target_path)  # a bad file: one line, exit 2, before any screen
+    from launch_tui.trust import announce
+
+    announce(target, f"target file {target_path}")  # the operator's own file: its origins are theirs
     live = LiveSession.create(target, operator or default_operator(), folder)
     print(f"launch-tui: session {live.path}", file=sys.stderr)
-    wizard = Wizard(live, Secrets.from_env())
+    wizard = Wizard(live, Secrets.from_env(), signing_key=signing_key(signing))
     if shared is not None:
         from launch_tui.sync import opening
 
@@ -48,7 +77,7 @@ def run_new(target_path: str, folder: Path, operator: str | None, shared: Shared
 
 
 def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool, take_over: bool = False,
-               shared: Shared | None = None) -> int:
+               shared: Shared | None = None, signing: str | None = None) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import CutShort, LiveSession, default_operator
     from launch_tui.tui.app import LaunchApp
@@ -71,7 +100,7 @@ def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool, take_o
         if shared is not None:
             opening.release_now(shared, path.stem)
         raise
-    wizard = Wizard(live, Secrets.from_env())
+    wizard = Wizard(live, Secrets.from_env(), signing_key=signing_key(signing))
     if shared is not None:
         opening.attach(shared, wizard, taken_over)
     return run_app(LaunchApp(wizard))
@@ -86,7 +115,7 @@ def _ask(question: str) -> bool:
         return False
 
 
-def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
+def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | None = None) -> int:
     """The sandbox in this process on a free loopback port, a session against it, the
     wizard. The sandbox's credentials stay in memory: nothing to export, nothing written."""
     from launch_tui.secrets import Secrets
@@ -101,9 +130,12 @@ def run_demo(scenarios: str, folder: Path, operator: str | None) -> int:
         # Each demo sandbox starts empty, so a fixed slug never collides; the session
         # file's name carries the time.
         target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target")
-        live = LiveSession.create(target, operator or default_operator(), folder)
+        # The sandbox runs in this process: its loopback origins are its own, nothing to trust.
+        live = LiveSession.create(target, operator or default_operator(), folder, trust_source=None, sandbox=True)
+        wizard = Wizard(live, Secrets(sandbox.credentials), signing_key=signing_key(signing))
+        wizard.untrusted = []
         print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
-        return run_app(LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO"))
+        return run_app(LaunchApp(wizard, mode="DEMO"))
 
 
 def run_replay(path: Path) -> int:

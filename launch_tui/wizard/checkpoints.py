@@ -1,61 +1,64 @@
-"""The moments a session is worth saving somewhere else: syncing it to a git remote
-(launch_tui.sync) and signing it are hooked here. Textual-free.
+"""Checkpoints: the natural moments of a launch at which work that should not happen
+on every event happens (signing the chain head, syncing the session somewhere).
+Textual-free; the TUI and the `sign` command say when a checkpoint is reached, and
+hooks registered by whoever needs them run in order.
 
-A hook is called with the checkpoint reached. It must return quickly; one that has
-slow work (git, a signature) returns an awaitable, which the caller waits for when
-it can (quitting waits, with a time limit) and otherwise runs as a task. A failing
-hook never stops the others nor the wizard: its error goes to `on_error`."""
+A hook is `(checkpoint) -> notice | None`, or returns an awaitable of one (`async`
+hooks: signing, the git sync): it does its slow part off the event loop itself
+(asyncio.to_thread, a subprocess) and gives a one-line notice for the operator, or
+None. A hook that fails never stops the others or the quit it runs before: its
+failure becomes a notice. Nothing a hook does can lose an event, which is on disk
+before any checkpoint is reached."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import inspect
 from enum import StrEnum
+from typing import Awaitable, Callable
 
 
 class Checkpoint(StrEnum):
-    QUIT = "quit"  # the wizard is closing
-    PAUSE = "pause"  # the operator steps away, to resume later (perhaps elsewhere)
-    REPORT = "report"  # the launch decision record was exported
-    COMPLETE = "complete"  # the launch just became complete
-    ON_DEMAND = "on-demand"  # the operator asked (e.g. "Sync now"), or a periodic sync
+    QUIT = "quit"  # the operator quits the wizard
+    PAUSE = "pause"  # the operator suspends it (ctrl+z) to come back later
+    REPORT = "report"  # a report is about to be exported: what hooks record is in it
+    COMPLETE = "complete"  # `launch.complete` just became true
+    ON_DEMAND = "on-demand"  # `launch-tui sign SESSION`, or the operator asked
 
 
-Hook = Callable[[Checkpoint], Awaitable[None] | None]
-ErrorSink = Callable[[Checkpoint, BaseException], None]
+Hook = Callable[[Checkpoint], Awaitable[str | None] | str | None]
+BlockingHook = Callable[[Checkpoint], str | None]
 
 
 class Checkpoints:
     def __init__(self) -> None:
-        self._hooks: list[Hook] = []
-        self._tasks: set[asyncio.Task[None]] = set()
-        self.on_error: ErrorSink = lambda _checkpoint, _exc: None
+        self._hooks: list[tuple[str, Hook]] = []
 
-    def register(self, hook: Hook) -> None:
-        self._hooks.append(hook)
+    def register(self, name: str, hook: Hook) -> None:
+        """`name` says in a notice whose hook failed (e.g. "signing", "git sync")."""
+        self._hooks.append((name, hook))
 
-    async def reach(self, checkpoint: Checkpoint) -> None:
-        """Run every hook and wait for the ones that continue asynchronously."""
-        for hook in list(self._hooks):
+    def register_blocking(self, name: str, hook: BlockingHook) -> None:
+        """A plain function (a git push, a copy): run in a thread, off the event loop. It
+        must not record events: the session is written from the event loop only."""
+
+        async def in_a_thread(checkpoint: Checkpoint) -> str | None:
+            return await asyncio.to_thread(hook, checkpoint)
+
+        self.register(name, in_a_thread)
+
+    def __bool__(self) -> bool:
+        return bool(self._hooks)
+
+    async def reach(self, checkpoint: Checkpoint) -> list[str]:
+        """Run every hook for `checkpoint`, in the order registered; their notices."""
+        notices = []
+        for name, hook in self._hooks:
             try:
-                pending = hook(checkpoint)
-                if pending is not None:
-                    await pending
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # one hook's failure is reported, not fatal
-                self.on_error(checkpoint, exc)
-
-    def fire(self, checkpoint: Checkpoint) -> None:
-        """From code that cannot wait: in a running event loop the hooks run as a task
-        (kept referenced until done), otherwise right here."""
-        if not self._hooks:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.run(self.reach(checkpoint))
-            return
-        task = loop.create_task(self.reach(checkpoint))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+                result = hook(checkpoint)
+                notice = await result if inspect.isawaitable(result) else result
+            except Exception as exc:  # noqa: BLE001 - a hook's bug must not stop a quit
+                notice = f"{name} at {checkpoint.value}: {' '.join(str(exc).split()) or type(exc).__name__}"
+            if notice:
+                notices.append(notice)
+        return notices

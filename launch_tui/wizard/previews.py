@@ -63,6 +63,22 @@ def _describe(request: httpx.Request) -> RequestPreview:
     return RequestPreview(request.method, visible(redact(str(request.url))), tuple(headers), _body(request))
 
 
+def compact_json(value: object, depth: int = 0) -> str:
+    """Indented JSON, except that a nested object of plain values stays on one line:
+    `"TRADE": {"enabled": true}`, so every detector fits on one screen at 80x24."""
+    plain = (str, int, float, bool, type(None))
+    if isinstance(value, dict) and value:
+        if depth > 0 and all(isinstance(item, plain) for item in value.values()):
+            return json.dumps(value)
+        pad = "  " * (depth + 1)
+        inner = ",\n".join(f"{pad}{json.dumps(key)}: {compact_json(item, depth + 1)}" for key, item in value.items())
+        return "{\n" + inner + "\n" + "  " * depth + "}"
+    if isinstance(value, list) and value:
+        pad = "  " * (depth + 1)
+        return "[\n" + ",\n".join(pad + compact_json(item, depth + 1) for item in value) + "\n" + "  " * depth + "]"
+    return json.dumps(value)
+
+
 def _body(request: httpx.Request) -> str:
     content = request.content
     if not content:
@@ -76,7 +92,7 @@ def _body(request: httpx.Request) -> str:
             f"({len(content)} bytes), first line: {first_line.decode(errors='replace').strip()}"
         )
     try:
-        text = json.dumps(json.loads(content), indent=2)
+        text = compact_json(json.loads(content))
     except ValueError:
         text = content.decode(errors="replace")
     return visible(redact(text), keep_newlines=True)

@@ -1,21 +1,25 @@
-"""Resuming after a crash mid-action: an intent was recorded, its outcome was not.
-Look at the platform, then let the operator choose; never create anything twice."""
+"""An intent whose outcome is unknown (a crash mid-call, a read timeout, a dropped
+connection, a cancel): look at what the platform holds, with the lookup registered for
+the action in `engine.actions`, then let the operator choose. Nothing is sent again
+before it is looked up, a retry reuses the intent's idempotency key, and whatever the
+platform made that the session cannot adopt is named and offered for revocation."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from launch_tui.clients.errors import TransportError
-from launch_tui.engine import billing, first_value, onboarding
-from launch_tui.engine.base import ActionOutcome
+from launch_tui.engine import ActionOutcome, actions, onboarding
+from launch_tui.engine.actions import Call, Intent, Lookup
 from launch_tui.results import CheckResult, Status
 from launch_tui.session import EventKind
 from launch_tui.session.state import PendingIntent
 from launch_tui.wizard import flows
 from launch_tui.wizard.wizard import Wizard
 
-Choice = tuple[str, Callable[[], Awaitable[object]]]
+Choice = tuple[str, Callable[[], Awaitable[Any]]]
+LOOKING = "outcome unknown: looking it up"
 
 
 @dataclass
@@ -23,143 +27,157 @@ class Recovery:
     intent: PendingIntent
     finding: str  # what the platform shows now, one line
     choices: list[Choice] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)  # ids of what the platform made that no one can use
+    settled: bool = False  # the lookup found a definite outcome and recorded it: nothing to choose
 
 
 def forget(wizard: Wizard, intent: PendingIntent, why: str) -> None:
     """Close the intent without a verdict: the item keeps whatever it had before."""
     result = CheckResult(id=intent.item, status=Status.SKIP, summary=why)
-    wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=intent.idempotency_key, action=intent.action, partial=True)
+    wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=intent.idempotency_key,
+                         action=intent.action, partial=True)
 
 
-async def assess(wizard: Wizard, intent: PendingIntent) -> Recovery:
+def record_found(wizard: Wizard, intent: PendingIntent, outcome: ActionOutcome) -> None:
+    """What the lookup found the platform did, recorded as the intent's outcome."""
+    spec = actions.ACTIONS.get(intent.action)
+    extra = {"partial": True} if spec is None or spec.partial else {}
+    result = outcome.result.model_copy(update={"id": intent.item})
+    wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=intent.idempotency_key,
+                         action=intent.action, looked_up=True, **extra)
+
+
+async def look_up(wizard: Wizard, intent: PendingIntent) -> Lookup | None:
+    spec = actions.ACTIONS.get(intent.action)
+    if spec is None or spec.lookup is None:
+        return None
+    async with wizard.context() as ctx:
+        return await spec.lookup(ctx, Intent(intent.action, intent.idempotency_key, intent.args, intent.at))
+
+
+async def assess(wizard: Wizard, intent: PendingIntent, *, settle: bool = False) -> Recovery:
+    """What the platform holds for `intent`, and the ways forward. `settle`: when the
+    platform clearly acted, record that at once (the choice would be the only one)."""
     try:
-        if intent.action in ("create_tenant", "adopt_tenant"):
-            return await _tenant(wizard, intent)
-        if intent.action == "issue_key":
-            return await _key(wizard, intent)
-        if intent.action == "issue_canary":
-            return await _canary(wizard, intent)
-        if intent.action.startswith("invoice_"):
-            return _lifecycle(wizard, intent)
+        found = await look_up(wizard, intent)
     except TransportError as exc:
-        return Recovery(intent, f"could not look at the platform ({exc}); try again later", [_forget_choice(wizard, intent)])
-    return _replay(wizard, intent)
+        return Recovery(intent, f"could not look at the platform ({exc}); it is looked up again next time",
+                        [_forget_choice(wizard, intent)])
+    if found is None:
+        return Recovery(intent, f"{intent.action} was interrupted; run the item again when ready",
+                        [_forget_choice(wizard, intent)])
+    if found.outcome is not None:
+        outcome = found.outcome
+        if settle:
+            record_found(wizard, intent, outcome)
+            return Recovery(intent, found.finding, settled=True)
+
+        async def adopt() -> ActionOutcome:
+            record_found(wizard, intent, outcome)
+            return outcome
+
+        return Recovery(intent, found.finding,
+                        [("Adopt it (record what the platform did)", adopt), _forget_choice(wizard, intent)])
+    if found.orphans:
+        return Recovery(intent, found.finding, [_revoke_choice(wizard, intent, found), _forget_choice(wizard, intent)],
+                        orphans=[key.id for key in found.orphans])
+    if found.retry:
+        return Recovery(intent, found.finding, [_retry_choice(wizard, intent, fresh=found.new_key),
+                                                _forget_choice(wizard, intent)])
+    return Recovery(intent, found.finding, [_again_choice(wizard, intent), _forget_choice(wizard, intent)])
 
 
 def _forget_choice(wizard: Wizard, intent: PendingIntent) -> Choice:
     async def run() -> None:
-        forget(wizard, intent, f"{intent.action} was interrupted by a crash; the operator chose to leave it")
+        forget(wizard, intent, f"{intent.action} was interrupted; the operator chose to leave it")
 
     return ("Leave it (record that it was interrupted)", run)
 
 
-async def _tenant(wizard: Wizard, intent: PendingIntent) -> Recovery:
-    async with wizard.context() as ctx:
-        tenant = await onboarding.find_tenant_by_slug(ctx)
-    slug = wizard.target.customer.tenant_slug
-    if tenant is None:
-        async def create() -> None:
-            step = await flows.create_tenant_step(wizard)
-            await flows.create_tenant(wizard, step, key=intent.idempotency_key)
-
-        return Recovery(intent, f"no tenant {slug} exists: the crash came before it was created",
-                        [("Create it now (same idempotency key)", create), _forget_choice(wizard, intent)])
-
-    async def adopt() -> None:
-        await flows.adopt_tenant(wizard, tenant, key=intent.idempotency_key)
-
-    return Recovery(intent, f"tenant {slug} exists ({tenant.id}, created {tenant.created_at or 'at an unknown time'}): "
-                            "most likely the call succeeded before the crash",
-                    [("Adopt it as the customer's tenant", adopt), _forget_choice(wizard, intent)])
+def _step_again(wizard: Wizard, intent: PendingIntent) -> Awaitable[flows.Step]:
+    """The same call as the intent: the same arguments, so the same body (a repeated
+    idempotency key with another body is refused)."""
+    args = intent.args
+    payload = None
+    if intent.action == "enqueue_job":
+        payload = _upload_again(args)
+    return flows.step(wizard, intent.action, Call(args, payload))
 
 
-async def _key(wizard: Wizard, intent: PendingIntent) -> Recovery:
-    label = flows.key_label(wizard)
-    async with wizard.context() as ctx:
-        labelled = await onboarding.list_keys(ctx, label=label)
-    keys = [key for key in labelled if not key.revoked]
-    if not keys:
-        # With the same idempotency key the platform would answer with the first key,
-        # revoked or not; only when no key was ever issued is replaying it right.
-        fresh = bool(labelled)
+def _upload_again(args: dict[str, Any]) -> bytes:
+    job_type = str(args.get("job_type") or "TRADE")
+    source = str(args.get("source") or "template")
+    if source == "template":
+        return flows.template_upload(job_type)[0]
+    return flows.read_upload(source, job_type)[0]
 
-        async def issue() -> None:
-            if fresh:
-                forget(wizard, intent, "the key issued before the crash was revoked; a new one is issued")
-            step = await flows.issue_key_step(wizard)
-            await flows.perform(wizard, step, lambda ctx, k: onboarding.issue_key(ctx, k, label), key=None if fresh else intent.idempotency_key)
 
+def _retry_choice(wizard: Wizard, intent: PendingIntent, *, fresh: bool) -> Choice:
+    async def run() -> Any:
+        step = await _step_again(wizard, intent)
         if fresh:
-            return Recovery(intent, "the key issued before the crash has been revoked since: issue a new one",
-                            [("Issue a new key", issue), _forget_choice(wizard, intent)])
-        return Recovery(intent, "no key with this session's label: the crash came before it was issued",
-                        [("Issue it now (same idempotency key)", issue), _forget_choice(wizard, intent)])
-    key = keys[-1]
+            forget(wizard, intent, f"{intent.action}: what it made was revoked since; done again with a new "
+                                   "idempotency key")
+            return await flows.perform(wizard, step)
+        return await flows.perform(wizard, step, key=intent.idempotency_key)
+
+    label = "Do it again (a new idempotency key)" if fresh else "Send it again (the same idempotency key: acts once)"
+    return (label, run)
+
+
+def _again_choice(wizard: Wizard, intent: PendingIntent) -> Choice:
+    """The platform cannot say (uploads): close the intent, saying so, and do it anew."""
+    async def run() -> Any:
+        step = await _step_again(wizard, intent)
+        forget(wizard, intent, f"{intent.action}: whether the platform acted is unknown (it cannot be looked up); "
+                               "done again, so a second object may exist")
+        return await flows.perform(wizard, step)
+
+    return ("Do it again (a second one may be made)", run)
+
+
+def _revoke_choice(wizard: Wizard, intent: PendingIntent, found: Lookup) -> Choice:
+    """Revoke every orphan (each its own intent), close this intent naming them, then
+    issue a new key if this was the customer's key."""
+    orphans = list(found.orphans)
+
+    async def run() -> ActionOutcome | None:
+        for key in orphans:
+            await flows.revoke_key(wizard, key.id)
+        names = ", ".join(key.id for key in orphans)
+        forget(wizard, intent, f"{intent.action} made {names} before its outcome was known; its secret was lost, "
+                               "so it was revoked")
+        if intent.action == "issue_key":
+            return await flows.issue_key(wizard, await flows.issue_key_step(wizard))
+        return None
+
+    then = ", then issue a new key" if intent.action == "issue_key" else ""
+    return (f"Revoke {', '.join(key.id for key in orphans)}{then}", run)
+
+
+async def sweep(wizard: Wizard) -> Recovery | None:
+    """Live keys of the customer's tenant besides the customer's key, with the session's
+    label or none (a replacement cut short between issuing the new key and revoking the
+    old, a key made by hand): named, and offered for revocation, never left in silence."""
+    if not wizard.facts.tenant_id or not wizard.secrets.has("LAUNCH_ADMIN_TOKEN"):
+        return None
+    label = flows.key_label(wizard)
+    try:
+        async with wizard.context() as ctx:
+            keys = await onboarding.list_keys(ctx)
+    except TransportError:
+        return None
+    extra = [k for k in keys if not k.revoked and k.id != wizard.facts.key_id and k.label in (label, "")]
+    if not extra:
+        return None
+    intent = PendingIntent("onboarding.integration-key", "", "sweep", 0, {})
+    names = ", ".join(f"{k.id} ({k.prefix}…, made {k.created_at or 'at an unknown time'})" for k in extra)
+    mine = f"the customer's key is {wizard.facts.key_id}" if wizard.facts.key_id else "the session holds no key"
 
     async def revoke() -> None:
-        step = flows.Step("revoke_key", intent.item, f"Revoke key {key.id}", [])
-        await flows.perform(wizard, step, lambda ctx, k: onboarding.revoke_key(ctx, k, key.id), partial=True)
-        forget(wizard, intent, f"key {key.id} was issued before a crash and revoked: its secret was never shown; issue a new one")
+        for key in extra:
+            await flows.revoke_key(wizard, key.id)
 
-    async def adopt() -> None:
-        wizard.facts.update(key_id=key.id, key_prefix=key.prefix, key_label=key.label)
-        result = CheckResult(id=intent.item, status=Status.WARN,
-                             summary=f"adopted key {key.prefix}… ({key.id}) issued before a crash; its secret was never shown, "
-                                     "so the customer cannot use it: issue a new key unless they already have it",
-                             refs={"key_id": key.id, "key_prefix": key.prefix, "key_label": key.label})
-        wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=intent.idempotency_key, action="adopt_key")
-
-    return Recovery(intent, f"key {key.prefix}… ({key.id}) was issued before the crash; its secret is lost",
-                    [("Revoke it (then issue a new one)", revoke), ("Adopt it (id and prefix only)", adopt), _forget_choice(wizard, intent)])
-
-
-async def _canary(wizard: Wizard, intent: PendingIntent) -> Recovery:
-    """A throwaway key may have been issued and not yet revoked: revoke what is live."""
-    async with wizard.context() as ctx:
-        live = [key for key in await onboarding.list_keys(ctx, label=onboarding.CANARY_LABEL) if not key.revoked]
-    if not live:
-        return Recovery(intent, "no live canary key: nothing was left behind", [_forget_choice(wizard, intent)])
-
-    async def revoke() -> None:
-        for key in live:
-            step = flows.Step("revoke_canary", intent.item, f"Revoke canary key {key.id}", [])
-            await flows.perform(wizard, step, lambda ctx, k, key_id=key.id: onboarding.revoke_key(ctx, k, key_id), partial=True)
-        forget(wizard, intent, f"the canary check was interrupted; {len(live)} live canary key(s) revoked")
-
-    ids = ", ".join(key.id for key in live)
-    return Recovery(intent, f"the canary check was interrupted and left live canary key(s): {ids}",
-                    [("Revoke them", revoke), _forget_choice(wizard, intent)])
-
-
-def _lifecycle(wizard: Wizard, intent: PendingIntent) -> Recovery:
-    """The lifecycle starts from where the invoices stand, so finishing it repeats
-    nothing; an interrupted generation is replayed with its own idempotency key."""
-    replay_key = intent.idempotency_key if intent.action == "invoice_generate_for_cancel" else None
-
-    async def finish() -> CheckResult:
-        forget(wizard, intent, f"{intent.action} was interrupted by a crash; the lifecycle was finished from where the invoices stood")
-        return await flows.invoice_lifecycle(wizard, await flows.lifecycle_step(wizard), generate_key=replay_key)
-
-    return Recovery(intent, f"the invoice lifecycle was interrupted at {intent.action}",
-                    [("Finish the lifecycle (from where the invoices stand)", finish), _forget_choice(wizard, intent)])
-
-
-def _replay(wizard: Wizard, intent: PendingIntent) -> Recovery:
-    """Admin calls honour Idempotency-Key: sending the same key again returns the first
-    answer if the platform acted, or acts once if it did not."""
-    calls: dict[str, Callable] = {
-        "set_detectors": lambda ctx, k: onboarding.set_detectors(ctx, k),
-        "generate_invoice": lambda ctx, k: billing.generate_invoice(ctx, k, *billing.current_month(wizard.today())),
-        "enqueue_job": lambda ctx, k: first_value.enqueue_job(ctx, k, wizard.facts.job_type or "TRADE"),
-    }
-    call = calls.get(intent.action)
-    if call is None:
-        return Recovery(intent, f"{intent.action} was interrupted; run the item again when ready", [_forget_choice(wizard, intent)])
-
-    async def replay() -> ActionOutcome:
-        step = flows.Step(intent.action, intent.item, intent.action, [])
-        return await flows.perform(wizard, step, call, key=intent.idempotency_key)
-
-    note = " (uploads may not honour it: check the job list if in doubt)" if intent.action == "enqueue_job" else ""
-    return Recovery(intent, f"{intent.action} was interrupted; the platform answers a repeated idempotency key with its first answer{note}",
-                    [("Send it again with the same key", replay), _forget_choice(wizard, intent)])
+    finding = f"other live key(s) of tenant {wizard.facts.tenant_id}: {names}; {mine}"
+    return Recovery(intent, finding, [(f"Revoke {', '.join(k.id for k in extra)}", revoke)],
+                    orphans=[k.id for k in extra])

@@ -3,14 +3,18 @@ answers, from a Replay positioned at the selected event. It has no way to write.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launch_tui.checklist import Checklist, Kind
 from launch_tui.errors import LaunchError
 from launch_tui.session import Event, SessionState
 from launch_tui.session.replay import Replay
 from launch_tui.target import Target
+
+if TYPE_CHECKING:
+    from launch_tui.signing.check import SignatureCheck
 
 READ_ONLY = "replay is read-only: nothing can be changed here (resume the session to work on it)"
 
@@ -43,6 +47,18 @@ class ReplayWizard:
     @property
     def session_path(self) -> Path:
         return self.replay.opened.file.path
+
+    @cached_property
+    def signatures(self) -> dict[int, SignatureCheck]:
+        """Each signature event's check (matches the file or not), by position; {} if unsigned."""
+        from launch_tui.session import EventKind
+
+        if not any(event.kind is EventKind.SESSION_SIGNED for event in self.replay.events):
+            return {}
+        from launch_tui.signing.check import check_signatures
+
+        checked = check_signatures(self.replay.opened.file, chain=self.replay.opened.verdict)
+        return {check.event: check for check in checked.signatures}
 
     def subscribe(self, listener) -> None:
         self._listeners.append(listener)

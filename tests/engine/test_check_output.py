@@ -92,13 +92,14 @@ def forms(value: str) -> set[str]:
 async def test_no_secret_in_any_output_format():
     """Distinctive credentials, the customer's key and token, every secret Render value:
     none of them, nor their base64 or URL-encoded forms, in text, JSON or JUnit."""
-    with SandboxServer(("revoked-key-accepted", "invalid-key-accepted"), job_seconds=0.2) as server:
+    # env-group: the secrets come from linked Render env groups, read like the service's own.
+    with SandboxServer(("revoked-key-accepted", "invalid-key-accepted", "env-group"), job_seconds=0.2) as server:
         facts = await onboard(server)
         run = await run_check(target_of(server), secrets_of(server), None, facts)
         secrets = [*server.credentials.values(), *server.render_secret_values, facts.customer_key,
                    facts.access_token]
         env_values = [v for v in server.render_env_values if len(v) >= 6 and v not in
-                      ("production", server.base_url, server.web_url.rstrip("/"))]
+                      ("production", server.base_url, server.web_url, server.web_url.rstrip("/"))]
     assert all(secrets) and len(secrets) >= 12
     outputs = [render_check(run, fmt) for fmt in ("text", "json", "junit")]
     for output in outputs:

@@ -26,12 +26,16 @@ async def test_database_fails_when_the_service_has_no_database_url(healthy):
     assert result.status is Status.FAIL and "DATABASE_URL is not set" in result.summary
 
 
-async def test_database_reads_every_page_of_env_vars(healthy):
-    result = await check(healthy, "infra.database")
+async def test_database_reads_every_page_of_env_vars():
+    # Render's own pages are 20 (the client asks for 100); render-small-pages serves 3 at a time.
+    with SandboxServer(("render-small-pages",)) as server:
+        result = await check(server, "infra.database")
     assert result.status is Status.PASS
     pages = [e for e in result.evidence if "/env-vars" in e.url]
-    assert len(pages) >= 4  # the look-alike pages 3 at a time; the last page is empty
+    assert len(pages) >= 3  # 8 vars 3 at a time, then the empty page
     assert all(e.excerpt is None for e in pages)  # env values never reach evidence
+    groups = [e for e in result.evidence if "/env-groups/" in e.url]
+    assert groups and all(e.excerpt is None for e in groups)  # env-group values neither
 
 
 async def test_render_service_that_does_not_exist_is_an_error_naming_the_fix(healthy):
@@ -132,8 +136,9 @@ async def test_review_and_conversation_policy_follow_team_mode(healthy, mode, st
     async with RunContext(target, secrets_of(healthy)) as ctx:
         results = await run_items(ctx, ["guardrails.review-policy", "guardrails.conversation-resolution"])
     assert [r.status for r in results] == [status, status]
-    # Protection and rulesets are fetched once and shared by both checks, evidence and all.
-    assert results[0].evidence == results[1].evidence and len(results[0].evidence) == 2
+    # The branch, its rules, the rulesets and classic protection are fetched once and shared
+    # by both checks, evidence and all.
+    assert results[0].evidence == results[1].evidence and len(results[0].evidence) == 4
 
 
 async def test_contract_gate_is_found_in_rulesets_not_only_classic_protection(healthy):

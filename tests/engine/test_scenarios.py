@@ -12,6 +12,8 @@ from launch_tui.engine.headless import run_check
 from launch_tui.report.check_output import exit_code
 from launch_tui.results import Status
 from launch_tui.sandbox import BREAKS, SandboxServer
+from launch_tui.sandbox.scenarios import OUTCOMES
+from launch_tui.sandbox.scenarios import WARNS
 
 from .helpers import onboard, secrets_of, target_of
 
@@ -64,13 +66,16 @@ async def test_each_fault_breaks_exactly_its_items(scenario):
     broken = set(BREAKS[scenario])
     by_id = {result.id: result for result in run.results}
     not_passing = {i: (by_id[i].status.value, by_id[i].summary) for i in AUTO if by_id[i].status is not Status.PASS}
-    expected_status = Status.WARN if scenario == "degraded" else Status.FAIL
+    warns = set(WARNS.get(scenario, ())) | (broken if scenario == "degraded" else set())
     assert {i for i, (status, _) in not_passing.items() if status != "skip"} == broken, not_passing
     for item_id in broken:
+        expected_status = Status.WARN if item_id in warns else Status(OUTCOMES.get(scenario, "fail"))
         assert by_id[item_id].status is expected_status, (item_id, by_id[item_id].summary)
         assert len(by_id[item_id].summary) < 400 and "\n" not in by_id[item_id].summary
     assert {i for i, (status, _) in not_passing.items() if status == "skip"} <= dependents(broken), not_passing
-    assert exit_code(run) == (4 if scenario == "degraded" else 3 if broken else 0)
+    statuses = {Status.WARN if i in warns else Status(OUTCOMES.get(scenario, "fail")) for i in broken}
+    expected_code = 1 if Status.ERROR in statuses else 3 if Status.FAIL in statuses else 4 if statuses else 0
+    assert exit_code(run) == expected_code
 
 
 async def test_slow_jobs_still_pass_within_the_poll_deadline():

@@ -2,8 +2,9 @@
 tests kill -9 at random moments. Usage: `python crash_child.py TARGET FOLDER`.
 
 It opens the only session in FOLDER (or creates one), then works through the
-onboarding and billing actions an operator would take, skipping what the session
-says is done, the way a person resumes after a crash. Credentials come from the
+onboarding, first-job and billing actions an operator would take, skipping what the
+session says is done, the way a person resumes after a crash (a key whose secret went
+with the killed process is replaced before the first job: a new one, the old revoked). Credentials come from the
 environment; the sandbox runs in the parent process, so its state survives the kill.
 With CRASH_BEFORE_OUTCOME_OF=ACTION it kills itself right after the platform acted on
 ACTION, before the outcome is saved.
@@ -45,12 +46,17 @@ async def script(wizard: Wizard) -> None:
         outcome = await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
         if outcome.conflict is not None:  # the tenant exists: adopt it, as the TUI offers
             await flows.adopt_tenant(wizard, outcome.conflict)
-    if not done(wizard, "onboarding.integration-key"):  # a key revoked in recovery leaves its id
+    if not done(wizard, "onboarding.integration-key"):
         await flows.issue_key(wizard, await flows.issue_key_step(wizard))
     if not done(wizard, "onboarding.detectors"):
         choice = {"TRADE": True, "SHIP": True, "ORDERS": False}
         await flows.set_detectors(wizard, await flows.detectors_step(wizard, choice), choice)
     wizard.add_note("onboarding.status", "crash test: onboarding done")
+    if not done(wizard, "first-value.enqueue"):
+        if not wizard.facts.customer_key:  # its secret went with the last process: a new one, the old revoked
+            await flows.replace_key(wizard)
+        csv, name = flows.template_upload("TRADE")
+        await flows.enqueue(wizard, await flows.enqueue_step(wizard, "TRADE", csv, name))
     if not wizard.facts.invoice_id:
         await flows.generate_invoice(wizard, await flows.generate_invoice_step(wizard))
     if not done(wizard, "billing.invoice-lifecycle"):

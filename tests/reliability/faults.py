@@ -38,7 +38,7 @@ def read_request(conn: socket.socket) -> bytes:
         if not chunk:
             break
         rest += chunk
-    return head
+    return head + b"\r\n\r\n" + rest  # the body too: tests look for secrets in what arrived
 
 
 def response(status: str, body: bytes = b"", content_type: str = "application/json", **headers: str) -> bytes:
@@ -104,6 +104,7 @@ class FaultServer:
         self.sock.settimeout(0.1)
         self.port = self.sock.getsockname()[1]
         self.requests = 0
+        self.seen: list[bytes] = []  # every request that arrived: head and body
         self.stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True, name="fault-server")
 
@@ -127,6 +128,7 @@ class FaultServer:
                 conn = self.tls.wrap_socket(conn, server_side=True)
             request = read_request(conn)
             self.requests += 1
+            self.seen.append(request)
             self.handler(conn, request, self.stop)
         except (OSError, ssl.SSLError):
             pass  # the client gave up (TLS refused, timeout): part of the fault

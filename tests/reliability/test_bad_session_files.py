@@ -42,7 +42,7 @@ def good_file(tmp_path_factory) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def no_app(monkeypatch):
+def no_app(monkeypatch, terminal):
     """resume and replay read the file before any screen shows; the app itself never
     starts here (closing the session it was given, as quitting would)."""
     reached = []

@@ -51,7 +51,7 @@ def test_bad_urls_are_one_line_usage_errors(url, words):
     assert words in message and "\n" not in message and "\x1b" not in message.replace("\\x1b", "")
 
 
-def test_a_bad_target_file_stops_new_before_any_screen(tmp_path, capsys):
+def test_a_bad_target_file_stops_new_before_any_screen(tmp_path, capsys, terminal):
     target = tmp_path / "target.toml"
     target.write_text('environment = "production"\napi_url = "http://api.example.com"\nteam_mode = "solo"\n'
                       '[customer]\nname = "Acme"\ntenant_slug = "acme"\n')

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import contextlib
 import io
 import os
@@ -44,8 +45,15 @@ GIVEN = {
 
 def forms(secret: str) -> set[str]:
     raw = secret.encode()
-    return {secret, quote(secret, safe=""), quote_plus(secret), base64.b64encode(raw).decode(),
-            base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+    found = {secret, quote(secret, safe=""), quote_plus(secret), base64.b64encode(raw).decode(),
+             base64.urlsafe_b64encode(raw).decode().rstrip("="),
+             # issue 11: JSON-escaped (also `\/`), hex, the Authorization header's value in base64,
+             # and the key without its `lk_`
+             json.dumps(secret)[1:-1], json.dumps(secret)[1:-1].replace("/", "\\/"), raw.hex(),
+             base64.b64encode(b"Bearer " + raw).decode().rstrip("=")}
+    if secret.startswith("lk_"):
+        found.add(secret[3:])
+    return found
 
 
 def leaks(text: str, secrets: list[str]) -> list[str]:

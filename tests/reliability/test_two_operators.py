@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pty
+import select
 import subprocess
 import sys
 import textwrap
@@ -74,6 +76,24 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           env=ENV, timeout=120)
 
 
+def cli_on_a_terminal(*args: str) -> subprocess.CompletedProcess:
+    """A TUI command refuses to start without a terminal before it looks at the lock: give it one."""
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-m", "launch_tui.cli", *args], stdin=follower, stdout=follower,
+                                stderr=subprocess.PIPE, text=True, env=ENV, timeout=120)
+        shown = b""
+        while select.select([leader], [], [], 0)[0]:
+            chunk = os.read(leader, 4096)
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+        os.close(follower)
+    return subprocess.CompletedProcess(result.args, result.returncode, shown.decode(), result.stderr)
+
+
 def in_process(*args: str) -> tuple[int, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -87,7 +107,7 @@ def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify
     try:
         assert writer.stdout.readline().strip() == "locked"
         before = session_path.stat().st_size
-        second = cli("resume", str(session_path), "--operator", "carol")
+        second = cli_on_a_terminal("resume", str(session_path), "--operator", "carol")
         assert second.returncode == 2 and second.stdout == ""
         assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
         assert f"open for writing by pid {writer.pid}" in second.stderr and "operator bob" in second.stderr
@@ -115,7 +135,7 @@ def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify
     assert not holder_path(session_path).exists()
 
 
-def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(session_path, monkeypatch):
+def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(session_path, monkeypatch, terminal):
     from launch_tui import cli as cli_module
     from launch_tui.tui import run as tui_run
 

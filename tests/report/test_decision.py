@@ -183,11 +183,13 @@ def test_the_json_keys_are_the_documented_ones(scripted):
     assert list(data) == [
         "schema", "generated_at", "session", "target", "checklist", "launch_complete", "satisfied", "total",
         "missing_for_launch", "integrity", "known_gaps", "signoffs", "pending_actions", "facts", "orphan_events", "sections",
+        "decision",
     ]
     assert data["schema"] == "launch-tui/report/v1"
     assert list(data["sections"][0]["items"][0]) == [
         "id", "kind", "text", "details", "status", "result", "satisfied", "by", "at", "stale", "summary",
         "duration_ms", "critical", "evidence", "refs", "notes", "waiver", "record",
+        "runs", "first_result_at", "outdated",
     ]
     assert [section["number"] for section in data["sections"]] == list(range(1, 8))
     assert data["sections"][0]["title"] == "Infrastructure Ready"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import httpx
 from sandbox_helpers import CSV, Api, slug
@@ -69,18 +70,7 @@ def _verdicts(api: Api, team_mode: str, skip_ahead: Callable[[float], None]) -> 
     def check(item: str, ok: bool, warn: bool = False) -> None:
         out[item] = "fail" if not ok else "warn" if warn else "pass"
 
-    render = f"/render/v1/services/{target['render']['api_service_id']}"
-    service = api.get(render, headers=api.render).json()
-    check("infra.predeploy-migration",
-          service["serviceDetails"]["envSpecificDetails"].get("preDeployCommand") == "cd apps/api && npx prisma migrate deploy")
-    env = _env(api, target["render"]["api_service_id"])
-    check("infra.database", bool(env.get("DATABASE_URL")))
-    web_env = _env(api, target["render"]["web_service_id"])
-    web = api.get(target["web_url"])
-    check("infra.web-app", web.status_code == 200
-          and normalise_url(web_env.get("API_URL", "")) == normalise_url(target["api_url"]))
-    check("infra.env-vars", all(env.get(name) for name in REQUIRED_ENV)
-          and env.get("NODE_ENV") == "production" and env.get("ALLOW_API_KEY_FALLBACK") == "false")
+    _infra(api, target, check)
     health = api.get("/health")
     body = health.json()
     check("infra.health", health.status_code == 200 and body["status"] in ("ok", "degraded")
@@ -128,8 +118,45 @@ def _verdicts(api: Api, team_mode: str, skip_ahead: Callable[[float], None]) -> 
     return out
 
 
+def _infra(api: Api, target: dict, check: Callable[..., None]) -> None:
+    """Section 1 as Render serves it: env vars from the service and its linked env groups,
+    the Render Postgres DATABASE_URL names, and which deploy serves."""
+    api_id, web_id = target["render"]["api_service_id"], target["render"]["web_service_id"]
+    service = api.get(f"/render/v1/services/{api_id}", headers=api.render).json()
+    command_ok = service["serviceDetails"]["envSpecificDetails"].get("preDeployCommand") == \
+        "cd apps/api && npx prisma migrate deploy"
+    newest, live = _deploys(api, api_id)
+    check("infra.predeploy-migration", command_ok and newest != "pre_deploy_failed" and live,
+          warn=newest != "live")
+    env = _env(api, api_id)
+    host = urlsplit(env.get("DATABASE_URL", "")).hostname or ""
+    database = api.get(f"/render/v1/postgres/{host}", headers=api.render) if host.startswith("dpg-") else None
+    check("infra.database", database is not None and database.status_code in (200, 404)
+          and (database.status_code == 404 or database.json()["status"] == "available"),
+          warn=database is not None and database.status_code == 404)
+    web_env = _env(api, web_id)
+    web = api.get(target["web_url"])
+    web_newest, web_live = _deploys(api, web_id)
+    check("infra.web-app", web.status_code == 200 and web_live
+          and normalise_url(web_env.get("API_URL", "")) == normalise_url(target["api_url"]), warn=web_newest != "live")
+    check("infra.env-vars", all(env.get(name) for name in REQUIRED_ENV)
+          and env.get("NODE_ENV") == "production" and env.get("ALLOW_API_KEY_FALLBACK") == "false")
+
+
+def _deploys(api: Api, service_id: str) -> tuple[str, bool]:
+    """The newest deploy's status, and whether some deploy is live (list-deploys' status filter)."""
+    deploys = f"/render/v1/services/{service_id}/deploys"
+    newest = api.get(deploys, params={"limit": 1}, headers=api.render).json()[0]["deploy"]["status"]
+    return newest, bool(api.get(deploys, params={"limit": 1, "status": "live"}, headers=api.render).json())
+
+
 def _env(api: Api, service_id: str) -> dict[str, str]:
+    """The service's own env vars (every page), over those of its linked env groups."""
     env: dict[str, str] = {}
+    for group in api.get("/render/v1/env-groups", params={"limit": 100}, headers=api.render).json():
+        if any(link["id"] == service_id for link in group["serviceLinks"]):
+            full = api.get(f"/render/v1/env-groups/{group['id']}", headers=api.render).json()
+            env.update({var["key"]: var["value"] for var in full["envVars"] if var["key"] not in env})
     params: dict[str, str] = {}
     while page := api.get(f"/render/v1/services/{service_id}/env-vars", params=params, headers=api.render).json():
         env.update({item["envVar"]["key"]: item["envVar"]["value"] for item in page})
@@ -146,27 +173,59 @@ def _poll(api: Api, job_id: str, headers: dict[str, str], skip_ahead: Callable[[
     raise AssertionError(f"job {job_id} never finished")
 
 
+def _pages(api: Api, path: str, key: str | None = None, **params: object) -> tuple[int, list]:
+    """Every page of a GitHub list, following its Link header."""
+    items: list = []
+    url: str | None = path
+    while url:
+        # httpx replaces a URL's query with `params` even when empty: pass none for a Link URL.
+        response = api.get(url, params=params or None, headers=api.github)
+        if response.status_code != 200:
+            return response.status_code, items
+        body = response.json()
+        items += body if key is None else body[key]
+        url, params = response.links.get("next", {}).get("url"), {}
+    return 200, items
+
+
 def _guardrails(api: Api, target: dict, team_mode: str, check: Callable[..., None]) -> None:
     repo = f"/github/repos/{target['github']['repo']}"
+    items = ("guardrails.contract-gate", "guardrails.review-policy", "guardrails.conversation-resolution",
+             "guardrails.force-rls", "guardrails.nightly")
+    branch = api.get(f"{repo}/branches/main", headers=api.github)
+    if branch.status_code != 200:  # no access at all (the rate limit): no verdict anywhere
+        for item in items:
+            check(item, False)
+        return
+    summary = branch.json()["protection"]["required_status_checks"]
+    _, rules = _pages(api, f"{repo}/rules/branches/main")
     protection = api.get(f"{repo}/branches/main/protection", headers=api.github)
     classic = protection.json() if protection.status_code == 200 else {}
-    rules = api.get(f"{repo}/rules/branches/main", headers=api.github).json()
+    hidden = protection.status_code == 403 or protection.json().get("message") == "Not Found"
     status_checks = classic.get("required_status_checks") or {}
-    required = set(status_checks.get("contexts", [])) | {c["context"] for c in status_checks.get("checks", [])}
+    required = set(status_checks.get("contexts", [])) | set(summary["contexts"])
     required |= {c["context"] for rule in rules if rule["type"] == "required_status_checks"
                  for c in rule["parameters"]["required_status_checks"]}
-    check("guardrails.contract-gate", "api-contract-gate" in required)
+    required |= {w["path"].rsplit("/", 1)[-1].removesuffix(".yml") for rule in rules if rule["type"] == "workflows"
+                 for w in rule["parameters"]["workflows"]}
+    merge_queue = any(rule["type"] == "merge_queue" for rule in rules)
+    check("guardrails.contract-gate", "api-contract-gate" in required and not merge_queue)
     reviews = classic.get("required_pull_request_reviews") or {}
     pull_rules = [rule["parameters"] for rule in rules if rule["type"] == "pull_request"]
     approvals = max([reviews.get("required_approving_review_count", 0)]
                     + [p["required_approving_review_count"] for p in pull_rules])
+    blockers = reviews.get("require_code_owner_reviews") or reviews.get("require_last_push_approval") or any(
+        p.get("required_reviewers") for p in pull_rules)
     resolution = (classic.get("required_conversation_resolution") or {}).get("enabled", False) or any(
         p["required_review_thread_resolution"] for p in pull_rules)
-    check("guardrails.review-policy", approvals == 0 if team_mode == "solo" else approvals >= 1)
-    check("guardrails.conversation-resolution", resolution is (team_mode == "multi"))
-    runs = api.get(f"{repo}/commits/main/check-runs", params={"check_name": "staging-force-rls"}, headers=api.github)
-    check("guardrails.force-rls", [run["conclusion"] for run in runs.json()["check_runs"]] == ["success"])
-    nightly = api.get(f"{repo}/actions/workflows/nightly-validation.yml/runs",
-                      params={"branch": "main", "status": "success", "per_page": 1}, headers=api.github).json()
-    ages = [time.time() - parse_iso(run["updated_at"]).timestamp() for run in nightly["workflow_runs"]]
+    solo_ok = approvals == 0 and not blockers
+    check("guardrails.review-policy", not hidden and (solo_ok if team_mode == "solo" else approvals >= 1))
+    check("guardrails.conversation-resolution", not hidden and resolution is (team_mode == "multi"))
+    _, runs = _pages(api, f"{repo}/commits/main/check-runs", "check_runs", check_name="staging-force-rls")
+    _, statuses = _pages(api, f"{repo}/commits/main/status", "statuses")
+    results = [run["conclusion"] for run in runs] + [s["state"] for s in statuses if s["context"] == "staging-force-rls"]
+    check("guardrails.force-rls", results == ["success"])
+    _, nightly = _pages(api, f"{repo}/actions/workflows/nightly-validation.yml/runs", "workflow_runs",
+                        branch="main", status="success")
+    ages = [time.time() - parse_iso(run["updated_at"]).timestamp() for run in nightly if run["conclusion"] == "success"]
     check("guardrails.nightly", bool(ages) and ages[0] < 36 * 3600)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sandbox_helpers import REQUEST_ID, Api, unsigned_token
 
@@ -42,14 +44,35 @@ def test_health_reports_the_store_state(api: Api, monkeypatch: pytest.MonkeyPatc
     assert response.json()["status"] == "down"
 
 
+GITHUB_REQUEST_ID = re.compile(r"^[0-9A-F]{4}:[0-9A-F]{4}:[0-9A-F]{6}:[0-9A-F]{6}:[0-9A-F]{8}$")
+
+
 @pytest.mark.parametrize("method,path", [
     ("GET", "/health"), ("GET", "/nowhere"), ("DELETE", "/health"), ("GET", "/api/jobs/x"),
-    ("GET", "/render/v1/services/srv-sandboxapi"), ("GET", "/github/repos/acme/platform"), ("GET", "/web/"),
+    ("GET", "/web/"),
 ])
 def test_every_response_has_a_request_id(api: Api, method: str, path: str) -> None:
     first = api.request(method, path).headers["x-request-id"]
     second = api.request(method, path).headers["x-request-id"]
     assert REQUEST_ID.match(first) and first != second
+
+
+@pytest.mark.parametrize("path", ["/github/repos/acme/platform", "/github/repos/acme/platform/branches/main",
+                                  "/github/repos/acme/nope", "/github/nowhere"])
+def test_github_answers_carry_githubs_request_id_only(api: Api, path: str) -> None:
+    first = api.get(path, headers=api.github).headers
+    second = api.get(path, headers=api.github).headers
+    assert GITHUB_REQUEST_ID.match(first["x-github-request-id"])
+    assert first["x-github-request-id"] != second["x-github-request-id"] and "x-request-id" not in first
+
+
+@pytest.mark.parametrize("path", ["/render/v1/services/srv-sandboxapi", "/render/v1/services/srv-nope",
+                                  "/render/v1/nowhere"])
+def test_render_answers_carry_render_request_id_only(api: Api, path: str) -> None:
+    """As the recorded Render replies do: `Render-Request-Id`, and no x-request-id."""
+    first, second = (api.get(path, headers=api.render).headers for _ in range(2))
+    assert re.fullmatch(r"api-[0-9a-f]{10}-[0-9a-f]{5}/[\w-]{10}-\d{7}", first["render-request-id"])
+    assert first["render-request-id"] != second["render-request-id"] and "x-request-id" not in first
 
 
 def test_unknown_route_and_method_answer_json_errors(api: Api) -> None:

@@ -39,7 +39,8 @@ def test_the_probe_can_tell_a_broken_sandbox(api: Api, monkeypatch: pytest.Monke
     """Guards the test above: against the shared healthy sandbox the probe passes
     everything, and it notices a fault injected by hand."""
     assert broken(api) == set()
-    monkeypatch.setattr(api.server.world.repository, "protected", False)
+    monkeypatch.setattr(api.server.world.repository, "classic", None)
+    monkeypatch.setattr(api.server.world.repository, "rulesets", [])
     assert broken(api) == {"guardrails.contract-gate"}
 
 

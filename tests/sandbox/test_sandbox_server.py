@@ -108,7 +108,7 @@ def test_credentials_belong_to_the_internal_tenant(sandbox: SandboxServer) -> No
 def test_target_dict_points_at_the_look_alikes(sandbox: SandboxServer) -> None:
     target = sandbox.target_dict(environment="staging", customer_name="Beta Co", tenant_slug="beta-co", team_mode="multi")
     assert (target["environment"], target["team_mode"]) == ("staging", "multi")
-    assert target["api_url"] == sandbox.base_url and target["web_url"] == sandbox.web_url.rstrip("/")
+    assert target["api_url"] == sandbox.base_url and target["web_url"] == sandbox.web_url  # as written, slash kept
     assert target["customer"] == {"name": "Beta Co", "tenant_slug": "beta-co"}
     assert target["render"] == {"api_url": sandbox.render_url, "api_service_id": "srv-sandboxapi",
                                 "web_service_id": "srv-sandboxweb"}

@@ -148,3 +148,10 @@ async def walk_whole_launch(pilot) -> None:
     await fill_record(pilot, "decision.rollback-authority", {"authority": "Sam Founder (CTO as backup)"})
     await fill_record(pilot, "decision.support", {"channel": "support@example.com and a shared Slack channel", "sla": "4 business hours"})
     await goto(pilot, "summary")
+
+
+async def past_since_you_left(pilot) -> None:
+    """A resume opens on the "since you left" panel: read, then Enter."""
+    await wait_for_dialog(pilot, "SinceYouLeftScreen")
+    await pilot.press("enter")
+    await pilot.pause()

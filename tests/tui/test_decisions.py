@@ -61,6 +61,8 @@ async def test_waive_validates_then_undo_is_a_new_event(make_app, frozen_clock):
         await pilot.press("enter")
         await pilot.pause()
         assert app.state.item("infra.health").status is ItemStatus.WAIVED
+        assert app.screen.current_item != "infra.health"  # done: the cursor moved on to an open item
+        await goto_item(pilot, "infra.health")
         await pilot.press("u")
         await pilot.pause()
         await pilot.click("#ok")

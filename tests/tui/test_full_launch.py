@@ -13,7 +13,7 @@ from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
 from launch_tui.wizard.wizard import Wizard
 
-from .driver import goto, send_action, settle, wait_for_dialog, walk_whole_launch
+from .driver import goto, past_since_you_left, send_action, settle, wait_for_dialog, walk_whole_launch
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ async def test_quit_midway_and_resume_in_a_new_app(sandbox, sessions):
 
     again = LaunchApp(Wizard(LiveSession.resume(path, "bob"), Secrets(sandbox.credentials)))
     async with again.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await past_since_you_left(pilot)
         assert again.screen.section.id == "onboarding"  # reopens where it was left
         assert again.state.item("onboarding.tenant").status is ItemStatus.PASS
         assert again.wizard.facts.tenant_id == before.facts["tenant_id"]
@@ -96,6 +96,7 @@ async def test_resume_after_a_crash_mid_action_asks_what_to_do(sandbox, sessions
 
     again = LaunchApp(Wizard(LiveSession.resume(wizard.session_path, "bob"), Secrets(sandbox.credentials)))
     async with again.run_test(size=(80, 24)) as pilot:
+        await past_since_you_left(pilot)
         dialog = await wait_for_dialog(pilot, "ChoiceDialog")
         assert "exists" in " ".join(str(static.render()) for static in dialog.query("Static"))
         await pilot.click("#choice-0")  # adopt
@@ -118,6 +119,7 @@ async def test_resume_offers_to_rerun_stale_results(sandbox, sessions):
     try:
         again = LaunchApp(Wizard(LiveSession.resume(app.wizard.session_path, "bob"), Secrets(sandbox.credentials)))
         async with again.run_test(size=(80, 24)) as pilot:
+            await past_since_you_left(pilot)
             dialog = await wait_for_dialog(pilot, "ChoiceDialog")
             assert "infra.health" in " ".join(str(static.render()) for static in dialog.query("Static"))
             await pilot.click("#choice-0")

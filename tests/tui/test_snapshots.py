@@ -148,3 +148,47 @@ def test_help_lists_every_section_key():
 
     for key in ("r", "a", "x", "c", "e", "n", "w", "u"):
         assert key in keys and f"| {key} |" in HELP
+
+
+def demo_app(folder: Path) -> LaunchApp:
+    """A demo session: a production-rules target, but the header says sandbox."""
+    live = LiveSession.create(make_target(), "alice", folder, sandbox=True)
+    live.record(NewEvent(kind=EventKind.CHECK_RESULT, item="infra.health", status=ItemStatus.PASS, summary="HTTP 200", duration_ms=12))
+    return LaunchApp(Wizard(live, Secrets(TEST_SECRETS)), mode="DEMO")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("where", ["section", "action", "summary"])
+def test_demo_labels(snap_compare, snapshot_env, size, where):
+    """Issue 14: a demo never reads as production, in the top bar, the dialogs and the summary."""
+    app = demo_app(snapshot_env)
+
+    async def show(pilot):
+        if where == "action":
+            step = await flows.create_tenant_step(app.wizard)
+            app.push_screen(ActionDialog(step, "production", demo=True))
+        elif where == "summary":
+            app.show_section("summary")
+        await pilot.pause()
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=show)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_since_you_left(snap_compare, snapshot_env, size):
+    """Issue 14: what a resume shows first."""
+    live = seeded(snapshot_env)
+    live.record(NewEvent(kind=EventKind.ACTION_INTENT, item="onboarding.tenant", data={"action": "create_tenant", "idempotency_key": "lt-k1"}))
+    live.close()
+    resumed = LiveSession.resume(live.path, "bob")
+    app = LaunchApp(Wizard(resumed, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"})))
+
+    async def panel(pilot):
+        for _ in range(50):
+            if type(app.screen).__name__ == "SinceYouLeftScreen":
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=panel)

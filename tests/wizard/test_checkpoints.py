@@ -1,60 +1,40 @@
-"""Checkpoints: hooks run at each, a failing hook neither stops the others nor the
-wizard, and the wizard reaches REPORT and COMPLETE by itself."""
+"""Checkpoints: hooks run in order at each, plain and async ones alike; a failing hook
+neither stops the others nor the wizard (its failure is a notice); the wizard reaches
+COMPLETE by itself when recording an event completes the launch."""
 
 from __future__ import annotations
 
 import asyncio
 
-from launch_tui.secrets import Secrets
-from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
-from launch_tui.wizard.wizard import Wizard
-
-from ..conftest import make_target
 
 
-def test_hooks_run_in_order_async_ones_are_awaited_and_a_failure_is_reported():
+def test_hooks_run_in_order_async_ones_are_awaited_and_a_failure_is_a_notice():
     seen: list[str] = []
-    errors: list[tuple[Checkpoint, str]] = []
     points = Checkpoints()
-    points.on_error = lambda checkpoint, exc: errors.append((checkpoint, str(exc)))
 
-    async def slow(checkpoint: Checkpoint) -> None:
+    async def slow(checkpoint: Checkpoint) -> str:
         await asyncio.sleep(0)
         seen.append(f"slow {checkpoint}")
+        return f"synced at {checkpoint}"
 
     def broken(_checkpoint: Checkpoint) -> None:
         raise RuntimeError("no signing key")
 
-    points.register(lambda checkpoint: seen.append(f"quick {checkpoint}"))
-    points.register(broken)
-    points.register(slow)
-    asyncio.run(points.reach(Checkpoint.QUIT))
-    points.fire(Checkpoint.PAUSE)  # no loop running: right here
+    def quick(checkpoint: Checkpoint) -> None:
+        seen.append(f"quick {checkpoint}")
+
+    points.register("quick", quick)
+    points.register("signing", broken)
+    points.register("git sync", slow)
+    quit_notices = asyncio.run(points.reach(Checkpoint.QUIT))
+    pause_notices = asyncio.run(points.reach(Checkpoint.PAUSE))
     assert seen == ["quick quit", "slow quit", "quick pause", "slow pause"]
-    assert errors == [(Checkpoint.QUIT, "no signing key"), (Checkpoint.PAUSE, "no signing key")]
+    assert quit_notices == ["signing at quit: no signing key", "synced at quit"]
+    assert pause_notices == ["signing at pause: no signing key", "synced at pause"]
 
 
-def test_the_wizard_reaches_report_when_a_report_is_exported(tmp_path):
-    reached: list[Checkpoint] = []
-    with LiveSession.create(make_target(), "alice", tmp_path) as live:
-        wizard = Wizard(live, Secrets({}))
-        wizard.checkpoints.register(reached.append)
-        wizard.add_note("infra.health", "a note is no checkpoint")
-        wizard.record(NewEvent(kind=EventKind.REPORT_EXPORTED, data={"path": "r.md", "covers_hash": "x"}))
-    assert reached == [Checkpoint.REPORT]
-
-
-def test_fire_in_a_running_loop_runs_as_a_task():
-    seen: list[Checkpoint] = []
+def test_a_blocking_hook_runs_in_a_thread_and_its_notice_is_kept():
     points = Checkpoints()
-    points.register(seen.append)
-
-    async def main() -> None:
-        points.fire(Checkpoint.COMPLETE)
-        assert seen == []  # not yet: a task
-        await asyncio.sleep(0)
-        await asyncio.sleep(0)
-
-    asyncio.run(main())
-    assert seen == [Checkpoint.COMPLETE]
+    points.register_blocking("copy", lambda checkpoint: f"copied at {checkpoint}")
+    assert asyncio.run(points.reach(Checkpoint.REPORT)) == ["copied at report"]

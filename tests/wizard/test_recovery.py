@@ -50,10 +50,14 @@ async def test_a_key_whose_secret_was_lost_is_revoked(make_wizard, sandbox):
     again = resume(wizard, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     assert "secret is lost" in found.finding
-    await found.choices[0][1]()  # revoke
+    assert found.orphans == [lost.result.refs["key_id"]] and found.choices[0][0].startswith("Revoke key_")
+    outcome = await found.choices[0][1]()  # revoke it, then issue a new key
     key = sandbox.state.keys[lost.result.refs["key_id"]]
     assert key.revoked_at is not None and not again.state.intents
-    assert again.state.item("onboarding.integration-key").status is ItemStatus.PENDING
+    assert outcome.secret and again.facts.key_id != key.id
+    assert again.state.item("onboarding.integration-key").status is ItemStatus.PASS
+    live = [k for k in sandbox.state.keys.values() if k.tenant_id == again.facts.tenant_id and k.revoked_at is None]
+    assert [k.id for k in live] == [again.facts.key_id]
     again.close()
 
 
@@ -87,8 +91,10 @@ async def test_a_lifecycle_cut_after_issuing_finishes_without_repeating(make_wiz
         await billing.invoice_transition(ctx, "lt-issue", "issue", first)  # done, outcome lost
     again = resume(wizard, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
-    assert found.choices[0][0].startswith("Finish the lifecycle")
-    result = await found.choices[0][1]()
+    assert "issue was applied" in found.finding and found.choices[0][0].startswith("Adopt")
+    await found.choices[0][1]()
+    assert not again.state.intents
+    result = await flows.invoice_lifecycle(again, await flows.lifecycle_step(again))  # the operator goes on
     assert result.status.value == "pass" and invoices(sandbox) == ["cancelled", "paid"]
     assert again.state.item("billing.invoice-lifecycle").status is ItemStatus.PASS
     assert again.state.facts["invoice_id"] == first and not again.state.intents
@@ -112,7 +118,8 @@ async def test_an_interrupted_second_invoice_is_replayed_not_generated_again(mak
     again = resume(wizard, sandbox)
     again.facts.invoice_id = again.state.facts["invoice_id"]
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
-    await found.choices[0][1]()
+    await found.choices[0][1]()  # sent again with the same key: the platform answers with the second invoice
+    await flows.invoice_lifecycle(again, await flows.lifecycle_step(again))
     assert invoices(sandbox) == ["cancelled", "cancelled", "paid", "paid"]  # no third, dangling draft
     assert first != again.state.facts["invoice_id"]
     again.close()
@@ -127,7 +134,7 @@ async def test_after_a_revoked_lost_key_recovery_issues_a_new_live_key(make_wiza
         await onboarding.revoke_key(ctx, "lt-revoke", lost.result.refs["key_id"])  # revoked, then the crash
     again = resume(wizard, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
-    assert found.choices[0][0] == "Issue a new key"
+    assert found.choices[0][0] == "Do it again (a new idempotency key)"
     await found.choices[0][1]()
     live_keys = [key for key in sandbox.state.keys.values() if key.label == flows.key_label(again) and key.revoked_at is None]
     assert len(live_keys) == 1 and live_keys[0].id != lost.result.refs["key_id"]

@@ -3,6 +3,8 @@ reveal of the issued key, detector choices, and the first job's source."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,18 +12,23 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from launch_tui.errors import LaunchError
+from launch_tui.labels import DEMO_BADGE
 from launch_tui.tui.look import safe
-from launch_tui.tui.screens.dialogs import Dialog, field_row
+from launch_tui.tui.screens.dialogs import Dialog, FieldError, field_row
 from launch_tui.wizard.flows import Step
 from launch_tui.wizard.inputs import InputError
 
 JOB_TYPES = ("TRADE", "SHIP", "ORDERS")
 
 
-def describe_step(step: Step, environment: str) -> Text:
+def describe_step(step: Step, environment: str, *, demo: bool = False) -> Text:
     out = Text()
     out.append("Environment: ")
-    out.append(f" {environment.upper()} ", style="bold white on red" if environment == "production" else "bold reverse")
+    if demo:  # a demo's target follows production's rules, but it is the sandbox
+        out.append(f" {DEMO_BADGE} ", style="bold black on yellow")
+        out.append(" nothing real changes", style="italic")
+    else:
+        out.append(f" {environment.upper()} ", style="bold white on red" if environment == "production" else "bold reverse")
     out.append("\n\nThis will send:\n", style="dim")
     for request in step.requests:
         out.append(f"\n{request.method} {safe(request.url)}\n", style="bold")
@@ -34,23 +41,27 @@ def describe_step(step: Step, environment: str) -> Text:
 
 class ActionDialog(Dialog):
     """Shows exactly what will be sent, and where. In production, some actions also ask
-    for the tenant slug to be typed, so a stray enter cannot change billing."""
+    for the tenant slug to be typed, so a stray enter cannot change billing. The focus
+    starts on Cancel; `s` (shown on the button) sends."""
 
-    def __init__(self, step: Step, environment: str, *, type_to_confirm: str | None = None) -> None:
+    BINDINGS = [Binding("s", "submit", "Send", show=False)]
+
+    def __init__(self, step: Step, environment: str, *, type_to_confirm: str | None = None, demo: bool = False) -> None:
         super().__init__(step.title)
         self.step = step
         self.environment = environment
         self.type_to_confirm = type_to_confirm
-        self.ok_label = "Send"
+        self.demo = demo
+        self.ok_label = "Send (Enter)" if type_to_confirm else "Send (s)"
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="request"):
-            yield Static(describe_step(self.step, self.environment))
+            yield Static(describe_step(self.step, self.environment, demo=self.demo))
         if self.type_to_confirm:
             yield Label(Text.assemble("Type the tenant slug ", (self.type_to_confirm, "bold"), " to confirm:"))
             yield Input(id="confirm-slug", compact=True)
 
-    def on_mount(self) -> None:
+    def focus_first(self) -> None:
         if self.type_to_confirm:
             self.query_one("#confirm-slug", Input).focus()
         else:
@@ -95,7 +106,7 @@ class RevealKeyDialog(Dialog):
         shown = self.secret if self.revealed else f"{self.prefix}" + "•" * 24
         return Text.assemble(("key ", "dim"), self.key_id, "\n", (shown, "bold"))
 
-    def on_mount(self) -> None:
+    def focus_first(self) -> None:
         self.query_one("#copy", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -121,23 +132,61 @@ class RevealKeyDialog(Dialog):
         self._forget()
         return outcome
 
+    def action_submit(self) -> None:
+        self._close()
+
     def action_cancel(self) -> None:
-        self.dismiss(self.collect())
+        self._close()
+
+    def _close(self) -> None:
+        """Closing forgets the secret for good: while it was neither revealed nor
+        copied, ask first (a stray Escape must not cost a key)."""
+        if self.revealed or self.copied:
+            self.dismiss(self.collect())
+            return
+        from launch_tui.tui.screens.dialogs import ConfirmDialog
+
+        question = ConfirmDialog(
+            "Close without the secret?",
+            "The secret was neither revealed nor copied. Once this closes it is gone for good: the only way on "
+            "is to issue a new key and revoke this one.",
+            "Close and lose it",
+        )
+        self.app.push_screen(question, lambda sure: self.dismiss(self.collect()) if sure else None)
+
+
+def on_off(detectors: dict[str, bool]) -> str:
+    return ", ".join(f"{name} {'on' if detectors.get(name) else 'off'}" for name in JOB_TYPES)
 
 
 class DetectorsDialog(Dialog):
-    """Which detectors to enable, or accept the platform's defaults without a call."""
+    """Which detectors to enable, or accept the platform's defaults without a call.
+    On and off are words, not only a tick; the focus starts on the button that sets
+    what is shown, so Enter goes on to the request."""
 
-    def __init__(self, current: dict[str, bool]) -> None:
+    def __init__(self, current: dict[str, bool], defaults: dict[str, bool] | None = None) -> None:
         super().__init__("Detector config")
         self.current = current
+        self.defaults = dict(current if defaults is None else defaults)
         self.ok_label = "Set this config"
 
     def body(self) -> ComposeResult:
-        yield Static(Text("Choose the customer's detectors; the next screen shows the exact request.", style="dim"))
+        yield Static(Text("Choose the customer's detectors (space toggles); the next screen shows the exact request.", style="dim"))
         for name in JOB_TYPES:
-            yield Checkbox(name, value=self.current.get(name, False), id=f"detector-{name}", compact=True)
-        yield Button("Accept the platform defaults (no call)", id="defaults")
+            on = self.current.get(name, False)
+            yield Checkbox(self._label(name, on), value=on, id=f"detector-{name}", compact=True)
+        yield Button(f"Accept the platform defaults: {on_off(self.defaults)} (no call)", id="defaults")
+
+    @staticmethod
+    def _label(name: str, on: bool) -> str:
+        return f"{name}: {'on' if on else 'off'}"
+
+    def focus_first(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        name = str(event.checkbox.id).removeprefix("detector-")
+        event.checkbox.label = self._label(name, event.value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "defaults":
@@ -163,13 +212,23 @@ class EnqueueDialog(Dialog):
         yield field_row("CSV file", Input(placeholder="empty: the template", id="csv-path", compact=True))
         yield field_row("Or a job id", Input(placeholder="job_... (the customer enqueued)", id="job-id", compact=True))
 
-    def collect(self) -> dict[str, str]:
+    def collect(self) -> dict[str, Any]:
+        """The customer's file is read and checked here, so a bad path keeps the form
+        open with what was typed, the focus on the path."""
+        from launch_tui.wizard.flows import read_upload
+
         job_type = str(self.query_one("#job-type", Select).value)
         path = self.query_one("#csv-path", Input).value.strip()
         job_id = self.query_one("#job-id", Input).value.strip()
         if path and job_id:
-            raise InputError("give a CSV file or a job id, not both")
-        return {"job_type": job_type, "path": path, "job_id": job_id}
+            raise FieldError("give a CSV file or a job id, not both", "job-id")
+        upload = None
+        if path:
+            try:
+                upload = read_upload(path, job_type)
+            except InputError as exc:
+                raise FieldError(str(exc), "csv-path") from None
+        return {"job_type": job_type, "path": path, "job_id": job_id, "upload": upload}
 
 
 __all__ = ["ActionDialog", "DetectorsDialog", "EnqueueDialog", "LaunchError", "RevealKeyDialog", "describe_step"]

@@ -37,9 +37,36 @@ Results older than their useful age are marked *stale*; press r to re-run.
 """
 
 
+REPLAY_HELP = """\
+# launch-tui: replay (read-only)
+
+Every screen shows the session **as of the selected event**; nothing can be changed.
+
+| key | does |
+|---|---|
+| , | one event back |
+| . | one event forward |
+| g / G | the first / the last event |
+| t | the timeline: every event, filterable |
+| section, actor, status | the timeline's filters (tab to them): they choose which events are listed, never the "as of" point |
+| enter | on a timeline row: that event's item, in its section |
+| escape | leave the timeline for the event's section |
+| [ ] | previous / next section; the sidebar works too |
+| ctrl+p | command palette |
+| ? | this help |
+| q | quit the review |
+
+Stepping with , and . shows the event's item: the section and the detail panel follow it.
+"""
+
+
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("question_mark", "dismiss", "Close"), Binding("q", "dismiss", "Close")]
 
+    def __init__(self, *, replay: bool = False) -> None:
+        super().__init__()
+        self.replay = replay
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(HELP)
+            yield Markdown(REPLAY_HELP if self.replay else HELP)

@@ -72,6 +72,11 @@ class HomeScreen(Screen):
                 state.append(f" ({'; '.join(row.warnings)})", style="yellow")
             env = Text(row.environment, style="bold red" if row.environment == "production" else "")
             table.add_row(Text(safe(row.customer)), env, row.progress, state, row.updated[:16].replace("T", " "), Text(safe(row.operator)), key=str(row.path))
+        unreadable = [row for row in rows if row.error]
+        if unreadable:  # listed as unreadable, and why: never opened, never parsed further
+            more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
+            self.app.notify(safe(f"skipped {unreadable[0].path.name}: {unreadable[0].error}{more}"),
+                            severity="warning", timeout=12)
         if not self.rows:
             self.query_one("#home-folder", Static).update(Text(f"No sessions in {safe(self.folder)} yet: press n to start one.", style="dim"))
 

@@ -27,9 +27,9 @@ class GapsEditor(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row", id="gap-table")
         with Horizontal(id="gap-inputs"):
-            yield Input(placeholder="gap", id="gap-what", compact=True)
-            yield Input(placeholder="owner", id="gap-owner", compact=True)
-            yield Input(placeholder="due YYYY-MM-DD", id="gap-due", compact=True)
+            yield Input(placeholder="gap", id="gap-what", compact=True, classes="own-enter")
+            yield Input(placeholder="owner", id="gap-owner", compact=True, classes="own-enter")
+            yield Input(placeholder="due YYYY-MM-DD", id="gap-due", compact=True, classes="own-enter")
         with Horizontal(id="gap-buttons"):
             yield Button("Add gap", id="gap-add")
             yield Button("Remove selected", id="gap-remove")
@@ -58,7 +58,11 @@ class GapsEditor(VerticalScroll):
                 self._refill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter adds the typed gap; on an empty row it saves the dialog (no more gaps)."""
         event.stop()
+        if not self.pending_typed:
+            self.screen.action_submit()
+            return
         self.add_typed_row()
 
     def add_typed_row(self) -> None:
@@ -107,11 +111,18 @@ class RecordDialog(Dialog):
                 default = value if value is not None else (self.today.isoformat() if field.type == "date" else "")
                 yield Input(value=str(default), placeholder=placeholder, id=f"field-{field.name}", compact=True)
 
+    def focus_first(self) -> None:
+        if self.query(GapsEditor):  # the known gaps: typing goes into the first gap at once
+            self.query_one("#gap-what", Input).focus()
+            return
+        super().focus_first()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.prevent_default()  # not the base class's submit as well
+        event.prevent_default()  # not the base class's handler as well
         if event.input.id and event.input.id.startswith("field-"):
             event.stop()
-            self.action_submit()
+            if not self.focus_next_field(event.input):
+                self.action_submit()
 
     def collect(self) -> dict[str, Any]:
         values: dict[str, Any] = {}

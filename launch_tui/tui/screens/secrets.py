@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from launch_tui.secrets import ENV_VARS, Secrets
 from launch_tui.target import Target
+from launch_tui.wizard.credentials import credential_uses, uses_line
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
@@ -46,7 +47,9 @@ class SecretsScreen(ModalScreen[bool]):
         self.secrets = secrets
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="frame"):
+        uses = credential_uses(self.target, self.app.checklist, relevant_secrets(self.target))
+        # Not focusable: Tab goes from field to field, so what is typed right after it lands in a field.
+        with VerticalScroll(id="frame", can_focus=False):
             yield Static(Text("Credentials", style="bold"))
             yield Static(
                 Text(
@@ -62,14 +65,25 @@ class SecretsScreen(ModalScreen[bool]):
                 if self.secrets.has(name):
                     field = Static(Text("set from the environment", style="green"))
                 else:
-                    field = Input(password=True, id=name, placeholder=f"{ENV_VARS[name]} (masked)", compact=True)
+                    field = Input(password=True, id=name, placeholder=f"{ENV_VARS[name]} (masked)", compact=True, select_on_focus=False)
                 yield Horizontal(Label(Text(name, style="bold"), classes="secret-name"), field, classes="field-row")
+                yield Static(Text(f"  serves {uses_line(uses[name])}", style="dim"), classes="secret-uses")
             with Horizontal(id="dialog-buttons"):
                 yield Button("Continue", variant="primary", id="ok")
 
+    def on_mount(self) -> None:
+        fields = list(self.query(Input))
+        if fields:
+            fields[0].focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; from the last, it continues."""
         event.stop()
-        self.focus_next()
+        fields = list(self.query(Input))
+        if event.input is fields[-1]:
+            self.action_skip()
+        else:
+            fields[fields.index(event.input) + 1].focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -88,8 +88,46 @@ class SectionScreen(StateScreen):
         state = self.app.state
         self.query_one(Sidebar).show(state, self.app.saved_at)
         self.query_one(ItemTable).show(state, set(self.app.running), utcnow())
+        self._advance_cursor()
+        self._follow_replay()
         self._draw_title()
         self._show_detail()
+
+    _satisfied: set[str] | None = None
+    _replay_position: int | None = None
+
+    def _follow_replay(self) -> None:
+        """In replay, stepping to an event puts the cursor (and so the detail panel) on its item."""
+        if not self.app.wizard.read_only:
+            return
+        replay = self.app.wizard.replay
+        if replay.position == self._replay_position:
+            return
+        self._replay_position = replay.position
+        event = replay.current_event
+        ids = [item.id for item in self.section.items]
+        if event is not None and event.item in ids and self.current_item != event.item:
+            self.query_one(ItemTable).move_cursor(row=ids.index(event.item))
+
+    def _advance_cursor(self) -> None:
+        """When the highlighted item becomes done, the cursor moves on to the next open
+        one: no arrow keys between one step and the next."""
+        state = self.app.state
+        satisfied = {item.id for item in self.section.items if state.item(item.id).satisfied}
+        before, self._satisfied = self._satisfied, satisfied
+        current = self.current_item
+        if before is None or self.app.wizard.read_only or current is None or current not in satisfied:
+            return
+        ids = [item.id for item in self.section.items]
+        newly = satisfied - before
+        sweep_over = bool(newly) and not any(item_id in self.app.running for item_id in ids)
+        if current not in newly and not sweep_over:  # the operator is reading a done item: leave the cursor
+            return
+        start = ids.index(current)
+        for item_id in ids[start + 1:] + ids[:start]:
+            if item_id not in satisfied and item_id not in self.app.running:
+                self.query_one(ItemTable).move_cursor(row=ids.index(item_id))
+                return
 
     WRITING_ACTIONS = {"primary", "run", "run_section", "cancel_runs", "confirm", "edit_record", "note", "waive", "undo"}
 
@@ -187,6 +225,9 @@ class SectionScreen(StateScreen):
         item = self.app.checklist.item(item_id)
         if item.kind is Kind.RECORD:
             self.action_edit_record()
+            return
+        if item_id == "onboarding.handoff":  # c and Enter alike: write the files, list them, then confirm
+            self.app.start_item(item_id)
             return
         explanation = Text.assemble(
             ("You confirm, as ", "dim"), (safe(self.app.operator), "bold"), (", that:\n\n", "dim"), item.runbook_text,

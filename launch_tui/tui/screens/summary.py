@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
+from launch_tui.labels import flow_ran_against, is_demo
 from launch_tui.results import ItemStatus
 from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.look import GLYPHS, safe
@@ -59,9 +60,13 @@ class SummaryScreen(StateScreen):
         legend = Text("  ".join(f"{GLYPHS[s][0]} {GLYPHS[s][1]}" for s in COLUMNS), style="dim")
         missing = state.missing_for_launch()
         verdict = Text()
+        demo = is_demo(state.header)
+        if demo:
+            verdict.append("DEMO", style="bold black on yellow")
+            verdict.append(" against the sandbox: nothing real is launched.\n", style="italic")
         if not missing:
-            verdict.append("LAUNCH COMPLETE", style="bold white on green")
-            verdict.append("  every item is satisfied and token → enqueue → poll → results ran against production.\n")
+            verdict.append("DEMO LAUNCH COMPLETE" if demo else "LAUNCH COMPLETE", style="bold white on green")
+            verdict.append(f"  every item is satisfied and token → enqueue → poll → results ran against {flow_ran_against(state.header)}.\n")
         else:
             verdict.append("Not complete yet", style="bold yellow")
             verdict.append(f": {len(missing)} thing{'s' if len(missing) != 1 else ''} missing\n")

@@ -8,24 +8,41 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
 from launch_tui.session import Event
+from launch_tui.session.replay import Replay
 from launch_tui.tui.look import safe, short_time, status_text
 from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.widgets.sidebar import TIMELINE, Sidebar
+from launch_tui.wizard.replay import ReplayWizard
 
 if TYPE_CHECKING:
+    from launch_tui.signing.check import SignatureCheck
     from launch_tui.tui.app import LaunchApp
 
 WINDOW = 200
 
 
-def event_line(event: Event) -> tuple:
+def event_line(event: Event, signature: SignatureCheck | None = None) -> tuple[str | Text, ...]:
+    """One row. Every cell that comes from the file is a rich Text: a plain str cell is
+    parsed as markup by the DataTable, so an edited file could style text or add links."""
     status = status_text(event.status) if event.status else Text("")
     what = event.summary or event.note or _data_line(event)
-    return (str(event.seq), short_time(event.at)[11:], Text(safe(event.actor)), event.kind.value, event.item or "", status, Text(safe(what)[:200]))
+    if signature is not None:
+        status, what = _signature_cells(signature)
+    return (str(event.seq), short_time(event.at)[11:], Text(safe(event.actor)), event.kind.value,
+            Text(safe(event.item or "")), status, Text(safe(what)[:200]))
+
+
+def _signature_cells(check: SignatureCheck) -> tuple[Text, str]:
+    """A signature on the timeline: whether it matches the file, and what it covers."""
+    what = f"{check.principal}: {check.range} · {check.key_type} {check.fingerprint} · {check.checkpoint}"
+    if check.valid:
+        return Text("🔏 signed", style="bold green"), what
+    return Text("✘ bad signature", style="bold red"), f"{what} · {check.problem}"
 
 
 def _data_line(event: Event) -> str:
@@ -34,11 +51,21 @@ def _data_line(event: Event) -> str:
 
 
 class TimelineScreen(StateScreen):
+    BINDINGS = [Binding("escape", "leave", "Back", show=False)]  # in the help: the footer is full at 80 columns
+
     app: "LaunchApp"
 
     def __init__(self) -> None:
         super().__init__(name=f"section-{TIMELINE}")
         self.shown: list[int] = []  # positions (1-based) of the rows on show
+        self._placed: int | None = None  # a row the cursor was put on to follow the position, not chosen
+
+    @property
+    def session_replay(self) -> Replay:
+        """The timeline exists only in replay, whose wizard is a ReplayWizard."""
+        wizard = self.app.wizard
+        assert isinstance(wizard, ReplayWizard)
+        return wizard.replay
 
     def compose(self) -> ComposeResult:
         yield self.app.top_bar()
@@ -55,7 +82,7 @@ class TimelineScreen(StateScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        events = self.app.wizard.replay.events
+        events = self.session_replay.events
         self.query_one("#filter-section", Select).set_options([(section.short, section.id) for section in self.app.checklist.sections])
         self.query_one("#filter-actor", Select).set_options([(actor, actor) for actor in dict.fromkeys(event.actor for event in events)])
         statuses = dict.fromkeys(event.status.value for event in events if event.status)
@@ -76,7 +103,7 @@ class TimelineScreen(StateScreen):
         return status is Select.NULL or (event.status is not None and event.status.value == status)
 
     def fill(self) -> None:
-        events = self.app.wizard.replay.events
+        events = self.session_replay.events
         self.shown = [position for position, event in enumerate(events, start=1) if self._matches(event)]
         self._window = (0, 0)
         self._follow_position()
@@ -91,13 +118,14 @@ class TimelineScreen(StateScreen):
         self._window = (low, high)
         table = self.query_one(DataTable)
         table.clear()
-        events = self.app.wizard.replay.events
+        events = self.session_replay.events
+        signatures = self.app.wizard.signatures
         for position in self.shown[low:high]:
-            table.add_row(*event_line(events[position - 1]), key=str(position))
+            table.add_row(*event_line(events[position - 1], signatures.get(position)), key=str(position))
 
     def _follow_position(self) -> None:
         """Put the cursor on the replay position (or the last shown event before it)."""
-        index = bisect.bisect_right(self.shown, self.app.wizard.replay.position) - 1
+        index = bisect.bisect_right(self.shown, self.session_replay.position) - 1
         if index < 0:
             return
         low, high = self._window
@@ -107,6 +135,7 @@ class TimelineScreen(StateScreen):
         table = self.query_one(DataTable)
         row = index - self._window[0]
         if table.cursor_row != row:
+            self._placed = self.shown[index]
             table.move_cursor(row=row, animate=False)
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -117,16 +146,28 @@ class TimelineScreen(StateScreen):
         # move the cursor back, and the two would chase each other.
         if event.cursor_row != event.data_table.cursor_row or event.row_key.value is None:
             return
-        self.app.replay_to(int(event.row_key.value))
+        position = int(event.row_key.value)
+        if position == self._placed:  # the cursor followed the position (a filter changed): it stays put
+            self._placed = None
+            return
+        self._placed = None
+        self.app.replay_to(position, follow=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on an event: show its item's section, as of that event."""
-        replay_event = self.app.wizard.replay.current_event
+        replay_event = self.session_replay.current_event
         if replay_event and replay_event.item:
             self.app.show_section(replay_event.item.split(".")[0])
 
     def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
         self.app.show_section(message.section_id)
+
+    def action_leave(self) -> None:
+        """Escape: to the section of the event in view (or the first section)."""
+        event = self.app.wizard.replay.current_event
+        sections = [section.id for section in self.app.checklist.sections]
+        owner = (event.item or "").split(".", 1)[0] if event is not None else ""
+        self.app.show_section(owner if owner in sections else (self.app.state.current_section or sections[0]))
 
     def draw(self) -> None:
         self.query_one(Sidebar).show(self.app.state, self.app.saved_at)

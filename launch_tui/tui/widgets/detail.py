@@ -50,6 +50,8 @@ def render_item(item: Item, state: ItemState, *, manual_reason: str | None, runn
         out.append(f"  {running_for:.1f}s", style="blue")
     elif state.who:
         out.append(f"  by {safe(state.who)} at {short_time(state.when)}", style="dim")
+        if state.rerun and state.when == state.result_at:  # the time is a re-run's, not the step's
+            out.append(f" (re-run; first run {short_time(state.first_result_at)}, {state.runs} runs)", style="dim")
     if state.critical:
         out.append("  CRITICAL", style="bold white on red")
     out.append("\n")

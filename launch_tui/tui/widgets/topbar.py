@@ -11,12 +11,14 @@ from launch_tui.tui.look import safe
 
 
 class TopBar(Horizontal):
-    def __init__(self, customer: str, environment: str, mode: str = "", *, sync: str | None = None) -> None:
+    def __init__(self, customer: str, environment: str, mode: str = "", *, badge: str | None = None,
+                 sync: str | None = None) -> None:
         super().__init__()
         self.customer = customer
         self.environment = environment
         self.mode = mode
         self.sync = sync  # the git sync's one line ("synced 10:42Z"); None: the folder is not shared
+        self.badge = badge  # a demo's "DEMO · SANDBOX" instead of the environment
 
     def compose(self) -> ComposeResult:
         title = Text.assemble((" launch-tui ", "bold"), "│ ", (safe(self.customer), "bold"))
@@ -25,6 +27,7 @@ class TopBar(Horizontal):
         yield Static(title, id="title")
         if self.sync is not None:
             yield Static(safe(self.sync), id="sync")
-        badge = Static(f" {self.environment.upper()} ", id="environment")
-        badge.set_class(self.environment == "production", "-production")
+        badge = Static(f" {self.badge or self.environment.upper()} ", id="environment")
+        badge.set_class(self.environment == "production" and self.badge is None, "-production")
+        badge.set_class(self.badge is not None, "-demo")
         yield badge

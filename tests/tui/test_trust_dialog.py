@@ -1,0 +1,86 @@
+"""The TUI's side of issue 11: the question before a session's first request to an
+origin not trusted here, and the home screen skipping a hostile session file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from launch_tui.secrets import Secrets
+from launch_tui.session import LiveSession
+from launch_tui.tui.app import LaunchApp
+from launch_tui.wizard.wizard import Wizard
+
+from ..conftest import make_target
+from .conftest import TEST_SECRETS
+from .driver import wait_for_dialog
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture
+def snapshot_env(tmp_path, monkeypatch, frozen_clock):
+    monkeypatch.chdir(tmp_path)  # paths on screen are relative: the same on every machine
+    monkeypatch.setenv("LAUNCH_TRUST_FILE", "trust/trusted-origins.toml")
+    return Path("sessions")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_trust_question(snap_compare, snapshot_env, size):
+    """A session from elsewhere naming a platform and a Render API this machine never trusted."""
+    target = make_target(api_url="https://api.elsewhere.example:8443",
+                         render={"api_service_id": "srv-api123", "api_url": "https://render.elsewhere.example"})
+    live = LiveSession.create(target, "alice", snapshot_env, trust_source=None)
+    app = LaunchApp(Wizard(live, Secrets(TEST_SECRETS)))
+    assert snap_compare(app, terminal_size=size)
+
+
+async def test_the_home_screen_skips_a_hostile_file_and_says_which(tmp_path, target):
+    folder = tmp_path / "sessions"
+    LiveSession.create(target, "alice", folder).close()
+    (folder / "deep.toml").write_text("schema_version = 1\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    app = LaunchApp(home=folder, operator="bob")
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()  # the list is read in a thread
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == 2
+        assert any("skipped deep.toml" in note and "nest deeper than 64" in note for note in notes)
+
+
+async def test_declining_from_the_home_screen_sends_nothing_and_exits_2(tmp_path):
+    folder = tmp_path / "sessions"
+    LiveSession.create(make_target(api_url="https://api.elsewhere.example"), "alice", folder,
+                       trust_source=None).close()
+    app = LaunchApp(home=folder, operator="bob")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        dialog = await wait_for_dialog(pilot, "TrustDialog")
+        assert "https://api.elsewhere.example" in str(dialog.query_one("#explanation").render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 2
+
+
+async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, monkeypatch, target):
+    folder = tmp_path / "sessions"
+    LiveSession.create(target, "alice", folder).close()
+    store = tmp_path / "broken.toml"
+    store.write_text("[[trusted]\n")
+    monkeypatch.setenv("LAUNCH_TRUST_FILE", str(store))
+    app = LaunchApp(home=folder, operator="bob")
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.wizard is None and type(app.screen).__name__ == "HomeScreen"
+        assert any("not valid TOML" in note and "fix or remove it" in note for note in notes)
+    LiveSession.resume(next(folder.glob("*.toml")), "carol").close()  # the lock was released

@@ -31,6 +31,6 @@ class TrustDialog(Dialog):
                     f"the answer is kept in {safe(str(trust_file()))}.", style="dim")
         yield Static(text, id="explanation")
 
-    def on_mount(self) -> None:
+    def focus_first(self) -> None:
         # A stray Enter must not send credentials anywhere: the safe answer has the focus.
         self.query_one("#cancel").focus()

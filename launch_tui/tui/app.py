@@ -229,7 +229,11 @@ class LaunchApp(App[int]):
             if shared:
                 sync_view.release_claim(self, shared, path.stem)
             return
-        wizard = Wizard(live, Secrets.from_env(), signing_key=self.signing_key)
+        wizard = self._wizard_for(live)
+        if wizard is None:
+            if shared:
+                sync_view.release_claim(self, shared, path.stem)
+            return
         if shared:
             sync_view.attach_opened(self, wizard, shared)
         self.use_wizard(wizard)
@@ -243,15 +247,19 @@ class LaunchApp(App[int]):
         self._use_live(live)
 
     def _use_live(self, live) -> None:
+        wizard = self._wizard_for(live)
+        if wizard is not None:
+            self.use_wizard(wizard)
+
+    def _wizard_for(self, live) -> Wizard | None:
         from launch_tui.wizard.wizard import Wizard
 
         try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash
-            wizard = Wizard(live, Secrets.from_env(), signing_key=self.signing_key)
+            return Wizard(live, Secrets.from_env(), signing_key=self.signing_key)
         except LaunchError as exc:
             live.close()
             self.notify(safe(str(exc)), severity="error", timeout=10)
-            return
-        self.use_wizard(wizard)
+            return None
 
     def open_replay(self, path: Path) -> None:
         from launch_tui.session import open_read_only

@@ -29,6 +29,13 @@ READERS = [["verify"], ["report"], ["check"], ["replay"], ["resume", "--operator
 
 
 @pytest.fixture(autouse=True)
+def _on_a_terminal(terminal):
+    """These drive the CLI in-process: the TUI commands must get past "needs a terminal"
+    (tests/test_cli_conventions.py shows that refusal) to reach what is tested here."""
+
+
+
+@pytest.fixture(autouse=True)
 def no_app(monkeypatch):
     """resume and replay refuse (or not) before any screen; no app starts here."""
     def fake_run_app(app) -> int:

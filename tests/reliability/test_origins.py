@@ -39,6 +39,13 @@ SECRETS = {
 OK = reply("200 OK", b"{}")
 
 
+@pytest.fixture(autouse=True)
+def _on_a_terminal(terminal):
+    """These drive the CLI in-process: the TUI commands must get past "needs a terminal"
+    (tests/test_cli_conventions.py shows that refusal) to reach what is tested here."""
+
+
+
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

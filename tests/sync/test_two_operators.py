@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import pty
 import subprocess
 import sys
 import textwrap
@@ -54,8 +55,13 @@ def test_the_second_operator_is_refused_with_the_holders_name_and_offered_replay
     remote, _holder, tmp_path = world
     folder = clone(remote, tmp_path / "b")
     command = ["resume", "acme-launch", "--sessions-dir", str(folder), "--operator", "bob"]
-    run = subprocess.run([sys.executable, "-m", "launch_tui.cli", *command], capture_output=True, text=True, env=ENV,
-                         cwd=tmp_path, timeout=120)
+    leader, follower = pty.openpty()  # resume refuses without a terminal before it looks at any claim
+    try:
+        run = subprocess.run([sys.executable, "-m", "launch_tui.cli", *command], stdin=follower, stdout=follower,
+                             stderr=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path, timeout=120)
+    finally:
+        os.close(leader)
+        os.close(follower)
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert "alice on" in run.stderr and "launch-tui replay" in run.stderr and "--take-over" in run.stderr

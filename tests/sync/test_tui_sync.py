@@ -44,7 +44,7 @@ async def open_app(folder, operator: str, session_id: str | None = None) -> Laun
 
 
 async def wait_for(pilot, condition) -> None:
-    for _ in range(400):
+    for _ in range(1500):  # up to 30 s: git on a loaded machine (CI runs the suite on 2 cores) can be slow
         if condition():
             return
         await pilot.pause(0.02)

@@ -41,9 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     info = machine()
     load_before = os.getloadavg()[0]
-    print(f"launch-tui benchmarks, {info['date']}: {info['cpu']}, {info['memory']}, {info['os']}, "
-          f"Python {info['python']} ({info['libraries']}); medians of {args.runs} runs; "
-          f"load average {load_before:.2f}", flush=True)
+    print(
+        f"launch-tui benchmarks, {info['date']}: {info['cpu']}, {info['memory']}, {info['os']}, "
+        f"Python {info['python']} ({info['libraries']}); medians of {args.runs} runs; "
+        f"load average {load_before:.2f}",
+        flush=True,
+    )
     started = time.perf_counter()
     for name in chosen:
         AREAS[name](report, args.runs)
@@ -64,7 +67,7 @@ def table(report: Report) -> str:
     rows = [("area", "figure", "measured", "target", "")]
     rows += [(f.area, f.name, f.shown_value(), f.target, f.verdict) for f in report.figures]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
@@ -79,7 +82,14 @@ def markdown(report: Report, info: dict[str, str], runs: int, took: float, load:
         "|---|---|---|---|---|---|",
     ]
     for f in report.figures:
-        cells = [f.area, f.name, f.shown_value(), f.target, f"**{f.verdict}**" if f.met is False else f.verdict, f.detail]
+        cells = [
+            f.area,
+            f.name,
+            f.shown_value(),
+            f.target,
+            f"**{f.verdict}**" if f.met is False else f.verdict,
+            f.detail,
+        ]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     lines += [""] + [f"- {note}" for note in report.notes]
     return "\n".join(lines) + "\n"

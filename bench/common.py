@@ -3,6 +3,7 @@ a pseudo-terminal, and the machine it ran on."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import platform
@@ -60,8 +61,11 @@ class Report:
 
     def add(self, figure: Figure) -> Figure:
         self.figures.append(figure)
-        print(f"  {figure.name}: {figure.shown_value()} (target {figure.target}) {figure.verdict}"
-              + (f"  [{figure.detail}]" if figure.detail else ""), flush=True)
+        print(
+            f"  {figure.name}: {figure.shown_value()} (target {figure.target}) {figure.verdict}"
+            + (f"  [{figure.detail}]" if figure.detail else ""),
+            flush=True,
+        )
         return figure
 
     def note(self, text: str) -> None:
@@ -111,7 +115,7 @@ def machine() -> dict[str, str]:
             from importlib.metadata import version
 
             versions[name] = version(name)
-        except Exception:  # noqa: BLE001 - a missing version is only a missing detail
+        except Exception:
             versions[name] = "?"
     return {
         "cpu": f"{cpu}, {os.cpu_count()} cores" if cpu else f"{os.cpu_count()} cores",
@@ -133,19 +137,27 @@ def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment a measured command runs with: no colour games, a known terminal."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "LAUNCH_"))}
     env["LAUNCH_TRUST_FILE"] = os.environ["LAUNCH_TRUST_FILE"]
-    env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor", "PYTHONDONTWRITEBYTECODE": "",
-                "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {"TERM": "xterm-256color", "COLORTERM": "truecolor", "PYTHONDONTWRITEBYTECODE": "", "PYTHONUNBUFFERED": "1"}
+    )
     env.pop("PYTHONDONTWRITEBYTECODE")
     env.update(extra or {})
     return env
 
 
-def time_command(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-                 ok_codes: tuple[int, ...] = (0,)) -> float:
+def time_command(
+    argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0,)
+) -> float:
     """Wall time from launching `argv` to its exit, in seconds."""
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, env=env or bench_env(), stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env or bench_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode not in ok_codes:
         raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()[-500:]}")
@@ -163,8 +175,14 @@ class PtyProgram:
     """A program on a pseudo-terminal of `size` (columns, rows): read what it draws,
     type keys, stop it and learn its peak memory (from wait4's rusage)."""
 
-    def __init__(self, argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-                 size: tuple[int, int] = (120, 40)) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = (120, 40),
+    ) -> None:
         self.argv = argv
         self.started = time.perf_counter()
         self.pid, self.fd = pty.fork()
@@ -197,7 +215,7 @@ class PtyProgram:
             return None
         if self.first_byte is None:
             self.first_byte = self.elapsed()
-        self.tail = (self.tail + chunk)[-(1 << 20):]
+        self.tail = (self.tail + chunk)[-(1 << 20) :]
         return chunk
 
     def wait_for(self, marker: str, timeout: float = 30.0) -> float:
@@ -206,11 +224,14 @@ class PtyProgram:
         self.tail = b""
         while True:
             if self.elapsed() > timeout:
-                raise TimeoutError(f"{' '.join(self.argv)}: no {marker!r} on screen within {timeout:.0f} s; "
-                                   f"it wrote: {self.tail[-300:]!r}")
+                raise TimeoutError(
+                    f"{' '.join(self.argv)}: no {marker!r} on screen within {timeout:.0f} s; "
+                    f"it wrote: {self.tail[-300:]!r}"
+                )
             if self._read(0.05) is None:
-                raise RuntimeError(f"{' '.join(self.argv)} exited before showing {marker!r}; "
-                                   f"it wrote: {self.tail[-500:]!r}")
+                raise RuntimeError(
+                    f"{' '.join(self.argv)} exited before showing {marker!r}; it wrote: {self.tail[-500:]!r}"
+                )
             if needle in self.tail:
                 return self.elapsed()
 
@@ -235,8 +256,9 @@ class PtyProgram:
                 return self._reaped(status, usage)
         else:
             self.stop()
-            raise TimeoutError(f"{' '.join(self.argv)} did not finish within {timeout:.0f} s; "
-                               f"it wrote: {self.tail[-500:]!r}")
+            raise TimeoutError(
+                f"{' '.join(self.argv)} did not finish within {timeout:.0f} s; it wrote: {self.tail[-500:]!r}"
+            )
         _, status, usage = os.wait4(self.pid, 0)
         return self._reaped(status, usage)
 
@@ -251,10 +273,8 @@ class PtyProgram:
         """SIGTERM, then SIGKILL after 5 s; records the peak memory."""
         if self.fd < 0:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             got, status, usage = os.wait4(self.pid, os.WNOHANG)
@@ -267,8 +287,16 @@ class PtyProgram:
         self._reaped(status, usage)
 
 
-def first_frame(argv: list[str], marker: str, *, cwd: Path | None = None, env: dict[str, str] | None = None,
-                size: tuple[int, int] = (120, 40), timeout: float = 30.0, linger: float = 0.0) -> FrameRun:
+def first_frame(
+    argv: list[str],
+    marker: str,
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    size: tuple[int, int] = (120, 40),
+    timeout: float = 30.0,
+    linger: float = 0.0,
+) -> FrameRun:
     """Launch `argv` on a pseudo-terminal and time, from the launch, until `marker` has
     been written: the first frame that shows it. The program is then stopped (after
     `linger` seconds more, still read)."""

@@ -7,9 +7,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from launch_tui.sandbox import SandboxServer
-
 from bench.common import LAUNCH_TUI, Figure, Report, bench_env, median, spread, time_command
+from launch_tui.sandbox import SandboxServer
 
 LATENCY_MS = 200
 CHECK_EXIT_CODES = (0, 1, 3, 4)  # a verdict either way; only 2 (usage) would be a broken run
@@ -17,8 +16,11 @@ CHECK_EXIT_CODES = (0, 1, 3, 4)  # a verdict either way; only 2 (usage) would be
 
 def depth(runs: int, scenarios: tuple[str, ...] = ("healthy",)) -> tuple[float, list[float], list[float]]:
     """The latency depth of `launch-tui check`, and the times it comes from."""
-    with tempfile.TemporaryDirectory(prefix="launch-bench-") as folder, \
-            SandboxServer(scenarios, latency_ms=0) as fast, SandboxServer(scenarios, latency_ms=LATENCY_MS) as slow:
+    with (
+        tempfile.TemporaryDirectory(prefix="launch-bench-") as folder,
+        SandboxServer(scenarios, latency_ms=0) as fast,
+        SandboxServer(scenarios, latency_ms=LATENCY_MS) as slow,
+    ):
         commands = {}
         for name, sandbox in (("T0", fast), ("T200", slow)):
             target = sandbox.write_target(Path(folder) / f"{name}.toml")
@@ -37,13 +39,30 @@ def depth(runs: int, scenarios: tuple[str, ...] = ("healthy",)) -> tuple[float, 
 def run(report: Report, runs: int) -> None:
     print("2. Concurrency", flush=True)
     found, t0, t200 = depth(runs)
-    report.add(Figure("Concurrency", f"latency depth of `check`, (T{LATENCY_MS} − T0) / {LATENCY_MS / 1000:g} s",
-                      round(found, 2), "", "≤ 4", found <= 4,
-                      f"T0 {median(t0):.2f} s ({spread(t0)}), T{LATENCY_MS} {median(t200):.2f} s ({spread(t200)}); "
-                      "one request after another would be about 20"))
+    report.add(
+        Figure(
+            "Concurrency",
+            f"latency depth of `check`, (T{LATENCY_MS} − T0) / {LATENCY_MS / 1000:g} s",
+            round(found, 2),
+            "",
+            "≤ 4",
+            found <= 4,
+            f"T0 {median(t0):.2f} s ({spread(t0)}), T{LATENCY_MS} {median(t200):.2f} s ({spread(t200)}); "
+            "one request after another would be about 20",
+        )
+    )
     # The look-alike pages as Render does (20 by default, the client asks for 100). The same
     # run with 3 to a page shows what a cursor chain costs: its pages come one after another.
     found, t0, t200 = depth(runs, ("render-small-pages",))
-    report.add(Figure("Concurrency", "the same, with Render lists 3 to a page (render-small-pages)", round(found, 2),
-                      "", "-", None, f"T0 {median(t0):.2f} s, T{LATENCY_MS} {median(t200):.2f} s; the API service's "
-                                     "8 env vars take 4 requests in a row"))
+    report.add(
+        Figure(
+            "Concurrency",
+            "the same, with Render lists 3 to a page (render-small-pages)",
+            round(found, 2),
+            "",
+            "-",
+            None,
+            f"T0 {median(t0):.2f} s, T{LATENCY_MS} {median(t200):.2f} s; the API service's "
+            "8 env vars take 4 requests in a row",
+        )
+    )

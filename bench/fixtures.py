@@ -23,12 +23,15 @@ DUMMY_SECRETS = {
 
 
 def bench_target() -> Target:
-    return target_from_dict({
-        "environment": "production",
-        "api_url": API,
-        "team_mode": "solo",
-        "customer": {"name": CUSTOMER, "tenant_slug": "acme-freight"},
-    }, "bench target")
+    return target_from_dict(
+        {
+            "environment": "production",
+            "api_url": API,
+            "team_mode": "solo",
+            "customer": {"name": CUSTOMER, "tenant_slug": "acme-freight"},
+        },
+        "bench target",
+    )
 
 
 @contextmanager
@@ -44,27 +47,58 @@ def no_fsync():
 
 
 def _evidence(n: int, method: str, path: str, status: int) -> Evidence:
-    return Evidence(method=method, url=f"{API}{path}", status_code=status, request_id=f"req_{n:06d}",
-                    duration_ms=40 + n % 60, at="2026-11-30T09:00:30Z",
-                    excerpt='{"status":"ok","checks":{"migrations":{"pending":0}}}' if path == "/health" else None)
+    return Evidence(
+        method=method,
+        url=f"{API}{path}",
+        status_code=status,
+        request_id=f"req_{n:06d}",
+        duration_ms=40 + n % 60,
+        at="2026-11-30T09:00:30Z",
+        excerpt='{"status":"ok","checks":{"migrations":{"pending":0}}}' if path == "/health" else None,
+    )
 
 
-def _events() -> "itertools.cycle[tuple]":
+def _events() -> itertools.cycle[tuple]:
     """A long session's rhythm: sweeps of sections 1 and 2 (results with evidence), notes,
     confirmations undone and redone, section switches."""
     checks = [
         ("infra.health", "GET", "/health", 200, ItemStatus.PASS, "HTTP 200, status ok, 0 pending migrations"),
         ("auth.token-valid", "POST", "/api/auth/token/integration", 200, ItemStatus.PASS, "bearer token issued"),
-        ("auth.token-revoked", "POST", "/api/auth/token/integration", 401, ItemStatus.PASS, "revoked key refused with 401"),
-        ("auth.token-invalid", "POST", "/api/auth/token/integration", 401, ItemStatus.PASS, "missing and invalid keys refused"),
-        ("auth.route-enforcement", "GET", "/api/jobs/x", 401, ItemStatus.FAIL, "POST /api/ship/upload answered 200 without a token"),
+        (
+            "auth.token-revoked",
+            "POST",
+            "/api/auth/token/integration",
+            401,
+            ItemStatus.PASS,
+            "revoked key refused with 401",
+        ),
+        (
+            "auth.token-invalid",
+            "POST",
+            "/api/auth/token/integration",
+            401,
+            ItemStatus.PASS,
+            "missing and invalid keys refused",
+        ),
+        (
+            "auth.route-enforcement",
+            "GET",
+            "/api/jobs/x",
+            401,
+            ItemStatus.FAIL,
+            "POST /api/ship/upload answered 200 without a token",
+        ),
     ]
     return itertools.cycle(
-        [("section", "infra")] + [("check", *c) for c in checks[:1]]
-        + [("section", "auth")] + [("check", *c) for c in checks[1:]]
-        + [("note", "auth.route-enforcement", "Render deploy was rolling; re-run section 2 once it settles."),
-           ("confirm", "guardrails.alert-routing", "PagerDuty service platform-staging"),
-           ("unconfirm", "guardrails.alert-routing")]
+        [("section", "infra")]
+        + [("check", *c) for c in checks[:1]]
+        + [("section", "auth")]
+        + [("check", *c) for c in checks[1:]]
+        + [
+            ("note", "auth.route-enforcement", "Render deploy was rolling; re-run section 2 once it settles."),
+            ("confirm", "guardrails.alert-routing", "PagerDuty service platform-staging"),
+            ("unconfirm", "guardrails.alert-routing"),
+        ]
     )
 
 
@@ -75,8 +109,14 @@ def new_event(n: int, step: tuple) -> NewEvent:
     if kind == "check":
         _, item, method, path, status, verdict, summary = step
         evidence = [_evidence(n, method, path, status), _evidence(n + 1, method, path, status)]
-        return NewEvent(kind=EventKind.CHECK_RESULT, item=item, status=verdict, summary=summary,
-                        duration_ms=sum(e.duration_ms for e in evidence), evidence=evidence)
+        return NewEvent(
+            kind=EventKind.CHECK_RESULT,
+            item=item,
+            status=verdict,
+            summary=summary,
+            duration_ms=sum(e.duration_ms for e in evidence),
+            evidence=evidence,
+        )
     if kind == "note":
         return NewEvent(kind=EventKind.NOTE_ADDED, item=step[1], note=f"{step[2]} (#{n})")
     if kind == "confirm":
@@ -86,8 +126,18 @@ def new_event(n: int, step: tuple) -> NewEvent:
 
 def check_event(n: int) -> NewEvent:
     """The event a timed append writes: a check result with two pieces of evidence."""
-    return new_event(n, ("check", "auth.token-valid", "POST", "/api/auth/token/integration", 200,
-                         ItemStatus.PASS, "bearer token issued"))
+    return new_event(
+        n,
+        (
+            "check",
+            "auth.token-valid",
+            "POST",
+            "/api/auth/token/integration",
+            200,
+            ItemStatus.PASS,
+            "bearer token issued",
+        ),
+    )
 
 
 def write_session(folder: Path, events: int, operator: str = "bench") -> Path:

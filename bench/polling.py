@@ -15,14 +15,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bench.common import Figure, Report, median
+from bench.fixtures import bench_target
 from launch_tui.engine.context import Facts, RunContext
 from launch_tui.engine.first_value import enqueue_job, poll_job
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.target import target_from_dict
-
-from bench.common import Figure, Report, median
-from bench.fixtures import bench_target
 
 # The worst case: a job that ends just after a poll is noticed a whole interval later.
 # Each job here ends END_AFTER seconds after poll number N (N = 1..4: the next waits are
@@ -63,9 +62,10 @@ async def _completion(runs: int) -> list[tuple[int, float, float]]:
         target = target_from_dict(sandbox.target_dict())
         plan = [(after_poll, run) for run in range(runs) for after_poll in AFTER_POLL]
         # Every job polled at once, the enqueues spread 50 ms apart.
-        found = await asyncio.gather(*(_notice(sandbox, target, after_poll, index * 0.05)
-                                       for index, (after_poll, _) in enumerate(plan)))
-    return [(after_poll, late, interval) for (after_poll, _), (late, interval) in zip(plan, found)]
+        found = await asyncio.gather(
+            *(_notice(sandbox, target, after_poll, index * 0.05) for index, (after_poll, _) in enumerate(plan))
+        )
+    return [(after_poll, late, interval) for (after_poll, _), (late, interval) in zip(plan, found, strict=False)]
 
 
 class RetryAfterApp:
@@ -98,30 +98,53 @@ async def _retry_after() -> list[float]:
     """For every poll after one that asked for a Retry-After: how much later than asked it came."""
     server = RetryAfterApp()
     facts = Facts(job_id="job_bench", job_type="TRADE")
-    async with RunContext(bench_target(), Secrets({}), facts,
-                          http_transport=httpx.ASGITransport(app=server.app)) as ctx:
+    async with RunContext(
+        bench_target(), Secrets({}), facts, http_transport=httpx.ASGITransport(app=server.app)
+    ) as ctx:
         facts.access_token = "bench-token"  # the tenant token poll_job would otherwise exchange a key for
         result = await poll_job(ctx, "job_bench")
     if result.status.value != "pass":
         raise RuntimeError(f"the Retry-After poll did not finish: {result.summary}")
-    return [later - earliest for (_, earliest), (later, _) in zip(server.polls, server.polls[1:]) if earliest]
+    return [
+        later - earliest for (_, earliest), (later, _) in zip(server.polls, server.polls[1:], strict=False) if earliest
+    ]
 
 
 def run(report: Report, runs: int) -> None:
     print("5. Polling", flush=True)
     found = asyncio.run(_completion(runs))
     margins = [late - interval for _, late, interval in found]
-    per_run = [max(margins[index:index + len(AFTER_POLL)]) for index in range(0, len(margins), len(AFTER_POLL))]
-    lines = "; ".join(f"ending {END_AFTER * 1000:.0f} ms after poll {n}: noticed "
-                      f"{median([late for k, late, _ in found if k == n]):.2f} s later, "
-                      f"interval {median([i for k, _, i in found if k == n]):g} s" for n in AFTER_POLL)
-    report.add(Figure("Polling", "job end noticed: lateness − the poll interval in force", median(per_run) * 1000,
-                      "ms", f"≤ {SLACK * 1000:.0f} ms", median(per_run) <= SLACK,
-                      f"each run's worst of {len(AFTER_POLL)} jobs, each ending just after a poll; worst of all "
-                      f"{max(margins) * 1000:.0f} ms; {lines}"))
+    per_run = [max(margins[index : index + len(AFTER_POLL)]) for index in range(0, len(margins), len(AFTER_POLL))]
+    lines = "; ".join(
+        f"ending {END_AFTER * 1000:.0f} ms after poll {n}: noticed "
+        f"{median([late for k, late, _ in found if k == n]):.2f} s later, "
+        f"interval {median([i for k, _, i in found if k == n]):g} s"
+        for n in AFTER_POLL
+    )
+    report.add(
+        Figure(
+            "Polling",
+            "job end noticed: lateness − the poll interval in force",
+            median(per_run) * 1000,
+            "ms",
+            f"≤ {SLACK * 1000:.0f} ms",
+            median(per_run) <= SLACK,
+            f"each run's worst of {len(AFTER_POLL)} jobs, each ending just after a poll; worst of all "
+            f"{max(margins) * 1000:.0f} ms; {lines}",
+        )
+    )
     early = []
     for _ in range(runs):
         early += asyncio.run(_retry_after())
-    report.add(Figure("Polling", "earliest poll after a Retry-After (poll time − time asked)", min(early) * 1000, "ms",
-                      "≥ 0 ms", min(early) >= 0, f"{len(early)} polls over {runs} runs, Retry-After 0.3–1.7 s and an "
-                                                 f"HTTP date; median {median(early) * 1000:.0f} ms later than asked"))
+    report.add(
+        Figure(
+            "Polling",
+            "earliest poll after a Retry-After (poll time − time asked)",
+            min(early) * 1000,
+            "ms",
+            "≥ 0 ms",
+            min(early) >= 0,
+            f"{len(early)} polls over {runs} runs, Retry-After 0.3–1.7 s and an "
+            f"HTTP date; median {median(early) * 1000:.0f} ms later than asked",
+        )
+    )

@@ -46,9 +46,29 @@ def run(report: Report, runs: int) -> None:
     p99 = [percentile(r["lags"], 99) * 1000 for r in every]
     sweeps = {s: median([r["sweep_s"] for r in results[s]]) for s in SECTIONS}
     statuses = sorted({status for r in every for status in r["statuses"].values()})
-    detail = (f"{len(every)} sweeps (sections 1 and 2, {runs} each); sweep took {sweeps['infra']:.2f} s (section 1), "
-              f"{sweeps['auth']:.2f} s (section 2); item statuses seen: {', '.join(statuses)}")
-    report.add(Figure("Responsiveness", "longest event-loop stall during a section sweep", median(worst), "ms",
-                      "≤ 50 ms", median(worst) <= 50, f"median of per-sweep maxima; worst {max(worst):.0f} ms; {detail}"))
-    report.add(Figure("Responsiveness", "99th percentile stall during a section sweep", median(p99), "ms",
-                      "≤ 20 ms", median(p99) <= 20, f"median of per-sweep p99; worst {max(p99):.1f} ms"))
+    detail = (
+        f"{len(every)} sweeps (sections 1 and 2, {runs} each); sweep took {sweeps['infra']:.2f} s (section 1), "
+        f"{sweeps['auth']:.2f} s (section 2); item statuses seen: {', '.join(statuses)}"
+    )
+    report.add(
+        Figure(
+            "Responsiveness",
+            "longest event-loop stall during a section sweep",
+            median(worst),
+            "ms",
+            "≤ 50 ms",
+            median(worst) <= 50,
+            f"median of per-sweep maxima; worst {max(worst):.0f} ms; {detail}",
+        )
+    )
+    report.add(
+        Figure(
+            "Responsiveness",
+            "99th percentile stall during a section sweep",
+            median(p99),
+            "ms",
+            "≤ 20 ms",
+            median(p99) <= 20,
+            f"median of per-sweep p99; worst {max(p99):.1f} ms",
+        )
+    )

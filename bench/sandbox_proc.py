@@ -8,10 +8,10 @@ import shlex
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from bench.common import LAUNCH_TUI, bench_env
 
@@ -24,8 +24,14 @@ class RunningSandbox:
 
 @contextmanager
 def sandbox_process(latency_ms: int = 0, timeout: float = 30.0) -> Iterator[RunningSandbox]:
-    process = subprocess.Popen([LAUNCH_TUI, "sandbox", "--latency-ms", str(latency_ms)], env=bench_env(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [LAUNCH_TUI, "sandbox", "--latency-ms", str(latency_ms)],
+        env=bench_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         target, credentials = None, {}
         deadline = time.monotonic() + timeout
@@ -35,7 +41,7 @@ def sandbox_process(latency_ms: int = 0, timeout: float = 30.0) -> Iterator[Runn
             if line.startswith("target "):
                 target = Path(line.split(None, 1)[1])
             elif line.startswith("export "):
-                name, _, value = line[len("export "):].partition("=")
+                name, _, value = line[len("export ") :].partition("=")
                 credentials[name] = shlex.split(value)[0]
             elif line.startswith("Ctrl-C"):
                 break

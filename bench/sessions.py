@@ -8,11 +8,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from launch_tui.checklist import load_checklist
-from launch_tui.session import LiveSession, fold, read_session, verify_chain
-
 from bench.common import LAUNCH_TUI, Figure, PtyProgram, Report, bench_env, first_frame, median, spread
 from bench.fixtures import CUSTOMER, DUMMY_SECRETS, check_event, write_session
+from launch_tui.checklist import load_checklist
+from launch_tui.session import LiveSession, fold, read_session, verify_chain
 
 BIG = 10_000
 SMALL = 10
@@ -49,8 +48,10 @@ def open_on_screen(session: Path, env: dict[str, str]) -> tuple[float, float, st
     """Seconds from launch to the first frame that shows the session, the peak memory of
     the process, and how it was opened: `launch-tui replay`, or where replay is not built,
     `launch-tui resume` (the wizard, which reads, verifies and folds the file the same way)."""
-    for argv, how in (([LAUNCH_TUI, "replay"], "replay"),
-                      ([LAUNCH_TUI, "resume", "--operator", "bench"], "resume (`replay` is not built)")):
+    for argv, how in (
+        ([LAUNCH_TUI, "replay"], "replay"),
+        ([LAUNCH_TUI, "resume", "--operator", "bench"], "resume (`replay` is not built)"),
+    ):
         program = PtyProgram([*argv, str(session)], env=env)
         try:
             took = program.wait_for(CUSTOMER, timeout=120)
@@ -73,8 +74,10 @@ def run(report: Report, runs: int) -> None:
         small = write_session(work / "small", SMALL)
         big = write_session(work / "big", BIG)
         empty = write_session(work / "empty", 1)
-        report.note(f"the {BIG:,}-event session file is {big.stat().st_size / 2**20:.1f} MiB "
-                    f"(sections 1 and 2 swept again and again: results with evidence, notes, confirmations)")
+        report.note(
+            f"the {BIG:,}-event session file is {big.stat().st_size / 2**20:.1f} MiB "
+            f"(sections 1 and 2 swept again and again: results with evidence, notes, confirmations)"
+        )
 
         # Saving: the same event appended at event 10 and at event 10,000.
         small_runs, big_runs = [], []
@@ -88,18 +91,44 @@ def run(report: Report, runs: int) -> None:
             small_runs.append(median(append_times(small_copy, APPENDS, SMALL + 2)))
             big_runs.append(median(append_times(big_copy, APPENDS, BIG + 2 + index * (APPENDS + 1))))
         ratio = median(big_runs) / median(small_runs)
-        report.add(Figure("Sessions", f"save at event {BIG:,} ÷ save at event {SMALL}", ratio, "×", "≤ 2",
-                          ratio <= 2, f"{median(big_runs) * 1000:.2f} ms vs {median(small_runs) * 1000:.2f} ms "
-                                      f"(each run: median of {APPENDS} appends, fsync included)"))
-        report.add(Figure("Sessions", f"save at event {BIG:,} (append, fsync, fold)", median(big_runs) * 1000, "ms",
-                          "≤ 5 ms", median(big_runs) <= 0.005, spread(big_runs)))
+        report.add(
+            Figure(
+                "Sessions",
+                f"save at event {BIG:,} ÷ save at event {SMALL}",
+                ratio,
+                "×",
+                "≤ 2",
+                ratio <= 2,
+                f"{median(big_runs) * 1000:.2f} ms vs {median(small_runs) * 1000:.2f} ms "
+                f"(each run: median of {APPENDS} appends, fsync included)",
+            )
+        )
+        report.add(
+            Figure(
+                "Sessions",
+                f"save at event {BIG:,} (append, fsync, fold)",
+                median(big_runs) * 1000,
+                "ms",
+                "≤ 5 ms",
+                median(big_runs) <= 0.005,
+                spread(big_runs),
+            )
+        )
 
         # Loading and folding, in this process (warm imports): what resume, replay and report start with.
         load_and_fold(big)  # warm-up: page cache
-        loads, verifies = zip(*(load_and_fold(big) for _ in range(runs)))
-        report.add(Figure("Sessions", f"load and fold {BIG:,} events", median(loads) * 1000, "ms", "≤ 300 ms",
-                          median(loads) <= 0.3, f"{spread(loads)}; verifying the hash chain adds "
-                                                f"{median(verifies) * 1000:.0f} ms"))
+        loads, verifies = zip(*(load_and_fold(big) for _ in range(runs)), strict=False)
+        report.add(
+            Figure(
+                "Sessions",
+                f"load and fold {BIG:,} events",
+                median(loads) * 1000,
+                "ms",
+                "≤ 300 ms",
+                median(loads) <= 0.3,
+                f"{spread(loads)}; verifying the hash chain adds {median(verifies) * 1000:.0f} ms",
+            )
+        )
 
         # First frame showing a session, and the memory of the process that shows it.
         env = bench_env(DUMMY_SECRETS)  # no credentials dialog over the first frame
@@ -107,7 +136,7 @@ def run(report: Report, runs: int) -> None:
         memory: dict[str, list[float]] = {"empty": [], "big": []}
         for index in range(runs + 1):  # the first round warms up and is not counted
             pair = [("empty", empty), ("big", big)]
-            for name, source in (pair if index % 2 == 0 else pair[::-1]):
+            for name, source in pair if index % 2 == 0 else pair[::-1]:
                 copy = work / f"open-{name}-{index}" / source.name  # resume writes: a fresh copy each time
                 copy.parent.mkdir()
                 shutil.copy(source, copy)
@@ -116,18 +145,43 @@ def run(report: Report, runs: int) -> None:
                     frames[name].append(took)
                     memory[name].append(peak)
         ratio = median(frames["big"]) / median(frames["empty"])
-        report.add(Figure("Sessions", f"first frame of a {BIG:,}-event session ÷ an empty one", ratio, "×", "≤ 1.5",
-                          ratio <= 1.5, f"via {how}: {median(frames['big']):.2f} s ({spread(frames['big'])}) "
-                                        f"vs {median(frames['empty']):.2f} s"))
-        report.add(Figure("Sessions", f"peak memory with a {BIG:,}-event session open", round(median(memory["big"])),
-                          "MB", "≤ 150 MB", median(memory["big"]) <= 150,
-                          f"peak RSS of the {how.split()[0]} process (an empty session: "
-                          f"{median(memory['empty']):.0f} MB)"))
+        report.add(
+            Figure(
+                "Sessions",
+                f"first frame of a {BIG:,}-event session ÷ an empty one",
+                ratio,
+                "×",
+                "≤ 1.5",
+                ratio <= 1.5,
+                f"via {how}: {median(frames['big']):.2f} s ({spread(frames['big'])}) "
+                f"vs {median(frames['empty']):.2f} s",
+            )
+        )
+        report.add(
+            Figure(
+                "Sessions",
+                f"peak memory with a {BIG:,}-event session open",
+                round(median(memory["big"])),
+                "MB",
+                "≤ 150 MB",
+                median(memory["big"]) <= 150,
+                f"peak RSS of the {how.split()[0]} process (an empty session: {median(memory['empty']):.0f} MB)",
+            )
+        )
 
         # Not a target, but where a long session shows: the home screen reads every session to list it.
         home = work / "home"
         (home / "sessions").mkdir(parents=True)
         shutil.copy(big, home / "sessions" / big.name)
         listed = [first_frame([LAUNCH_TUI], HOME_MARKER, cwd=home, timeout=120).first_frame_s for _ in range(runs)]
-        report.add(Figure("Sessions", f"home screen first frame, one {BIG:,}-event session in ./sessions",
-                          median(listed), "s", "-", None, spread(listed)))
+        report.add(
+            Figure(
+                "Sessions",
+                f"home screen first frame, one {BIG:,}-event session in ./sessions",
+                median(listed),
+                "s",
+                "-",
+                None,
+                spread(listed),
+            )
+        )

@@ -41,13 +41,22 @@ def run(report: Report, runs: int) -> None:
         minimal_s, home_s = [], []
         for index in range(runs):  # interleaved, alternating which goes first
             pair = [("minimal", minimal, MARKER), ("home", home, HOME_MARKER)]
-            for name, argv, marker in (pair if index % 2 == 0 else pair[::-1]):
+            for name, argv, marker in pair if index % 2 == 0 else pair[::-1]:
                 took = first_frame(argv, marker, cwd=empty).first_frame_s
                 (minimal_s if name == "minimal" else home_s).append(took)
         ratio = median(home_s) / median(minimal_s)
-        report.add(Figure("Start-up", "home screen first frame ÷ minimal Textual app", ratio, "×", "≤ 1.3",
-                          ratio <= 1.3, f"launch-tui {median(home_s):.2f} s ({spread(home_s)}), "
-                                        f"minimal {median(minimal_s):.2f} s ({spread(minimal_s)})"))
+        report.add(
+            Figure(
+                "Start-up",
+                "home screen first frame ÷ minimal Textual app",
+                ratio,
+                "×",
+                "≤ 1.3",
+                ratio <= 1.3,
+                f"launch-tui {median(home_s):.2f} s ({spread(home_s)}), "
+                f"minimal {median(minimal_s):.2f} s ({spread(minimal_s)})",
+            )
+        )
 
         imports = [PYTHON, "-c", "import httpx, pydantic"]
         help_argv = [LAUNCH_TUI, "check", "--help"]
@@ -62,12 +71,22 @@ def run(report: Report, runs: int) -> None:
         base = median(times["imports"])
         for key, label in (("help", "`check --help`"), ("verify", "`verify` (12-event session)")):
             ratio = median(times[key]) / base
-            report.add(Figure("Start-up", f"{label} ÷ `python -c \"import httpx, pydantic\"`", ratio, "×", "≤ 1.5",
-                              ratio <= 1.5, f"{median(times[key]) * 1000:.0f} ms vs {base * 1000:.0f} ms "
-                                            f"({spread(times[key])})"))
+            report.add(
+                Figure(
+                    "Start-up",
+                    f'{label} ÷ `python -c "import httpx, pydantic"`',
+                    ratio,
+                    "×",
+                    "≤ 1.5",
+                    ratio <= 1.5,
+                    f"{median(times[key]) * 1000:.0f} ms vs {base * 1000:.0f} ms ({spread(times[key])})",
+                )
+            )
         for label, args in (("check --help", ["check", "--help"]), ("verify", ["verify", str(session)])):
-            done = subprocess.run([PYTHON, "-c", NO_TEXTUAL, *args], env=bench_env(), cwd=work,
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [PYTHON, "-c", NO_TEXTUAL, *args], env=bench_env(), cwd=work, capture_output=True, text=True
+            )
             imported = done.stderr.strip().splitlines()[-1] == "True"
-            report.add(Figure("Start-up", f"`{label}` imports Textual", "yes" if imported else "no", "", "no",
-                              not imported))
+            report.add(
+                Figure("Start-up", f"`{label}` imports Textual", "yes" if imported else "no", "", "no", not imported)
+            )

@@ -20,8 +20,12 @@ from launch_tui.wizard.wizard import Wizard
 PRELOADED = 2000
 APPENDED = 200
 TICK = 0.005
-TARGET = {"environment": "production", "api_url": "https://api.example.com", "team_mode": "solo",
-          "customer": {"name": "Acme Freight", "tenant_slug": "acme-freight"}}
+TARGET = {
+    "environment": "production",
+    "api_url": "https://api.example.com",
+    "team_mode": "solo",
+    "customer": {"name": "Acme Freight", "tenant_slug": "acme-freight"},
+}
 
 
 def note(live: LiveSession, text: str) -> NewEvent:
@@ -67,8 +71,14 @@ async def one_run(folder: Path, synced: bool) -> tuple[float, int]:
     pushes = 0
     if loop_task:
         loop_task.cancel()
-        pushes = int(subprocess.run(["git", "--git-dir", str(folder / "remote.git"), "rev-list", "--count", "main"],
-                                    capture_output=True, text=True, check=True).stdout)
+        pushes = int(
+            subprocess.run(
+                ["git", "--git-dir", str(folder / "remote.git"), "rev-list", "--count", "main"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
         assert sync is not None and sync.unsynced == 0
     live.close()
     return max(lags), pushes
@@ -85,6 +95,15 @@ def run(report: Report, runs: int) -> None:
         with tempfile.TemporaryDirectory(prefix="launch-bench-") as folder:
             plain.append(asyncio.run(one_run(Path(folder), False))[0] * 1000)
     figure = "longest event-loop stall while syncing a session to a git remote"
-    report.add(Figure("Git sync", figure, median(stalls), "ms", "≤ 50 ms", median(stalls) <= 50,
-                      f"median of per-run maxima; worst {max(stalls):.0f} ms; {PRELOADED + APPENDED} events, "
-                      f"{pushes} commits on the remote per run; the same run without a remote: {median(plain):.1f} ms"))
+    report.add(
+        Figure(
+            "Git sync",
+            figure,
+            median(stalls),
+            "ms",
+            "≤ 50 ms",
+            median(stalls) <= 50,
+            f"median of per-run maxima; worst {max(stalls):.0f} ms; {PRELOADED + APPENDED} events, "
+            f"{pushes} commits on the remote per run; the same run without a remote: {median(plain):.1f} ms",
+        )
+    )

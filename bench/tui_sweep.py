@@ -93,12 +93,21 @@ class StallStacks(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(self.EVERY):
             tick = self.marks.get("tick")
-            if tick is None or time.perf_counter() - tick < 0.015 or "pressed" not in self.marks or "done" in self.marks:
+            if (
+                tick is None
+                or time.perf_counter() - tick < 0.015
+                or "pressed" not in self.marks
+                or "done" in self.marks
+            ):
                 continue
             frame = sys._current_frames().get(self.main)
             if frame is not None:
-                self.samples.append([f"{f.filename.split('site-packages/')[-1].split('/work/')[-1]}:{f.lineno} {f.name}"
-                                     for f in traceback.extract_stack(frame)])
+                self.samples.append(
+                    [
+                        f"{f.filename.split('site-packages/')[-1].split('/work/')[-1]}:{f.lineno} {f.name}"
+                        for f in traceback.extract_stack(frame)
+                    ]
+                )
 
     def write(self, path: str) -> None:
         """Inclusive time per function (the sampled stalls it was on the stack for), then the commonest stacks."""
@@ -135,12 +144,16 @@ def main(section: str, target_path: str, folder: str, out: str) -> None:
     window = [lag for at, lag in app.samples if pressed is not None and pressed < at <= end]
     state = app.wizard.state
     items = [item.id for item in app.checklist.section(section).items]
-    Path(out).write_text(json.dumps({
-        "section": section,
-        "lags": window,
-        "sweep_s": (done - pressed) if pressed and done else None,
-        "statuses": {item: state.item(item).status.value for item in items},
-    }))
+    Path(out).write_text(
+        json.dumps(
+            {
+                "section": section,
+                "lags": window,
+                "sweep_s": (done - pressed) if pressed and done else None,
+                "statuses": {item: state.item(item).status.value for item in items},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -86,8 +86,10 @@ class Walker:
         screen = self.pilot.app.screen
         if not hasattr(screen, "current_item"):
             said = [str(w.render()) for w in screen.query("#dialog-error")]
-            raise RuntimeError(f"the walk expected the section with {item_id}; {type(screen).__name__} is open: {said}"
-                               f"; focus on {self.pilot.app.focused}")
+            raise RuntimeError(
+                f"the walk expected the section with {item_id}; {type(screen).__name__} is open: {said}"
+                f"; focus on {self.pilot.app.focused}"
+            )
         current = screen.current_item
         if current != item_id:
             raise RuntimeError(f"the walk expected the cursor on {item_id}, it is on {current}")
@@ -227,7 +229,9 @@ async def measure(folder: Path, job_seconds: float = 0.3) -> WalkResult:
 
     counter = Counter()
     with SandboxServer(job_seconds=job_seconds) as sandbox:
-        target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"))
+        target = target_from_dict(
+            sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo")
+        )
         live = LiveSession.create(target, "bench", folder, sandbox=True)
         app = LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO")
         started = time.perf_counter()
@@ -237,7 +241,9 @@ async def measure(folder: Path, job_seconds: float = 0.3) -> WalkResult:
             finally:
                 state = app.state
                 complete, missing = state.launch_complete, state.missing_for_launch()
-        return WalkResult(counter.commands, counter.typed, complete, missing, time.perf_counter() - started, counter.log)
+        return WalkResult(
+            counter.commands, counter.typed, complete, missing, time.perf_counter() - started, counter.log
+        )
 
 
 def run(report: Report, runs: int) -> None:
@@ -246,11 +252,28 @@ def run(report: Report, runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         result = asyncio.run(measure(Path(folder)))
     state = "launch complete" if result.complete else f"NOT complete: {'; '.join(result.missing[:3])}"
-    report.add(Figure("Walk", "command keys, demo to launch complete (shortest path)", result.commands, "keys",
-                      f"≤ {TARGET_KEYS}", result.complete and result.commands <= TARGET_KEYS,
-                      f"{state}; {result.typed} typed characters besides; {result.seconds:.0f} s under Pilot"))
-    report.add(Figure("Walk", "typed characters on that walk", result.typed, "chars", "-", None,
-                      "names, terms, support channel, and the tenant slug twice (billing, production rules)"))
+    report.add(
+        Figure(
+            "Walk",
+            "command keys, demo to launch complete (shortest path)",
+            result.commands,
+            "keys",
+            f"≤ {TARGET_KEYS}",
+            result.complete and result.commands <= TARGET_KEYS,
+            f"{state}; {result.typed} typed characters besides; {result.seconds:.0f} s under Pilot",
+        )
+    )
+    report.add(
+        Figure(
+            "Walk",
+            "typed characters on that walk",
+            result.typed,
+            "chars",
+            "-",
+            None,
+            "names, terms, support channel, and the tenant slug twice (billing, production rules)",
+        )
+    )
 
 
 if __name__ == "__main__":

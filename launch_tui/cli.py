@@ -27,16 +27,35 @@ def common_options(*, top: bool) -> argparse.ArgumentParser:
     is SUPPRESS, so that `launch-tui -v check` is not undone by check's own default."""
     options = argparse.ArgumentParser(add_help=False)
     default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
-    options.add_argument("--color", choices=COLOR_CHOICES, default=default("auto"),
-                         help="colour in headless output: auto (a terminal, see NO_COLOR/FORCE_COLOR), always, never")
-    options.add_argument("--no-color", dest="color", action="store_const", const="never", default=default("auto"),
-                         help="the same as --color never")
+    options.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        default=default("auto"),
+        help="colour in headless output: auto (a terminal, see NO_COLOR/FORCE_COLOR), always, never",
+    )
+    options.add_argument(
+        "--no-color",
+        dest="color",
+        action="store_const",
+        const="never",
+        default=default("auto"),
+        help="the same as --color never",
+    )
     # A subcommand parses into a fresh namespace, so its -v count is kept apart and added.
-    options.add_argument("-v", "--verbose", action="count", default=default(0),
-                         dest="verbose" if top else "more_verbose",
-                         help="log more (-v info, -vv debug), to stderr or --log-file; secrets are redacted")
-    path_argument(options, "--log-file", default=default(None),
-                  help="append the log here (created 0600); needed for -v with the TUI commands")
+    options.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        dest="verbose" if top else "more_verbose",
+        help="log more (-v info, -vv debug), to stderr or --log-file; secrets are redacted",
+    )
+    path_argument(
+        options,
+        "--log-file",
+        default=default(None),
+        help="append the log here (created 0600); needed for -v with the TUI commands",
+    )
     return options
 
 
@@ -48,13 +67,22 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], n
         bare: argparse.ArgumentParser = commands.add_parser(name, parents=[common_options(top=False)])
         return bare
     parser: argparse.ArgumentParser = commands.add_parser(
-        name, help=text.summary, description=textwrap.fill(text.description, 88), epilog=text.epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common_options(top=False)])
+        name,
+        help=text.summary,
+        description=textwrap.fill(text.description, 88),
+        epilog=text.epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common_options(top=False)],
+    )
     return parser
 
 
-def path_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *flags: str,
-                  hint: dict[str, str] = FILE, **options: object) -> argparse.Action:
+def path_argument(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    *flags: str,
+    hint: dict[str, str] = FILE,
+    **options: object,
+) -> argparse.Action:
     """An option naming a file (or, with hint=DIR, a folder): the shells complete paths for it."""
     options.setdefault("metavar", "DIR" if hint is DIR else "FILE")
     action = parser.add_argument(*flags, **options)  # type: ignore[arg-type]
@@ -70,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="launch-tui",
         description="Walk a customer's assisted public launch, section by section, with live checks. "
-                    "Without a command: the home screen (new, resume, replay).",
+        "Without a command: the home screen (new, resume, replay).",
         epilog="`launch-tui COMMAND --help` describes each command: its exit codes, environment and an example.",
         parents=[common_options(top=True)],
     )
@@ -90,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--drop-cut-short", action="store_true", help="drop a last event that a crash cut short (asked otherwise)"
     )
     resume.add_argument(
-        "--take-over", action="store_true",
+        "--take-over",
+        action="store_true",
         help="take over the session's claim on the sessions remote from a machine that is gone (recorded as an event)",
     )
 
@@ -113,15 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
     source = check.add_mutually_exclusive_group(required=True)
     path_argument(source, "--target", help="target TOML file")
     source.add_argument("session", nargs="?", metavar="SESSION", help="a session path or id")
-    check.add_argument("--section", action="append", metavar="ID", choices=section_ids(),
-                       help=f"only this section (repeatable): {', '.join(section_ids())}")
+    check.add_argument(
+        "--section",
+        action="append",
+        metavar="ID",
+        choices=section_ids(),
+        help=f"only this section (repeatable): {', '.join(section_ids())}",
+    )
     check.add_argument("--format", choices=["text", "json", "junit"], default="text")
     path_argument(check, "--output", help="write the report here instead of stdout")
-    check.add_argument("--strict", action="store_true",
-                       help="an item left to a person because a credential is not set is an error (exit 1)")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="an item left to a person because a credential is not set is an error (exit 1)",
+    )
     sessions_dir_option(check)
     check.add_argument(
-        "--trust-session-origins", action="store_true",
+        "--trust-session-origins",
+        action="store_true",
         help="SESSION only: trust the origins its header names for their credentials (refused otherwise)",
     )
 
@@ -139,9 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HASH",
         help="the last hash from an exported report: also catch events deleted from the end since",
     )
-    path_argument(verify, "--allowed-signers",
-                  help="OpenSSH allowed_signers: also require every signature to be good and allowed")
-    path_argument(verify, "--revoked-keys", help="public keys, one a line, that no longer sign (ssh-keygen -Y verify -r)")
+    path_argument(
+        verify, "--allowed-signers", help="OpenSSH allowed_signers: also require every signature to be good and allowed"
+    )
+    path_argument(
+        verify, "--revoked-keys", help="public keys, one a line, that no longer sign (ssh-keygen -Y verify -r)"
+    )
     sessions_dir_option(verify)
 
     sign = add_command(commands, "sign")
@@ -164,8 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _signing_key_flag(command: argparse.ArgumentParser) -> None:
-    path_argument(command, "--signing-key", metavar="KEY",
-                  help="SSH key to sign with: a key file, or a public key held by ssh-agent (default: $LAUNCH_SIGNING_KEY)")
+    path_argument(
+        command,
+        "--signing-key",
+        metavar="KEY",
+        help="SSH key to sign with: a key file, or a public key held by ssh-agent (default: $LAUNCH_SIGNING_KEY)",
+    )
 
 
 def section_ids() -> list[str]:
@@ -253,8 +298,14 @@ def dispatch(command: str, args: argparse.Namespace) -> int:
 
         if not args.session:
             return run_home(folder, args.operator, args.signing_key)
-        return run_resume(resolve_session(args.session, folder), args.operator, drop_cut_short=args.drop_cut_short,
-                          take_over=args.take_over, shared=shared, signing=args.signing_key)
+        return run_resume(
+            resolve_session(args.session, folder),
+            args.operator,
+            drop_cut_short=args.drop_cut_short,
+            take_over=args.take_over,
+            shared=shared,
+            signing=args.signing_key,
+        )
     raise LaunchError(f"the {command!r} command is not built yet")
 
 
@@ -275,15 +326,18 @@ def _check(args: argparse.Namespace, folder: Path) -> int:
 
     color = args.format == "text" and not args.output and color_wanted(args.color, sys.stdout)
     if args.target:
-        return check_command(args.target, args.section, args.format, args.output, color=color, strict=args.strict, trust_target=True)
+        return check_command(
+            args.target, args.section, args.format, args.output, color=color, strict=args.strict, trust_target=True
+        )
     from launch_tui.session import open_read_only, resolve_session
     from launch_tui.trust import admit_session
 
     opened = open_read_only(resolve_session(args.session, folder))  # read-only: no lock, no writes
     admit_session(opened, trust_origins=args.trust_session_origins)  # before any request: exit 2 if not
     facts = Facts.from_dict(opened.state.facts)
-    return check_command(opened.file.header.target, args.section, args.format, args.output, facts,
-                         color=color, strict=args.strict)
+    return check_command(
+        opened.file.header.target, args.section, args.format, args.output, facts, color=color, strict=args.strict
+    )
 
 
 def _completion(shell: str) -> int:

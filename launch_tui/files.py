@@ -65,8 +65,9 @@ def refuse_link(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(mode):
-        raise LinkRefused(f"{path} is a symbolic link; launch-tui does not write through links: "
-                          "remove it or choose another file name")
+        raise LinkRefused(
+            f"{path} is a symbolic link; launch-tui does not write through links: remove it or choose another file name"
+        )
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise LinkRefused(f"{path} is not a regular file; remove it or choose another file name")
 

@@ -32,9 +32,7 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with every control or invisible character replaced by a visible stand-in."""
     if keep_newlines:
         text = text.replace("\r\n", "\n")
-    return "".join(
-        char if not is_unsafe(char) or (keep_newlines and char == "\n") else picture(char) for char in text
-    )
+    return "".join(char if not is_unsafe(char) or (keep_newlines and char == "\n") else picture(char) for char in text)
 
 
 # What XML 1.0 allows at all; anything else makes a document no parser accepts.

@@ -64,7 +64,7 @@ class SecretRegistry:
         forms = _forms(value)
         prefix = KEY_PREFIX.match(value)
         if prefix and len(value) - prefix.end() >= MIN_UNPREFIXED_LENGTH:
-            forms |= _forms(value[prefix.end():])  # pasted without its `lk_`: still the secret
+            forms |= _forms(value[prefix.end() :])  # pasted without its `lk_`: still the secret
         with self._lock:
             self._values.update(form for form in forms if len(form) >= MIN_SECRET_LENGTH)
 
@@ -112,7 +112,7 @@ class Secrets:
             self.set(name, value)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Secrets":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
         environ = os.environ if environ is None else environ
         return cls({name: environ[name] for name in ENV_VARS if environ.get(name)})
 

@@ -43,8 +43,10 @@ def check_page_url(value: str) -> str:
     value = value.strip()
     parts = urlsplit(value)
     if "@" in parts.netloc:  # never echoed: what stands before the @ may be a password
-        raise ValueError("the URL holds a user name or password (user:password@host); remove it: launch-tui takes "
-                         "credentials from environment variables only")
+        raise ValueError(
+            "the URL holds a user name or password (user:password@host); remove it: launch-tui takes "
+            "credentials from environment variables only"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{value!r} is not an http(s) URL; write it like https://api.example.com")
     if parts.scheme == "http" and not is_loopback(parts.hostname):

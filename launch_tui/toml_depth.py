@@ -18,13 +18,14 @@ import re
 
 MAX_DEPTH = 64
 
-_KEEP = b'[]{}"\'#\n.'
+_KEEP = b"[]{}\"'#\n."
 _DELETE = bytes(byte for byte in range(256) if byte not in _KEEP)
 # After the reductions: single-line strings and comments (multi-line ones take the slow path).
 _STRINGS_AND_COMMENTS = re.compile(rb'"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*')
 # On the whole text, for the rare file with multi-line strings (launch-tui never writes one).
 _ALL_STRINGS_AND_COMMENTS = re.compile(
-    rb'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
+    rb'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+)
 _PAIR = re.compile(rb"\[\]|\{\}")
 
 

@@ -32,9 +32,10 @@ from __future__ import annotations
 import errno
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import tomli_w
@@ -60,7 +61,7 @@ class Origin:
     port: int
 
     @classmethod
-    def of(cls, url: str) -> "Origin":
+    def of(cls, url: str) -> Origin:
         parts = urlsplit(url.strip())
         scheme = parts.scheme.lower()
         try:
@@ -153,8 +154,14 @@ def add(entries: Iterable[Untrusted], source: str, path: Path | None = None) -> 
     for entry in entries:
         row = next((row for row in rows if Origin.of(str(row.get("origin", ""))) == entry.origin), None)
         if row is None:
-            rows.append({"origin": str(entry.origin), "credentials": list(entry.credentials),
-                         "added": now_iso(), "source": source})
+            rows.append(
+                {
+                    "origin": str(entry.origin),
+                    "credentials": list(entry.credentials),
+                    "added": now_iso(),
+                    "source": source,
+                }
+            )
         else:
             row["credentials"] = sorted(set(row.get("credentials", [])) | set(entry.credentials))
     text = HEADER + tomli_w.dumps(document)
@@ -177,8 +184,10 @@ def admit_session(opened: Any, *, trust_origins: bool = False) -> None:
 
     name = opened.file.path.name
     if not opened.verdict.intact:
-        raise UsageError(f"{name} was altered ({opened.verdict.problem}); it is not checked against any "
-                         "server. `launch-tui verify` explains, `launch-tui replay` and `report` still read it")
+        raise UsageError(
+            f"{name} was altered ({opened.verdict.problem}); it is not checked against any "
+            "server. `launch-tui verify` explains, `launch-tui replay` and `report` still read it"
+        )
     untrusted = untrusted_origins(opened.file.header)
     if not untrusted:
         return
@@ -199,15 +208,17 @@ def refusal(session_name: str, untrusted: list[Untrusted]) -> str:
     """Headless: one line naming the origin and how to trust it."""
     first = untrusted[0]
     more = f" (and {len(untrusted) - 1} more origin(s))" if len(untrusted) > 1 else ""
-    return (f"{session_name}: {first.line()}, which this machine does not trust{more}; nothing was sent. "
-            f"If the session is right, run `launch-tui check --target FILE` with your own target file, "
-            f"or pass {TRUST_FLAG}")
+    return (
+        f"{session_name}: {first.line()}, which this machine does not trust{more}; nothing was sent. "
+        f"If the session is right, run `launch-tui check --target FILE` with your own target file, "
+        f"or pass {TRUST_FLAG}"
+    )
 
 
 HEADER = (
     "# launch-tui: where this machine's operator lets each credential go.\n"
     "# One [[trusted]] table per origin (scheme://host[:port]); remove one to be asked again.\n"
-    "# See docs/interface.md, \"Trusted origins\".\n\n"
+    '# See docs/interface.md, "Trusted origins".\n\n'
 )
 
 
@@ -232,13 +243,18 @@ def _read_document(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: the trusted-origins file is not valid TOML ({exc}); fix or remove it") from None
     rows = document.get("trusted", [])
     if not isinstance(rows, list) or not all(_good_row(row) for row in rows):
-        raise UsageError(f"{path}: each [[trusted]] needs origin = \"https://host\" and credentials = [\"NAME\", ...]; "
-                         "fix or remove the file")
+        raise UsageError(
+            f'{path}: each [[trusted]] needs origin = "https://host" and credentials = ["NAME", ...]; '
+            "fix or remove the file"
+        )
     return document
 
 
 def _good_row(row: Any) -> bool:
-    return (isinstance(row, dict) and isinstance(row.get("origin"), str)
-            and urlsplit(row["origin"]).scheme in ("http", "https")
-            and isinstance(row.get("credentials"), list)
-            and all(isinstance(name, str) for name in row["credentials"]))
+    return (
+        isinstance(row, dict)
+        and isinstance(row.get("origin"), str)
+        and urlsplit(row["origin"]).scheme in ("http", "https")
+        and isinstance(row.get("credentials"), list)
+        and all(isinstance(name, str) for name in row["credentials"])
+    )

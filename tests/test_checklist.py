@@ -30,7 +30,7 @@ def test_every_runbook_line_is_one_item_in_order_with_its_wording():
     checklist = load_checklist()
     sections = runbook_sections()
     assert [title for title, _ in sections] == [section.title for section in checklist.sections]
-    for (title, lines), section in zip(sections, checklist.sections):
+    for (title, lines), section in zip(sections, checklist.sections, strict=False):
         assert [item.text for item in section.items] == lines, title
     assert len(checklist.items) == sum(len(lines) for _, lines in sections)
 
@@ -63,8 +63,14 @@ def test_content_hash_changes_with_the_content():
     [
         (lambda raw: raw.replace(b'id = "infra.database"', b'id = "infra.predeploy-migration"'), "appears twice"),
         (lambda raw: raw.replace(b'kind = "manual"', b'kind = "sometimes"', 1), "kind"),
-        (lambda raw: raw.replace(b'depends_on = ["onboarding.tenant"]', b'depends_on = ["onboarding.nope"]', 1), "unknown item"),
-        (lambda raw: raw.replace(b'title = "Infrastructure Ready"', b'titel = "Infrastructure Ready"'), "invalid at sections.0"),
+        (
+            lambda raw: raw.replace(b'depends_on = ["onboarding.tenant"]', b'depends_on = ["onboarding.nope"]', 1),
+            "unknown item",
+        ),
+        (
+            lambda raw: raw.replace(b'title = "Infrastructure Ready"', b'titel = "Infrastructure Ready"'),
+            "invalid at sections.0",
+        ),
         (lambda raw: raw.replace(b"number = 2", b"number = 3"), "expected 2"),
         (lambda raw: raw + b"\n[[", "not valid TOML"),
     ],

@@ -10,7 +10,9 @@ SPEC_COMMANDS = ["new", "resume", "replay", "demo", "sandbox", "check", "report"
 
 
 def run_cli(*args, cwd=None, env=None):
-    return subprocess.run([sys.executable, "-m", "launch_tui", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "launch_tui", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
 
 
 def test_help_lists_every_command_of_the_spec():

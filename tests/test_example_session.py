@@ -34,5 +34,14 @@ def test_the_report_says_complete_and_intact(capsys):
 
 def test_no_sandbox_credential_is_in_it():
     text = EXAMPLE.read_text(encoding="utf-8")
-    for marker in ("sbx_admin_", "rnd_sbx", "ghp_sbx", "sbx-jwt-", "sk_test_sbx", "sbx-session-", '"secret"', "accessToken"):
+    for marker in (
+        "sbx_admin_",
+        "rnd_sbx",
+        "ghp_sbx",
+        "sbx-jwt-",
+        "sk_test_sbx",
+        "sbx-session-",
+        '"secret"',
+        "accessToken",
+    ):
         assert marker not in text

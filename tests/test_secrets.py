@@ -18,19 +18,22 @@ def registered():
     registry.add(KEY)
 
 
-@pytest.mark.parametrize("form", [
-    KEY,
-    quote(KEY, safe=""),
-    json.dumps(KEY)[1:-1],
-    json.dumps(KEY)[1:-1].replace("/", "\\/"),  # JSON encoders that escape the solidus
-    KEY.encode().hex(),
-    KEY.encode().hex().upper(),
-    base64.b64encode(KEY.encode()).decode(),
-    base64.b64encode(f"Bearer {KEY}".encode()).decode(),  # the whole Authorization header value
-    base64.b64encode(f"Bearer {KEY}".encode()).decode().rstrip("="),
-    KEY.removeprefix("lk_"),  # pasted without its prefix
-    quote(KEY.removeprefix("lk_"), safe=""),
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        KEY,
+        quote(KEY, safe=""),
+        json.dumps(KEY)[1:-1],
+        json.dumps(KEY)[1:-1].replace("/", "\\/"),  # JSON encoders that escape the solidus
+        KEY.encode().hex(),
+        KEY.encode().hex().upper(),
+        base64.b64encode(KEY.encode()).decode(),
+        base64.b64encode(f"Bearer {KEY}".encode()).decode(),  # the whole Authorization header value
+        base64.b64encode(f"Bearer {KEY}".encode()).decode().rstrip("="),
+        KEY.removeprefix("lk_"),  # pasted without its prefix
+        quote(KEY.removeprefix("lk_"), safe=""),
+    ],
+)
 def test_every_form_is_redacted(form):
     assert redact(f"before {form} after") == f"before {MASK} after"
 

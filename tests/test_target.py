@@ -43,7 +43,7 @@ def test_web_url_is_kept_as_written_and_normalised_only_to_compare(tmp_path, wri
 
 
 def test_web_url_is_still_checked(tmp_path):
-    with pytest.raises(UsageError, match="web_url: .*use https://"):
+    with pytest.raises(UsageError, match=r"web_url: .*use https://"):
         load_target(write(tmp_path, GOOD.replace("https://app.example.com", "http://app.example.com/")))
 
 

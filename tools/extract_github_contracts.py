@@ -52,10 +52,14 @@ def schema(spec: dict[str, Any], node: Any, seen: tuple[str, ...] = ()) -> Any:
         ref = node["$ref"]
         if ref in seen:  # a recursive schema: accept anything below the loop
             return {}
-        return schema(spec, pointer(spec, ref), seen + (ref,))
-    out = {key: schema(spec, value, seen) if key in ("properties", "items", "additionalProperties", "allOf",
-                                                       "anyOf", "oneOf", "not") else value
-           for key, value in node.items() if key not in DROP and not key.startswith("x-")}
+        return schema(spec, pointer(spec, ref), (*seen, ref))
+    out = {
+        key: schema(spec, value, seen)
+        if key in ("properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf", "not")
+        else value
+        for key, value in node.items()
+        if key not in DROP and not key.startswith("x-")
+    }
     if "properties" in out:
         out["properties"] = {name: schema(spec, value, seen) for name, value in node["properties"].items()}
     if out.pop("nullable", False):
@@ -78,9 +82,13 @@ def extract(package: Path) -> None:
     licence = (package / "LICENSE").read_text()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "LICENSE-octokit-openapi").write_text(licence)
-    source = {"package": f"{meta['name']}@{meta['version']}", "repository": "https://github.com/octokit/openapi",
-              "upstream": "https://github.com/github/rest-api-description", "file": SPEC_FILE,
-              "licence": "MIT, Copyright (c) 2020 Octokit contributors (see LICENSE-octokit-openapi)"}
+    source = {
+        "package": f"{meta['name']}@{meta['version']}",
+        "repository": "https://github.com/octokit/openapi",
+        "upstream": "https://github.com/github/rest-api-description",
+        "file": SPEC_FILE,
+        "licence": "MIT, Copyright (c) 2020 Octokit contributors (see LICENSE-octokit-openapi)",
+    }
     for name, (path, statuses) in ENDPOINTS.items():
         operation = spec["paths"][path]["get"]
         responses: dict[str, Any] = {}

@@ -34,8 +34,9 @@ async def main() -> None:
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     with SandboxServer(job_seconds=0.5) as sandbox:
         # The sandbox runs in this process: nothing to trust on this machine (as in `demo`).
-        live = LiveSession.create(target_from_dict(sandbox.target_dict()), "sam", sessions, session_id=NAME,
-                                  trust_source=None)
+        live = LiveSession.create(
+            target_from_dict(sandbox.target_dict()), "sam", sessions, session_id=NAME, trust_source=None
+        )
         wizard = Wizard(live, Secrets(sandbox.credentials))
         wizard.untrusted = []
         app = LaunchApp(wizard)

@@ -62,7 +62,7 @@ class Item(BaseModel):
         return "\n".join([self.text, *(f"  - {detail}" for detail in self.details)])
 
     @model_validator(mode="after")
-    def _record_has_fields(self) -> "Item":
+    def _record_has_fields(self) -> Item:
         if (self.kind is Kind.RECORD) != bool(self.fields):
             raise ValueError(f"{self.id}: record items, and only they, have fields")
         if self.integration and self.kind is not Kind.AUTO:
@@ -94,7 +94,7 @@ class Checklist(BaseModel):
     content_hash: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Checklist":
+    def _consistent(self) -> Checklist:
         seen: set[str] = set()
         for number, section in enumerate(self.sections, start=1):
             if section.number != number:

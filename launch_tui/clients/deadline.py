@@ -12,7 +12,7 @@ import asyncio
 import contextvars
 from contextlib import contextmanager
 
-_current: contextvars.ContextVar["Deadline | None"] = contextvars.ContextVar("launch_tui_deadline", default=None)
+_current: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("launch_tui_deadline", default=None)
 
 
 class Deadline:

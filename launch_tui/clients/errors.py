@@ -25,8 +25,9 @@ class TransportError(Exception):
 
     sent_by_default = True
 
-    def __init__(self, message: str, evidence: Evidence | None = None, *, kind: str = "error",
-                 sent: bool | None = None) -> None:
+    def __init__(
+        self, message: str, evidence: Evidence | None = None, *, kind: str = "error", sent: bool | None = None
+    ) -> None:
         super().__init__(clean(message, 300))
         self.evidence = evidence
         self.kind = kind
@@ -83,8 +84,10 @@ def describe(exc: BaseException, url: str, timeouts: httpx.Timeout | None = None
         return "timeout", f"could not connect to {host} within {seconds or '?'} s; is the host up and reachable?"
     if isinstance(exc, StalledBody):
         seconds = timeouts.read if timeouts else None
-        return "timeout", (f"{host} answered HTTP {exc.status_code}, then sent nothing for {seconds or '?'} s "
-                           f"after {human_size(exc.received)} of the body; the server or a proxy stalled mid-response")
+        return "timeout", (
+            f"{host} answered HTTP {exc.status_code}, then sent nothing for {seconds or '?'} s "
+            f"after {human_size(exc.received)} of the body; the server or a proxy stalled mid-response"
+        )
     if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
         seconds = timeouts.read if timeouts else None
         return "timeout", f"{host} accepted the connection but sent no response within {seconds or '?'} s"
@@ -114,7 +117,7 @@ def describe(exc: BaseException, url: str, timeouts: httpx.Timeout | None = None
 
 
 def _verify_reason(text: str) -> str:
-    """"...certificate verify failed: self-signed certificate (_ssl.c:1006)" -> "self-signed certificate"."""
+    """ "...certificate verify failed: self-signed certificate (_ssl.c:1006)" -> "self-signed certificate"."""
     reason = text.split("certificate verify failed", 1)[1].lstrip(": ").split(" (_ssl", 1)[0]
     return clean(reason, 60) or "verification failed"
 

@@ -19,12 +19,18 @@ from launch_tui.clients.transport import Reply, Transport
 
 MAX_PAGES = 30  # 3000 items at GitHub's 100 per page: far beyond any real branch's rules or statuses
 # Fine-grained permission names as GitHub's settings page shows them.
-PERMISSION_NAMES = {"administration": "Administration", "metadata": "Metadata", "contents": "Contents",
-                    "actions": "Actions", "checks": "Checks", "statuses": "Commit statuses"}
+PERMISSION_NAMES = {
+    "administration": "Administration",
+    "metadata": "Metadata",
+    "contents": "Contents",
+    "actions": "Actions",
+    "checks": "Checks",
+    "statuses": "Commit statuses",
+}
 
 
 def token_kind(token: str) -> str:
-    """"fine-grained", "classic" or "other" (app and OAuth tokens), from GitHub's prefixes."""
+    """ "fine-grained", "classic" or "other" (app and OAuth tokens), from GitHub's prefixes."""
     if token.startswith("github_pat_"):
         return "fine-grained"
     if token.startswith("ghp_"):
@@ -58,8 +64,9 @@ class GitHubClient:
             return await self.transport.request("GET", url, headers=self._headers, params=params)
         except RateLimited as exc:
             # A 403 with x-ratelimit-remaining: 0 is GitHub's primary rate limit, not a permission.
-            raise RateLimited(f"GitHub's rate limit for GITHUB_TOKEN is used up: {exc}; or use another token",
-                              exc.evidence) from None
+            raise RateLimited(
+                f"GitHub's rate limit for GITHUB_TOKEN is used up: {exc}; or use another token", exc.evidence
+            ) from None
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Reply:
         return await self._request(self.base_url + path, params)
@@ -82,8 +89,11 @@ class GitHubClient:
             if not following:
                 return listing
             if not same_origin(following, self.base_url):
-                raise BadReply(f"GitHub's Link header points the next page of {path} at another host "
-                               f"({clean(following, 80)}); refusing to send GITHUB_TOKEN there", reply)
+                raise BadReply(
+                    f"GitHub's Link header points the next page of {path} at another host "
+                    f"({clean(following, 80)}); refusing to send GITHUB_TOKEN there",
+                    reply,
+                )
             url, query = following, {}
         listing.complete = False
         return listing
@@ -105,19 +115,25 @@ class GitHubClient:
 
     async def successful_runs(self, repo: str, workflow: str, branch: str) -> Listing:
         # `status=success` narrows the list; the caller still accepts only conclusion == success.
-        return await self._pages(f"/repos/{repo}/actions/workflows/{quote(workflow, safe='')}/runs",
-                                 {"branch": branch, "status": "success", "per_page": 10}, "workflow_runs")
+        return await self._pages(
+            f"/repos/{repo}/actions/workflows/{quote(workflow, safe='')}/runs",
+            {"branch": branch, "status": "success", "per_page": 10},
+            "workflow_runs",
+        )
 
     async def check_runs(self, repo: str, ref: str, name: str) -> Listing:
-        return await self._pages(f"/repos/{repo}/commits/{quote(ref, safe='/')}/check-runs",
-                                 {"check_name": name, "per_page": 100}, "check_runs")
+        return await self._pages(
+            f"/repos/{repo}/commits/{quote(ref, safe='/')}/check-runs",
+            {"check_name": name, "per_page": 100},
+            "check_runs",
+        )
 
     async def combined_status(self, repo: str, ref: str) -> Listing:
-        return await self._pages(f"/repos/{repo}/commits/{quote(ref, safe='/')}/status", {"per_page": 100},
-                                 "statuses")
+        return await self._pages(f"/repos/{repo}/commits/{quote(ref, safe='/')}/status", {"per_page": 100}, "statuses")
 
 
 # --- GitHub's answers, read defensively -----------------------------------------------
+
 
 def github_error(reply: Reply) -> str:
     """`HTTP 403 "Resource not accessible by personal access token" (https://docs.github.com/...)`."""
@@ -169,8 +185,12 @@ def parse_branch(data: Any) -> Branch:
     contexts = {c for c in checks.get("contexts") or [] if isinstance(c, str)} | _contexts(checks.get("checks"))
     enabled = summary.get("enabled")
     sha = _dict(data.get("commit")).get("sha")
-    return Branch(data.get("protected") is True, enabled if isinstance(enabled, bool) else None, contexts,
-                  sha if isinstance(sha, str) else None)
+    return Branch(
+        data.get("protected") is True,
+        enabled if isinstance(enabled, bool) else None,
+        contexts,
+        sha if isinstance(sha, str) else None,
+    )
 
 
 @dataclass
@@ -185,13 +205,17 @@ class Protection:
     merge_queue: bool = False
     sources: list[str] = field(default_factory=list)  # "branch protection", "rulesets"
 
-    def merge(self, other: "Protection") -> "Protection":
+    def merge(self, other: Protection) -> Protection:
         # A branch must satisfy every mechanism, so the strictest requirement wins.
-        return Protection(self.contexts | other.contexts, self.workflows | other.workflows,
-                          max(self.approvals, other.approvals),
-                          self.conversation_resolution or other.conversation_resolution,
-                          self.solo_blockers + other.solo_blockers, self.merge_queue or other.merge_queue,
-                          self.sources + other.sources)
+        return Protection(
+            self.contexts | other.contexts,
+            self.workflows | other.workflows,
+            max(self.approvals, other.approvals),
+            self.conversation_resolution or other.conversation_resolution,
+            self.solo_blockers + other.solo_blockers,
+            self.merge_queue or other.merge_queue,
+            self.sources + other.sources,
+        )
 
 
 def _count(value: Any) -> int:
@@ -207,11 +231,19 @@ def parse_protection(data: Any) -> Protection:
     if reviews.get("require_code_owner_reviews") is True:
         blockers.append("classic protection requires code-owner reviews (require_code_owner_reviews)")
     if reviews.get("require_last_push_approval") is True:
-        blockers.append("classic protection requires approval of the last push by someone else "
-                        "(require_last_push_approval)")
+        blockers.append(
+            "classic protection requires approval of the last push by someone else (require_last_push_approval)"
+        )
     conversation = _dict(data.get("required_conversation_resolution")).get("enabled") is True
-    return Protection(contexts, set(), _count(reviews.get("required_approving_review_count")), conversation,
-                      blockers, False, ["branch protection"])
+    return Protection(
+        contexts,
+        set(),
+        _count(reviews.get("required_approving_review_count")),
+        conversation,
+        blockers,
+        False,
+        ["branch protection"],
+    )
 
 
 def _ruleset_name(rule: dict[str, Any]) -> str:
@@ -229,8 +261,11 @@ def parse_rules(data: Any, source: str = "rulesets") -> Protection:
         if kind == "required_status_checks":
             result.contexts |= _contexts(params.get("required_status_checks"))
         elif kind == "workflows":
-            result.workflows |= {w["path"] for w in params.get("workflows") or []
-                                 if isinstance(w, dict) and isinstance(w.get("path"), str)}
+            result.workflows |= {
+                w["path"]
+                for w in params.get("workflows") or []
+                if isinstance(w, dict) and isinstance(w.get("path"), str)
+            }
         elif kind == "merge_queue":
             result.merge_queue = True
         elif kind == "pull_request":
@@ -240,8 +275,7 @@ def parse_rules(data: Any, source: str = "rulesets") -> Protection:
             if params.get("require_code_owner_review") is True:
                 result.solo_blockers.append(f"{name} requires code-owner review (require_code_owner_review)")
             if params.get("require_last_push_approval") is True:
-                result.solo_blockers.append(f"{name} requires approval of the last push "
-                                            "(require_last_push_approval)")
+                result.solo_blockers.append(f"{name} requires approval of the last push (require_last_push_approval)")
             if any(isinstance(r, dict) for r in params.get("required_reviewers") or []):
                 result.solo_blockers.append(f"{name} names required reviewers (required_reviewers)")
     return result
@@ -259,8 +293,9 @@ def parse_rulesets(items: list[Any]) -> list[RulesetInfo]:
     for item in items:
         item = _dict(item)
         if isinstance(item.get("id"), int) and isinstance(item.get("enforcement"), str):
-            found.append(RulesetInfo(item["id"], clean(item.get("name") or f"#{item['id']}", 60),
-                                     clean(item["enforcement"], 20)))
+            found.append(
+                RulesetInfo(item["id"], clean(item.get("name") or f"#{item['id']}", 60), clean(item["enforcement"], 20))
+            )
     return found
 
 
@@ -283,8 +318,16 @@ def parse_workflow_runs(items: list[Any]) -> list[Run]:
     for run in items:
         run = _dict(run)
         finished = run.get("updated_at") or run.get("run_started_at") or run.get("created_at")
-        runs.append(Run(str(run.get("id", "")), _text(run.get("conclusion")), _text(run.get("status")),
-                        _text(finished), _text(run.get("html_url")), "workflow run"))
+        runs.append(
+            Run(
+                str(run.get("id", "")),
+                _text(run.get("conclusion")),
+                _text(run.get("status")),
+                _text(finished),
+                _text(run.get("html_url")),
+                "workflow run",
+            )
+        )
     return runs
 
 
@@ -295,9 +338,17 @@ def first_success(runs: list[Run]) -> Run | None:
 
 def parse_check_runs(items: list[Any], name: str | None = None) -> list[Run]:
     """The check runs (named `name`: the `check_name` filter is a request, not a promise)."""
-    runs = [Run(str(r.get("id", "")), _text(r.get("conclusion")), _text(r.get("status")),
-                _text(r.get("completed_at") or r.get("started_at")), _text(r.get("html_url")))
-            for r in map(_dict, items) if name is None or r.get("name") == name]
+    runs = [
+        Run(
+            str(r.get("id", "")),
+            _text(r.get("conclusion")),
+            _text(r.get("status")),
+            _text(r.get("completed_at") or r.get("started_at")),
+            _text(r.get("html_url")),
+        )
+        for r in map(_dict, items)
+        if name is None or r.get("name") == name
+    ]
     # The newest run decides: by completion (or start) time, newest first.
     return sorted(runs, key=lambda r: r.finished_at or "", reverse=True)
 
@@ -310,8 +361,14 @@ def parse_statuses(items: list[Any], context: str) -> list[Run]:
         if status.get("context") != context:
             continue
         state = _text(status.get("state"))
-        found.append(Run(str(status.get("id", "")), None if state == "pending" else state,
-                         "in_progress" if state == "pending" else "completed",
-                         _text(status.get("updated_at") or status.get("created_at")),
-                         _text(status.get("target_url")), "commit status"))
+        found.append(
+            Run(
+                str(status.get("id", "")),
+                None if state == "pending" else state,
+                "in_progress" if state == "pending" else "completed",
+                _text(status.get("updated_at") or status.get("created_at")),
+                _text(status.get("target_url")),
+                "commit status",
+            )
+        )
     return sorted(found, key=lambda r: r.finished_at or "", reverse=True)

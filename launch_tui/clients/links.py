@@ -27,5 +27,6 @@ def same_origin(url: str, base_url: str) -> bool:
     """Whether a link stays on the API the request went to (scheme, host, port and the
     base path): a `next` link elsewhere must not receive the token."""
     link, base = urlsplit(url), urlsplit(base_url)
-    return ((link.scheme, link.hostname, link.port) == (base.scheme, base.hostname, base.port)
-            and link.path.startswith(base.path.rstrip("/") + "/"))
+    return (link.scheme, link.hostname, link.port) == (base.scheme, base.hostname, base.port) and link.path.startswith(
+        base.path.rstrip("/") + "/"
+    )

@@ -20,6 +20,7 @@ from launch_tui.clients.errors import TransportError
 from launch_tui.clients.transport import Reply, Transport
 from launch_tui.secrets import Secrets
 
+
 def segment(value: str) -> str:
     """An id from a file or a server as exactly one path segment: `/`, `?`, `#`, `%` and
     the rest encoded, and `.` or `..` too (a URL parser would otherwise walk up a level)."""
@@ -86,8 +87,10 @@ def high_risk_routes() -> list[RouteProbe]:
         RouteProbe("GET /api/sima/results", "GET", "/api/sima/results", params={"jobId": job_id}),
         RouteProbe("POST /api/sima/batch", "POST", "/api/sima/batch", json={"records": "auth probe: not a list"}),
         RouteProbe("GET /api/jobs/<id>", "GET", f"/api/jobs/{segment(job_id)}"),
-        *(RouteProbe(f"POST {UPLOAD_PATHS[kind]}", "POST", UPLOAD_PATHS[kind], upload=True)
-          for kind in ("TRADE", "CATALOG", "SHIP", "ORDERS")),
+        *(
+            RouteProbe(f"POST {UPLOAD_PATHS[kind]}", "POST", UPLOAD_PATHS[kind], upload=True)
+            for kind in ("TRADE", "CATALOG", "SHIP", "ORDERS")
+        ),
     ]
 
 
@@ -96,6 +99,7 @@ PROBE_CSV = b"launch_tui_auth_probe\nthis header matches no upload type\n"
 
 def forged_token() -> str:
     """A well-formed JWT with a signature no server issued: must be rejected like no token."""
+
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
@@ -123,8 +127,9 @@ class PlatformClient:
             raise MissingCredential("LAUNCH_ADMIN_TOKEN")
         return token
 
-    async def _call(self, method: str, path: str, *, bearer: str | None = None, idempotency_key: str | None = None,
-                    **kwargs: Any) -> Reply:
+    async def _call(
+        self, method: str, path: str, *, bearer: str | None = None, idempotency_key: str | None = None, **kwargs: Any
+    ) -> Reply:
         headers = {"Accept": "application/json"}
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
@@ -147,54 +152,89 @@ class PlatformClient:
     async def probe_route(self, probe: RouteProbe, bearer: str | None) -> Reply:
         files = {"file": ("launch-tui-probe.csv", PROBE_CSV, "text/csv")} if probe.upload else None
         # A probe's body is one a working route rejects, so sending it twice does nothing: retry freely.
-        return await self._call(probe.method, probe.path, bearer=bearer, params=probe.params or None,
-                                json=probe.json, files=files, idempotent=True)
+        return await self._call(
+            probe.method,
+            probe.path,
+            bearer=bearer,
+            params=probe.params or None,
+            json=probe.json,
+            files=files,
+            idempotent=True,
+        )
 
     # Tenants and keys (admin) -----------------------------------------------------
     async def create_tenant(self, name: str, slug: str, idempotency_key: str) -> Reply:
-        return await self._call("POST", "/api/admin/tenants", bearer=self._admin(),
-                                json={"name": name, "slug": slug}, idempotency_key=idempotency_key)
+        return await self._call(
+            "POST",
+            "/api/admin/tenants",
+            bearer=self._admin(),
+            json={"name": name, "slug": slug},
+            idempotency_key=idempotency_key,
+        )
 
     async def find_tenants(self, slug: str) -> Reply:
         return await self._call("GET", "/api/admin/tenants", bearer=self._admin(), params={"slug": slug})
 
     async def issue_key(self, tenant_id: str, label: str, idempotency_key: str) -> Reply:
-        return await self._call("POST", f"/api/admin/tenants/{segment(tenant_id)}/integration-keys",
-                                bearer=self._admin(),
-                                json={"label": label}, idempotency_key=idempotency_key, sensitive=True)
+        return await self._call(
+            "POST",
+            f"/api/admin/tenants/{segment(tenant_id)}/integration-keys",
+            bearer=self._admin(),
+            json={"label": label},
+            idempotency_key=idempotency_key,
+            sensitive=True,
+        )
 
     async def list_keys(self, tenant_id: str) -> Reply:
-        return await self._call("GET", f"/api/admin/tenants/{segment(tenant_id)}/integration-keys",
-                                bearer=self._admin())
+        return await self._call(
+            "GET", f"/api/admin/tenants/{segment(tenant_id)}/integration-keys", bearer=self._admin()
+        )
 
     async def revoke_key(self, tenant_id: str, key_id: str, idempotency_key: str) -> Reply:
         path = f"/api/admin/tenants/{segment(tenant_id)}/integration-keys/{segment(key_id)}/revoke"
-        return await self._call("POST", path,
-                                bearer=self._admin(), json={}, idempotency_key=idempotency_key)
+        return await self._call("POST", path, bearer=self._admin(), json={}, idempotency_key=idempotency_key)
 
     async def set_detectors(self, tenant_id: str, detectors: dict[str, bool], idempotency_key: str) -> Reply:
         body = {"detectors": {name: {"enabled": bool(on)} for name, on in detectors.items()}}
-        return await self._call("POST", f"/api/admin/tenants/{segment(tenant_id)}/detectors", bearer=self._admin(),
-                                json=body, idempotency_key=idempotency_key)
+        return await self._call(
+            "POST",
+            f"/api/admin/tenants/{segment(tenant_id)}/detectors",
+            bearer=self._admin(),
+            json=body,
+            idempotency_key=idempotency_key,
+        )
 
     async def get_detectors(self, tenant_id: str) -> Reply:
         return await self._call("GET", f"/api/admin/tenants/{segment(tenant_id)}/detectors", bearer=self._admin())
 
     async def onboarding_status(self, tenant_id: str) -> Reply:
-        return await self._call("GET", f"/api/admin/tenants/{segment(tenant_id)}/onboarding-status",
-                                bearer=self._admin())
+        return await self._call(
+            "GET", f"/api/admin/tenants/{segment(tenant_id)}/onboarding-status", bearer=self._admin()
+        )
 
     # Jobs (tenant routes) -----------------------------------------------------------
     async def upload(self, job_type: str, csv: bytes, filename: str, access_token: str, idempotency_key: str) -> Reply:
         # Upload routes are not documented to replay an Idempotency-Key, so they are never
         # retried after the request may have reached the server (idempotent=False).
         files = {"file": (filename, csv, "text/csv")}
-        return await self._call("POST", UPLOAD_PATHS[job_type], bearer=access_token, files=files,
-                                idempotency_key=idempotency_key, idempotent=False)
+        return await self._call(
+            "POST",
+            UPLOAD_PATHS[job_type],
+            bearer=access_token,
+            files=files,
+            idempotency_key=idempotency_key,
+            idempotent=False,
+        )
 
     async def batch(self, records: list[dict], access_token: str, idempotency_key: str) -> Reply:
-        return await self._call("POST", "/api/sima/batch", bearer=access_token, json={"records": records},
-                                idempotency_key=idempotency_key, idempotent=False)
+        return await self._call(
+            "POST",
+            "/api/sima/batch",
+            bearer=access_token,
+            json={"records": records},
+            idempotency_key=idempotency_key,
+            idempotent=False,
+        )
 
     async def job(self, job_id: str, access_token: str) -> Reply:
         return await self._call("GET", f"/api/jobs/{segment(job_id)}", bearer=access_token)
@@ -205,8 +245,13 @@ class PlatformClient:
     # Billing (admin) ----------------------------------------------------------------
     async def generate_invoice(self, tenant_id: str, period_start: str, period_end: str, idempotency_key: str) -> Reply:
         body = {"tenantId": tenant_id, "periodStart": period_start, "periodEnd": period_end}
-        return await self._call("POST", "/api/admin/billing/invoices/generate", bearer=self._admin(), json=body,
-                                idempotency_key=idempotency_key)
+        return await self._call(
+            "POST",
+            "/api/admin/billing/invoices/generate",
+            bearer=self._admin(),
+            json=body,
+            idempotency_key=idempotency_key,
+        )
 
     async def invoice(self, invoice_id: str) -> Reply:
         return await self._call("GET", f"/api/admin/billing/invoices/{segment(invoice_id)}", bearer=self._admin())
@@ -214,12 +259,17 @@ class PlatformClient:
     async def invoice_transition(self, invoice_id: str, action: str, idempotency_key: str) -> Reply:
         if action not in ("issue", "mark-paid", "cancel"):
             raise ValueError(f"unknown invoice action {action!r}")
-        return await self._call("POST", f"/api/admin/billing/invoices/{segment(invoice_id)}/{action}",
-                                bearer=self._admin(),
-                                json={}, idempotency_key=idempotency_key)
+        return await self._call(
+            "POST",
+            f"/api/admin/billing/invoices/{segment(invoice_id)}/{action}",
+            bearer=self._admin(),
+            json={},
+            idempotency_key=idempotency_key,
+        )
 
 
 # Reading the documented bodies ---------------------------------------------------------
+
 
 def access_token_of(data: Any) -> str | None:
     """The access token from a token exchange: `accessToken`, `access_token` or `token`."""
@@ -244,13 +294,21 @@ def parse_health(data: dict) -> Health:
     checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
     migrations = checks.get("migrations") if isinstance(checks.get("migrations"), dict) else {}
     pending = migrations.get("pending")
-    failing = tuple(sorted(name for name, check in checks.items()
-                           if isinstance(check, dict) and check.get("status") not in (None, "ok")))
+    failing = tuple(
+        sorted(
+            name
+            for name, check in checks.items()
+            if isinstance(check, dict) and check.get("status") not in (None, "ok")
+        )
+    )
     status = data.get("status")
     version = data.get("version")
-    return Health(status if isinstance(status, str) else None,
-                  pending if isinstance(pending, int) and not isinstance(pending, bool) else None,
-                  failing, version if isinstance(version, str) else None)
+    return Health(
+        status if isinstance(status, str) else None,
+        pending if isinstance(pending, int) and not isinstance(pending, bool) else None,
+        failing,
+        version if isinstance(version, str) else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -283,8 +341,13 @@ class KeyInfo:
 def parse_key(data: Any) -> KeyInfo | None:
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return None
-    return KeyInfo(data["id"], str(data.get("prefix", "")), str(data.get("label", "")),
-                   data.get("createdAt"), data.get("revokedAt"))
+    return KeyInfo(
+        data["id"],
+        str(data.get("prefix", "")),
+        str(data.get("label", "")),
+        data.get("createdAt"),
+        data.get("revokedAt"),
+    )
 
 
 def items_of(data: Any) -> list:
@@ -315,9 +378,15 @@ def parse_job(data: Any) -> JobInfo | None:
         return None
     error = data.get("error") if isinstance(data.get("error"), dict) else {}
     progress = data.get("progress")
-    return JobInfo(job_id, str(data.get("type", "")), data["status"],
-                   float(progress) if isinstance(progress, (int, float)) else None,
-                   data.get("updatedAt"), error.get("code"), error.get("message"))
+    return JobInfo(
+        job_id,
+        str(data.get("type", "")),
+        data["status"],
+        float(progress) if isinstance(progress, (int, float)) else None,
+        data.get("updatedAt"),
+        error.get("code"),
+        error.get("message"),
+    )
 
 
 @dataclass(frozen=True)

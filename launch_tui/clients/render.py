@@ -15,8 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from launch_tui.clients.errors import BadReply, NotJSON
-from launch_tui.clients.render_models import (DeployInfo, Deploys, EnvValue, PostgresInfo, ServiceEnv,
-                                              ServiceInfo, parse_deploy, parse_postgres, parse_service)
+from launch_tui.clients.render_models import (
+    DeployInfo,
+    Deploys,
+    EnvValue,
+    PostgresInfo,
+    ServiceEnv,
+    ServiceInfo,
+    parse_deploy,
+    parse_postgres,
+    parse_service,
+)
 from launch_tui.clients.text import clean
 from launch_tui.clients.transport import Reply, Transport
 from launch_tui.secrets import registry
@@ -33,8 +42,7 @@ def _secret_like(value: str) -> bool:
     """Whether to register a value for redaction. Registering a plain word such as "current"
     would scrub it from every line we print; secrets are long or mix letters and digits.
     (Values are never shown either way: this guards against a server echoing one back.)"""
-    return len(value) >= 12 or (len(value) >= 8 and any(c.isdigit() for c in value)
-                                and any(c.isalpha() for c in value))
+    return len(value) >= 12 or (len(value) >= 8 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value))
 
 
 def render_says(reply: Reply) -> str:
@@ -64,8 +72,9 @@ class RenderClient:
         self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
 
     async def _get(self, path: str, params: dict[str, Any] | None = None, *, sensitive: bool = False) -> Reply:
-        return await self.transport.request("GET", self.base_url + path, headers=self._headers, params=params,
-                                            sensitive=sensitive)
+        return await self.transport.request(
+            "GET", self.base_url + path, headers=self._headers, params=params, sensitive=sensitive
+        )
 
     def _require_ok(self, reply: Reply, what: _What) -> None:
         if reply.ok:
@@ -73,11 +82,17 @@ class RenderClient:
         said = render_says(reply)
         status = reply.status_code
         if status == 401:
-            raise BadReply(f"Render rejected RENDER_API_KEY (HTTP 401{said}); create a new key under Render "
-                           "Account Settings > API Keys and set RENDER_API_KEY", reply)
+            raise BadReply(
+                f"Render rejected RENDER_API_KEY (HTTP 401{said}); create a new key under Render "
+                "Account Settings > API Keys and set RENDER_API_KEY",
+                reply,
+            )
         if status == 403:
-            raise BadReply(f"RENDER_API_KEY may not read {what.noun} (HTTP 403{said}); Render keys act for their "
-                           "user across workspaces: use a key of a member of the workspace that owns it", reply)
+            raise BadReply(
+                f"RENDER_API_KEY may not read {what.noun} (HTTP 403{said}); Render keys act for their "
+                "user across workspaces: use a key of a member of the workspace that owns it",
+                reply,
+            )
         if status == 404:
             raise BadReply(f"Render has no {what.noun} for this key (HTTP 404{said}); {what.fix_404}", reply)
         raise BadReply(f"Render answered HTTP {status}{said} for {what.noun}; try again later", reply)
@@ -108,8 +123,9 @@ class RenderClient:
             raise NotJSON(f"Render's deploy list for {service_id} is not a list", reply.evidence)
         return parse_deploy(data[0]) if data else None
 
-    async def _pages(self, path: str, params: dict[str, Any], wrapper: str, what: _What, *,
-                     sensitive: bool = False) -> list[dict[str, Any]]:
+    async def _pages(
+        self, path: str, params: dict[str, Any], wrapper: str, what: _What, *, sensitive: bool = False
+    ) -> list[dict[str, Any]]:
         """Every item of a cursor-paged list, unwrapped: pages of `[{<wrapper>: {...}, cursor}]`
         read until an empty page (or a short page without a cursor)."""
         items: list[dict[str, Any]] = []
@@ -133,8 +149,9 @@ class RenderClient:
             if not cursor and len(page) < PAGE_SIZE:
                 return items  # a short page without a cursor can only be the last one
             if not cursor or cursor in seen:
-                raise BadReply(f"Render's pages of {what.noun} give no usable cursor to read on; "
-                               "could not read them all", reply)
+                raise BadReply(
+                    f"Render's pages of {what.noun} give no usable cursor to read on; could not read them all", reply
+                )
             seen.add(cursor)
         raise BadReply(f"Render's list of {what.noun} has more than {MAX_PAGES} pages", reply)
 
@@ -154,12 +171,18 @@ class RenderClient:
         linked to it. A key set on the service wins over the same key in a group, as on Render."""
         # The service's pages and the groups are read side by side: cursor pages cannot be.
         own, (groups, group_vars) = await asyncio.gather(
-            self._pages(f"/services/{service.id}/env-vars", {}, "envVar",
-                        _What(f"env vars of service {service.id}", "check the service id"), sensitive=True),
-            self._group_vars(service))
+            self._pages(
+                f"/services/{service.id}/env-vars",
+                {},
+                "envVar",
+                _What(f"env vars of service {service.id}", "check the service id"),
+                sensitive=True,
+            ),
+            self._group_vars(service),
+        )
         values: dict[str, EnvValue] = {}
         self._keep(values, own, "the service", public_values)
-        for (_, name), raw in zip(groups, group_vars):
+        for (_, name), raw in zip(groups, group_vars, strict=False):
             self._keep(values, raw, f"env group {name}", public_values)
         return ServiceEnv(values, tuple(name for _, name in groups))
 
@@ -186,13 +209,17 @@ class RenderClient:
         if not isinstance(data, list):
             raise NotJSON("Render's env-group list is not a list", reply.evidence)
         if len(data) >= PAGE_SIZE:
-            raise BadReply(f"the workspace has {PAGE_SIZE} or more env groups, more than Render lists at once; "
-                           "could not tell which are linked to the service", reply)
+            raise BadReply(
+                f"the workspace has {PAGE_SIZE} or more env groups, more than Render lists at once; "
+                "could not tell which are linked to the service",
+                reply,
+            )
         linked = []
         for group in data:
             links = group.get("serviceLinks") if isinstance(group, dict) else None
-            if isinstance(links, list) and any(isinstance(link, dict) and link.get("id") == service.id
-                                               for link in links):
+            if isinstance(links, list) and any(
+                isinstance(link, dict) and link.get("id") == service.id for link in links
+            ):
                 linked.append((str(group.get("id", "")), clean(group.get("name", ""), 60) or "(unnamed)"))
         return linked
 
@@ -206,6 +233,7 @@ class RenderClient:
 
     async def postgres_list(self, owner_id: str | None) -> list[PostgresInfo]:
         params = {"ownerId": owner_id} if owner_id else {}
-        items = await self._pages("/postgres", params, "postgres",
-                                  _What("Render Postgres instances", "check RENDER_API_KEY"))
+        items = await self._pages(
+            "/postgres", params, "postgres", _What("Render Postgres instances", "check RENDER_API_KEY")
+        )
         return [parse_postgres(item) for item in items]

@@ -101,14 +101,14 @@ class ServiceEnv:
         return found.source if found else "nowhere"
 
     def read_from(self) -> str:
-        """"the service and 2 linked env groups (a, b)", for summaries."""
+        """ "the service and 2 linked env groups (a, b)", for summaries."""
         if not self.groups:
             return "the service (no env groups linked)"
         names = ", ".join(self.groups)
         return f"the service and {len(self.groups)} linked env group{'s' if len(self.groups) > 1 else ''} ({names})"
 
     def by_source(self, keys: tuple[str, ...]) -> str:
-        """"5 from the service, 2 from env group acme-secrets" for the given keys."""
+        """ "5 from the service, 2 from env group acme-secrets" for the given keys."""
         counts: dict[str, int] = {}
         for key in keys:
             if key in self.values:

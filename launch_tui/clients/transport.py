@@ -19,8 +19,9 @@ import logging
 import random
 import ssl
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -28,8 +29,15 @@ import httpx
 from launch_tui import __version__
 from launch_tui.clients import ratelimit
 from launch_tui.clients.deadline import Deadline, current_deadline
-from launch_tui.clients.errors import (DeadlineExceeded, NotJSON, RateLimited, StalledBody, TransportError, describe,
-                                      where)
+from launch_tui.clients.errors import (
+    DeadlineExceeded,
+    NotJSON,
+    RateLimited,
+    StalledBody,
+    TransportError,
+    describe,
+    where,
+)
 from launch_tui.clients.evidence import record
 from launch_tui.clients.ratelimit import Style
 from launch_tui.clients.text import clean, excerpt, human_size, shorten
@@ -58,8 +66,15 @@ class RedactingFilter(logging.Filter):
 
 
 _REDACTING = RedactingFilter()
-for _name in ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
-              "launch_tui.http", "launch_tui.engine"):
+for _name in (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "launch_tui.http",
+    "launch_tui.engine",
+):
     logging.getLogger(_name).addFilter(_REDACTING)
 
 
@@ -134,9 +149,13 @@ class CrossOriginRedirect(TransportError):
     def __init__(self, source: httpx.URL, location: httpx.URL, status: int, evidence: Evidence) -> None:
         downgrade = source.scheme == "https" and location.scheme == "http"
         why = "from https to plain http" if downgrade else "to another origin"
-        super().__init__(f"{_origin_text(source)} answered HTTP {status} redirecting {why}, to "
-                         f"{safe_url(location)}; not followed, so no credential or body went there. "
-                         "Check the URL in the target file", evidence, kind="redirect")
+        super().__init__(
+            f"{_origin_text(source)} answered HTTP {status} redirecting {why}, to "
+            f"{safe_url(location)}; not followed, so no credential or body went there. "
+            "Check the URL in the target file",
+            evidence,
+            kind="redirect",
+        )
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -182,14 +201,18 @@ class Reply:
         """The body as JSON, or NotJSON saying what came back instead (never the body)."""
         if self._parsed is None:
             if self.truncated:
-                raise NotJSON(f"{self.method} {self.url} answered HTTP {self.status_code} with more than "
-                              f"{human_size(len(self.body))} ({self.content_type}); expected a short JSON body",
-                              self.evidence)
+                raise NotJSON(
+                    f"{self.method} {self.url} answered HTTP {self.status_code} with more than "
+                    f"{human_size(len(self.body))} ({self.content_type}); expected a short JSON body",
+                    self.evidence,
+                )
             try:
                 self._parsed = jsonlib.loads(self.body)
             except (ValueError, UnicodeDecodeError):
-                raise NotJSON(f"{self.method} {self.url} answered HTTP {self.status_code} with "
-                              f"{self.describe_body()}, not JSON", self.evidence) from None
+                raise NotJSON(
+                    f"{self.method} {self.url} answered HTTP {self.status_code} with {self.describe_body()}, not JSON",
+                    self.evidence,
+                ) from None
         return self._parsed
 
     def json_or_none(self) -> Any:
@@ -202,8 +225,11 @@ class Reply:
         """The body as a JSON object; anything else (a list, a string) is NotJSON too."""
         data = self.json()
         if not isinstance(data, dict):
-            raise NotJSON(f"{self.method} {self.url} answered HTTP {self.status_code} with JSON that is "
-                          f"not an object ({type(data).__name__})", self.evidence)
+            raise NotJSON(
+                f"{self.method} {self.url} answered HTTP {self.status_code} with JSON that is "
+                f"not an object ({type(data).__name__})",
+                self.evidence,
+            )
         return data
 
     def error_code(self) -> str | None:
@@ -234,8 +260,15 @@ Sleep = Callable[[float], Awaitable[None]]
 class Transport:
     """Sends requests for one service (platform, Render, GitHub) through the shared client."""
 
-    def __init__(self, client: httpx.AsyncClient, policy: Policy = Policy(), style: Style = Style.PLATFORM, *,
-                 sleep: Sleep = asyncio.sleep, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        policy: Policy = Policy(),
+        style: Style = Style.PLATFORM,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
         self.client = client
         self.policy = policy
         self.style = style
@@ -248,10 +281,19 @@ class Transport:
         ceiling = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** (attempt - 1))
         return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
-    async def request(self, method: str, url: str, *, headers: dict[str, str] | None = None,
-                      params: dict[str, Any] | None = None, json: Any = None, files: Any = None,
-                      idempotent: bool | None = None, sensitive: bool = False,
-                      follow_redirects: bool = True) -> Reply:
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        files: Any = None,
+        idempotent: bool | None = None,
+        sensitive: bool = False,
+        follow_redirects: bool = True,
+    ) -> Reply:
         """Send one logical request (maybe several attempts). Raises TransportError when no
         usable response came back; returns any HTTP status otherwise, for the check to judge.
 
@@ -269,21 +311,37 @@ class Transport:
             await self._wait_until_unblocked(budget, url)
             remaining = budget.remaining()
             if remaining <= 0:
-                raise DeadlineExceeded(f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline "
-                                       "passed", sent=reached)
-            timeout = httpx.Timeout(min(self.policy.read_timeout, remaining),
-                                    connect=min(self.policy.connect_timeout, remaining))
+                raise DeadlineExceeded(
+                    f"gave up on {method} {shown_url}: the check's {budget.seconds:g} s deadline passed", sent=reached
+                )
+            timeout = httpx.Timeout(
+                min(self.policy.read_timeout, remaining), connect=min(self.policy.connect_timeout, remaining)
+            )
             loop = asyncio.get_running_loop()
             started, at = loop.time(), now_iso()
             try:
                 async with asyncio.timeout(remaining):
-                    reply = await self._send(method, full_url, shown_url, headers, json, files, timeout,
-                                             follow_redirects, sensitive, at, started)
+                    reply = await self._send(
+                        method,
+                        full_url,
+                        shown_url,
+                        headers,
+                        json,
+                        files,
+                        timeout,
+                        follow_redirects,
+                        sensitive,
+                        at,
+                        started,
+                    )
             except TimeoutError:
                 evidence = self._evidence(method, shown_url, None, None, started, at)
                 record(evidence)
-                raise DeadlineExceeded(f"no complete response from {where(url)} within the check's "
-                                       f"{budget.seconds:g} s deadline", evidence, kind="timeout") from None
+                raise DeadlineExceeded(
+                    f"no complete response from {where(url)} within the check's {budget.seconds:g} s deadline",
+                    evidence,
+                    kind="timeout",
+                ) from None
             except httpx.HTTPError as exc:
                 kind, message = describe(exc, str(full_url), timeout)
                 evidence = self._evidence(method, shown_url, None, None, started, at)
@@ -291,8 +349,10 @@ class Transport:
                 log.debug("%s %s failed: %s", method, shown_url, message)
                 # A connect error means nothing reached the server: retrying is safe for any method.
                 # A connection dropped mid-exchange may have reached it: retry only idempotent requests.
-                retry = kind != "tls" and (isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) or (
-                    idempotent and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError))))
+                retry = kind != "tls" and (
+                    isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                    or (idempotent and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)))
+                )
                 delay = self.backoff(attempt)
                 reached = reached or not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if retry and attempt < self.policy.max_attempts and delay < budget.remaining():
@@ -302,8 +362,14 @@ class Transport:
                 raise TransportError(message, evidence, kind=kind, sent=reached) from None
 
             record(reply.evidence)
-            log.debug("%s %s -> %s in %d ms (request id %s)", method, shown_url, reply.status_code,
-                      reply.evidence.duration_ms, reply.request_id)
+            log.debug(
+                "%s %s -> %s in %d ms (request id %s)",
+                method,
+                shown_url,
+                reply.status_code,
+                reply.evidence.duration_ms,
+                reply.request_id,
+            )
             wait = ratelimit.wait_for(reply.status_code, reply.headers, self.style)
             blocked = ratelimit.blocked_for(reply.headers, self.style)
             if blocked:
@@ -312,13 +378,18 @@ class Transport:
             if reply.status_code == 429 or (reply.status_code == 403 and wait is not None):
                 # The server did not act on the request, so waiting and retrying is safe for any method.
                 if attempt >= self.policy.max_attempts:
-                    raise RateLimited(f"{where(url)} kept answering HTTP {reply.status_code} (rate limited) "
-                                      f"after {attempt} attempts; run the check again later", reply.evidence)
+                    raise RateLimited(
+                        f"{where(url)} kept answering HTTP {reply.status_code} (rate limited) "
+                        f"after {attempt} attempts; run the check again later",
+                        reply.evidence,
+                    )
                 if wait is None or wait >= budget.remaining():
                     asked = "no wait time given" if wait is None else f"asks to wait {wait:.0f} s"
-                    raise RateLimited(f"{where(url)} is rate limiting (HTTP {reply.status_code}, {asked}), "
-                                      f"beyond this check's {budget.seconds:g} s deadline; run it again later",
-                                      reply.evidence)
+                    raise RateLimited(
+                        f"{where(url)} is rate limiting (HTTP {reply.status_code}, {asked}), "
+                        f"beyond this check's {budget.seconds:g} s deadline; run it again later",
+                        reply.evidence,
+                    )
                 await self._sleep(wait)
                 continue
             reached = reached or reply.status_code >= 500
@@ -334,12 +405,27 @@ class Transport:
         if wait <= 0:
             return
         if wait >= budget.remaining():
-            raise RateLimited(f"{where(url)} rate limit is used up and resets in {wait:.0f} s, beyond this "
-                              f"check's {budget.seconds:g} s deadline; run it again later")
+            raise RateLimited(
+                f"{where(url)} rate limit is used up and resets in {wait:.0f} s, beyond this "
+                f"check's {budget.seconds:g} s deadline; run it again later"
+            )
         await self._sleep(wait)
 
-    async def _send(self, method, url, shown_url, headers, json, files, timeout, follow_redirects,
-                    sensitive, at, started) -> Reply:
+    async def _send(
+        # `timeout` is httpx's per-phase timeout, passed on; the check's deadline bounds the whole exchange.
+        self,
+        method,
+        url,
+        shown_url,
+        headers,
+        json,
+        files,
+        timeout,  # noqa: ASYNC109
+        follow_redirects,
+        sensitive,
+        at,
+        started,
+    ) -> Reply:
         request = self.client.build_request(method, url, headers=headers, json=json, files=files, timeout=timeout)
         response = await self._send_following(request, follow_redirects, method, shown_url, started, at)
         received = [0]
@@ -350,12 +436,14 @@ class Transport:
         finally:
             await response.aclose()
         request_id = next((response.headers[name] for name in REQUEST_ID_HEADERS if name in response.headers), None)
-        evidence = self._evidence(method, shown_url, response.status_code, request_id, started, at,
-                                  None if sensitive else excerpt(body))
+        evidence = self._evidence(
+            method, shown_url, response.status_code, request_id, started, at, None if sensitive else excerpt(body)
+        )
         return Reply(method, shown_url, response.status_code, response.headers, body, truncated, evidence)
 
-    async def _send_following(self, request: httpx.Request, follow: bool, method: str, shown_url: str,
-                              started: float, at: str) -> httpx.Response:
+    async def _send_following(
+        self, request: httpx.Request, follow: bool, method: str, shown_url: str, started: float, at: str
+    ) -> httpx.Response:
         """Send, and follow redirects only within the request's origin (scheme, host, port).
         httpx would re-send a 307/308's body, Authorization and all, to wherever Location
         points, even from https to plain http: a server (or anyone who can edit a
@@ -394,6 +482,12 @@ class Transport:
     @staticmethod
     def _evidence(method, shown_url, status, request_id, started, at, text=None) -> Evidence:
         duration = int((asyncio.get_running_loop().time() - started) * 1000)
-        return Evidence(method=method, url=shown_url, status_code=status,
-                        request_id=clean(request_id, 100) if request_id else None,
-                        duration_ms=duration, at=at, excerpt=text)
+        return Evidence(
+            method=method,
+            url=shown_url,
+            status_code=status,
+            request_id=clean(request_id, 100) if request_id else None,
+            duration_ms=duration,
+            at=at,
+            excerpt=text,
+        )

@@ -76,12 +76,21 @@ def render_rows(rows: list[SessionRow]) -> str:
             table.append((row.id, "-", "-", "-", "unreadable", "-", "-", row.error))
             continue
         table.append(
-            (row.id, row.customer, row.environment, row.progress, row.state, row.updated, row.operator, "; ".join(row.warnings))
+            (
+                row.id,
+                row.customer,
+                row.environment,
+                row.progress,
+                row.state,
+                row.updated,
+                row.operator,
+                "; ".join(row.warnings),
+            )
         )
     widths = [max(len(line[column]) for line in table) for column in range(len(headings) - 1)]
     lines = []
     for line in table:
-        cells = [cell.ljust(width) for cell, width in zip(line, widths)] + [line[-1]]
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)] + [line[-1]]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 

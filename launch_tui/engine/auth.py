@@ -38,15 +38,19 @@ def _revoked_key(ctx: RunContext) -> tuple[str, str] | None:
 def needs_valid_key(target, secrets, facts) -> str | None:
     if secrets.has("LAUNCH_INTEGRATION_KEY") or (facts and facts.customer_key):
         return None
-    return ("no valid integration key: set LAUNCH_INTEGRATION_KEY to a current key of this environment, "
-            "or issue the customer's key in section 3 and run this again")
+    return (
+        "no valid integration key: set LAUNCH_INTEGRATION_KEY to a current key of this environment, "
+        "or issue the customer's key in section 3 and run this again"
+    )
 
 
 def needs_revoked_key(target, secrets, facts) -> str | None:
     if secrets.has("LAUNCH_REVOKED_KEY") or (facts and facts.revoked_key):
         return None
-    return ("no revoked key to try: issue a key, revoke it, and set LAUNCH_REVOKED_KEY to its secret "
-            "(in the wizard, let it issue and revoke a canary key)")
+    return (
+        "no revoked key to try: issue a key, revoke it, and set LAUNCH_REVOKED_KEY to its secret "
+        "(in the wizard, let it issue and revoke a canary key)"
+    )
 
 
 def remember_token(reply: Reply) -> str | None:
@@ -63,8 +67,10 @@ async def token_valid(ctx: RunContext) -> Verdict:
     if reply.ok:
         token = remember_token(reply)
         if not token:
-            return failed(f"HTTP {reply.status_code} but no access token in the body (looked for accessToken, "
-                          "access_token, token); the token endpoint is not the documented one")
+            return failed(
+                f"HTTP {reply.status_code} but no access token in the body (looked for accessToken, "
+                "access_token, token); the token endpoint is not the documented one"
+            )
         if key == ctx.facts.customer_key:
             ctx.facts.access_token = token
         data = reply.json_or_none() or {}
@@ -72,8 +78,10 @@ async def token_valid(ctx: RunContext) -> Verdict:
         lasting = f", valid {expires} s" if isinstance(expires, int) else ""
         return passed(f"{source} was exchanged for a bearer token (HTTP {reply.status_code}{lasting})")
     if reply.status_code in (401, 403):
-        return failed(f"{source} was refused ({reply.status_text()}); check it is a current, unrevoked key of "
-                      f"this {ctx.target.environment} environment")
+        return failed(
+            f"{source} was refused ({reply.status_text()}); check it is a current, unrevoked key of "
+            f"this {ctx.target.environment} environment"
+        )
     if reply.status_code >= 500:
         return errored(f"the token endpoint failed ({reply.status_text()}); check the API's logs")
     return failed(f"the token endpoint answered {reply.status_text()}, expected 200 with a bearer token")
@@ -87,17 +95,22 @@ async def token_revoked(ctx: RunContext) -> Verdict:
         return passed(f"{source} is refused ({reply.status_text()})")
     if reply.ok:
         remember_token(reply)
-        return failed(f"CRITICAL: {source}, which is revoked, still gets a token (HTTP {reply.status_code}); "
-                      "revocation is not enforced, do not launch until it is fixed", critical=True)
+        return failed(
+            f"CRITICAL: {source}, which is revoked, still gets a token (HTTP {reply.status_code}); "
+            "revocation is not enforced, do not launch until it is fixed",
+            critical=True,
+        )
     return failed(f"{source} got {reply.status_text()}, expected 401; a revoked key must be refused with 401")
 
 
 @check("auth.token-invalid")
 async def token_invalid(ctx: RunContext) -> Verdict:
     none, forged = await asyncio.gather(ctx.platform.exchange_token(None), ctx.platform.exchange_token(random_key()))
-    wrong = [f"{what} got {'a token (' + reply.status_text() + ')' if reply.ok else reply.status_text()}"
-             for what, reply in (("a request with no key", none), ("a random key", forged))
-             if reply.status_code != 401]
+    wrong = [
+        f"{what} got {'a token (' + reply.status_text() + ')' if reply.ok else reply.status_text()}"
+        for what, reply in (("a request with no key", none), ("a random key", forged))
+        if reply.status_code != 401
+    ]
     if not wrong:
         return passed("no key and a random key are both refused with HTTP 401")
     critical = none.ok or forged.ok
@@ -129,7 +142,7 @@ async def route_enforcement(ctx: RunContext) -> Verdict:
     open_routes: dict[str, str] = {}
     broken: dict[str, str] = {}
     not_found: list[str] = []
-    for (probe, token), reply in zip(tries, replies):
+    for (probe, _token), reply in zip(tries, replies, strict=False):
         if isinstance(reply, TransportError):
             broken.setdefault(probe.label, str(reply))
         elif reply.status_code in (401, 403):
@@ -142,17 +155,26 @@ async def route_enforcement(ctx: RunContext) -> Verdict:
             open_routes.setdefault(probe.label, reply.status_text())
     if open_routes:
         found = ", ".join(f"{label} ({status})" for label, status in open_routes.items())
-        return failed(f"CRITICAL: open without a valid token: {found}; these routes must answer 401 to a "
-                      "missing or forged token before launch", critical=True, open_routes=len(open_routes))
+        return failed(
+            f"CRITICAL: open without a valid token: {found}; these routes must answer 401 to a "
+            "missing or forged token before launch",
+            critical=True,
+            open_routes=len(open_routes),
+        )
     if broken:
         by_reason: dict[str, list[str]] = {}
         for label, why in broken.items():
             by_reason.setdefault(why, []).append(label)
-        return errored("no verdict: " + "; ".join(
-            f"{why} (all {len(probes)} routes)" if len(labels) == len(probes) else f"{', '.join(labels)}: {why}"
-            for why, labels in by_reason.items()))
+        return errored(
+            "no verdict: "
+            + "; ".join(
+                f"{why} (all {len(probes)} routes)" if len(labels) == len(probes) else f"{', '.join(labels)}: {why}"
+                for why, labels in by_reason.items()
+            )
+        )
     if not_found:
-        return warned(f"HTTP 404 for {', '.join(dict.fromkeys(not_found))} (wrong path? the API may mount these "
-                      "routes elsewhere); the other routes refuse requests without a valid token")
-    return passed(f"all {len(probes)} high-risk routes refuse requests with no token and with a forged token "
-                  "(401/403)")
+        return warned(
+            f"HTTP 404 for {', '.join(dict.fromkeys(not_found))} (wrong path? the API may mount these "
+            "routes elsewhere); the other routes refuse requests without a valid token"
+        )
+    return passed(f"all {len(probes)} high-risk routes refuse requests with no token and with a forged token (401/403)")

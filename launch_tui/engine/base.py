@@ -8,8 +8,9 @@ import asyncio
 import inspect
 import logging
 import traceback
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from launch_tui.clients.deadline import deadline
 from launch_tui.clients.errors import TransportError
@@ -90,9 +91,11 @@ CHECKS: dict[str, CheckSpec] = {}
 
 def check(item_id: str, *, deadline: float = DEFAULT_DEADLINE, requires: Precondition | None = None):
     """Register the read-only check of an `auto` item."""
+
     def register(fn: CheckFn) -> CheckFn:
         CHECKS[item_id] = CheckSpec(item_id, fn, deadline, requires)
         return fn
+
     return register
 
 
@@ -100,7 +103,9 @@ def missing_secret(name: str) -> str:
     return f"{name} is not set; export it ({ENV_VARS[name]}) and run again"
 
 
-async def execute(item_id: str, run: Callable[[], Awaitable[Verdict]], seconds: float = DEFAULT_DEADLINE) -> tuple[CheckResult, Verdict]:
+async def execute(
+    item_id: str, run: Callable[[], Awaitable[Verdict]], seconds: float = DEFAULT_DEADLINE
+) -> tuple[CheckResult, Verdict]:
     """Run one check or action under a deadline, collecting its evidence. Never raises
     (except cancellation): a crash becomes an `error` result with a one-line summary."""
     loop = asyncio.get_running_loop()
@@ -111,8 +116,10 @@ async def execute(item_id: str, run: Callable[[], Awaitable[Verdict]], seconds: 
             async with asyncio.timeout(seconds + 2):
                 verdict = await run()
         except TimeoutError:
-            verdict = errored(f"no verdict within {seconds:g} s (the check's deadline); the platform may be "
-                              "slow or unreachable, run it again")
+            verdict = errored(
+                f"no verdict within {seconds:g} s (the check's deadline); the platform may be "
+                "slow or unreachable, run it again"
+            )
             verdict.definite = False
         except MissingCredential as exc:
             verdict = skipped(missing_secret(exc.name))
@@ -123,8 +130,10 @@ async def execute(item_id: str, run: Callable[[], Awaitable[Verdict]], seconds: 
             verdict = skipped(str(exc))
         except Exception as exc:  # one broken check must never stop the others
             log.debug("%s crashed: %s", item_id, redact("".join(traceback.format_exception(exc))))
-            verdict = errored(f"the check itself failed ({type(exc).__name__}: {clean(exc, 120)}); "
-                              "this is a launch-tui bug, please report it")
+            verdict = errored(
+                f"the check itself failed ({type(exc).__name__}: {clean(exc, 120)}); "
+                "this is a launch-tui bug, please report it"
+            )
             verdict.definite = False
     result = CheckResult(
         id=item_id,
@@ -157,8 +166,9 @@ class ActionOutcome:
     unknown: bool = False  # the request may have reached the platform, without a definite answer
 
 
-async def perform(ctx: Any, item_id: str, run: Callable[[], Awaitable[Verdict]],
-                  seconds: float = DEFAULT_DEADLINE) -> ActionOutcome:
+async def perform(
+    ctx: Any, item_id: str, run: Callable[[], Awaitable[Verdict]], seconds: float = DEFAULT_DEADLINE
+) -> ActionOutcome:
     result, verdict = await execute(item_id, run, seconds)
     ctx.results[item_id] = result
     return ActionOutcome(result, verdict.secret, verdict.data, unknown=not verdict.definite)
@@ -182,8 +192,10 @@ def admin_failure(reply: Any, doing: str) -> Verdict:
     message = reply.error_message()
     detail = f" ({message})" if message else ""
     if reply.status_code in (401, 403):
-        return errored(f"{doing}: the platform refused LAUNCH_ADMIN_TOKEN ({status}); check it is the admin "
-                       "token of this environment")
+        return errored(
+            f"{doing}: the platform refused LAUNCH_ADMIN_TOKEN ({status}); check it is the admin "
+            "token of this environment"
+        )
     if reply.status_code >= 500:
         # A server error proves nothing: the platform may have acted before failing.
         verdict = errored(f"{doing}: the platform failed ({status}){detail}; check the API's logs and try again")

@@ -24,8 +24,9 @@ def current_month(today: date | None = None) -> tuple[str, str]:
     return today.replace(day=1).isoformat(), today.replace(day=last).isoformat()
 
 
-async def generate_invoice(ctx: RunContext, idempotency_key: str, period_start: str | None = None,
-                           period_end: str | None = None) -> ActionOutcome:
+async def generate_invoice(
+    ctx: RunContext, idempotency_key: str, period_start: str | None = None, period_end: str | None = None
+) -> ActionOutcome:
     """Generate a draft invoice for the customer's tenant (default period: this month)."""
     start, end = current_month()
     period_start, period_end = period_start or start, period_end or end
@@ -41,14 +42,18 @@ async def generate_invoice(ctx: RunContext, idempotency_key: str, period_start: 
         if invoice is None:
             return failed(f"the invoice endpoint answered HTTP {reply.status_code} without an invoice id")
         ctx.facts.invoice_id = invoice.id
-        return passed(f"invoice {invoice.id} generated ({clean(invoice.status, 20)}) for {period_start} to "
-                      f"{period_end}", invoice_id=invoice.id, invoice_status=invoice.status)
+        return passed(
+            f"invoice {invoice.id} generated ({clean(invoice.status, 20)}) for {period_start} to {period_end}",
+            invoice_id=invoice.id,
+            invoice_status=invoice.status,
+        )
 
     return await perform(ctx, "billing.invoice-generate", run)
 
 
-async def invoice_transition(ctx: RunContext, idempotency_key: str, action: str,
-                             invoice_id: str | None = None) -> ActionOutcome:
+async def invoice_transition(
+    ctx: RunContext, idempotency_key: str, action: str, invoice_id: str | None = None
+) -> ActionOutcome:
     """`action`: "issue" (draft -> issued), "mark-paid" (issued -> paid), "cancel" (draft or issued)."""
     if action not in TRANSITIONS:
         raise ValueError(f"action must be one of {', '.join(TRANSITIONS)}")
@@ -59,15 +64,22 @@ async def invoice_transition(ctx: RunContext, idempotency_key: str, action: str,
             raise Unavailable("no invoice yet: generate one first")
         reply = await ctx.platform.invoice_transition(target_id, action, idempotency_key)
         if reply.status_code == 409:
-            return failed(f"{action} refused for invoice {target_id} ({reply.status_text()}): it is not in a state "
-                          "that allows it", invoice_id=target_id)
+            return failed(
+                f"{action} refused for invoice {target_id} ({reply.status_text()}): it is not in a state "
+                "that allows it",
+                invoice_id=target_id,
+            )
         if not reply.ok:
             return admin_failure(reply, f"{action} on invoice {target_id}")
         invoice = parse_invoice(reply.json_object())
         status = invoice.status if invoice else "unknown"
         if status != TRANSITIONS[action]:
-            return failed(f"{action} answered HTTP {reply.status_code} but the invoice is {clean(status, 20)}, not "
-                          f"{TRANSITIONS[action]}", invoice_id=target_id, invoice_status=status)
+            return failed(
+                f"{action} answered HTTP {reply.status_code} but the invoice is {clean(status, 20)}, not "
+                f"{TRANSITIONS[action]}",
+                invoice_id=target_id,
+                invoice_status=status,
+            )
         return passed(f"invoice {target_id} is now {status}", invoice_id=target_id, invoice_status=status)
 
     return await perform(ctx, "billing.invoice-lifecycle", run)

@@ -17,9 +17,17 @@ import asyncio
 from dataclasses import dataclass, field
 
 from launch_tui.clients.errors import BadReply
-from launch_tui.clients.github import (GitHubClient, Listing, Protection, RulesetInfo, github_error,
-                                       missing_permissions, parse_branch, parse_protection, parse_rules,
-                                       parse_rulesets)
+from launch_tui.clients.github import (
+    Listing,
+    Protection,
+    RulesetInfo,
+    github_error,
+    missing_permissions,
+    parse_branch,
+    parse_protection,
+    parse_rules,
+    parse_rulesets,
+)
 from launch_tui.clients.transport import Reply
 from launch_tui.engine.context import RunContext
 
@@ -52,9 +60,12 @@ def not_visible(ctx: RunContext, reply: Reply) -> BadReply:
     message = github_error(reply)
     if "branch not found" in message.lower():
         return BadReply(f"{gh.repo} has no branch {gh.branch} ({message}); fix github.branch in the target", reply)
-    return BadReply(f"GitHub cannot show {gh.repo} to GITHUB_TOKEN ({message}): the repository does not exist or "
-                    "the token has no access to it (a fine-grained token must list it under Repository access); "
-                    "fix github.repo or the token", reply)
+    return BadReply(
+        f"GitHub cannot show {gh.repo} to GITHUB_TOKEN ({message}): the repository does not exist or "
+        "the token has no access to it (a fine-grained token must list it under Repository access); "
+        "fix github.repo or the token",
+        reply,
+    )
 
 
 def forbidden(ctx: RunContext, reply: Reply, what: str, permission: str) -> str:
@@ -73,8 +84,10 @@ def _hidden_classic(ctx: RunContext, reply: Reply) -> str:
     if reply.status_code == 403:
         lacking = missing_permissions(reply) or "Administration: read"
         return f"{answer}: GITHUB_TOKEN, a fine-grained token, lacks {lacking}; grant it that permission"
-    return (f"{answer}, as it does when the token's user is not a repository admin; use a classic token (repo "
-            "scope) of an admin, or a fine-grained token with Administration: read")
+    return (
+        f"{answer}, as it does when the token's user is not a repository admin; use a classic token (repo "
+        "scope) of an admin, or a fine-grained token with Administration: read"
+    )
 
 
 async def _inactive_rulesets(ctx: RunContext, listing: Listing) -> list[RulesetInfo]:
@@ -85,22 +98,27 @@ async def _inactive_rulesets(ctx: RunContext, listing: Listing) -> list[RulesetI
 
 async def read_branch_rules(ctx: RunContext) -> BranchRules:
     """Fetched once per batch and shared by the section 5 checks."""
+
     async def fetch() -> BranchRules:
         gh, client = ctx.target.github, ctx.github
         assert gh is not None and client is not None
         branch_reply, rules, rulesets = await asyncio.gather(
-            client.branch(gh.repo, gh.branch), client.rules(gh.repo, gh.branch), client.rulesets(gh.repo))
+            client.branch(gh.repo, gh.branch), client.rules(gh.repo, gh.branch), client.rulesets(gh.repo)
+        )
         for reply in (branch_reply, rules.failed):
             if reply is not None and reply.status_code == 401:
                 raise token_rejected(reply)
         if branch_reply.status_code == 404:
             raise not_visible(ctx, branch_reply)
         if not branch_reply.ok:
-            raise BadReply(f"GitHub answered {github_error(branch_reply)} for branch {gh.branch}; try again later",
-                           branch_reply)
+            raise BadReply(
+                f"GitHub answered {github_error(branch_reply)} for branch {gh.branch}; try again later", branch_reply
+            )
         if rules.failed is not None:
-            raise BadReply(f"GitHub answered {github_error(rules.failed)} for the rules of {gh.branch}; "
-                           "try again later", rules.failed)
+            raise BadReply(
+                f"GitHub answered {github_error(rules.failed)} for the rules of {gh.branch}; try again later",
+                rules.failed,
+            )
         branch = parse_branch(branch_reply.json_object())
         active = parse_rules(rules.items)
         inactive = await _inactive_rulesets(ctx, rulesets)
@@ -119,8 +137,11 @@ async def read_branch_rules(ctx: RunContext) -> BranchRules:
                 # The summary anyone may read still names classic protection's required checks.
                 parts.append(Protection(contexts=branch.classic_contexts, sources=["branch protection summary"]))
             else:
-                raise BadReply(f"GitHub answered {github_error(classic)} for the branch protection of "
-                               f"{gh.branch}; try again later", classic)
+                raise BadReply(
+                    f"GitHub answered {github_error(classic)} for the branch protection of "
+                    f"{gh.branch}; try again later",
+                    classic,
+                )
         if not parts:
             raise NotProtected(inactive)
         merged = parts[0]

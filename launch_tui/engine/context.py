@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import httpx
 
@@ -56,11 +57,14 @@ class Facts:
 
     def to_dict(self) -> dict[str, str]:
         """The persistable facts: non-secret, non-empty."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in SECRET_FACTS and getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in SECRET_FACTS and getattr(self, f.name) is not None
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> "Facts":
+    def from_dict(cls, data: dict[str, Any] | None) -> Facts:
         """From what a session stored; secret and unknown fields are ignored."""
         known = {f.name for f in fields(cls)} - SECRET_FACTS
         return cls(**{k: v for k, v in (data or {}).items() if k in known and isinstance(v, str)})
@@ -68,15 +72,23 @@ class Facts:
 
 # Results fetched once per batch of checks and shared (the Render env vars feed two checks).
 _batch_cache: contextvars.ContextVar[dict[str, asyncio.Future] | None] = contextvars.ContextVar(
-    "launch_tui_batch_cache", default=None)
+    "launch_tui_batch_cache", default=None
+)
 
 
 class RunContext:
     """`async with RunContext(target, secrets, facts) as ctx:` opens the run's HTTP client."""
 
-    def __init__(self, target: Target, secrets: Secrets, facts: Facts | None = None, *,
-                 policy: Policy = Policy(), checklist: Checklist | None = None,
-                 http_transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        target: Target,
+        secrets: Secrets,
+        facts: Facts | None = None,
+        *,
+        policy: Policy = Policy(),
+        checklist: Checklist | None = None,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.target = target
         self.secrets = secrets
         self.facts = facts if facts is not None else Facts()
@@ -90,21 +102,24 @@ class RunContext:
         self.render: RenderClient | None = None
         self.github: GitHubClient | None = None
 
-    async def __aenter__(self) -> "RunContext":
+    async def __aenter__(self) -> RunContext:
         if self._http_transport is None:
             await prepare_http()  # off the event loop: the TUI keeps drawing
         self.client = make_client(self.policy, self._http_transport)
-        self.platform = PlatformClient(Transport(self.client, self.policy, Style.PLATFORM),
-                                       self.target.api_url, self.secrets)
+        self.platform = PlatformClient(
+            Transport(self.client, self.policy, Style.PLATFORM), self.target.api_url, self.secrets
+        )
         self.web = Transport(self.client, self.policy, Style.WEB)
         render_key = self.secrets.get("RENDER_API_KEY")
         if self.target.render and render_key:
-            self.render = RenderClient(Transport(self.client, self.policy, Style.RENDER),
-                                       self.target.render.api_url, render_key)
+            self.render = RenderClient(
+                Transport(self.client, self.policy, Style.RENDER), self.target.render.api_url, render_key
+            )
         github_token = self.secrets.get("GITHUB_TOKEN")
         if self.target.github and github_token:
-            self.github = GitHubClient(Transport(self.client, self.policy, Style.GITHUB),
-                                       self.target.github.api_url, github_token)
+            self.github = GitHubClient(
+                Transport(self.client, self.policy, Style.GITHUB), self.target.github.api_url, github_token
+            )
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

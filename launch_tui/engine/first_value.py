@@ -8,8 +8,9 @@ if it belongs to the session's tenant.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from launch_tui.clients.deadline import current_deadline
 from launch_tui.clients.errors import BadReply
@@ -59,6 +60,7 @@ class PollProgress:
 
 # Tokens ---------------------------------------------------------------------------------
 
+
 async def tenant_token(ctx: RunContext, *, refresh: bool = False) -> str:
     """A bearer token for the customer's tenant: the one in memory, or a fresh exchange of the
     customer's key, or of LAUNCH_INTEGRATION_KEY when it belongs to the session's tenant."""
@@ -70,8 +72,10 @@ async def tenant_token(ctx: RunContext, *, refresh: bool = False) -> str:
     elif ctx.secrets.get("LAUNCH_INTEGRATION_KEY"):
         key, source = ctx.secrets.get("LAUNCH_INTEGRATION_KEY"), "LAUNCH_INTEGRATION_KEY"
     else:
-        raise Unavailable("no key for the customer's tenant: its key is held in memory only during the wizard; "
-                          "to check headless, set LAUNCH_INTEGRATION_KEY to a key of the customer's tenant")
+        raise Unavailable(
+            "no key for the customer's tenant: its key is held in memory only during the wizard; "
+            "to check headless, set LAUNCH_INTEGRATION_KEY to a key of the customer's tenant"
+        )
     reply = await ctx.platform.exchange_token(key)
     token = remember_token(reply) if reply.ok else None
     if not token:
@@ -79,8 +83,10 @@ async def tenant_token(ctx: RunContext, *, refresh: bool = False) -> str:
     data = reply.json_or_none() or {}
     owner = data.get("tenantId") if isinstance(data, dict) else None
     if facts.tenant_id and isinstance(owner, str) and owner != facts.tenant_id:
-        raise Unavailable(f"{source} belongs to tenant {clean(owner, 40)}, not the customer's {facts.tenant_id}; "
-                          "set LAUNCH_INTEGRATION_KEY to a key of the customer's tenant")
+        raise Unavailable(
+            f"{source} belongs to tenant {clean(owner, 40)}, not the customer's {facts.tenant_id}; "
+            "set LAUNCH_INTEGRATION_KEY to a key of the customer's tenant"
+        )
     facts.access_token = token
     return token
 
@@ -96,16 +102,20 @@ async def _with_token(ctx: RunContext, call: Callable[[str], Any]):
 def needs_customer_key(target, secrets, facts) -> str | None:
     if facts and facts.customer_key:
         return None
-    return ("the customer's key is held in memory only while the wizard runs; issue it in section 3 "
-            "(or resume the wizard) to check the exchange")
+    return (
+        "the customer's key is held in memory only while the wizard runs; issue it in section 3 "
+        "(or resume the wizard) to check the exchange"
+    )
 
 
 def needs_job(target, secrets, facts) -> str | None:
     if not (facts and facts.job_id):
         return "no job yet: enqueue the customer's first job in section 4 (launch-tui resume), then check again"
     if not (facts.access_token or facts.customer_key or secrets.has("LAUNCH_INTEGRATION_KEY")):
-        return ("no key for the customer's tenant: its key is held in memory only during the wizard; set "
-                "LAUNCH_INTEGRATION_KEY to a key of the customer's tenant to check this headless")
+        return (
+            "no key for the customer's tenant: its key is held in memory only during the wizard; set "
+            "LAUNCH_INTEGRATION_KEY to a key of the customer's tenant to check this headless"
+        )
     return None
 
 
@@ -115,8 +125,11 @@ async def customer_token(ctx: RunContext) -> Verdict:
     token = remember_token(reply) if reply.ok else None
     if token:
         ctx.facts.access_token = token
-        return passed(f"the customer's key {ctx.facts.key_prefix or ''}… was exchanged for a bearer token "
-                      f"(HTTP {reply.status_code})", key_id=ctx.facts.key_id or "")
+        return passed(
+            f"the customer's key {ctx.facts.key_prefix or ''}… was exchanged for a bearer token "
+            f"(HTTP {reply.status_code})",
+            key_id=ctx.facts.key_id or "",
+        )
     if reply.ok:
         return failed(f"HTTP {reply.status_code} but no access token in the body")
     if reply.status_code >= 500:
@@ -126,9 +139,16 @@ async def customer_token(ctx: RunContext) -> Verdict:
 
 # Enqueue ------------------------------------------------------------------------------------
 
-async def enqueue_job(ctx: RunContext, idempotency_key: str, job_type: str = "TRADE", *,
-                      csv: bytes | None = None, filename: str | None = None,
-                      records: list[dict] | None = None) -> ActionOutcome:
+
+async def enqueue_job(
+    ctx: RunContext,
+    idempotency_key: str,
+    job_type: str = "TRADE",
+    *,
+    csv: bytes | None = None,
+    filename: str | None = None,
+    records: list[dict] | None = None,
+) -> ActionOutcome:
     """Enqueue the customer's first job: a CSV upload (a one-row sample if `csv` is None),
     or, for TRADE with `records`, a batch. Sets `facts.job_id` and `facts.job_type`."""
     job_type = job_type.upper()
@@ -142,20 +162,24 @@ async def enqueue_job(ctx: RunContext, idempotency_key: str, job_type: str = "TR
         else:
             body = csv if csv is not None else sample_csv(job_type)
             name = filename or f"{job_type.lower()}-first-upload.csv"
-            reply = await _with_token(ctx, lambda token: ctx.platform.upload(job_type, body, name, token,
-                                                                             idempotency_key))
+            reply = await _with_token(
+                ctx, lambda token: ctx.platform.upload(job_type, body, name, token, idempotency_key)
+            )
             route = f"POST {UPLOAD_PATHS[job_type]}"
         if reply.status_code == 400:
             data = reply.json_or_none()
             details = data.get("error", {}).get("details") if isinstance(data, dict) else None
             why = "; ".join(clean(d, 80) for d in details[:3]) if isinstance(details, list) else ""
-            return failed(f"{route} refused the file ({reply.status_text()}){': ' + why if why else ''}; "
-                          f"the header row must be: {', '.join(_header(job_type))}")
+            return failed(
+                f"{route} refused the file ({reply.status_text()}){': ' + why if why else ''}; "
+                f"the header row must be: {', '.join(_header(job_type))}"
+            )
         if reply.status_code >= 500:
             # Upload routes do not replay an Idempotency-Key, so this is not retried automatically;
             # the platform may have made the job before failing, so the outcome is unknown.
-            verdict = errored(f"{route} answered {reply.status_text()} and no job id came back; the platform or its "
-                              "proxy failed")
+            verdict = errored(
+                f"{route} answered {reply.status_text()} and no job id came back; the platform or its proxy failed"
+            )
             verdict.definite = False
             return verdict
         if not reply.ok:
@@ -165,8 +189,9 @@ async def enqueue_job(ctx: RunContext, idempotency_key: str, job_type: str = "TR
             return failed(f"{route} answered HTTP {reply.status_code} without a job id")
         kind = job.type or ("TRADE" if records is not None else job_type)
         ctx.facts.update(job_id=job.id, job_type=kind)
-        return passed(f"{kind} job {job.id} enqueued ({job.status})", job_id=job.id, job_type=kind,
-                      job_status=job.status)
+        return passed(
+            f"{kind} job {job.id} enqueued ({job.status})", job_id=job.id, job_type=kind, job_status=job.status
+        )
 
     return await perform(ctx, "first-value.enqueue", run)
 
@@ -176,6 +201,7 @@ def _header(job_type: str) -> list[str]:
 
 
 # Poll -----------------------------------------------------------------------------------------
+
 
 async def _poll(ctx: RunContext, job_id: str, on_progress: Callable[[PollProgress], Any] | None) -> Verdict:
     loop = asyncio.get_running_loop()
@@ -187,8 +213,10 @@ async def _poll(ctx: RunContext, job_id: str, on_progress: Callable[[PollProgres
         reply = await _with_token(ctx, lambda token: ctx.platform.job(job_id, token))
         elapsed = loop.time() - started
         if reply.status_code == 404:
-            return failed(f"job {job_id} not found ({reply.status_text()}); it belongs to another tenant or "
-                          "was never created", job_id=job_id)
+            return failed(
+                f"job {job_id} not found ({reply.status_text()}); it belongs to another tenant or was never created",
+                job_id=job_id,
+            )
         if not reply.ok:
             return errored(f"GET /api/jobs/{job_id} answered {reply.status_text()}", job_id=job_id)
         job = parse_job(reply.json_object())
@@ -201,25 +229,42 @@ async def _poll(ctx: RunContext, job_id: str, on_progress: Callable[[PollProgres
             return _final(job, attempt, elapsed)
         budget = current_deadline()
         if budget is not None and wait >= budget.remaining():
-            return errored(f"job {job_id} is still {clean(job.status, 20)} after {elapsed:.0f} s; poll it again "
-                           "later", job_id=job_id, job_status=job.status)
+            return errored(
+                f"job {job_id} is still {clean(job.status, 20)} after {elapsed:.0f} s; poll it again later",
+                job_id=job_id,
+                job_status=job.status,
+            )
         await sleep(wait)
         delay = min(delay * 2, POLL_MAX_DELAY)
 
 
 def _final(job: JobInfo, attempt: int, elapsed: float) -> Verdict:
     if job.status == "succeeded":
-        return passed(f"{job.type or 'the'} job {job.id} succeeded ({attempt} polls, {elapsed:.1f} s)",
-                      job_id=job.id, job_status=job.status, completed_at=job.updated_at or "")
+        return passed(
+            f"{job.type or 'the'} job {job.id} succeeded ({attempt} polls, {elapsed:.1f} s)",
+            job_id=job.id,
+            job_status=job.status,
+            completed_at=job.updated_at or "",
+        )
     why = ": ".join(clean(part, 80) for part in (job.error_code, job.error_message) if part)
-    return failed(f"job {job.id} failed{' (' + why + ')' if why else ''}; fix the input or ask the platform team, "
-                  "then enqueue again", job_id=job.id, job_status=job.status)
+    return failed(
+        f"job {job.id} failed{' (' + why + ')' if why else ''}; fix the input or ask the platform team, "
+        "then enqueue again",
+        job_id=job.id,
+        job_status=job.status,
+    )
 
 
-async def poll_job(ctx: RunContext, job_id: str | None = None, *, deadline_s: float = POLL_DEADLINE,
-                   on_progress: Callable[[PollProgress], Any] | None = None) -> CheckResult:
+async def poll_job(
+    ctx: RunContext,
+    job_id: str | None = None,
+    *,
+    deadline_s: float = POLL_DEADLINE,
+    on_progress: Callable[[PollProgress], Any] | None = None,
+) -> CheckResult:
     """Poll until the job is final or the deadline passes, with backoff (0.5 s doubling to 5 s),
     never sooner than a Retry-After asks. `on_progress` (sync or async) sees every poll."""
+
     async def run() -> Verdict:
         target_job = job_id or ctx.facts.job_id
         if not target_job:
@@ -247,8 +292,10 @@ async def _results(ctx: RunContext, preview: list | None = None) -> Verdict:
     reply = await _with_token(ctx, lambda token: ctx.platform.results(job_type, job_id, token))
     what = "findings" if job_type == "SHIP" else "results"
     if reply.status_code == 409:
-        return failed(f"the job has not finished ({reply.status_text()}); poll it until it succeeds, then read "
-                      f"its {what}", job_id=job_id)
+        return failed(
+            f"the job has not finished ({reply.status_text()}); poll it until it succeeds, then read its {what}",
+            job_id=job_id,
+        )
     if not reply.ok:
         return failed(f"reading the {what} of {job_id} answered {reply.status_text()}", job_id=job_id)
     data = reply.json_object()
@@ -258,12 +305,17 @@ async def _results(ctx: RunContext, preview: list | None = None) -> Verdict:
     total = data.get("total") if isinstance(data.get("total"), int) else len(items)
     if preview is not None:
         preview.extend(row for row in items[:PREVIEW_ROWS] if isinstance(row, dict))
-    return passed(f"{total} {what} readable for {job_type} job {job_id} (HTTP {reply.status_code})",
-                  job_id=job_id, total=total, request_id=reply.request_id or "")
+    return passed(
+        f"{total} {what} readable for {job_type} job {job_id} (HTTP {reply.status_code})",
+        job_id=job_id,
+        total=total,
+        request_id=reply.request_id or "",
+    )
 
 
 async def read_results(ctx: RunContext) -> CheckResult:
     """Read the job's results (TRADE) or findings (SHIP)."""
+
     async def run() -> Verdict:
         if not ctx.facts.job_id:
             raise Unavailable("no job yet: enqueue one first")
@@ -299,17 +351,23 @@ async def artifact(ctx: RunContext) -> Verdict:
     if job is None:
         return failed(f"job {job_id} could not be read ({reply.status_text()})", job_id=job_id)
     if job.status != "succeeded":
-        return failed(f"job {job_id} is {clean(job.status, 20)}, not succeeded; no end-to-end artifact yet",
-                      job_id=job_id)
+        return failed(
+            f"job {job_id} is {clean(job.status, 20)}, not succeeded; no end-to-end artifact yet", job_id=job_id
+        )
     results = await _results(ctx)
     if results.status.value not in ("pass", "skip"):
         return failed(f"job {job_id} succeeded but its output is not readable: {results.summary}", job_id=job_id)
     request_ids = _request_ids(ctx) + [rid for rid in (reply.request_id, results.refs.get("request_id")) if rid]
     request_ids = list(dict.fromkeys(request_ids))
-    return passed(f"{job.type or 'job'} {job_id} succeeded at {clean(job.updated_at or '?', 30)}; "
-                  f"request ids {', '.join(clean(r, 40) for r in request_ids[:6])}",
-                  job_id=job_id, job_type=job.type, completed_at=job.updated_at or "",
-                  request_ids=",".join(request_ids), environment=ctx.target.environment)
+    return passed(
+        f"{job.type or 'job'} {job_id} succeeded at {clean(job.updated_at or '?', 30)}; "
+        f"request ids {', '.join(clean(r, 40) for r in request_ids[:6])}",
+        job_id=job_id,
+        job_type=job.type,
+        completed_at=job.updated_at or "",
+        request_ids=",".join(request_ids),
+        environment=ctx.target.environment,
+    )
 
 
 def _request_ids(ctx: RunContext) -> list[str]:

@@ -6,15 +6,30 @@ token lacks, never "check the target"."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from launch_tui.clients.errors import BadReply
-from launch_tui.clients.github import (Listing, Protection, Run, first_success, github_error, parse_check_runs,
-                                       parse_statuses, parse_workflow_runs)
+from launch_tui.clients.github import (
+    Listing,
+    Protection,
+    Run,
+    first_success,
+    github_error,
+    parse_check_runs,
+    parse_statuses,
+    parse_workflow_runs,
+)
 from launch_tui.clients.text import clean
 from launch_tui.engine.base import Verdict, check, errored, failed, passed, warned
-from launch_tui.engine.branch_rules import (NotProtected, forbidden, inactive_requiring,
-                                            not_visible, read_branch_rules, requires_workflow, token_rejected)
+from launch_tui.engine.branch_rules import (
+    NotProtected,
+    forbidden,
+    inactive_requiring,
+    not_visible,
+    read_branch_rules,
+    requires_workflow,
+    token_rejected,
+)
 from launch_tui.engine.context import RunContext
 from launch_tui.timefmt import parse_iso
 
@@ -49,9 +64,11 @@ async def contract_gate(ctx: RunContext) -> Verdict:
     except NotProtected as exc:
         trial = await inactive_requiring(ctx, exc.inactive, wanted)
         why = f" (ruleset {_names(trial)} would require it, but {_NOT_ENFORCED})" if trial else ""
-        return failed(f"{gh.branch} of {gh.repo} has no branch protection and no active rulesets, so nothing is "
-                      f"required before merging{why}; add a rule requiring {wanted} (Settings > Rules > Rulesets, "
-                      "enforcement Active)")
+        return failed(
+            f"{gh.branch} of {gh.repo} has no branch protection and no active rulesets, so nothing is "
+            f"required before merging{why}; add a rule requiring {wanted} (Settings > Rules > Rulesets, "
+            "enforcement Active)"
+        )
     protection = found.protection
     how = None
     if wanted in protection.contexts:
@@ -59,18 +76,24 @@ async def contract_gate(ctx: RunContext) -> Verdict:
     elif workflow := next((p for p in sorted(protection.workflows) if requires_workflow(p, wanted)), None):
         how = f"a required workflow of a ruleset ({clean(workflow, 80)})"
     if how and protection.merge_queue:
-        return warned(f"{wanted} is {how} on {gh.branch}, and {gh.branch} merges through a merge queue: the "
-                      f"workflow behind {wanted} must also run on merge_group events, or queued pull requests "
-                      "wait for it and are removed; make sure its `on:` lists merge_group")
+        return warned(
+            f"{wanted} is {how} on {gh.branch}, and {gh.branch} merges through a merge queue: the "
+            f"workflow behind {wanted} must also run on merge_group events, or queued pull requests "
+            "wait for it and are removed; make sure its `on:` lists merge_group"
+        )
     if how:
         return passed(f"{wanted} is {how} on {gh.branch}")
     required = ", ".join(sorted(clean(c, 40) for c in protection.contexts)) or "none"
     trial = await inactive_requiring(ctx, found.inactive, wanted)
     if trial:
-        return failed(f"{wanted} is required only by ruleset {_names(trial)}, and {_NOT_ENFORCED}; set that "
-                      "ruleset's enforcement to Active (Settings > Rules > Rulesets)")
-    return failed(f"{wanted} is not a required status check on {gh.branch} (required now: {required}); "
-                  "require it in a ruleset (Settings > Rules > Rulesets) or under Settings > Branches")
+        return failed(
+            f"{wanted} is required only by ruleset {_names(trial)}, and {_NOT_ENFORCED}; set that "
+            "ruleset's enforcement to Active (Settings > Rules > Rulesets)"
+        )
+    return failed(
+        f"{wanted} is not a required status check on {gh.branch} (required now: {required}); "
+        "require it in a ruleset (Settings > Rules > Rulesets) or under Settings > Branches"
+    )
 
 
 @check("guardrails.review-policy")
@@ -79,22 +102,25 @@ async def review_policy(ctx: RunContext) -> Verdict:
     count, mode = protection.approvals, ctx.target.team_mode
     if mode == "solo":
         if count > 0:
-            return failed(f"{count} approvals required ({_sources(protection)}), but team_mode is solo: a solo "
-                          "maintainer could never merge; set required approvals to 0", approvals=count)
+            return failed(
+                f"{count} approvals required ({_sources(protection)}), but team_mode is solo: a solo "
+                "maintainer could never merge; set required approvals to 0",
+                approvals=count,
+            )
         if hidden:
             return errored(f"required approvals cannot be known: {hidden}")
         if protection.solo_blockers:
-            return warned(f"required approvals = 0, but a solo maintainer still cannot merge alone: "
-                          f"{'; '.join(protection.solo_blockers)}; turn these off or add a second maintainer",
-                          approvals=count)
-        return passed(f"required approvals = 0, as a solo maintainer needs ({_sources(protection)})",
-                      approvals=count)
+            return warned(
+                f"required approvals = 0, but a solo maintainer still cannot merge alone: "
+                f"{'; '.join(protection.solo_blockers)}; turn these off or add a second maintainer",
+                approvals=count,
+            )
+        return passed(f"required approvals = 0, as a solo maintainer needs ({_sources(protection)})", approvals=count)
     if count >= 1:
         return passed(f"required approvals = {count} (multi-maintainer: at least 1)", approvals=count)
     if hidden:
         return errored(f"required approvals cannot be known: {hidden}")
-    return failed("no approvals required, but team_mode is multi; require at least 1 approving review",
-                  approvals=count)
+    return failed("no approvals required, but team_mode is multi; require at least 1 approving review", approvals=count)
 
 
 @check("guardrails.conversation-resolution")
@@ -107,8 +133,11 @@ async def conversation_resolution(ctx: RunContext) -> Verdict:
     if (mode == "multi") == enabled:
         return passed(f"conversation resolution is {state}, as {mode} mode needs", enabled=enabled)
     want = "enable" if mode == "multi" else "disable"
-    return failed(f"conversation resolution is {state}, but team_mode is {mode}; {want} \"Require conversation "
-                  "resolution before merging\"", enabled=enabled)
+    return failed(
+        f'conversation resolution is {state}, but team_mode is {mode}; {want} "Require conversation '
+        'resolution before merging"',
+        enabled=enabled,
+    )
 
 
 def _readable(ctx: RunContext, listing: Listing, what: str, permission: str) -> str | None:
@@ -134,27 +163,42 @@ async def force_rls(ctx: RunContext) -> Verdict:
     gh, client = ctx.target.github, ctx.github
     assert gh is not None and client is not None
     name = gh.force_rls_check
-    runs, statuses = await asyncio.gather(client.check_runs(gh.repo, gh.branch, name),
-                                          client.combined_status(gh.repo, gh.branch))
-    unread = [why for why in (_readable(ctx, runs, "check runs", "Checks: read"),
-                              _readable(ctx, statuses, "commit statuses", "Commit statuses: read")) if why]
+    runs, statuses = await asyncio.gather(
+        client.check_runs(gh.repo, gh.branch, name), client.combined_status(gh.repo, gh.branch)
+    )
+    unread = [
+        why
+        for why in (
+            _readable(ctx, runs, "check runs", "Checks: read"),
+            _readable(ctx, statuses, "commit statuses", "Commit statuses: read"),
+        )
+        if why
+    ]
     found = parse_check_runs(runs.items, name) + parse_statuses(statuses.items, name)
     if not found:
         if unread:
-            return errored(f"no result of {name} found, and {'; '.join(unread)}; grant that permission so a "
-                           f"{name} result can be seen")
-        return failed(f"no run found of {name} (no check run or commit status by that name) on the head of "
-                      f"{gh.branch}; run the staging "
-                      "FORCE-RLS checks (or fix github.force_rls_check in the target)")
+            return errored(
+                f"no result of {name} found, and {'; '.join(unread)}; grant that permission so a "
+                f"{name} result can be seen"
+            )
+        return failed(
+            f"no run found of {name} (no check run or commit status by that name) on the head of "
+            f"{gh.branch}; run the staging "
+            "FORCE-RLS checks (or fix github.force_rls_check in the target)"
+        )
     run = max(found, key=lambda r: r.finished_at or "")
     note = f" ({'; '.join(unread)})" if unread else ""
     if run.status and run.status != "completed":
-        return errored(f"the latest {name} {run.kind} is still {clean(run.status, 20)}; check again when it "
-                       f"finishes{note}")
+        return errored(
+            f"the latest {name} {run.kind} is still {clean(run.status, 20)}; check again when it finishes{note}"
+        )
     if run.conclusion == "success":
         return passed(f"{name} succeeded on the head of {gh.branch} ({run.kind}){note}", run_id=run.id)
-    return failed(f"the latest {name} {run.kind} on {gh.branch} concluded {clean(run.conclusion, 20)}; "
-                  f"open it on GitHub and fix the failing RLS checks{note}", run_id=run.id)
+    return failed(
+        f"the latest {name} {run.kind} on {gh.branch} concluded {clean(run.conclusion, 20)}; "
+        f"open it on GitHub and fix the failing RLS checks{note}",
+        run_id=run.id,
+    )
 
 
 @check("guardrails.nightly")
@@ -163,32 +207,40 @@ async def nightly(ctx: RunContext) -> Verdict:
     assert gh is not None and client is not None
     listing = await client.successful_runs(gh.repo, gh.nightly_workflow, gh.branch)
     if listing.failed is not None and listing.failed.status_code == 404 and not listing.items:
-        raise BadReply(f"GitHub has no workflow {gh.nightly_workflow} in {gh.repo} "
-                       f"({github_error(listing.failed)}); check github.nightly_workflow in the target",
-                       listing.failed)
+        raise BadReply(
+            f"GitHub has no workflow {gh.nightly_workflow} in {gh.repo} "
+            f"({github_error(listing.failed)}); check github.nightly_workflow in the target",
+            listing.failed,
+        )
     unread = _readable(ctx, listing, "workflow runs", "Actions: read")
     if unread:
         return errored(f"{unread}; grant it to see the {gh.nightly_workflow} runs")
     run = first_success(parse_workflow_runs(listing.items))
     limit = gh.nightly_max_age_hours
     if run is None or not run.finished_at:
-        return failed(f"{gh.nightly_workflow} has no successful run on {gh.branch}; fix the nightly validation "
-                      "and let it run")
+        return failed(
+            f"{gh.nightly_workflow} has no successful run on {gh.branch}; fix the nightly validation and let it run"
+        )
     return _judge_age(gh.nightly_workflow, run, limit)
 
 
 def _judge_age(workflow: str, run: Run, limit: int) -> Verdict:
     assert run.finished_at is not None
     try:
-        age = (datetime.now(timezone.utc) - parse_iso(run.finished_at)).total_seconds() / 3600
+        age = (datetime.now(UTC) - parse_iso(run.finished_at)).total_seconds() / 3600
     except ValueError:
         return errored(f"the latest {workflow} run has an unreadable time {clean(run.finished_at, 30)!r}")
     when = _age(age)
     if age <= limit:
-        return passed(f"last successful {workflow} run finished {when} ago (limit {limit} h)",
-                      run_id=run.id, age_hours=int(age))
-    return failed(f"last successful {workflow} run finished {when} ago, more than {limit} h; find why "
-                  "the nightly validation stopped succeeding", run_id=run.id, age_hours=int(age))
+        return passed(
+            f"last successful {workflow} run finished {when} ago (limit {limit} h)", run_id=run.id, age_hours=int(age)
+        )
+    return failed(
+        f"last successful {workflow} run finished {when} ago, more than {limit} h; find why "
+        "the nightly validation stopped succeeding",
+        run_id=run.id,
+        age_hours=int(age),
+    )
 
 
 def _age(hours: float) -> str:

@@ -37,10 +37,17 @@ def section_items(sections: list[str] | None) -> list[str]:
     return [item.id for item in checklist.items if item.section_id in chosen]
 
 
-async def run_check(target: Target, secrets: Secrets, sections: list[str] | None = None,
-                    facts: Facts | dict[str, Any] | None = None, *, policy: Policy = Policy(),
-                    on_result: Callable[..., Any] | None = None,
-                    http_transport: httpx.AsyncBaseTransport | None = None, strict: bool = False) -> CheckRun:
+async def run_check(
+    target: Target,
+    secrets: Secrets,
+    sections: list[str] | None = None,
+    facts: Facts | dict[str, Any] | None = None,
+    *,
+    policy: Policy = Policy(),
+    on_result: Callable[..., Any] | None = None,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+    strict: bool = False,
+) -> CheckRun:
     item_ids = section_items(sections)
     checklist = load_checklist()
     if isinstance(facts, dict):  # as a session stores them
@@ -61,22 +68,33 @@ def strict_results(results: list[CheckResult], plans: dict[str, Plan]) -> list[C
     for result in results:
         item_plan = plans.get(result.id)
         if result.status is Status.MANUAL and item_plan and item_plan.mode == "manual" and item_plan.needs:
-            result = result.model_copy(update={
-                "status": Status.ERROR, "summary": f"--strict: {', '.join(item_plan.needs)} not set; {result.summary}"})
+            result = result.model_copy(
+                update={
+                    "status": Status.ERROR,
+                    "summary": f"--strict: {', '.join(item_plan.needs)} not set; {result.summary}",
+                }
+            )
         strict.append(result)
     return strict
 
 
-def check_command(target_path_or_target: str | Path | Target, sections: list[str] | None = None,
-                  fmt: str = "text", output: str | Path | None = None, facts: Facts | dict[str, Any] | None = None, *,
-                  secrets: Secrets | None = None, color: bool | None = None, strict: bool = False,
-                  trust_target: bool = False) -> int:
+def check_command(
+    target_path_or_target: str | Path | Target,
+    sections: list[str] | None = None,
+    fmt: str = "text",
+    output: str | Path | None = None,
+    facts: Facts | dict[str, Any] | None = None,
+    *,
+    secrets: Secrets | None = None,
+    color: bool | None = None,
+    strict: bool = False,
+    trust_target: bool = False,
+) -> int:
     """The whole `check` command: returns its exit code. Raises UsageError (exit 2) for a bad
     target, section, format or output path, before any request is sent."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    target = (target_path_or_target if isinstance(target_path_or_target, Target)
-              else load_target(target_path_or_target))
+    target = target_path_or_target if isinstance(target_path_or_target, Target) else load_target(target_path_or_target)
     section_items(sections)  # validate before touching the network
     if trust_target:  # `check --target FILE`: the operator's own file names where their credentials go
         from launch_tui.trust import announce
@@ -95,4 +113,3 @@ def check_command(target_path_or_target: str | Path | Target, sections: list[str
     else:
         write_private(out_path, text, replace=True)
     return exit_code(run)
-

@@ -16,8 +16,15 @@ from launch_tui.engine.render_judge import Judgement, judge_deploys, judge_postg
 from launch_tui.target import normalise_url
 
 PREDEPLOY_COMMAND = "cd apps/api && npx prisma migrate deploy"
-REQUIRED_ENV = ("DATABASE_URL", "NODE_ENV", "JWT_PRIVATE_KEY", "JWT_PUBLIC_KEY", "CLERK_SECRET_KEY",
-                "KEY_HASH_SECRET", "ALLOW_API_KEY_FALLBACK")
+REQUIRED_ENV = (
+    "DATABASE_URL",
+    "NODE_ENV",
+    "JWT_PRIVATE_KEY",
+    "JWT_PUBLIC_KEY",
+    "CLERK_SECRET_KEY",
+    "KEY_HASH_SECRET",
+    "ALLOW_API_KEY_FALLBACK",
+)
 # The only two env vars whose value the runbook states; every other value is a secret.
 EXPECTED_VALUES = {"NODE_ENV": "production", "ALLOW_API_KEY_FALLBACK": "false"}
 
@@ -44,8 +51,10 @@ async def _deploys(ctx: RunContext, service_id: str) -> Deploys:
 
 async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
     """The service's own env vars and its linked env groups', read once per batch."""
+
     async def read() -> ServiceEnv:
         return await _render(ctx).env(await _service(ctx, service_id), _public_values(ctx))
+
     env: ServiceEnv = await ctx.shared(f"render.env.{service_id}", read)
     return env
 
@@ -71,13 +80,19 @@ async def predeploy_migration(ctx: RunContext) -> Verdict:
         return failed("; ".join(problems), service_id=service_id)
     notes = [deploy.text] if deploy.level == "warn" else []
     if command != PREDEPLOY_COMMAND:
-        notes.insert(0, f"the pre-deploy command `{clean(command, 80)}` runs prisma migrate deploy but differs from "
-                        f"the runbook's `{PREDEPLOY_COMMAND}`; check the difference is intended")
+        notes.insert(
+            0,
+            f"the pre-deploy command `{clean(command, 80)}` runs prisma migrate deploy but differs from "
+            f"the runbook's `{PREDEPLOY_COMMAND}`; check the difference is intended",
+        )
     serving = deploys.live.id if deploys.live else ""
     if notes:
         return warned("; ".join(notes), service_id=service_id, deploy_id=serving)
-    return passed(f"pre-deploy command is `{PREDEPLOY_COMMAND}` and the latest deploy is live",
-                  service_id=service_id, deploy_id=serving)
+    return passed(
+        f"pre-deploy command is `{PREDEPLOY_COMMAND}` and the latest deploy is live",
+        service_id=service_id,
+        deploy_id=serving,
+    )
 
 
 @check("infra.database")
@@ -86,13 +101,16 @@ async def database(ctx: RunContext) -> Verdict:
     service, env = await asyncio.gather(_service(ctx, service_id), _env(ctx, service_id))
     fix = "attach the Render Postgres under Environment > Add from Database, or link the env group that holds it"
     if "DATABASE_URL" not in env:
-        return failed(f"DATABASE_URL is not set on the API service {service_id} ({len(env)} env vars read from "
-                      f"{env.read_from()}); {fix}")
+        return failed(
+            f"DATABASE_URL is not set on the API service {service_id} ({len(env)} env vars read from "
+            f"{env.read_from()}); {fix}"
+        )
     how = f"DATABASE_URL (from {env.source('DATABASE_URL')})"
     url = env.get("DATABASE_URL").strip()
     if not url:
-        return failed(f"{how} is set but empty on the API service {service_id}; link it to the Render Postgres "
-                      "connection string")
+        return failed(
+            f"{how} is set but empty on the API service {service_id}; link it to the Render Postgres connection string"
+        )
     host = database_host(url)
     if host is None:
         return failed(f"{how} is not a URL with a host; set it to the Render Postgres internal connection string")
@@ -114,9 +132,12 @@ async def _judge_database(ctx: RunContext, service: ServiceInfo, host: str, how:
             found = await _render(ctx).postgres(postgres_id)
             if found is not None:
                 return judge_postgres(found, service, how)
-            return Judgement("warn", f"{how} names Render Postgres {clean(postgres_id, 40)}, which RENDER_API_KEY "
-                                     "cannot see (another workspace's, or deleted): cannot tell whether it is "
-                                     "available; check it on Render, or use a key of a member of its workspace")
+            return Judgement(
+                "warn",
+                f"{how} names Render Postgres {clean(postgres_id, 40)}, which RENDER_API_KEY "
+                "cannot see (another workspace's, or deleted): cannot tell whether it is "
+                "available; check it on Render, or use a key of a member of its workspace",
+            )
         visible = await _render(ctx).postgres_list(service.owner_id)
     except BadReply as exc:
         if exc.status_code in (401, 403):
@@ -132,8 +153,11 @@ async def env_vars(ctx: RunContext) -> Verdict:
     env = await _env(ctx, service_id)
     missing = [key for key in REQUIRED_ENV if key not in env]
     empty = [key for key in REQUIRED_ENV if key in env and not env.get(key).strip()]
-    wrong = [key for key, expected in EXPECTED_VALUES.items()
-             if key in env and env.get(key).strip() and env.get(key).strip().lower() != expected]
+    wrong = [
+        key
+        for key, expected in EXPECTED_VALUES.items()
+        if key in env and env.get(key).strip() and env.get(key).strip().lower() != expected
+    ]
     problems = []
     if missing:
         problems.append("missing: " + ", ".join(missing))
@@ -141,10 +165,14 @@ async def env_vars(ctx: RunContext) -> Verdict:
         problems.append("empty: " + ", ".join(empty))
     problems += [f"{key} must be {EXPECTED_VALUES[key]} (set in {env.source(key)})" for key in wrong]
     if problems:
-        return failed("; ".join(problems) + f" (on the API service {service_id}, read from {env.read_from()}); "
-                      "set them under Environment on Render, or in a linked env group, and redeploy")
-    return passed(f"all {len(REQUIRED_ENV)} required env vars are set ({env.by_source(REQUIRED_ENV)}); "
-                  "NODE_ENV=production, ALLOW_API_KEY_FALLBACK=false")
+        return failed(
+            "; ".join(problems) + f" (on the API service {service_id}, read from {env.read_from()}); "
+            "set them under Environment on Render, or in a linked env group, and redeploy"
+        )
+    return passed(
+        f"all {len(REQUIRED_ENV)} required env vars are set ({env.by_source(REQUIRED_ENV)}); "
+        "NODE_ENV=production, ALLOW_API_KEY_FALLBACK=false"
+    )
 
 
 @check("infra.web-app")
@@ -186,17 +214,21 @@ async def _check_web_url(ctx: RunContext, web_url: str, problems: list[str], che
     if 200 <= reply.status_code < 400:
         checked.append(f"{web_url} answers HTTP {reply.status_code}")
     else:
-        problems.append(f"{web_url} answers HTTP {reply.status_code}; check the web service is deployed and "
-                        "its domain points to it")
+        problems.append(
+            f"{web_url} answers HTTP {reply.status_code}; check the web service is deployed and its domain points to it"
+        )
 
 
-async def _check_web_service(ctx: RunContext, service_id: str, problems: list[str], notes: list[str],
-                             checked: list[str]) -> None:
-    service, deploys, env = await asyncio.gather(_service(ctx, service_id), _deploys(ctx, service_id),
-                                                 _env(ctx, service_id))
+async def _check_web_service(
+    ctx: RunContext, service_id: str, problems: list[str], notes: list[str], checked: list[str]
+) -> None:
+    service, deploys, env = await asyncio.gather(
+        _service(ctx, service_id), _deploys(ctx, service_id), _env(ctx, service_id)
+    )
     if service.suspended:
-        problems.append(f"the web service {service_id} is suspended ({clean(service.suspended_state, 40)}); "
-                        "resume it on Render")
+        problems.append(
+            f"the web service {service_id} is suspended ({clean(service.suspended_state, 40)}); resume it on Render"
+        )
     deploy = judge_deploys(deploys, "web service")
     if deploy.level == "fail":
         problems.append(deploy.text)
@@ -205,12 +237,16 @@ async def _check_web_service(ctx: RunContext, service_id: str, problems: list[st
     api_url = env.get("API_URL").strip()
     source = env.source("API_URL")
     if not api_url:
-        problems.append(f"API_URL is not set on the web service {service_id} (read from {env.read_from()}); "
-                        f"set it to {ctx.target.api_url}")
+        problems.append(
+            f"API_URL is not set on the web service {service_id} (read from {env.read_from()}); "
+            f"set it to {ctx.target.api_url}"
+        )
     elif normalise_url(api_url) != normalise_url(ctx.target.api_url):
         host = urlsplit(api_url).netloc or "a value that is not a URL"
-        problems.append(f"the web app's API_URL (from {source}) points to {clean(host, 80)}, not "
-                        f"{ctx.target.api_url}; fix API_URL there and redeploy")
+        problems.append(
+            f"the web app's API_URL (from {source}) points to {clean(host, 80)}, not "
+            f"{ctx.target.api_url}; fix API_URL there and redeploy"
+        )
     elif deploy.level == "ok":
         checked.append(f"the web service is live and its API_URL (from {source}) points to the API")
     else:
@@ -223,28 +259,36 @@ async def health(ctx: RunContext) -> Verdict:
     data = reply.json_or_none()
     if reply.status_code >= 500:
         said = f", status {clean(data.get('status'), 20)}" if isinstance(data, dict) and data.get("status") else ""
-        return failed(f"/health answered HTTP {reply.status_code}{said}: the API is down or failing; "
-                      "check the API service's logs on Render")
+        return failed(
+            f"/health answered HTTP {reply.status_code}{said}: the API is down or failing; "
+            "check the API service's logs on Render"
+        )
     if reply.status_code != 200:
-        return errored(f"/health answered HTTP {reply.status_code}, expected 200; is api_url right "
-                       f"({ctx.target.api_url})?")
+        return errored(
+            f"/health answered HTTP {reply.status_code}, expected 200; is api_url right ({ctx.target.api_url})?"
+        )
     if not isinstance(data, dict):
         body = reply.describe_body() if data is None else f"JSON {type(data).__name__}"
-        return errored(f"/health answered HTTP 200 with {body}, not the health JSON; is api_url the API "
-                       "(not the web app)?")
+        return errored(
+            f"/health answered HTTP 200 with {body}, not the health JSON; is api_url the API (not the web app)?"
+        )
     health = parse_health(data)
     if health.pending is None:
-        return errored("/health has no checks.migrations.pending count; the API may be an older version "
-                       "than the runbook expects")
+        return errored(
+            "/health has no checks.migrations.pending count; the API may be an older version than the runbook expects"
+        )
     if health.status == "down":
         return failed("/health reports status down; check the API service's logs on Render")
     if health.pending > 0:
-        return failed(f"{health.pending} pending database migrations; run `{PREDEPLOY_COMMAND}` (the pre-deploy "
-                      "command) and redeploy")
+        return failed(
+            f"{health.pending} pending database migrations; run `{PREDEPLOY_COMMAND}` (the pre-deploy "
+            "command) and redeploy"
+        )
     if health.status == "degraded":
         which = ", ".join(clean(name, 30) for name in health.failing) or "a dependency"
-        return warned(f"HTTP 200, status degraded ({which} not ok), 0 pending migrations; launch can go ahead, "
-                      "but look at it")
+        return warned(
+            f"HTTP 200, status degraded ({which} not ok), 0 pending migrations; launch can go ahead, but look at it"
+        )
     if health.status != "ok":
         return errored(f"/health reports an unknown status {clean(health.status, 30)!r}; expected ok, degraded or down")
     return passed("HTTP 200, status ok, 0 pending migrations", version=health.version or "")

@@ -6,6 +6,7 @@ so a retry after a crash replays the same request instead of acting twice.
 
 from __future__ import annotations
 
+from launch_tui.clients.errors import BadReply
 from launch_tui.clients.platform import (
     DEFAULT_DETECTORS,
     KeyInfo,
@@ -14,7 +15,6 @@ from launch_tui.clients.platform import (
     parse_key,
     parse_tenant,
 )
-from launch_tui.clients.errors import BadReply
 from launch_tui.clients.text import clean
 from launch_tui.engine.base import (
     ActionOutcome,
@@ -40,6 +40,7 @@ def _tenant_id(ctx: RunContext, tenant_id: str | None = None) -> str:
 
 
 # Recovery helpers (read-only; raise TransportError, whose text is one line) ----------------
+
 
 async def find_tenant_by_slug(ctx: RunContext, slug: str | None = None) -> TenantInfo | None:
     slug = slug or ctx.target.customer.tenant_slug
@@ -71,8 +72,10 @@ async def read_detectors(ctx: RunContext) -> dict[str, bool]:
 
 def _detectors_of(data: dict) -> dict[str, bool]:
     detectors = data.get("detectors") if isinstance(data.get("detectors"), dict) else {}
-    return {str(name): bool(conf.get("enabled")) if isinstance(conf, dict) else bool(conf)
-            for name, conf in detectors.items()}
+    return {
+        str(name): bool(conf.get("enabled")) if isinstance(conf, dict) else bool(conf)
+        for name, conf in detectors.items()
+    }
 
 
 def _describe_detectors(detectors: dict[str, bool]) -> str:
@@ -81,8 +84,10 @@ def _describe_detectors(detectors: dict[str, bool]) -> str:
 
 # Actions ----------------------------------------------------------------------------------
 
-async def create_tenant(ctx: RunContext, idempotency_key: str, name: str | None = None,
-                        slug: str | None = None) -> ActionOutcome:
+
+async def create_tenant(
+    ctx: RunContext, idempotency_key: str, name: str | None = None, slug: str | None = None
+) -> ActionOutcome:
     """Create the customer's tenant. A taken slug returns status `manual` with the existing
     tenant in `outcome.conflict`: ask the operator, then call `adopt_tenant`."""
     name = name or ctx.target.customer.name
@@ -99,11 +104,16 @@ async def create_tenant(ctx: RunContext, idempotency_key: str, name: str | None 
         if reply.status_code == 409:
             existing = await find_tenant_by_slug(ctx, slug)
             if existing is None:
-                return failed(f"the slug {slug} is taken ({reply.status_text()}) but no tenant with it was found; "
-                              "choose another slug in the target")
+                return failed(
+                    f"the slug {slug} is taken ({reply.status_text()}) but no tenant with it was found; "
+                    "choose another slug in the target"
+                )
             created = f", created {clean(existing.created_at, 30)}" if existing.created_at else ""
-            verdict = manual(f"the slug {slug} already belongs to tenant {existing.id} ({clean(existing.name, 60)}"
-                             f"{created}); adopt it if it is this customer's", existing_tenant_id=existing.id)
+            verdict = manual(
+                f"the slug {slug} already belongs to tenant {existing.id} ({clean(existing.name, 60)}"
+                f"{created}); adopt it if it is this customer's",
+                existing_tenant_id=existing.id,
+            )
             verdict.data = existing
             return verdict
         return admin_failure(reply, f"creating tenant {slug}")
@@ -113,10 +123,15 @@ async def create_tenant(ctx: RunContext, idempotency_key: str, name: str | None 
 
 async def adopt_tenant(ctx: RunContext, tenant: TenantInfo) -> ActionOutcome:
     """After the operator confirmed: use an existing tenant as the customer's. No network."""
+
     async def run() -> Verdict:
         ctx.facts.update(tenant_id=tenant.id, tenant_slug=tenant.slug)
-        return passed(f"adopted the existing tenant {tenant.slug} ({tenant.id})", tenant_id=tenant.id,
-                      tenant_slug=tenant.slug, adopted=True)
+        return passed(
+            f"adopted the existing tenant {tenant.slug} ({tenant.id})",
+            tenant_id=tenant.id,
+            tenant_slug=tenant.slug,
+            adopted=True,
+        )
 
     return await perform(ctx, "onboarding.tenant", run)
 
@@ -142,24 +157,34 @@ async def issue_key(ctx: RunContext, idempotency_key: str, label: str | None = N
             # secret: the key exists but nobody can use it, so it must not stay live.
             revoke = await ctx.platform.revoke_key(tenant_id, key.id, f"{idempotency_key}:revoke")
             done = "it was revoked" if revoke.ok else f"revoking it failed ({revoke.status_text()}): revoke it"
-            return failed(f"key {key.id} was issued but its secret did not reach launch-tui (the platform answered "
-                          f"a repeated request with its stored answer); {done}, then issue a new key",
-                          lost_key_id=key.id, tenant_id=tenant_id)
+            return failed(
+                f"key {key.id} was issued but its secret did not reach launch-tui (the platform answered "
+                f"a repeated request with its stored answer); {done}, then issue a new key",
+                lost_key_id=key.id,
+                tenant_id=tenant_id,
+            )
         if key is None or not isinstance(secret, str) or not secret:
-            return failed("the key was issued but the response lacks its id or secret; revoke it in the admin "
-                          "console and issue another")
+            return failed(
+                "the key was issued but the response lacks its id or secret; revoke it in the admin "
+                "console and issue another"
+            )
         ctx.facts.update(key_id=key.id, key_prefix=key.prefix, key_label=key.label or label, customer_key=secret)
-        verdict = passed(f"integration key {key.prefix}… issued ({key.id}); its secret is shown once, now",
-                         key_id=key.id, key_prefix=key.prefix, key_label=key.label or label, tenant_id=tenant_id)
+        verdict = passed(
+            f"integration key {key.prefix}… issued ({key.id}); its secret is shown once, now",
+            key_id=key.id,
+            key_prefix=key.prefix,
+            key_label=key.label or label,
+            tenant_id=tenant_id,
+        )
         verdict.secret = secret
         return verdict
 
     return await perform(ctx, "onboarding.integration-key", run)
 
 
-async def revoke_key(ctx: RunContext, idempotency_key: str, key_id: str,
-                     tenant_id: str | None = None) -> ActionOutcome:
+async def revoke_key(ctx: RunContext, idempotency_key: str, key_id: str, tenant_id: str | None = None) -> ActionOutcome:
     """Revoke one key. `key_id` is required on purpose: no default that could hit the customer's key."""
+
     async def run() -> Verdict:
         tenant = _tenant_id(ctx, tenant_id)
         reply = await ctx.platform.revoke_key(tenant, key_id, idempotency_key)
@@ -178,6 +203,7 @@ async def issue_canary_key(ctx: RunContext, idempotency_key: str) -> ActionOutco
 
     The two calls use `<idempotency_key>:issue` and `<idempotency_key>:revoke`, derived from
     the one recorded key, so a replay after a crash repeats neither."""
+
     async def run() -> Verdict:
         tenant_id = _tenant_id(ctx)
         reply = await ctx.platform.issue_key(tenant_id, CANARY_LABEL, f"{idempotency_key}:issue")
@@ -191,14 +217,18 @@ async def issue_canary_key(ctx: RunContext, idempotency_key: str) -> ActionOutco
         revoke = await ctx.platform.revoke_key(tenant_id, key.id, f"{idempotency_key}:revoke")
         if not revoke.ok:
             return admin_failure(revoke, f"revoking the canary key {key.id}")
-        return passed(f"canary key {key.prefix}… ({key.id}) issued and revoked", canary_key_id=key.id,
-                      canary_key_prefix=key.prefix)
+        return passed(
+            f"canary key {key.prefix}… ({key.id}) issued and revoked",
+            canary_key_id=key.id,
+            canary_key_prefix=key.prefix,
+        )
 
     return await perform(ctx, "auth.token-revoked", run)
 
 
-async def set_detectors(ctx: RunContext, idempotency_key: str,
-                        detectors: dict[str, bool] | None = None) -> ActionOutcome:
+async def set_detectors(
+    ctx: RunContext, idempotency_key: str, detectors: dict[str, bool] | None = None
+) -> ActionOutcome:
     detectors = dict(DEFAULT_DETECTORS if detectors is None else detectors)
 
     async def run() -> Verdict:
@@ -207,13 +237,17 @@ async def set_detectors(ctx: RunContext, idempotency_key: str,
         if not reply.ok:
             return admin_failure(reply, "setting the detector config")
         confirmed = _detectors_of(reply.json_object()) or detectors
-        return passed(f"detector config set: {_describe_detectors(confirmed)}", tenant_id=tenant_id,
-                      **{f"detector_{name}": on for name, on in confirmed.items()})
+        return passed(
+            f"detector config set: {_describe_detectors(confirmed)}",
+            tenant_id=tenant_id,
+            **{f"detector_{name}": on for name, on in confirmed.items()},
+        )
 
     return await perform(ctx, "onboarding.detectors", run)
 
 
 # The read-only check -------------------------------------------------------------------------
+
 
 def needs_tenant(target, secrets, facts) -> str | None:
     if not (facts and facts.tenant_id):
@@ -235,12 +269,24 @@ async def onboarding_status(ctx: RunContext) -> Verdict:
     waiting = [clean(s.get("key"), 40) for s in steps if not s.get("done")]
     ready = bool(data.get("ready"))
     rest = f"; still open: {', '.join(waiting)}" if waiting else ""
-    return passed(f"onboarding status captured: {len(done)} of {len(steps)} steps done, "
-                  f"{'ready' if ready else 'not ready yet'}{rest}",
-                  tenant_id=tenant_id, ready=ready, steps_done=len(done), steps_total=len(steps))
+    return passed(
+        f"onboarding status captured: {len(done)} of {len(steps)} steps done, "
+        f"{'ready' if ready else 'not ready yet'}{rest}",
+        tenant_id=tenant_id,
+        ready=ready,
+        steps_done=len(done),
+        steps_total=len(steps),
+    )
 
 
 __all__ = [
-    "adopt_tenant", "create_tenant", "find_tenant_by_slug", "issue_canary_key", "issue_key", "list_keys",
-    "read_detectors", "revoke_key", "set_detectors",
+    "adopt_tenant",
+    "create_tenant",
+    "find_tenant_by_slug",
+    "issue_canary_key",
+    "issue_key",
+    "list_keys",
+    "read_detectors",
+    "revoke_key",
+    "set_detectors",
 ]

@@ -46,26 +46,34 @@ def _integration_gap(item: Item, target: Target, secrets: Secrets) -> tuple[str,
     has_render_key = secrets.has("RENDER_API_KEY")
     if item.integration is Integration.RENDER:
         if not target.render:
-            return (f"Render is not configured: add a [render] section with api_service_id to the target and set "
-                    f"RENDER_API_KEY; {confirm}"), ()
+            return (
+                f"Render is not configured: add a [render] section with api_service_id to the target and set "
+                f"RENDER_API_KEY; {confirm}"
+            ), ()
         if not has_render_key:
             return f"RENDER_API_KEY is not set: export a Render API key to check this; {confirm}", ("RENDER_API_KEY",)
     if item.integration is Integration.GITHUB:
         if not target.github:
-            return (f"GitHub is not configured: add a [github] section with repo to the target and set "
-                    f"GITHUB_TOKEN; {confirm}"), ()
+            return (
+                f"GitHub is not configured: add a [github] section with repo to the target and set "
+                f"GITHUB_TOKEN; {confirm}"
+            ), ()
         if not secrets.has("GITHUB_TOKEN"):
-            return f"GITHUB_TOKEN is not set: export a token with admin read access to check this; {confirm}", \
-                ("GITHUB_TOKEN",)
+            return f"GITHUB_TOKEN is not set: export a token with admin read access to check this; {confirm}", (
+                "GITHUB_TOKEN",
+            )
     if item.integration is Integration.WEB:
         web_service = bool(target.render and target.render.web_service_id)
         if target.web_url or (web_service and has_render_key):
             return None
         if web_service:
-            return f"RENDER_API_KEY is not set: export it to check the web service (or add web_url); {confirm}", \
-                ("RENDER_API_KEY",)
-        return (f"the web app is not configured: add web_url to the target, and render.web_service_id with "
-                f"RENDER_API_KEY to check its API_URL; {confirm}"), ()
+            return f"RENDER_API_KEY is not set: export it to check the web service (or add web_url); {confirm}", (
+                "RENDER_API_KEY",
+            )
+        return (
+            f"the web app is not configured: add web_url to the target, and render.web_service_id with "
+            f"RENDER_API_KEY to check its API_URL; {confirm}"
+        ), ()
     return None
 
 
@@ -76,8 +84,7 @@ def plan_item(item: Item, target: Target, secrets: Secrets, facts: Facts | None 
         return Plan(item.id, "manual", "needs a person: record it in the wizard (launch-tui resume)")
     if item.kind is Kind.ACTION:
         needs = ("LAUNCH_ADMIN_TOKEN",) if needs_admin(item.id) and not secrets.has("LAUNCH_ADMIN_TOKEN") else ()
-        return Plan(item.id, "action", "an action: the wizard performs it after you confirm (launch-tui resume)",
-                    needs)
+        return Plan(item.id, "action", "an action: the wizard performs it after you confirm (launch-tui resume)", needs)
     gap = _integration_gap(item, target, secrets)
     if gap:
         return Plan(item.id, "manual", gap[0], gap[1])
@@ -91,8 +98,9 @@ def plan_item(item: Item, target: Target, secrets: Secrets, facts: Facts | None 
     return Plan(item.id, "auto")
 
 
-def plan(target: Target, secrets: Secrets, facts: Facts | None = None,
-         checklist: Checklist | None = None) -> dict[str, Plan]:
+def plan(
+    target: Target, secrets: Secrets, facts: Facts | None = None, checklist: Checklist | None = None
+) -> dict[str, Plan]:
     """Every item of the checklist, in checklist order, with how it is handled now."""
     checklist = checklist or load_checklist()
     return {item.id: plan_item(item, target, secrets, facts) for item in checklist.items}

@@ -39,23 +39,39 @@ def judge_deploys(deploys: Deploys, what: str, fail_even_if_serving: frozenset[s
     serving = f"{_id(live.id)} (older, live) serves" if live else ""
     if newest.status in IN_PROGRESS:
         if live:
-            return Judgement("warn", f"the {what}'s newest deploy {_id(newest.id)} is {status}; {serving} until it "
-                                     "finishes: check again when it is done")
-        return Judgement("fail", f"the {what} has no live deploy; its newest deploy {_id(newest.id)} is still "
-                                 f"{status}: check again when it finishes, and read its logs on Render if it fails")
+            return Judgement(
+                "warn",
+                f"the {what}'s newest deploy {_id(newest.id)} is {status}; {serving} until it "
+                "finishes: check again when it is done",
+            )
+        return Judgement(
+            "fail",
+            f"the {what} has no live deploy; its newest deploy {_id(newest.id)} is still "
+            f"{status}: check again when it finishes, and read its logs on Render if it fails",
+        )
     if newest.status in FAILED:
-        cause = " (the pre-deploy command failed, so its migrations did not run)" \
-            if newest.status == "pre_deploy_failed" else ""
+        cause = (
+            " (the pre-deploy command failed, so its migrations did not run)"
+            if newest.status == "pre_deploy_failed"
+            else ""
+        )
         if live:
             level: Level = "fail" if newest.status in fail_even_if_serving else "warn"
-            return Judgement(level, f"the {what}'s newest deploy {_id(newest.id)} is {status}{cause}; {serving}: "
-                                    f"read {_id(newest.id)}'s logs on Render, fix it and redeploy")
-        return Judgement("fail", f"the {what}'s latest deploy {_id(newest.id)} is {status}{cause} and no deploy is "
-                                 "live; read its logs on Render and redeploy")
+            return Judgement(
+                level,
+                f"the {what}'s newest deploy {_id(newest.id)} is {status}{cause}; {serving}: "
+                f"read {_id(newest.id)}'s logs on Render, fix it and redeploy",
+            )
+        return Judgement(
+            "fail",
+            f"the {what}'s latest deploy {_id(newest.id)} is {status}{cause} and no deploy is "
+            "live; read its logs on Render and redeploy",
+        )
     if live:
         return Judgement("warn", f"the {what}'s newest deploy {_id(newest.id)} is {status}; {serving}")
-    return Judgement("fail", f"the {what} has no live deploy (the latest, {_id(newest.id)}, is {status}); "
-                             "redeploy it on Render")
+    return Judgement(
+        "fail", f"the {what} has no live deploy (the latest, {_id(newest.id)}, is {status}); redeploy it on Render"
+    )
 
 
 def judge_postgres(database: PostgresInfo, service: ServiceInfo, how: str) -> Judgement:
@@ -63,20 +79,34 @@ def judge_postgres(database: PostgresInfo, service: ServiceInfo, how: str) -> Ju
     name = f"Render Postgres {clean(database.name, 60) or '(unnamed)'} ({_id(database.id)})"
     if database.suspended or database.status == "suspended":
         by = f" by {', '.join(clean(s, 20) for s in database.suspenders)}" if database.suspenders else ""
-        return Judgement("fail", f"{how} names {name}, which is suspended{by}; resume it on Render "
-                                 "(settle billing first if billing suspended it)")
+        return Judgement(
+            "fail",
+            f"{how} names {name}, which is suspended{by}; resume it on Render "
+            "(settle billing first if billing suspended it)",
+        )
     if database.status in DATABASE_DOWN:
-        return Judgement("fail", f"{how} names {name}, which is {clean(database.status, 30)}; open it on Render "
-                                 "and restore or replace it")
+        return Judgement(
+            "fail",
+            f"{how} names {name}, which is {clean(database.status, 30)}; open it on Render and restore or replace it",
+        )
     if database.owner_id and service.owner_id and database.owner_id != service.owner_id:
-        return Judgement("warn", f"{how} names {name}, which belongs to another workspace than the API service; "
-                                 "check this is the database meant for it")
+        return Judgement(
+            "warn",
+            f"{how} names {name}, which belongs to another workspace than the API service; "
+            "check this is the database meant for it",
+        )
     if database.environment_id and service.environment_id and database.environment_id != service.environment_id:
-        return Judgement("warn", f"{how} names {name}, which is in another environment than the API service; "
-                                 "check this is the database meant for it")
+        return Judgement(
+            "warn",
+            f"{how} names {name}, which is in another environment than the API service; "
+            "check this is the database meant for it",
+        )
     if database.status != "available":
-        return Judgement("warn", f"{how} names {name}, which is {clean(database.status, 30)}, not yet available; "
-                                 "check again in a few minutes")
+        return Judgement(
+            "warn",
+            f"{how} names {name}, which is {clean(database.status, 30)}, not yet available; "
+            "check again in a few minutes",
+        )
     return Judgement("ok", f"{how} names {name}, available")
 
 
@@ -85,9 +115,13 @@ def judge_unmatched(host: str, how: str, visible: list[PostgresInfo]) -> Judgeme
     where = clean(host, 80)
     fix = "attach the Render Postgres under Environment > Add from Database"
     if not visible:
-        return Judgement("fail", f"{how} names host {where}, and the service's workspace has no Render Postgres; "
-                                 f"create one, then {fix}")
+        return Judgement(
+            "fail",
+            f"{how} names host {where}, and the service's workspace has no Render Postgres; create one, then {fix}",
+        )
     names = ", ".join(f"{clean(d.name, 40)} ({_id(d.id)})" for d in visible[:3])
     more = f" and {len(visible) - 3} more" if len(visible) > 3 else ""
-    return Judgement("fail", f"{how} names host {where}, which is none of the workspace's Render Postgres "
-                             f"instances ({names}{more}); {fix}")
+    return Judgement(
+        "fail",
+        f"{how} names host {where}, which is none of the workspace's Render Postgres instances ({names}{more}); {fix}",
+    )

@@ -8,7 +8,8 @@ that check's `error` result and nothing more.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from launch_tui.checklist import Item
 from launch_tui.engine.base import CHECKS, execute, notify
@@ -21,8 +22,9 @@ Callback = Callable[[Any], Any]
 BLOCKING = frozenset({Status.FAIL, Status.ERROR})
 
 
-async def run_items(ctx: RunContext, item_ids: Iterable[str], on_start: Callback | None = None,
-                    on_result: Callback | None = None) -> list[CheckResult]:
+async def run_items(
+    ctx: RunContext, item_ids: Iterable[str], on_start: Callback | None = None, on_result: Callback | None = None
+) -> list[CheckResult]:
     """Run the checks of `item_ids` and return their results in checklist order.
 
     Items that are not automated now (manual, action, record, unconfigured, missing facts)
@@ -37,8 +39,9 @@ async def run_items(ctx: RunContext, item_ids: Iterable[str], on_start: Callback
         raise LaunchError(f"unknown checklist item {unknown[0]!r}")
     items = [ctx.checklist.by_id[item_id] for item_id in sorted(wanted, key=order.__getitem__)]
     plans = {item.id: plan_item(item, ctx.target, ctx.secrets, ctx.facts) for item in items}
-    done: dict[str, asyncio.Future[CheckResult]] = {item.id: asyncio.get_running_loop().create_future()
-                                                     for item in items}
+    done: dict[str, asyncio.Future[CheckResult]] = {
+        item.id: asyncio.get_running_loop().create_future() for item in items
+    }
 
     not_run: set[str] = set()  # skipped because something they need failed: blocks their dependents too
 
@@ -53,8 +56,9 @@ async def run_items(ctx: RunContext, item_ids: Iterable[str], on_start: Callback
         plan = plans[item.id]
         if blocked:
             not_run.add(item.id)
-            result = CheckResult(id=item.id, status=Status.SKIP,
-                                 summary=f"not run: it needs {', '.join(blocked)} to pass first")
+            result = CheckResult(
+                id=item.id, status=Status.SKIP, summary=f"not run: it needs {', '.join(blocked)} to pass first"
+            )
         elif not plan.automated:
             result = plan.result()
         else:
@@ -65,8 +69,7 @@ async def run_items(ctx: RunContext, item_ids: Iterable[str], on_start: Callback
         done[item.id].set_result(result)
         await notify(on_result, result)
 
-    async with batch_cache():
-        async with asyncio.TaskGroup() as group:
-            for item in items:
-                group.create_task(one(item), name=f"check {item.id}")
+    async with batch_cache(), asyncio.TaskGroup() as group:
+        for item in items:
+            group.create_task(one(item), name=f"check {item.id}")
     return [done[item.id].result() for item in items]

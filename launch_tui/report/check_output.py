@@ -63,8 +63,14 @@ def title_of(item: Item) -> str:
 
 
 def evidence_dict(evidence: Evidence) -> dict:
-    data = {"method": evidence.method, "url": evidence.url, "status_code": evidence.status_code,
-            "request_id": evidence.request_id, "duration_ms": evidence.duration_ms, "at": evidence.at}
+    data = {
+        "method": evidence.method,
+        "url": evidence.url,
+        "status_code": evidence.status_code,
+        "request_id": evidence.request_id,
+        "duration_ms": evidence.duration_ms,
+        "at": evidence.at,
+    }
     if evidence.excerpt:
         data["excerpt"] = evidence.excerpt
     return data
@@ -73,20 +79,37 @@ def evidence_dict(evidence: Evidence) -> dict:
 def to_json_dict(run: CheckRun) -> dict:
     results = []
     for item, result in run.items:
-        entry = {"id": item.id, "section": item.section_id, "title": title_of(item), "kind": item.kind.value,
-                 "status": result.status.value, "summary": result.summary, "duration_ms": result.duration_ms,
-                 "evidence": [evidence_dict(e) for e in result.evidence]}
+        entry = {
+            "id": item.id,
+            "section": item.section_id,
+            "title": title_of(item),
+            "kind": item.kind.value,
+            "status": result.status.value,
+            "summary": result.summary,
+            "duration_ms": result.duration_ms,
+            "evidence": [evidence_dict(e) for e in result.evidence],
+        }
         if result.critical:
             entry["critical"] = True
         results.append(entry)
-    return {"schema": SCHEMA,
-            "target": {"environment": run.target.environment, "api_url": run.target.api_url},
-            "started_at": run.started_at, "finished_at": run.finished_at,
-            "results": results, "counts": run.counts()}
+    return {
+        "schema": SCHEMA,
+        "target": {"environment": run.target.environment, "api_url": run.target.api_url},
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "results": results,
+        "counts": run.counts(),
+    }
 
 
-_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "1;31", Status.ERROR: "35",
-            Status.SKIP: "2", Status.MANUAL: "36"}
+_COLOURS = {
+    Status.PASS: "32",
+    Status.WARN: "33",
+    Status.FAIL: "1;31",
+    Status.ERROR: "35",
+    Status.SKIP: "2",
+    Status.MANUAL: "36",
+}
 
 
 def to_text(run: CheckRun, color: bool = False) -> str:
@@ -103,13 +126,21 @@ def to_text(run: CheckRun, color: bool = False) -> str:
 
 
 def _junit_detail(result: CheckResult) -> str:
-    return "\n".join(f"{e.method} {e.url} -> {e.status_code if e.status_code is not None else 'no response'}"
-                     f" ({e.duration_ms} ms, request id {e.request_id or '-'})" for e in result.evidence)
+    return "\n".join(
+        f"{e.method} {e.url} -> {e.status_code if e.status_code is not None else 'no response'}"
+        f" ({e.duration_ms} ms, request id {e.request_id or '-'})"
+        for e in result.evidence
+    )
 
 
 def _junit_case(suite: ET.Element, item: Item, result: CheckResult) -> None:
-    case = ET.SubElement(suite, "testcase", classname=f"launch-tui.{item.section_id}", name=item.id,
-                         time=f"{result.duration_ms / 1000:.3f}")
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=f"launch-tui.{item.section_id}",
+        name=item.id,
+        time=f"{result.duration_ms / 1000:.3f}",
+    )
     summary, detail = xml_safe(result.summary), xml_safe(_junit_detail(result))
     if result.status is Status.FAIL:
         kind = "critical" if result.critical else "fail"
@@ -128,14 +159,21 @@ def to_junit(run: CheckRun) -> str:
     every text made XML-safe by the same cleaning as the other outputs."""
     counts = run.counts()
     total_time = sum(result.duration_ms for result in run.results) / 1000
-    root = ET.Element("testsuites", name="launch-tui check", tests=str(len(run.items)),
-                      failures=str(counts["fail"]), errors=str(counts["error"]), time=f"{total_time:.3f}")
+    root = ET.Element(
+        "testsuites",
+        name="launch-tui check",
+        tests=str(len(run.items)),
+        failures=str(counts["fail"]),
+        errors=str(counts["error"]),
+        time=f"{total_time:.3f}",
+    )
     suites: dict[str, ET.Element] = {}
     for item, result in run.items:
         suite = suites.get(item.section_id)
         if suite is None:
-            suite = suites[item.section_id] = ET.SubElement(root, "testsuite", name=item.section_id,
-                                                            timestamp=run.started_at)
+            suite = suites[item.section_id] = ET.SubElement(
+                root, "testsuite", name=item.section_id, timestamp=run.started_at
+            )
             properties = ET.SubElement(suite, "properties")
             for name, value in (("environment", run.target.environment), ("api_url", run.target.api_url)):
                 ET.SubElement(properties, "property", name=name, value=xml_safe(value))

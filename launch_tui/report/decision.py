@@ -257,7 +257,9 @@ def build_record(opened: OpenedSession, now: datetime | None = None) -> Decision
                 notes=section.notes,
                 satisfied=state.section_progress(section.id)[0],
                 total=len(section.items),
-                items=tuple(item_report(item, state.items[item.id], now, state.outdated(item.id)) for item in section.items),
+                items=tuple(
+                    item_report(item, state.items[item.id], now, state.outdated(item.id)) for item in section.items
+                ),
             )
             for section in state.checklist.sections
         ),
@@ -319,12 +321,27 @@ def _signing(session: SessionFile, chain: Verdict) -> dict[str, Any]:
 
     verdict = check_signatures(session, chain=chain)
     lines = tuple(
-        SignatureLine(c.event, c.principal, c.key_type, c.fingerprint, c.at, c.checkpoint, c.first_event,
-                      c.covers_event, c.covers_hash, c.valid, c.problem)
+        SignatureLine(
+            c.event,
+            c.principal,
+            c.key_type,
+            c.fingerprint,
+            c.at,
+            c.checkpoint,
+            c.first_event,
+            c.covers_event,
+            c.covers_hash,
+            c.valid,
+            c.problem,
+        )
         for c in verdict.signatures
     )
-    return {"signing": verdict.status, "signatures": lines, "signed_through": verdict.signed_through,
-            "unsigned_events": len(verdict.unsigned)}
+    return {
+        "signing": verdict.status,
+        "signatures": lines,
+        "signed_through": verdict.signed_through,
+        "unsigned_events": len(verdict.unsigned),
+    }
 
 
 def _chain(verdict: Verdict, status: str, last_at: str | None) -> dict[str, Any]:

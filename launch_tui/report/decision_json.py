@@ -20,4 +20,3 @@ def render_json(record: DecisionRecord) -> str:
     # Values stay exactly as recorded for a parser; json_safe writes the ones a
     # terminal would act on (escape sequences, bidi overrides) as \u escapes.
     return json_safe(json.dumps(as_dict(record), indent=2, ensure_ascii=False)) + "\n"
-

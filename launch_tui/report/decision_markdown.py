@@ -53,7 +53,11 @@ def _title(record: DecisionRecord) -> list[str]:
         title = f"# Launch decision record: {text(target.customer)}"
     lines = [title, ""]
     if altered:
-        lines += ["> [!CAUTION]", f"> **ALTERED**: this session file was edited after it was written. {text(record.integrity.problem)}", ""]
+        lines += [
+            "> [!CAUTION]",
+            f"> **ALTERED**: this session file was edited after it was written. {text(record.integrity.problem)}",
+            "",
+        ]
     if target.sandbox:
         environment = "🧪 **DEMO**: launch-tui's sandbox (production rules; nothing real was launched)"
     elif target.production:
@@ -78,7 +82,10 @@ def _title(record: DecisionRecord) -> list[str]:
     ]
     lines += table(["", ""], rows)
     if record.checklist.changed:
-        lines += ["", f"⚠️ The runbook changed since this session began; item texts below are today's ({code(record.checklist.current_hash)})."]
+        lines += [
+            "",
+            f"⚠️ The runbook changed since this session began; item texts below are today's ({code(record.checklist.current_hash)}).",
+        ]
     if record.orphan_events:
         lines += ["", f"⚠️ {record.orphan_events} event(s) name items this runbook no longer has; they are not shown."]
     return lines
@@ -87,22 +94,25 @@ def _title(record: DecisionRecord) -> list[str]:
 def _decision(record: DecisionRecord) -> list[str]:
     lines = ["## Decision", ""]
     if record.integrity.status == "altered":
-        return lines + [
+        return [
+            *lines,
             "❌ **Cannot be trusted**: the session file was altered after it was written, so whatever its events "
             "say decides nothing. Re-run the launch from an intact session (or restore the original file) and "
-            "export the record again."
+            "export the record again.",
         ]
     demo = "DEMO " if record.target.sandbox else ""
     if record.launch_complete:
         if record.target.sandbox:
-            return lines + [
+            return [
+                *lines,
                 f"✅ **DEMO launch complete: YES** (a demo): all {record.total} items satisfied, and token → enqueue → "
                 "poll → results passed against launch-tui's sandbox. **This is not a production launch**: nothing "
-                "real was launched."
+                "real was launched.",
             ]
-        return lines + [
+        return [
+            *lines,
             f"✅ **Launch complete: YES** (`launch.complete`): all {record.total} items satisfied, and "
-            "token → enqueue → poll → results passed against production."
+            "token → enqueue → poll → results passed against production.",
         ]
     lines += [
         f"❌ **{demo}Launch complete: NO** (`launch.complete` is false): {record.satisfied} of {record.total} items satisfied.",
@@ -116,7 +126,11 @@ def _decision(record: DecisionRecord) -> list[str]:
 def _integrity(record: DecisionRecord) -> list[str]:
     integrity, session = record.integrity, record.session
     if integrity.status == "altered":
-        verdict = f"❌ **ALTERED** at event #{integrity.first_bad_event}: {text(integrity.problem)}" if integrity.first_bad_event else f"❌ **ALTERED**: {text(integrity.problem)}"
+        verdict = (
+            f"❌ **ALTERED** at event #{integrity.first_bad_event}: {text(integrity.problem)}"
+            if integrity.first_bad_event
+            else f"❌ **ALTERED**: {text(integrity.problem)}"
+        )
         verdict += " Everything below shows the file as it is now; do not rely on it."
     elif integrity.status == "cut-short":
         verdict = (
@@ -134,7 +148,7 @@ def _integrity(record: DecisionRecord) -> list[str]:
             "",
             f"    launch-tui verify {visible(session.id)} --last-hash {integrity.last_hash}",
         ]
-    return lines + [""] + _signatures(record)
+    return [*lines, "", *_signatures(record)]
 
 
 def _signatures(record: DecisionRecord) -> list[str]:
@@ -173,7 +187,8 @@ def _signatures(record: DecisionRecord) -> list[str]:
         after = f"after event #{integrity.signed_through}" if integrity.signed_through else "in this session"
         unsigned = integrity.unsigned_events
         lines += [f"⚠️ {unsigned} event(s) {after} are **UNSIGNED**: recorded after the last good signature.", ""]
-    return lines + [
+    return [
+        *lines,
         "A matching signature shows which key signed; whether that key may sign for that name is for the "
         "reviewer's allowed_signers file to say:",
         "",
@@ -196,7 +211,12 @@ def _pending_actions(record: DecisionRecord) -> list[str]:
     if not record.pending_actions:
         return []
     rows = [
-        [code(action.item, in_table=True), text(action.action), f"event #{action.intent_event}, {or_dash(action.intent_at)}", code(action.idempotency_key, in_table=True)]
+        [
+            code(action.item, in_table=True),
+            text(action.action),
+            f"event #{action.intent_event}, {or_dash(action.intent_at)}",
+            code(action.idempotency_key, in_table=True),
+        ]
         for action in record.pending_actions
     ]
     return [
@@ -219,31 +239,35 @@ def _records(record: DecisionRecord) -> list[str]:
             continue
         for index, field in enumerate(item.record):
             first = index == 0
-            rows.append([
-                code(item.id, in_table=True) if first else "",
-                text(field.label),
-                or_dash(field.value),
-                or_dash(item.by) if first else "",
-                or_dash(item.at) if first else "",
-            ])
+            rows.append(
+                [
+                    code(item.id, in_table=True) if first else "",
+                    text(field.label),
+                    or_dash(field.value),
+                    or_dash(item.by) if first else "",
+                    or_dash(item.at) if first else "",
+                ]
+            )
     return ["## Decision records", "", *table(["Record", "Field", "Value", "Recorded by", "At"], rows)]
 
 
 def _known_gaps(record: DecisionRecord) -> list[str]:
     lines = ["## Known gaps", ""]
     if record.known_gaps is None:
-        return lines + ["*Not recorded yet* (`decision.known-gaps`)."]
+        return [*lines, "*Not recorded yet* (`decision.known-gaps`)."]
     gaps_item = record.item("decision.known-gaps")
     lines += [f"Recorded by {or_dash(gaps_item.by)} at {or_dash(gaps_item.at)}.", ""]
     if not record.known_gaps:
-        return lines + ["None listed."]
-    return lines + table(["What", "Owner", "Due"], [[text(gap.what), or_dash(gap.owner), or_dash(gap.due)] for gap in record.known_gaps])
+        return [*lines, "None listed."]
+    return lines + table(
+        ["What", "Owner", "Due"], [[text(gap.what), or_dash(gap.owner), or_dash(gap.due)] for gap in record.known_gaps]
+    )
 
 
 def _signoffs(record: DecisionRecord) -> list[str]:
     lines = ["## Sign-offs", "", "Every item a person confirmed, recorded or waived, rather than a check passing:", ""]
     if not record.signoffs:
-        return lines + ["None yet."]
+        return [*lines, "None yet."]
     rows = [[code(s.item, in_table=True), badge(s.decision), or_dash(s.by), or_dash(s.at)] for s in record.signoffs]
     return lines + table(["Item", "Decision", "By", "At"], rows)
 
@@ -258,7 +282,7 @@ def _section(section: SectionReport) -> list[str]:
     for note in section.notes:
         lines += [f"> **Runbook note:** {note}", ""]
     for item in section.items:
-        lines += _item(item) + [""]
+        lines += [*_item(item), ""]
     return lines[:-1]
 
 
@@ -276,7 +300,9 @@ def _item(item: ItemReport) -> list[str]:
     if item.critical and item.result == item.status:
         status += ", **critical**"
     if item.runs > 1 and item.at and item.at != item.first_result_at and item.result == item.status:
-        status += f"; **re-run** (first run at {or_dash(item.first_result_at)}, {item.runs} runs: the time is the re-run's)"
+        status += (
+            f"; **re-run** (first run at {or_dash(item.first_result_at)}, {item.runs} runs: the time is the re-run's)"
+        )
     if item.stale:
         status += "; **stale**: older than this check's useful age when this report was made"
     if item.outdated:

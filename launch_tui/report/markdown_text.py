@@ -58,13 +58,14 @@ def text(value: object) -> str:
         end = match.start() + _url_end(match.group())
         if end - match.start() <= len(match.group().split("://")[0]) + 3:
             continue  # only a scheme: no URL to link
-        parts += [_prose(shown[done:match.start()]), f"<{shown[match.start():end]}>"]
+        parts += [_prose(shown[done : match.start()]), f"<{shown[match.start() : end]}>"]
         done = end
     parts.append(_prose(shown[done:]))
     # Leading spaces are dropped: HTML shows none, and four would start a code block.
     escaped = _WWW.sub(lambda found: found.group()[:3] + "&#46;", "".join(parts)).lstrip(" ")
-    escaped = _LEADING_BLOCK.sub(lambda found: found.group() + "\\" if found.group()[0].isdigit()
-                                 else "\\" + found.group(), escaped)
+    escaped = _LEADING_BLOCK.sub(
+        lambda found: found.group() + "\\" if found.group()[0].isdigit() else "\\" + found.group(), escaped
+    )
     escaped = "<br>".join(_CLOSING_HASHES.sub(r"\\#", line) for line in escaped.split("\n"))
     return escaped
 

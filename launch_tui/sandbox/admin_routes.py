@@ -26,7 +26,9 @@ async def create_tenant(request: Request) -> JSONResponse:
     name = text_field(body, "name")
     slug = text_field(body, "slug", max_length=63)
     if not SLUG.match(slug):
-        raise ApiError(400, "invalid_body", f"slug {slug!r} must be lowercase letters, digits and dashes, like acme-freight")
+        raise ApiError(
+            400, "invalid_body", f"slug {slug!r} must be lowercase letters, digits and dashes, like acme-freight"
+        )
     return JSONResponse(_store(request).create_tenant(name, slug).to_json(), status_code=201)
 
 
@@ -78,16 +80,26 @@ async def set_detectors(request: Request) -> JSONResponse:
 
 async def get_detectors(request: Request) -> JSONResponse:
     tenant = _store(request).tenant(request.path_params["tenant_id"])
-    return JSONResponse({"tenantId": tenant.id, "detectors": tenant.detectors or DEFAULT_DETECTORS,
-                         "configured": tenant.detectors is not None})
+    return JSONResponse(
+        {
+            "tenantId": tenant.id,
+            "detectors": tenant.detectors or DEFAULT_DETECTORS,
+            "configured": tenant.detectors is not None,
+        }
+    )
 
 
 async def onboarding_status(request: Request) -> JSONResponse:
     store = _store(request)
     tenant = store.tenant(request.path_params["tenant_id"])
     steps = store.onboarding_steps(tenant)
-    return JSONResponse({"tenantId": tenant.id, "ready": all(steps.values()),
-                         "steps": [{"key": key, "done": done} for key, done in steps.items()]})
+    return JSONResponse(
+        {
+            "tenantId": tenant.id,
+            "ready": all(steps.values()),
+            "steps": [{"key": key, "done": done} for key, done in steps.items()],
+        }
+    )
 
 
 def _day(body: dict[str, Any], name: str) -> date:
@@ -149,6 +161,8 @@ routes = [
     Route(f"{TENANT}/onboarding-status", onboarding_status, methods=["GET"]),
     Route(f"{INVOICES}/generate", generate_invoice, methods=["POST"]),
     Route(f"{INVOICES}/{{invoice_id}}", get_invoice, methods=["GET"]),
-    *(Route(f"{INVOICES}/{{invoice_id}}/{action}", _transition(action), methods=["POST"])
-      for action in ("issue", "mark-paid", "cancel")),
+    *(
+        Route(f"{INVOICES}/{{invoice_id}}/{action}", _transition(action), methods=["POST"])
+        for action in ("issue", "mark-paid", "cancel")
+    ),
 ]

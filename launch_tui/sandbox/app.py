@@ -54,8 +54,11 @@ def create_app(world: World, latency_ms: int = 0) -> ASGIApp:
             Mount(RENDER_PREFIX, routes=render.routes),
             Mount(GITHUB_PREFIX, routes=github.routes),
         ],
-        middleware=[Middleware(WholeBodies, world=world), Middleware(AuthGuard, world=world),
-                    Middleware(Idempotency, world=world)],
+        middleware=[
+            Middleware(WholeBodies, world=world),
+            Middleware(AuthGuard, world=world),
+            Middleware(Idempotency, world=world),
+        ],
         exception_handlers={ApiError: on_api_error, HTTPException: on_http_error, Exception: on_crash},
         max_body_size=MAX_BODY_BYTES,
     )

@@ -46,11 +46,21 @@ def open_route_answer(method: str, path: str, query: str) -> JSONResponse:
     now = now_iso()
     if path.startswith("/api/jobs/"):
         job_id = path.rsplit("/", 1)[-1]
-        return JSONResponse({"id": job_id, "type": "TRADE", "status": "succeeded", "progress": 1.0,
-                             "createdAt": now, "updatedAt": now, "error": None})
+        return JSONResponse(
+            {
+                "id": job_id,
+                "type": "TRADE",
+                "status": "succeeded",
+                "progress": 1.0,
+                "createdAt": now,
+                "updatedAt": now,
+                "error": None,
+            }
+        )
     if method == "POST":
-        return JSONResponse({"jobId": new_id("job"), "type": UPLOAD_PATHS.get(path, "TRADE"), "status": "queued"},
-                            status_code=202)
+        return JSONResponse(
+            {"jobId": new_id("job"), "type": UPLOAD_PATHS.get(path, "TRADE"), "status": "queued"}, status_code=202
+        )
     job_id = parse_qs(query).get("jobId", [""])[0]
     return JSONResponse({"jobId": job_id, "items": [], "total": 0})
 
@@ -75,8 +85,9 @@ class AuthGuard:
                     query = scope.get("query_string", b"").decode("latin-1")
                     await open_route_answer(scope["method"], path, query)(scope, receive, send)
                     return
-                await send_error(scope, receive, send, 401, exc.code, exc.message,
-                                 headers={"WWW-Authenticate": "Bearer"})
+                await send_error(
+                    scope, receive, send, 401, exc.code, exc.message, headers={"WWW-Authenticate": "Bearer"}
+                )
                 return
         await self.app(scope, receive, send)
 
@@ -91,8 +102,11 @@ class AuthGuard:
     def _tenant_id(self, headers: Headers) -> str:
         token = bearer_token(headers)
         if token is None:
-            raise TokenError("missing_token", "tenant routes need Authorization: Bearer <access token>; "
-                             "get one from POST /api/auth/token/integration")
+            raise TokenError(
+                "missing_token",
+                "tenant routes need Authorization: Bearer <access token>; "
+                "get one from POST /api/auth/token/integration",
+            )
         claims = self.world.signer.verify(token)
         if claims["tid"] not in self.world.store.tenants:
             raise TokenError("invalid_token", "the access token's tenant does not exist")

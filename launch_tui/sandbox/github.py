@@ -104,8 +104,12 @@ class Repository:
     @property
     def active_rules(self) -> list[dict[str, Any]]:
         source = {"ruleset_source_type": "Repository", "ruleset_source": f"{OWNER}/{NAME}"}
-        return [{**rule, **source, "ruleset_id": ruleset.id} for ruleset in self.rulesets
-                if ruleset.enforcement == "active" for rule in ruleset.rules]
+        return [
+            {**rule, **source, "ruleset_id": ruleset.id}
+            for ruleset in self.rulesets
+            if ruleset.enforcement == "active"
+            for rule in ruleset.rules
+        ]
 
     @property
     def protected(self) -> bool:
@@ -125,24 +129,39 @@ class GitHubError(Exception):
 
 def rate_limit_exceeded(reset_at: int, used: int) -> JSONResponse:
     """GitHub's primary rate limit, used up: 403 (not 429) with `x-ratelimit-remaining: 0`."""
-    return GitHubError(403, "API rate limit exceeded for user ID 424243. If you reach out to GitHub Support for "
-                       "help, please include the request ID shown in X-GitHub-Request-Id.",
-                       "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", {
-                           "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-used": str(used),
-                           "x-ratelimit-reset": str(reset_at), "x-ratelimit-resource": "core"}).response()
+    return GitHubError(
+        403,
+        "API rate limit exceeded for user ID 424243. If you reach out to GitHub Support for "
+        "help, please include the request ID shown in X-GitHub-Request-Id.",
+        "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+        {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-reset": str(reset_at),
+            "x-ratelimit-resource": "core",
+        },
+    ).response()
 
 
 def classic_protection(contexts: list[str], *, code_owners: bool = False, last_push: bool = False) -> dict[str, Any]:
     url = f"{gh.REPO_API}/branches/{BRANCH}/protection"
     return {
         "url": url,
-        "required_status_checks": {"url": f"{url}/required_status_checks", "strict": True, "contexts": contexts,
-                                   "contexts_url": f"{url}/required_status_checks/contexts",
-                                   "checks": [{"context": c, "app_id": gh.ACTIONS_APP_ID} for c in contexts]},
+        "required_status_checks": {
+            "url": f"{url}/required_status_checks",
+            "strict": True,
+            "contexts": contexts,
+            "contexts_url": f"{url}/required_status_checks/contexts",
+            "checks": [{"context": c, "app_id": gh.ACTIONS_APP_ID} for c in contexts],
+        },
         "required_pull_request_reviews": {
-            "url": f"{url}/required_pull_request_reviews", "dismiss_stale_reviews": True,
-            "require_code_owner_reviews": code_owners, "require_last_push_approval": last_push,
-            "required_approving_review_count": 0},
+            "url": f"{url}/required_pull_request_reviews",
+            "dismiss_stale_reviews": True,
+            "require_code_owner_reviews": code_owners,
+            "require_last_push_approval": last_push,
+            "required_approving_review_count": 0,
+        },
         "required_conversation_resolution": {"enabled": False},
         "enforce_admins": {"url": f"{url}/enforce_admins", "enabled": False},
         "required_linear_history": {"enabled": True},
@@ -156,27 +175,51 @@ def classic_protection(contexts: list[str], *, code_owners: bool = False, last_p
 
 
 def status_checks_rule(*contexts: str) -> dict[str, Any]:
-    return {"type": "required_status_checks", "parameters": {
-        "strict_required_status_checks_policy": False, "do_not_enforce_on_create": False,
-        "required_status_checks": [{"context": c, "integration_id": gh.ACTIONS_APP_ID} for c in contexts]}}
+    return {
+        "type": "required_status_checks",
+        "parameters": {
+            "strict_required_status_checks_policy": False,
+            "do_not_enforce_on_create": False,
+            "required_status_checks": [{"context": c, "integration_id": gh.ACTIONS_APP_ID} for c in contexts],
+        },
+    }
 
 
 def pull_request_rule(reviewers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     parameters: dict[str, Any] = {
-        "required_approving_review_count": 0, "dismiss_stale_reviews_on_push": True,
-        "require_code_owner_review": False, "require_last_push_approval": False,
-        "required_review_thread_resolution": False, "allowed_merge_methods": ["squash"]}
+        "required_approving_review_count": 0,
+        "dismiss_stale_reviews_on_push": True,
+        "require_code_owner_review": False,
+        "require_last_push_approval": False,
+        "required_review_thread_resolution": False,
+        "allowed_merge_methods": ["squash"],
+    }
     if reviewers:
         parameters["required_reviewers"] = reviewers
     return {"type": "pull_request", "parameters": parameters}
 
 
-WORKFLOWS_RULE = {"type": "workflows", "parameters": {"do_not_enforce_on_create": False, "workflows": [
-    {"path": f".github/workflows/{CONTRACT_CHECK}.yml", "repository_id": gh.REPO_ID, "ref": "refs/heads/main"}]}}
-MERGE_QUEUE_RULE = {"type": "merge_queue", "parameters": {
-    "check_response_timeout_minutes": 60, "grouping_strategy": "ALLGREEN", "max_entries_to_build": 5,
-    "max_entries_to_merge": 5, "merge_method": "SQUASH", "min_entries_to_merge": 1,
-    "min_entries_to_merge_wait_minutes": 5}}
+WORKFLOWS_RULE = {
+    "type": "workflows",
+    "parameters": {
+        "do_not_enforce_on_create": False,
+        "workflows": [
+            {"path": f".github/workflows/{CONTRACT_CHECK}.yml", "repository_id": gh.REPO_ID, "ref": "refs/heads/main"}
+        ],
+    },
+}
+MERGE_QUEUE_RULE = {
+    "type": "merge_queue",
+    "parameters": {
+        "check_response_timeout_minutes": 60,
+        "grouping_strategy": "ALLGREEN",
+        "max_entries_to_build": 5,
+        "max_entries_to_merge": 5,
+        "merge_method": "SQUASH",
+        "min_entries_to_merge": 1,
+        "min_entries_to_merge_wait_minutes": 5,
+    },
+}
 API_REVIEWERS = [{"minimum_approvals": 1, "file_patterns": ["apps/api/**"], "reviewer": {"id": 77, "type": "Team"}}]
 
 
@@ -206,10 +249,15 @@ def build_repository(faults: Faults) -> Repository:
     elif faults.nightly_in_progress:
         history = [(0.3, None), (24.3, "success"), (48.3, "success")]
     else:
-        history = [(faults.nightly_age_hours, "success"), (faults.nightly_age_hours + 24, "success"),
-                   (faults.nightly_age_hours + 48, "failure")]
-    runs = [Run(base + 3 - index, 400 - index, age, "completed" if conclusion else "in_progress", conclusion)
-            for index, (age, conclusion) in enumerate(history)]
+        history = [
+            (faults.nightly_age_hours, "success"),
+            (faults.nightly_age_hours + 24, "success"),
+            (faults.nightly_age_hours + 48, "failure"),
+        ]
+    runs = [
+        Run(base + 3 - index, 400 - index, age, "completed" if conclusion else "in_progress", conclusion)
+        for index, (age, conclusion) in enumerate(history)
+    ]
     checks = [CheckRun("unit-tests", "completed", "success"), CheckRun(CONTRACT_CHECK, "completed", "success")]
     statuses = [("ci/lint", "success"), ("vercel/preview", "success")]
     if faults.force_rls_as_status:
@@ -220,8 +268,9 @@ def build_repository(faults: Faults) -> Repository:
         checks.append(CheckRun(FORCE_RLS_CHECK, "completed", faults.force_rls_conclusion))
     classic = None
     if faults.branch_protected and faults.github_classic == "unit-tests":
-        classic = classic_protection(["unit-tests"], code_owners=faults.solo_review_blockers,
-                                     last_push=faults.solo_review_blockers)
+        classic = classic_protection(
+            ["unit-tests"], code_owners=faults.solo_review_blockers, last_push=faults.solo_review_blockers
+        )
     return Repository(
         classic=classic,
         rulesets=_rulesets(faults) if faults.branch_protected else [],
@@ -243,6 +292,7 @@ def answers(permission: str, docs: str) -> Callable[[Handler], Handler]:
     """A route readable with `permission` (a fine-grained token's repository permission;
     "administration" also needs admin rights with a classic token). GitHub's errors come
     back in its own shape, naming the page of its docs for the endpoint."""
+
     def wrap(handler: Handler) -> Handler:
         async def route(request: Request) -> Response:
             try:
@@ -251,7 +301,9 @@ def answers(permission: str, docs: str) -> Callable[[Handler], Handler]:
             except GitHubError as exc:
                 exc.docs = exc.docs if exc.docs != DOCS else docs
                 return _with_scopes(request, exc.response())
+
         return route
+
     return wrap
 
 
@@ -295,11 +347,15 @@ def paginate(request: Request, items: list[Any]) -> tuple[list[Any], dict[str, s
     page = _number(request, "page", 1)
     last = max(1, -(-len(items) // per_page))
     links = []
-    for rel, number, wanted in (("prev", page - 1, page > 1), ("next", page + 1, page < last),
-                                ("last", last, page < last), ("first", 1, page > 1)):
+    for rel, number, wanted in (
+        ("prev", page - 1, page > 1),
+        ("next", page + 1, page < last),
+        ("last", last, page < last),
+        ("first", 1, page > 1),
+    ):
         if wanted:
             links.append(f'<{request.url.include_query_params(page=number)}>; rel="{rel}"')
-    return items[(page - 1) * per_page:page * per_page], ({"Link": ", ".join(links)} if links else {})
+    return items[(page - 1) * per_page : page * per_page], ({"Link": ", ".join(links)} if links else {})
 
 
 def _repository(request: Request) -> Repository:
@@ -320,7 +376,8 @@ def _head(request: Request, docs: str) -> Repository:
     repository = _repository(request)
     ref = request.path_params["ref"]
     if ref not in (BRANCH, f"heads/{BRANCH}", f"refs/heads/{BRANCH}") and not (
-            len(ref) >= 7 and repository.head_sha.startswith(ref.lower())):
+        len(ref) >= 7 and repository.head_sha.startswith(ref.lower())
+    ):
         raise GitHubError(422, f"No commit found for SHA: {ref}", docs)
     return repository
 
@@ -348,16 +405,25 @@ async def get_branch(request: Request) -> Response:
     classic = repository.classic
     contexts = (classic or {}).get("required_status_checks", {}).get("contexts", [])
     url = f"{gh.REPO_API}/branches/{BRANCH}"
-    return _json(request, {
-        "name": BRANCH, "commit": gh.commit(repository.head_sha, iso(_now(request) - 7200)),
-        "_links": {"self": url, "html": f"{gh.REPO_HTML}/tree/{BRANCH}"},
-        "protected": repository.protected,
-        # The summary anyone with read access sees: whether classic protection is on, and its checks.
-        "protection": {"enabled": classic is not None, "required_status_checks": {
-            "enforcement_level": "non_admins" if classic else "off", "contexts": contexts,
-            "checks": [{"context": c, "app_id": gh.ACTIONS_APP_ID} for c in contexts]}},
-        "protection_url": f"{url}/protection",
-    })
+    return _json(
+        request,
+        {
+            "name": BRANCH,
+            "commit": gh.commit(repository.head_sha, iso(_now(request) - 7200)),
+            "_links": {"self": url, "html": f"{gh.REPO_HTML}/tree/{BRANCH}"},
+            "protected": repository.protected,
+            # The summary anyone with read access sees: whether classic protection is on, and its checks.
+            "protection": {
+                "enabled": classic is not None,
+                "required_status_checks": {
+                    "enforcement_level": "non_admins" if classic else "off",
+                    "contexts": contexts,
+                    "checks": [{"context": c, "app_id": gh.ACTIONS_APP_ID} for c in contexts],
+                },
+            },
+            "protection_url": f"{url}/protection",
+        },
+    )
 
 
 @answers("administration", PROTECTION_DOCS)
@@ -405,10 +471,20 @@ async def list_workflow_runs(request: Request) -> Response:
         runs = [run for run in runs if wanted in (run.status, run.conclusion)]
     page, links = paginate(request, runs)
     now = _now(request)
-    body = [gh.workflow_run(run.id, run.number, repository.workflow_id, f".github/workflows/{NIGHTLY_WORKFLOW}",
-                            repository.head_sha, run.status, run.conclusion, iso(now - run.age_hours * 3600),
-                            iso(now - run.age_hours * 3600 + (42 * 60 if run.conclusion else 60)))
-            for run in page]
+    body = [
+        gh.workflow_run(
+            run.id,
+            run.number,
+            repository.workflow_id,
+            f".github/workflows/{NIGHTLY_WORKFLOW}",
+            repository.head_sha,
+            run.status,
+            run.conclusion,
+            iso(now - run.age_hours * 3600),
+            iso(now - run.age_hours * 3600 + (42 * 60 if run.conclusion else 60)),
+        )
+        for run in page
+    ]
     return _json(request, {"total_count": len(runs), "workflow_runs": body}, links)
 
 
@@ -416,8 +492,11 @@ async def list_workflow_runs(request: Request) -> Response:
 async def list_check_runs(request: Request) -> Response:
     repository = _head(request, CHECKS_DOCS)
     query, now = request.query_params, _now(request)
-    runs = [(number, run) for number, run in enumerate(repository.check_runs)
-            if query.get("check_name") in (None, run.name) and query.get("status") in (None, run.status)]
+    runs = [
+        (number, run)
+        for number, run in enumerate(repository.check_runs)
+        if query.get("check_name") in (None, run.name) and query.get("status") in (None, run.status)
+    ]
     if query.get("filter", "latest") == "latest":  # the newest run of each name only
         newest: dict[str, tuple[int, CheckRun]] = {}
         for number, run in runs:
@@ -425,10 +504,18 @@ async def list_check_runs(request: Request) -> Response:
                 newest[run.name] = (number, run)
         runs = sorted(newest.values(), key=lambda pair: pair[0])
     page, links = paginate(request, runs)
-    body = [gh.check_run(90_000_000 + number, run.name, repository.head_sha, run.status, run.conclusion,
-                         iso(now - run.age_minutes * 60 - 300),
-                         iso(now - run.age_minutes * 60) if run.status == "completed" else None)
-            for number, run in page]
+    body = [
+        gh.check_run(
+            90_000_000 + number,
+            run.name,
+            repository.head_sha,
+            run.status,
+            run.conclusion,
+            iso(now - run.age_minutes * 60 - 300),
+            iso(now - run.age_minutes * 60) if run.status == "completed" else None,
+        )
+        for number, run in page
+    ]
     return _json(request, {"total_count": len(runs), "check_runs": body}, links)
 
 
@@ -436,11 +523,14 @@ async def list_check_runs(request: Request) -> Response:
 async def combined_status(request: Request) -> Response:
     repository = _head(request, STATUS_DOCS)
     when = iso(_now(request) - 3000)
-    every = [gh.commit_status(5_000_000 + n, context, state, repository.head_sha, when)
-             for n, (context, state) in enumerate(repository.statuses)]
+    every = [
+        gh.commit_status(5_000_000 + n, context, state, repository.head_sha, when)
+        for n, (context, state) in enumerate(repository.statuses)
+    ]
     states = {state for _, state in repository.statuses}
-    state = ("failure" if states & {"failure", "error"} else
-             "pending" if not states or "pending" in states else "success")
+    state = (
+        "failure" if states & {"failure", "error"} else "pending" if not states or "pending" in states else "success"
+    )
     page, links = paginate(request, every)
     return _json(request, gh.combined_status(repository.head_sha, page, len(every), state), links)
 

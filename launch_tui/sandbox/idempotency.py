@@ -68,8 +68,14 @@ class Idempotency:
             await self.app(scope, receive, send)
             return
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
-            await send_error(scope, receive, send, 400, "invalid_idempotency_key",
-                             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters")
+            await send_error(
+                scope,
+                receive,
+                send,
+                400,
+                "invalid_idempotency_key",
+                f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters",
+            )
             return
         try:
             body = await _read_body(receive)
@@ -90,12 +96,24 @@ class Idempotency:
 
     async def _answer_again(self, scope: Scope, receive: Receive, send: Send, replay: Replay, fingerprint: str) -> None:
         if replay.fingerprint != fingerprint:
-            await send_error(scope, receive, send, 422, "idempotency_key_reused",
-                             "this Idempotency-Key was first used with a different body; use a new key per operation")
+            await send_error(
+                scope,
+                receive,
+                send,
+                422,
+                "idempotency_key_reused",
+                "this Idempotency-Key was first used with a different body; use a new key per operation",
+            )
         elif replay.status is None:
-            await send_error(scope, receive, send, 409, "idempotency_in_progress",
-                             "the first request with this Idempotency-Key is still being handled; retry shortly",
-                             headers={"Retry-After": "1"})
+            await send_error(
+                scope,
+                receive,
+                send,
+                409,
+                "idempotency_in_progress",
+                "the first request with this Idempotency-Key is still being handled; retry shortly",
+                headers={"Retry-After": "1"},
+            )
         else:
             headers = [*(replay.headers or []), (b"idempotent-replayed", b"true")]
             await send({"type": "http.response.start", "status": replay.status, "headers": headers})

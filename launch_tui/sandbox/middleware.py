@@ -36,8 +36,10 @@ def _github_request_id() -> str:
 
 def render_request_id() -> str:
     """Shaped like the recorded ones: `api-5dfb588d7c-js44c/vVKqdgsQoF-1263033`."""
-    return (f"api-{secrets.token_hex(5)}-{secrets.token_hex(3)[:5]}/"
-            f"{secrets.token_urlsafe(8)[:10]}-{secrets.randbelow(10**7):07d}")
+    return (
+        f"api-{secrets.token_hex(5)}-{secrets.token_hex(3)[:5]}/"
+        f"{secrets.token_urlsafe(8)[:10]}-{secrets.randbelow(10**7):07d}"
+    )
 
 
 # Each API's own request-id header, as its vendor sends it (GitHub: X-GitHub-Request-Id; Render: Render-Request-Id,
@@ -95,11 +97,18 @@ class Window:
         remaining = 0 if exhausted else max(self.limit - self.used, 0)
         reset_at = now + 1 if exhausted else self.started + self.seconds
         if api == "render":
-            return {"Ratelimit-Limit": str(self.limit), "Ratelimit-Remaining": str(remaining),
-                    "Ratelimit-Reset": str(max(int(reset_at - now + 0.999), 1))}
-        return {"x-ratelimit-limit": str(self.limit), "x-ratelimit-remaining": str(remaining),
-                "x-ratelimit-used": str(self.used), "x-ratelimit-reset": str(int(reset_at + 0.999)),
-                "x-ratelimit-resource": "core"}
+            return {
+                "Ratelimit-Limit": str(self.limit),
+                "Ratelimit-Remaining": str(remaining),
+                "Ratelimit-Reset": str(max(int(reset_at - now + 0.999), 1)),
+            }
+        return {
+            "x-ratelimit-limit": str(self.limit),
+            "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-used": str(self.used),
+            "x-ratelimit-reset": str(int(reset_at + 0.999)),
+            "x-ratelimit-resource": "core",
+        }
 
 
 class RateLimits:
@@ -125,8 +134,15 @@ class RateLimits:
         if self.world.faults.rate_limited and slot not in self.seen:
             self.seen.add(slot)
             headers = {"Retry-After": "1", **(window.headers(api, now, exhausted=True) if window else {})}
-            await send_error(scope, receive, send, 429, "rate_limited",
-                             "too many requests (sandbox scenario rate-limited); retry after 1 second", headers)
+            await send_error(
+                scope,
+                receive,
+                send,
+                429,
+                "rate_limited",
+                "too many requests (sandbox scenario rate-limited); retry after 1 second",
+                headers,
+            )
             return
         if window is None:
             await self.app(scope, receive, send)
@@ -167,11 +183,22 @@ class Flaky:
             return
         self.failures += 1
         if self.failures % 2:
-            await send_error(scope, receive, send, 502, "bad_gateway",
-                             "the upstream connection failed (sandbox scenario flaky); retry")
+            await send_error(
+                scope,
+                receive,
+                send,
+                502,
+                "bad_gateway",
+                "the upstream connection failed (sandbox scenario flaky); retry",
+            )
             return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
+            }
+        )
         await send({"type": "http.response.body", "body": b'{"status":', "more_body": True})
         raise DroppedConnection("sandbox scenario flaky: connection dropped mid-response")
 

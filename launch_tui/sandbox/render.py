@@ -18,8 +18,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from launch_tui.sandbox.auth import bearer_token
-from launch_tui.sandbox.render_state import (ELSEWHERE_API_URL, EnvGroup, EnvVar, Postgres, RenderService,
-                                             RenderState, build_render)
+from launch_tui.sandbox.render_state import (
+    ELSEWHERE_API_URL,
+    EnvGroup,
+    EnvVar,
+    Postgres,
+    RenderService,
+    RenderState,
+    build_render,
+)
 from launch_tui.sandbox.replies import ApiError
 from launch_tui.sandbox.store import iso
 
@@ -28,9 +35,21 @@ __all__ = ["ELSEWHERE_API_URL", "EnvVar", "RenderService", "RenderState", "build
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 # The deploy statuses Render's schema lists (`deployStatus`); the `status` filter takes only these.
-DEPLOY_STATUSES = frozenset({"created", "queued", "build_in_progress", "update_in_progress", "live", "deactivated",
-                             "build_failed", "update_failed", "canceled", "pre_deploy_in_progress",
-                             "pre_deploy_failed"})
+DEPLOY_STATUSES = frozenset(
+    {
+        "created",
+        "queued",
+        "build_in_progress",
+        "update_in_progress",
+        "live",
+        "deactivated",
+        "build_failed",
+        "update_failed",
+        "canceled",
+        "pre_deploy_in_progress",
+        "pre_deploy_failed",
+    }
+)
 
 
 def _cursor(*parts: str) -> str:
@@ -55,7 +74,7 @@ def _page(request: Request, items: list[tuple[str, dict[str, Any]]]) -> list[dic
             raise ApiError(400, "invalid_cursor", "cursor is not one this API returned")
         start = cursors.index(cursor) + 1
     size = _limit(request)
-    return [{**payload, "cursor": item_cursor} for item_cursor, payload in items[start:start + size]]
+    return [{**payload, "cursor": item_cursor} for item_cursor, payload in items[start : start + size]]
 
 
 def _authorize(request: Request) -> RenderState:
@@ -102,8 +121,9 @@ async def list_deploys(request: Request) -> JSONResponse:
     if unknown:
         raise ApiError(400, "invalid_status", f"invalid deploy status: {unknown[0]}")
     now = request.app.state.world.store.now()
-    items = [(_cursor(d.id), {"deploy": d.to_json(now, iso)}) for d in service.deploys
-             if not wanted or d.status in wanted]
+    items = [
+        (_cursor(d.id), {"deploy": d.to_json(now, iso)}) for d in service.deploys if not wanted or d.status in wanted
+    ]
     return JSONResponse(_page(request, items))
 
 
@@ -121,10 +141,13 @@ async def list_env_groups(request: Request) -> JSONResponse:
     state = _authorize(request)
     owners = _owner_filter(request)
     environments = request.query_params.getlist("environmentId")
-    groups = [g.meta() for g in state.env_groups
-              if (owners is None or g.meta()["ownerId"] in owners)
-              and (not environments or g.meta()["environmentId"] in environments)]
-    return JSONResponse(groups[:_limit(request)])
+    groups = [
+        g.meta()
+        for g in state.env_groups
+        if (owners is None or g.meta()["ownerId"] in owners)
+        and (not environments or g.meta()["environmentId"] in environments)
+    ]
+    return JSONResponse(groups[: _limit(request)])
 
 
 async def get_env_group(request: Request) -> JSONResponse:
@@ -143,8 +166,11 @@ def _database(request: Request) -> Postgres:
 async def list_postgres(request: Request) -> JSONResponse:
     state = _authorize(request)
     owners = _owner_filter(request)
-    items = [(_cursor(d.id), {"postgres": d.to_json()}) for d in state.databases
-             if owners is None or d.to_json()["owner"]["id"] in owners]
+    items = [
+        (_cursor(d.id), {"postgres": d.to_json()})
+        for d in state.databases
+        if owners is None or d.to_json()["owner"]["id"] in owners
+    ]
     return JSONResponse(_page(request, items))
 
 

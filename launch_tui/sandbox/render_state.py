@@ -46,8 +46,9 @@ class Deploy:
 
     def to_json(self, now: float, iso: Any) -> dict[str, Any]:
         created = now - self.age_hours * 3600
-        finished = None if self.status.endswith("_in_progress") or self.status in ("created", "queued") \
-            else created + 600
+        finished = (
+            None if self.status.endswith("_in_progress") or self.status in ("created", "queued") else created + 600
+        )
         # Render sends `finishedAt: null` while a deploy runs (recorded in the provider's cassettes).
         return {
             "id": self.id,
@@ -67,8 +68,10 @@ def _deploy_id() -> str:
 
 def default_deploys() -> list[Deploy]:
     statuses = ("live", "deactivated", "deactivated")
-    return [Deploy(_deploy_id(), secrets.token_hex(20), status, age)
-            for status, age in zip(statuses, DEPLOY_AGES_HOURS)]
+    return [
+        Deploy(_deploy_id(), secrets.token_hex(20), status, age)
+        for status, age in zip(statuses, DEPLOY_AGES_HOURS, strict=False)
+    ]
 
 
 @dataclass
@@ -231,25 +234,40 @@ def build_render(base_url: str, web_url: str, faults: Faults, key_hash_secret: s
     ]
     in_groups = faults.env_in_groups
     api = RenderService(
-        id="srv-sandboxapi", role="api", name="acme-api", url=base_url,
+        id="srv-sandboxapi",
+        role="api",
+        name="acme-api",
+        url=base_url,
         build_command="npm ci && npm run build --workspace apps/api",
         start_command="cd apps/api && npm start",
-        predeploy_command=faults.predeploy_command, env=api_plain + ([] if in_groups else api_secrets),
+        predeploy_command=faults.predeploy_command,
+        env=api_plain + ([] if in_groups else api_secrets),
     )
     web = RenderService(
         # Render service URLs carry no trailing slash, whatever the target file's web_url has.
-        id="srv-sandboxweb", role="web", name="acme-web", url=web_url.rstrip("/"),
+        id="srv-sandboxweb",
+        role="web",
+        name="acme-web",
+        url=web_url.rstrip("/"),
         build_command="npm ci && npm run build --workspace apps/web",
         start_command="cd apps/web && npm start",
-        predeploy_command="", env=([] if in_groups else web_api_url) + web_own,
+        predeploy_command="",
+        env=([] if in_groups else web_api_url) + web_own,
     )
     _apply_deploy_faults(api, faults.api_newest_deploy)
     _apply_deploy_faults(web, faults.web_newest_deploy)
     # A shared group, linked to both, in every scenario: the healthy path reads groups too.
-    groups = [EnvGroup("evg-sandboxobservability", "acme-observability", [
-        EnvVar("LOG_LEVEL", "info", False),
-        EnvVar("SENTRY_DSN", f"https://{secrets.token_hex(16)}@errors.sandbox.invalid/42", True),
-    ], [api, web])]
+    groups = [
+        EnvGroup(
+            "evg-sandboxobservability",
+            "acme-observability",
+            [
+                EnvVar("LOG_LEVEL", "info", False),
+                EnvVar("SENTRY_DSN", f"https://{secrets.token_hex(16)}@errors.sandbox.invalid/42", True),
+            ],
+            [api, web],
+        )
+    ]
     if in_groups:
         groups.append(EnvGroup("evg-sandboxapisecrets0", "acme-api-secrets", api_secrets, [api]))
         groups.append(EnvGroup("evg-sandboxwebconfig00", "acme-web-config", web_api_url, [web]))

@@ -13,22 +13,43 @@ from launch_tui.sandbox.replies import ApiError
 # Column -> kind; the key order is the header order the spec gives.
 COLUMNS: dict[str, dict[str, str]] = {
     "TRADE": {
-        "date": "date", "hs_code": "text", "description": "text", "origin_country": "text",
-        "destination_country": "text", "quantity": "number", "unit": "text", "value_usd": "number",
+        "date": "date",
+        "hs_code": "text",
+        "description": "text",
+        "origin_country": "text",
+        "destination_country": "text",
+        "quantity": "number",
+        "unit": "text",
+        "value_usd": "number",
     },
     "SHIP": {
-        "shipment_id": "text", "carrier": "text", "origin_port": "text", "destination_port": "text",
-        "departure_date": "date", "arrival_date": "date", "container_count": "integer",
+        "shipment_id": "text",
+        "carrier": "text",
+        "origin_port": "text",
+        "destination_port": "text",
+        "departure_date": "date",
+        "arrival_date": "date",
+        "container_count": "integer",
     },
     "ORDERS": {
-        "order_id": "text", "order_date": "date", "customer_ref": "text", "sku": "text",
-        "quantity": "integer", "unit_price": "number", "currency": "text",
+        "order_id": "text",
+        "order_date": "date",
+        "customer_ref": "text",
+        "sku": "text",
+        "quantity": "integer",
+        "unit_price": "number",
+        "currency": "text",
     },
     "CATALOG": {"sku": "text", "name": "text", "hs_code": "text", "unit": "text"},
 }
 
 # The four upload routes and the job type each creates.
-UPLOAD_PATHS = {"/api/upload": "TRADE", "/api/catalog/upload": "CATALOG", "/api/ship/upload": "SHIP", "/api/orders/upload": "ORDERS"}
+UPLOAD_PATHS = {
+    "/api/upload": "TRADE",
+    "/api/catalog/upload": "CATALOG",
+    "/api/ship/upload": "SHIP",
+    "/api/orders/upload": "ORDERS",
+}
 
 MAX_ROWS = 10_000
 # A customer fixing a file wants the first few problems, not ten thousand.
@@ -59,7 +80,7 @@ def _value_problem(kind: str, value: str) -> str | None:
 def check_rows(job_type: str, rows: list[dict[str, str]], labels: list[str], code: str) -> None:
     """400 `code` listing bad values; `labels` name the rows for people (line 2, records[0])."""
     problems: list[str] = []
-    for label, row in zip(labels, rows):
+    for label, row in zip(labels, rows, strict=False):
         for column, kind in COLUMNS[job_type].items():
             problem = _value_problem(kind, row.get(column, ""))
             if problem:
@@ -73,11 +94,15 @@ def parse_csv(job_type: str, raw: bytes) -> list[dict[str, str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ApiError(400, "invalid_file", "the file is not UTF-8 text", details=["save the file as UTF-8 CSV"]) from None
+        raise ApiError(
+            400, "invalid_file", "the file is not UTF-8 text", details=["save the file as UTF-8 CSV"]
+        ) from None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
-        raise ApiError(400, "invalid_file", "the file is empty", details=[f"the first line must be: {header_line(job_type)}"])
+        raise ApiError(
+            400, "invalid_file", "the file is empty", details=[f"the first line must be: {header_line(job_type)}"]
+        )
     columns = [cell.strip().lower() for cell in header]
     expected = list(COLUMNS[job_type])
     details = [f"missing column: {name}" for name in expected if name not in columns]
@@ -91,9 +116,13 @@ def parse_csv(job_type: str, raw: bytes) -> list[dict[str, str]]:
         if not any(cell.strip() for cell in line):
             continue
         if len(line) != len(columns):
-            raise ApiError(400, "invalid_file", "a row has the wrong number of cells",
-                           details=[f"line {reader.line_num}: {len(line)} cells, the header has {len(columns)}"])
-        rows.append({name: cell.strip() for name, cell in zip(columns, line)})
+            raise ApiError(
+                400,
+                "invalid_file",
+                "a row has the wrong number of cells",
+                details=[f"line {reader.line_num}: {len(line)} cells, the header has {len(columns)}"],
+            )
+        rows.append({name: cell.strip() for name, cell in zip(columns, line, strict=False)})
         labels.append(f"line {reader.line_num}")
         if len(rows) > MAX_ROWS:
             raise ApiError(400, "invalid_file", "the file is too long", details=[f"at most {MAX_ROWS} rows per upload"])
@@ -129,16 +158,18 @@ def trade_results(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
     for number, row in enumerate(rows, start=1):
         value = float(row["value_usd"])
         rate = duty_rate(row["hs_code"])
-        results.append({
-            "row": number,
-            "hsCode": row["hs_code"],
-            "description": row["description"],
-            "originCountry": row["origin_country"],
-            "destinationCountry": row["destination_country"],
-            "valueUsd": value,
-            "dutyRate": rate,
-            "estimatedDutyUsd": round(value * rate, 2),
-        })
+        results.append(
+            {
+                "row": number,
+                "hsCode": row["hs_code"],
+                "description": row["description"],
+                "originCountry": row["origin_country"],
+                "destinationCountry": row["destination_country"],
+                "valueUsd": value,
+                "dutyRate": rate,
+                "estimatedDutyUsd": round(value * rate, 2),
+            }
+        )
     return results
 
 
@@ -152,13 +183,15 @@ def ship_findings(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
             finding, severity = "long_transit", "medium"
         else:
             finding, severity = "on_schedule", "info"
-        findings.append({
-            "row": number,
-            "shipmentId": row["shipment_id"],
-            "carrier": row["carrier"],
-            "transitDays": days,
-            "containers": int(row["container_count"]),
-            "finding": finding,
-            "severity": severity,
-        })
+        findings.append(
+            {
+                "row": number,
+                "shipmentId": row["shipment_id"],
+                "carrier": row["carrier"],
+                "transitDays": days,
+                "containers": int(row["container_count"]),
+                "finding": finding,
+                "severity": severity,
+            }
+        )
     return findings

@@ -82,8 +82,13 @@ BREAKS: dict[str, tuple[str, ...]] = {
     "rls-commit-status": (),
     "nightly-in-progress": (),
     "github-small-pages": (),
-    "github-rate-limited": ("guardrails.contract-gate", "guardrails.review-policy",
-                            "guardrails.conversation-resolution", "guardrails.force-rls", "guardrails.nightly"),
+    "github-rate-limited": (
+        "guardrails.contract-gate",
+        "guardrails.review-policy",
+        "guardrails.conversation-resolution",
+        "guardrails.force-rls",
+        "guardrails.nightly",
+    ),
     "env-group": (),
     "postgres-suspended": ("infra.database",),
     "postgres-elsewhere": ("infra.database",),
@@ -152,7 +157,7 @@ class Faults:
     branch_protected: bool = True
     nightly_age_hours: float = 3.0
     force_rls_conclusion: str = "success"
-    github_token: str = "classic-admin"  # a key of sandbox.github.GRANTS
+    github_token: str = "classic-admin"  # noqa: S105 - a kind of token (a key of sandbox.github.GRANTS), not one
     github_classic: str = "unit-tests"  # classic protection requiring unit-tests, or "none"
     github_gate: str = "status-check"  # how a ruleset requires the gate: status-check, evaluate, workflow
     merge_queue: bool = False
@@ -171,7 +176,7 @@ class Faults:
     web_needs_slash: bool = False
 
     @classmethod
-    def from_scenarios(cls, names: tuple[str, ...]) -> "Faults":
+    def from_scenarios(cls, names: tuple[str, ...]) -> Faults:
         chosen = set(parse_scenarios(",".join(names)))
         return cls(
             database_reachable="down" not in chosen,
@@ -191,11 +196,21 @@ class Faults:
             branch_protected="unprotected-branch" not in chosen,
             nightly_age_hours=40.0 if "stale-nightly" in chosen else 3.0,
             force_rls_conclusion="failure" if "rls-red" in chosen else "success",
-            github_token=("fine-grained" if "fine-grained-token" in chosen else
-                          "classic-read" if "read-only-token" in chosen else "classic-admin"),
+            github_token=(
+                "fine-grained"
+                if "fine-grained-token" in chosen
+                else "classic-read"
+                if "read-only-token" in chosen
+                else "classic-admin"
+            ),
             github_classic="none" if "ruleset-only" in chosen else "unit-tests",
-            github_gate=("evaluate" if "evaluate-ruleset" in chosen else
-                         "workflow" if "workflow-gate" in chosen else "status-check"),
+            github_gate=(
+                "evaluate"
+                if "evaluate-ruleset" in chosen
+                else "workflow"
+                if "workflow-gate" in chosen
+                else "status-check"
+            ),
             merge_queue="merge-queue" in chosen,
             solo_review_blockers="solo-review-blockers" in chosen,
             force_rls_as_status="rls-commit-status" in chosen,
@@ -203,11 +218,17 @@ class Faults:
             github_page_size=2 if "github-small-pages" in chosen else 100,
             github_rate_limited="github-rate-limited" in chosen,
             env_in_groups="env-group" in chosen,
-            database_host="elsewhere" if "postgres-elsewhere" in chosen else
-            "hidden" if "postgres-hidden" in chosen else "render",
+            database_host="elsewhere"
+            if "postgres-elsewhere" in chosen
+            else "hidden"
+            if "postgres-hidden" in chosen
+            else "render",
             postgres_suspended="postgres-suspended" in chosen,
-            api_newest_deploy="build_in_progress" if "deploy-in-progress" in chosen else
-            "pre_deploy_failed" if "deploy-failed" in chosen else None,
+            api_newest_deploy="build_in_progress"
+            if "deploy-in-progress" in chosen
+            else "pre_deploy_failed"
+            if "deploy-failed" in chosen
+            else None,
             web_newest_deploy="build_failed" if "deploy-failed" in chosen else None,
             render_page_cap=3 if "render-small-pages" in chosen else None,
             web_needs_slash="web-needs-slash" in chosen,

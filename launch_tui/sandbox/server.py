@@ -51,7 +51,9 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or --host") from None
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or --host"
+        ) from None
     sock.listen(128)
     sock.setblocking(False)
     return sock
@@ -101,21 +103,23 @@ class SandboxServer:
 
     # Lifecycle -----------------------------------------------------------------------
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         if self._thread is not None:
             return self
         sock = _bind(self.host, self.port)
         try:
             base_url = f"http://{_url_host(sock)}:{sock.getsockname()[1]}"
             world = build_world(base_url, self.scenarios, self.job_seconds, self.given_credentials)
-            server = uvicorn.Server(uvicorn.Config(
-                create_app(world, self.latency_ms),
-                log_config=None,  # leave the host process's logging alone (the TUI shares it)
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
-                timeout_graceful_shutdown=2,
-            ))
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    create_app(world, self.latency_ms),
+                    log_config=None,  # leave the host process's logging alone (the TUI shares it)
+                    log_level="warning",
+                    access_log=False,
+                    lifespan="off",
+                    timeout_graceful_shutdown=2,
+                )
+            )
         except BaseException:
             sock.close()
             raise
@@ -147,7 +151,7 @@ class SandboxServer:
         self._thread.join(STOP_TIMEOUT)
         self._thread = self._server = None
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -242,8 +246,11 @@ def run_cli(host: str, port: int, scenarios: str, latency_ms: int) -> int:
     """`launch-tui sandbox`: serve until Ctrl-C or SIGTERM, printing what to paste."""
     names = parse_scenarios(scenarios)
     if not is_loopback(host):
-        print(f"launch-tui sandbox: warning: {host} is not a loopback address; other machines can reach "
-              "this sandbox, and its credentials are printed below", file=sys.stderr)
+        print(
+            f"launch-tui sandbox: warning: {host} is not a loopback address; other machines can reach "
+            "this sandbox, and its credentials are printed below",
+            file=sys.stderr,
+        )
     stop = threading.Event()
     server = SandboxServer(names, latency_ms=latency_ms, host=host, port=port)
     folder = Path(tempfile.mkdtemp(prefix="launch-sandbox-"))

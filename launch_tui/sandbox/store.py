@@ -12,7 +12,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from launch_tui.sandbox import rows as rowdata
@@ -33,7 +33,7 @@ TRANSITIONS = {
 
 
 def iso(moment: float | None) -> str | None:
-    return None if moment is None else to_iso(datetime.fromtimestamp(moment, timezone.utc))
+    return None if moment is None else to_iso(datetime.fromtimestamp(moment, UTC))
 
 
 def new_id(kind: str) -> str:
@@ -63,8 +63,13 @@ class IntegrationKey:
     revoked_at: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "prefix": self.prefix, "label": self.label,
-                "createdAt": iso(self.created_at), "revokedAt": iso(self.revoked_at)}
+        return {
+            "id": self.id,
+            "prefix": self.prefix,
+            "label": self.label,
+            "createdAt": iso(self.created_at),
+            "revokedAt": iso(self.revoked_at),
+        }
 
 
 @dataclass
@@ -92,11 +97,20 @@ class Job:
         status, progress, updated_at = self.state_at(now)
         error = None
         if status == "failed":
-            error = {"code": "processing_failed",
-                     "message": f"the {self.type} pipeline stopped at row 1 (sandbox scenario job-fails)"}
-        return {"id": self.id, "type": self.type, "status": status, "progress": progress,
-                "rows": len(self.rows), "createdAt": iso(self.created_at), "updatedAt": iso(updated_at),
-                "error": error}
+            error = {
+                "code": "processing_failed",
+                "message": f"the {self.type} pipeline stopped at row 1 (sandbox scenario job-fails)",
+            }
+        return {
+            "id": self.id,
+            "type": self.type,
+            "status": status,
+            "progress": progress,
+            "rows": len(self.rows),
+            "createdAt": iso(self.created_at),
+            "updatedAt": iso(updated_at),
+            "error": error,
+        }
 
 
 @dataclass
@@ -115,11 +129,19 @@ class Invoice:
     applied: list[str] = field(default_factory=list)  # every transition that changed it, in order
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "tenantId": self.tenant_id, "status": self.status,
-                "amountCents": self.amount_cents, "currency": self.currency,
-                "periodStart": self.period_start, "periodEnd": self.period_end,
-                "createdAt": iso(self.created_at), "issuedAt": iso(self.issued_at),
-                "paidAt": iso(self.paid_at), "cancelledAt": iso(self.cancelled_at)}
+        return {
+            "id": self.id,
+            "tenantId": self.tenant_id,
+            "status": self.status,
+            "amountCents": self.amount_cents,
+            "currency": self.currency,
+            "periodStart": self.period_start,
+            "periodEnd": self.period_end,
+            "createdAt": iso(self.created_at),
+            "issuedAt": iso(self.issued_at),
+            "paidAt": iso(self.paid_at),
+            "cancelledAt": iso(self.cancelled_at),
+        }
 
 
 @dataclass
@@ -179,7 +201,9 @@ class Store:
             prefix, secret = new_key_secret()
         elif (prefix := key_prefix(secret)) is None:
             raise ValueError("a given key secret must look like lk_<8 hex>_<48 hex>")
-        key = IntegrationKey(new_id("key"), tenant_id, prefix, label, hash_key(self.key_hash_secret, secret), self.now())
+        key = IntegrationKey(
+            new_id("key"), tenant_id, prefix, label, hash_key(self.key_hash_secret, secret), self.now()
+        )
         self.keys[key.id] = key
         return key, secret
 
@@ -251,8 +275,11 @@ class Store:
         sources, target, stamp = TRANSITIONS[action]
         if invoice.status not in sources:
             allowed = " or ".join(sorted(sources))
-            raise ApiError(409, "invalid_transition",
-                           f"cannot {action} invoice {invoice_id}: it is {invoice.status}, and {action} needs {allowed}")
+            raise ApiError(
+                409,
+                "invalid_transition",
+                f"cannot {action} invoice {invoice_id}: it is {invoice.status}, and {action} needs {allowed}",
+            )
         invoice.status = target
         invoice.applied.append(action)
         setattr(invoice, stamp, self.now())
@@ -267,6 +294,14 @@ class Store:
             "tenants": [tenant.to_json() for tenant in self.tenants.values()],
             "keys": [{**key.to_json(), "tenantId": key.tenant_id} for key in self.keys.values()],
             "invoices": [{**invoice.to_json(), "applied": list(invoice.applied)} for invoice in self.invoices.values()],
-            "jobs": [{"id": job.id, "tenantId": job.tenant_id, "type": job.type, "createdAt": iso(job.created_at),
-                      "status": job.state_at(now)[0]} for job in self.jobs.values()],
+            "jobs": [
+                {
+                    "id": job.id,
+                    "tenantId": job.tenant_id,
+                    "type": job.type,
+                    "createdAt": iso(job.created_at),
+                    "status": job.state_at(now)[0],
+                }
+                for job in self.jobs.values()
+            ],
         }

@@ -30,14 +30,21 @@ def health_report(world: World) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) from the store's database and migration state."""
     store = world.store
     if not store.database_reachable:
-        checks = {"database": {"status": "down", "latencyMs": None, "error": "connection refused"},
-                  "migrations": {"status": "unknown", "pending": None, "applied": None}}
+        checks = {
+            "database": {"status": "down", "latencyMs": None, "error": "connection refused"},
+            "migrations": {"status": "unknown", "pending": None, "applied": None},
+        }
         return 503, {"status": "down", "version": VERSION, "checks": checks}
     slow = store.database_latency_ms > DEGRADED_LATENCY_MS
     pending = store.pending_migrations
-    checks = {"database": {"status": "degraded" if slow else "ok", "latencyMs": store.database_latency_ms},
-              "migrations": {"status": "pending" if pending else "ok", "pending": pending,
-                             "applied": store.applied_migrations}}
+    checks = {
+        "database": {"status": "degraded" if slow else "ok", "latencyMs": store.database_latency_ms},
+        "migrations": {
+            "status": "pending" if pending else "ok",
+            "pending": pending,
+            "applied": store.applied_migrations,
+        },
+    }
     return 200, {"status": "degraded" if slow or pending else "ok", "version": VERSION, "checks": checks}
 
 
@@ -48,7 +55,9 @@ async def health(request: Request) -> JSONResponse:
 
 def _token_reply(world: World, tenant_id: str, key_id: str) -> JSONResponse:
     token = world.signer.issue(tenant_id, key_id)
-    return JSONResponse({"accessToken": token, "tokenType": "Bearer", "expiresIn": world.signer.ttl, "tenantId": tenant_id})
+    return JSONResponse(
+        {"accessToken": token, "tokenType": "Bearer", "expiresIn": world.signer.ttl, "tenantId": tenant_id}
+    )
 
 
 async def exchange_token(request: Request) -> JSONResponse:
@@ -75,7 +84,9 @@ async def _uploaded_bytes(request: Request) -> bytes:
             if isinstance(value, UploadFile):
                 return await value.read()
     except HTTPException as exc:  # a malformed multipart body or an oversized part
-        raise ApiError(400, "invalid_file", f"the upload could not be read: {exc.detail}", details=[UPLOAD_HELP]) from None
+        raise ApiError(
+            400, "invalid_file", f"the upload could not be read: {exc.detail}", details=[UPLOAD_HELP]
+        ) from None
     if isinstance(value, str):  # `curl -F 'file=<x.csv'` sends the text as a plain field
         return value.encode()
     raise ApiError(400, "invalid_file", "no file in the upload", details=[UPLOAD_HELP])

@@ -71,7 +71,9 @@ class TokenSigner:
             "exp": now + self.ttl,
             "jti": secrets.token_hex(8),
         }
-        signing_input = ".".join(_b64encode(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims))
+        signing_input = ".".join(
+            _b64encode(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims)
+        )
         return f"{signing_input}.{_b64encode(self._sign(signing_input))}"
 
     def verify(self, token: str) -> dict:

@@ -36,14 +36,16 @@ async def web_page(request: Request) -> HTMLResponse:
 
 async def index(request: Request) -> JSONResponse:
     world = request.app.state.world
-    return JSONResponse({
-        "service": "launch-tui sandbox",
-        "scenarios": list(world.scenarios),
-        "health": f"{world.base_url}/health",
-        "render": f"{world.base_url}/render/v1",
-        "github": f"{world.base_url}/github",
-        "web": world.web_url,
-    })
+    return JSONResponse(
+        {
+            "service": "launch-tui sandbox",
+            "scenarios": list(world.scenarios),
+            "health": f"{world.base_url}/health",
+            "render": f"{world.base_url}/render/v1",
+            "github": f"{world.base_url}/github",
+            "web": world.web_url,
+        }
+    )
 
 
 routes = [

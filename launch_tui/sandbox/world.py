@@ -63,8 +63,9 @@ class World:
         return next(service.id for service in self.services.values() if service.role == "web")
 
 
-def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float,
-                given: dict[str, str] | None = None) -> World:
+def build_world(
+    base_url: str, scenarios: tuple[str, ...], job_seconds: float, given: dict[str, str] | None = None
+) -> World:
     """`given`: credentials to use instead of random ones, by env-var name (tests that
     scan output for distinctive secret values); the keys must be well-formed key secrets."""
     given = given or {}
@@ -90,9 +91,12 @@ def build_world(base_url: str, scenarios: tuple[str, ...], job_seconds: float,
         revoked_key=revoked_key,
         render_api_key=given.get("RENDER_API_KEY") or f"rnd_sbx{secrets.token_hex(16)}",
         # A fine-grained token looks like one (github_pat_…), a classic one like ghp_….
-        github_token=given.get("GITHUB_TOKEN") or (f"github_pat_sbx{secrets.token_hex(20)}"
-                                                   if faults.github_token == "fine-grained"
-                                                   else f"ghp_sbx{secrets.token_hex(16)}"),
+        github_token=given.get("GITHUB_TOKEN")
+        or (
+            f"github_pat_sbx{secrets.token_hex(20)}"
+            if faults.github_token == "fine-grained"  # noqa: S105 - the kind of token, not a token
+            else f"ghp_sbx{secrets.token_hex(16)}"
+        ),
     )
     web_url = f"{base_url}/web/"
     return World(

@@ -8,7 +8,6 @@ import hashlib
 import json
 from typing import Any
 
-
 # What json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 # would build anew for every call; made once (verifying 10,000 events calls it 10,000 times).
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -66,7 +66,7 @@ class SessionFile:
     # nothing may append to it or cut it (the writer refuses it).
     crlf: bool = False
 
-    def usable(self) -> "SessionFile":
+    def usable(self) -> SessionFile:
         if self.malformed:
             raise SessionUnreadable(self.malformed)
         return self
@@ -77,7 +77,9 @@ def read_session(path: str | Path) -> SessionFile:
     try:
         raw = _read_bytes(path)
     except FileNotFoundError:
-        raise SessionUnreadable(f"{path}: no such session file; `launch-tui sessions` lists the ones there are") from None
+        raise SessionUnreadable(
+            f"{path}: no such session file; `launch-tui sessions` lists the ones there are"
+        ) from None
     except IsADirectoryError:
         raise SessionUnreadable(f"{path}: is a folder, not a session file") from None
     except PermissionError:
@@ -96,8 +98,9 @@ def _read_bytes(path: Path) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(path)
         if not stat.S_ISREG(info.st_mode):
-            raise SessionUnreadable(f"{path}: is not a regular file (a FIFO, a device, a socket); "
-                                    "this is not a session file")
+            raise SessionUnreadable(
+                f"{path}: is not a regular file (a FIFO, a device, a socket); this is not a session file"
+            )
         if info.st_size > MAX_SESSION_BYTES:
             raise SessionUnreadable(f"{path}: larger than {MAX_SESSION_BYTES // 2**20} MiB; this is not a session file")
         raw = handle.read(MAX_SESSION_BYTES + 1)
@@ -113,14 +116,18 @@ def parse_session(raw: bytes, path: Path) -> SessionFile:
         # every seal, is the same with LF. Read as such; writing refuses it (see `crlf`).
         raw = raw.replace(b"\r\n", b"\n")
     if too_deep(raw):
-        raise SessionUnreadable(f"{path}: arrays or tables nest deeper than {MAX_DEPTH} levels; launch-tui never "
-                                "writes that, and no parser is given it. This is not a session file")
+        raise SessionUnreadable(
+            f"{path}: arrays or tables nest deeper than {MAX_DEPTH} levels; launch-tui never "
+            "writes that, and no parser is given it. This is not a session file"
+        )
     try:
         parsed = _parse_session(raw, path)
         return replace(parsed, crlf=True) if crlf else parsed
     except RecursionError:
-        raise SessionUnreadable(f"{path}: its values nest too deeply (dotted keys?); launch-tui never writes that. "
-                                "This is not a session file") from None
+        raise SessionUnreadable(
+            f"{path}: its values nest too deeply (dotted keys?); launch-tui never writes that. "
+            "This is not a session file"
+        ) from None
 
 
 def _parse_session(raw: bytes, path: Path) -> SessionFile:
@@ -171,7 +178,9 @@ def _decode(raw: bytes, path: Path, what: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SessionUnreadable(f"{path}: {what} is not UTF-8 text (byte {exc.start}); this is not a session file") from None
+        raise SessionUnreadable(
+            f"{path}: {what} is not UTF-8 text (byte {exc.start}); this is not a session file"
+        ) from None
 
 
 def _parse_header(raw: bytes, path: Path) -> dict[str, Any]:
@@ -196,7 +205,9 @@ def _validate_header(header: dict[str, Any], path: Path) -> Header:
     except ValidationError as exc:
         raise SessionUnreadable(f"{path}: the header is invalid: {_first_error(exc)}") from None
     if not _is_time(validated.session.created_at):
-        raise SessionUnreadable(f"{path}: the header is invalid: session.created_at is not a UTC time like 2026-11-30T10:00:00Z")
+        raise SessionUnreadable(
+            f"{path}: the header is invalid: session.created_at is not a UTC time like 2026-11-30T10:00:00Z"
+        )
     return validated
 
 
@@ -272,10 +283,18 @@ def _first_malformed(events: list[Event], path: Path) -> str | None:
 # What launch-tui itself writes, beyond the model's types: the fold, the report and the
 # listing rely on it. A file edited (and re-sealed) by hand may hold anything else, and
 # is refused here in one line instead of failing somewhere downstream.
-ITEM_KINDS = frozenset({
-    EventKind.CHECK_RESULT, EventKind.ACTION_INTENT, EventKind.ACTION_RESULT, EventKind.ITEM_CONFIRMED,
-    EventKind.ITEM_WAIVED, EventKind.ITEM_UNCONFIRMED, EventKind.NOTE_ADDED, EventKind.RECORD_SAVED,
-})
+ITEM_KINDS = frozenset(
+    {
+        EventKind.CHECK_RESULT,
+        EventKind.ACTION_INTENT,
+        EventKind.ACTION_RESULT,
+        EventKind.ITEM_CONFIRMED,
+        EventKind.ITEM_WAIVED,
+        EventKind.ITEM_UNCONFIRMED,
+        EventKind.NOTE_ADDED,
+        EventKind.RECORD_SAVED,
+    }
+)
 _TEXT_DATA = ("idempotency_key", "action", "section", "reason", "owner", "until", "key_id")
 _SCALAR = (str, int, bool)
 
@@ -319,7 +338,8 @@ def _is_field_value(value: Any) -> bool:
     if isinstance(value, str):
         return True
     return isinstance(value, list) and all(
-        isinstance(row, dict) and all(isinstance(cell, str) for cell in row.values()) for row in value)
+        isinstance(row, dict) and all(isinstance(cell, str) for cell in row.values()) for row in value
+    )
 
 
 def _first_error(exc: ValidationError) -> str:

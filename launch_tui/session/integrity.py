@@ -37,7 +37,9 @@ class Verdict:
             text = f"intact: {self.events} events, hash chain verified; last hash {self.last_hash}"
         if self.anchor_seq is not None:
             added = self.events - self.anchor_seq
-            text += f"; the anchor is event #{self.anchor_seq}" + (f", {added} event(s) added since" if added else ", the last one")
+            text += f"; the anchor is event #{self.anchor_seq}" + (
+                f", {added} event(s) added since" if added else ", the last one"
+            )
         return text
 
 
@@ -47,7 +49,7 @@ def verify_chain(session: SessionFile, *, last_hash: str | None = None) -> Verdi
     for position, event in enumerate(session.events, start=1):
         seals.setdefault(event.hash, position)
     expected_prev = header_hash(session.header_raw)
-    for position, (event, raw) in enumerate(zip(session.events, session.events_raw), start=1):
+    for position, (event, raw) in enumerate(zip(session.events, session.events_raw, strict=False), start=1):
         found = _problem(session, position, event, raw, expected_prev, seals)
         if found:
             return _altered(session, *found)
@@ -87,23 +89,39 @@ def _problem(
     return position, f"{describe} carries seq {event.seq}: it was forged with a recomputed seal"
 
 
-def _broken_link(session: SessionFile, position: int, event: Event, describe: str, seals: dict[str, int]) -> tuple[int, str]:
+def _broken_link(
+    session: SessionFile, position: int, event: Event, describe: str, seals: dict[str, int]
+) -> tuple[int, str]:
     """The event is sealed, but not to the one before it: say what most likely happened."""
     follows = seals.get(event.prev)
     if position == 1 and event.seq == 1 and follows is None:
         return 1, _header_edit(session, event)
     if follows is not None and follows > position:
-        return position, f"{describe} was sealed to follow event #{follows}, which now stands after it: events were reordered"
+        return (
+            position,
+            f"{describe} was sealed to follow event #{follows}, which now stands after it: events were reordered",
+        )
     if follows is not None:  # a fork: this event and event #follows+1 both claim to follow #follows
         after = session.events[position] if position < len(session.events) else None
         if after is not None and after.prev == session.events[position - 2].hash:
-            return position, f"{describe} was inserted: it claims to follow event #{follows}, while event #{position + 1} follows event #{position - 1}"
-        inserted = f"event #{follows + 1}" if follows + 1 == position - 1 else f"events #{follows + 1} to #{position - 1}"
-        return follows + 1, f"{inserted} did not exist when {describe} was sealed right after event #{follows}: inserted"
+            return (
+                position,
+                f"{describe} was inserted: it claims to follow event #{follows}, while event #{position + 1} follows event #{position - 1}",
+            )
+        inserted = (
+            f"event #{follows + 1}" if follows + 1 == position - 1 else f"events #{follows + 1} to #{position - 1}"
+        )
+        return (
+            follows + 1,
+            f"{inserted} did not exist when {describe} was sealed right after event #{follows}: inserted",
+        )
     if event.seq > position:
         where = "the first" if position == 1 else f"between event #{position - 1} and it,"
         return position, f"{describe} carries seq {event.seq}: {where} {event.seq - position} event(s) were deleted"
-    return position, f"{describe} does not follow event #{position - 1}: one of the two was re-sealed after an edit, or forged"
+    return (
+        position,
+        f"{describe} does not follow event #{position - 1}: one of the two was re-sealed after an edit, or forged",
+    )
 
 
 def _header_edit(session: SessionFile, first: Event) -> str:

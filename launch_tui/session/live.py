@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launch_tui import __version__
-from launch_tui.errors import LaunchError
 from launch_tui.checklist import load_checklist
+from launch_tui.errors import LaunchError
+from launch_tui.files import ensure_private_dir
 from launch_tui.session.fileformat import SessionFile, read_session
 from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.locate import new_session_id
 from launch_tui.session.models import Event, EventKind, NewEvent
 from launch_tui.session.state import SessionState, apply, fold
-from launch_tui.files import ensure_private_dir
 from launch_tui.session.store import SessionExists, SessionWriter
 from launch_tui.target import Target
 
@@ -57,8 +57,16 @@ class LiveSession:
         self.resumed = False  # opened by `resume`: the wizard shows what happened since
 
     @classmethod
-    def create(cls, target: Target, operator: str, folder: Path, session_id: str | None = None, *,
-               trust_source: str | None = "a target given to launch-tui", sandbox: bool = False) -> "LiveSession":
+    def create(
+        cls,
+        target: Target,
+        operator: str,
+        folder: Path,
+        session_id: str | None = None,
+        *,
+        trust_source: str | None = "a target given to launch-tui",
+        sandbox: bool = False,
+    ) -> LiveSession:
         """A new session for a target this machine's operator gave (a file of theirs, the form):
         its origins become trusted here (launch_tui.trust), unless `trust_source` is None."""
         if trust_source is not None:
@@ -78,7 +86,7 @@ class LiveSession:
         raise SessionExists(f"{folder}: too many sessions named {session_id}; wait a second and try again")
 
     @classmethod
-    def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> "LiveSession":
+    def resume(cls, path: Path, operator: str, *, drop_cut_short: bool = False) -> LiveSession:
         # The writer refuses an altered or malformed file before it drops a cut-short tail.
         writer = SessionWriter.open(path, operator, drop_cut_short=drop_cut_short)
         try:
@@ -127,7 +135,7 @@ class LiveSession:
     def close(self) -> None:
         self.writer.close()
 
-    def __enter__(self) -> "LiveSession":
+    def __enter__(self) -> LiveSession:
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -37,7 +37,11 @@ class Replay:
     def _checkpoint(self, base: int) -> SessionState:
         if base not in self._checkpoints:
             below = max((mark for mark in self._checkpoints if mark < base), default=0)
-            state = copy.deepcopy(self._checkpoints[below]) if below in self._checkpoints else fold(self.opened.file.header, self.checklist, [])
+            state = (
+                copy.deepcopy(self._checkpoints[below])
+                if below in self._checkpoints
+                else fold(self.opened.file.header, self.checklist, [])
+            )
             for event in self.events[below:base]:
                 apply(state, event)
             self._checkpoints[base] = state

@@ -3,9 +3,10 @@ stopped at event N: nothing here reads files, the clock or the network."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from launch_tui.checklist import Checklist, Item, Kind
 from launch_tui.results import SATISFIED, Evidence, ItemStatus
@@ -15,7 +16,19 @@ from launch_tui.timefmt import parse_iso
 ONBOARDING_STATUS = "onboarding.status"
 FIRST_VALUE_FLOW = ("first-value.token", "first-value.enqueue", "first-value.poll", "first-value.results")
 # References an action leaves behind that later items build on (never secrets).
-FACT_KEYS = ("tenant_id", "tenant_slug", "key_id", "key_prefix", "key_label", "job_id", "job_type", "invoice_id", "invoice_status", "cancel_invoice_id", "cancel_for")
+FACT_KEYS = (
+    "tenant_id",
+    "tenant_slug",
+    "key_id",
+    "key_prefix",
+    "key_label",
+    "job_id",
+    "job_type",
+    "invoice_id",
+    "invoice_status",
+    "cancel_invoice_id",
+    "cancel_for",
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +152,9 @@ class SessionState:
             return None
         status, poll = self.items[ONBOARDING_STATUS], self.items["first-value.poll"]
         if status.result_at and poll.result is ItemStatus.PASS and poll.result_at and status.result_at < poll.result_at:
-            return f"captured before the first job succeeded (at {poll.result_at}): re-run it to capture the status after"
+            return (
+                f"captured before the first job succeeded (at {poll.result_at}): re-run it to capture the status after"
+            )
         return None
 
     def section_progress(self, section_id: str) -> tuple[int, int]:
@@ -163,7 +178,9 @@ class SessionState:
             missing.append("environment: the first-value flow must run against production, this target is staging")
         for item_id in FIRST_VALUE_FLOW:
             if self.items[item_id].result is not ItemStatus.PASS and self.items[item_id].satisfied:
-                missing.append(f"{item_id}: must pass for real (token -> enqueue -> poll -> results), not be confirmed or waived")
+                missing.append(
+                    f"{item_id}: must pass for real (token -> enqueue -> poll -> results), not be confirmed or waived"
+                )
         return missing
 
     @property
@@ -229,8 +246,9 @@ def _result(state: SessionState, event: Event) -> None:
 
 def _intent(state: SessionState, event: Event) -> None:
     key = str(event.data.get("idempotency_key", ""))
-    state.intents[key] = PendingIntent(event.item, key, str(event.data.get("action", "")), event.seq, dict(event.data),
-                                       event.at)
+    state.intents[key] = PendingIntent(
+        event.item, key, str(event.data.get("action", "")), event.seq, dict(event.data), event.at
+    )
 
 
 def _confirmed(state: SessionState, event: Event) -> None:
@@ -247,7 +265,9 @@ def _confirmed(state: SessionState, event: Event) -> None:
 def _waived(state: SessionState, event: Event) -> None:
     item = state.items[event.item]
     data = event.data
-    item.waiver = Waiver(str(data.get("reason", "")), str(data.get("owner", "")), str(data.get("until", "")), event.at, event.actor)
+    item.waiver = Waiver(
+        str(data.get("reason", "")), str(data.get("owner", "")), str(data.get("until", "")), event.at, event.actor
+    )
 
 
 def _unconfirmed(state: SessionState, event: Event) -> None:

@@ -62,7 +62,9 @@ class SessionWriter:
     # -- opening -------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, target: Target, operator: str, session_id: str, *, sandbox: bool = False) -> "SessionWriter":
+    def create(
+        cls, path: Path, target: Target, operator: str, session_id: str, *, sandbox: bool = False
+    ) -> SessionWriter:
         """Write the header and the first event to a new file, atomically, and lock it."""
         ensure_private_dir(path.parent)
         checklist = load_checklist()
@@ -111,7 +113,7 @@ class SessionWriter:
         return cls.open(path, operator)
 
     @classmethod
-    def open(cls, path: Path, actor: str, *, drop_cut_short: bool = False) -> "SessionWriter":
+    def open(cls, path: Path, actor: str, *, drop_cut_short: bool = False) -> SessionWriter:
         """Lock an existing session for writing. A cut-short last event stops here
         (CutShort) unless the operator agreed to drop it."""
         try:
@@ -121,8 +123,10 @@ class SessionWriter:
             raise SessionUnreadable(f"{path}: no such session file") from None
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise SessionUnreadable(f"{path}: is a symbolic link; launch-tui writes only to the session file "
-                                        "itself: resume the file it points to") from None
+                raise SessionUnreadable(
+                    f"{path}: is a symbolic link; launch-tui writes only to the session file "
+                    "itself: resume the file it points to"
+                ) from None
             raise SessionUnreadable(f"{path}: cannot open for writing ({exc.strerror})") from None
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
@@ -201,7 +205,7 @@ class SessionWriter:
             os.close(self._fd)
             self._fd = -1
 
-    def __enter__(self) -> "SessionWriter":
+    def __enter__(self) -> SessionWriter:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -210,7 +214,6 @@ class SessionWriter:
 
 def _seal(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "seal": {"hash": event_hash(document)}}
-
 
 
 def _ends_with_newline(fd: int) -> bool:

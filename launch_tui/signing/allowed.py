@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -195,7 +195,7 @@ def _time(value: str | None, where: str, option: str) -> datetime | None:
         moment = datetime.strptime(digits, "%Y%m%d%H%M%S")
     except ValueError:
         raise AllowedSignersUnreadable(f"{where}: {option}={value!r} is not a real date") from None
-    return moment.replace(tzinfo=timezone.utc) if match.group(4) else moment.astimezone()
+    return moment.replace(tzinfo=UTC) if match.group(4) else moment.astimezone()
 
 
 def matches(name: str, patterns: str) -> bool:

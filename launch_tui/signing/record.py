@@ -13,7 +13,7 @@ The event is sealed into the chain like any other, so the next signature covers 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from launch_tui.session.models import Event, EventKind, NewEvent
 from launch_tui.signing import NAMESPACE

@@ -14,9 +14,9 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from launch_tui.errors import LaunchError
 from launch_tui.safe_text import visible

@@ -61,12 +61,16 @@ def parse(message: str, session_id: str) -> Claim | None:
     if not message.startswith(MARK):
         return None
     try:
-        data: Any = json.loads(message[len(MARK):])
+        data: Any = json.loads(message[len(MARK) :])
         fields = {name: data[name] for name in ("operator", "host", "since", "seen")}
         if not all(isinstance(value, str) for value in fields.values()) or not isinstance(data["pid"], int):
             return None
-        return Claim(session_id, pid=data["pid"], taken_over_from=str(data.get("taken_over_from", ""))[:300],
-                     **{name: value[:200] for name, value in fields.items()})
+        return Claim(
+            session_id,
+            pid=data["pid"],
+            taken_over_from=str(data.get("taken_over_from", ""))[:300],
+            **{name: value[:200] for name, value in fields.items()},
+        )
     except (ValueError, KeyError, TypeError):
         return None
 

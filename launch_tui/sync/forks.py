@@ -57,7 +57,7 @@ def compare(remote: bytes | None, local: bytes, name: str = "session") -> Compar
     if theirs.header_raw != ours.header_raw:
         return Comparison(Relation.UNRELATED, 1, f"the remote's {name} is another session with the same name")
     shared = 0
-    for mine, other in zip(ours.events, theirs.events):
+    for mine, other in zip(ours.events, theirs.events, strict=False):
         if mine.hash != other.hash:
             break
         shared += 1
@@ -68,13 +68,18 @@ def compare(remote: bytes | None, local: bytes, name: str = "session") -> Compar
     by = f"{safe(other.actor)}"
     if shared == len(ours.events):
         extra = len(theirs.events) - shared
-        return Comparison(Relation.BEHIND, first,
-                          f"the remote holds {extra} event(s) this machine lacks, from {describe_event(first, other)} "
-                          f"by {by}")
+        return Comparison(
+            Relation.BEHIND,
+            first,
+            f"the remote holds {extra} event(s) this machine lacks, from {describe_event(first, other)} by {by}",
+        )
     mine = ours.events[shared]
-    return Comparison(Relation.FORKED, first,
-                      f"the copies part at event #{first}: here {describe_event(first, mine)} by {safe(mine.actor)}, "
-                      f"on the remote {describe_event(first, other)} by {by}")
+    return Comparison(
+        Relation.FORKED,
+        first,
+        f"the copies part at event #{first}: here {describe_event(first, mine)} by {safe(mine.actor)}, "
+        f"on the remote {describe_event(first, other)} by {by}",
+    )
 
 
 def _chain(raw: bytes, name: str, which: str) -> SessionFile:

@@ -10,6 +10,7 @@ never waits on git."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -136,8 +137,14 @@ class Git:
         """The bytes of `<commit>:<path>`, or None if there is no such file."""
         command = ["git", *(part for pair in SAFE_CONFIG for part in ("-c", pair)), "cat-file", "blob", spec]
         process = await asyncio.create_subprocess_exec(
-            *command, cwd=self.folder, env=environment(self.operator), stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True, umask=0o077,
+            *command,
+            cwd=self.folder,
+            env=environment(self.operator),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+            umask=0o077,
         )
         out, _err = await process.communicate()
         return out if process.returncode == 0 else None
@@ -152,7 +159,5 @@ def failure(what: str, result: Result) -> GitFailed:
 
 
 def _kill(process: asyncio.subprocess.Process) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, 9)  # the whole group: ssh and any helper git started
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -50,9 +50,18 @@ async def claim(shared: Shared, session_id: str, *, take_over: bool = False) -> 
 
 def attach(shared: Shared, wizard: Wizard, taken_over: Claim | None = None) -> SessionSync:
     if taken_over is not None:  # recorded first: the next push carries it
-        wizard.record(NewEvent(kind=EventKind.SESSION_TAKEN_OVER, summary=f"took over from {taken_over.who}",
-                               data={"operator": taken_over.operator, "host": taken_over.host,
-                                     "since": taken_over.since, "last_synced": taken_over.seen}))
+        wizard.record(
+            NewEvent(
+                kind=EventKind.SESSION_TAKEN_OVER,
+                summary=f"took over from {taken_over.who}",
+                data={
+                    "operator": taken_over.operator,
+                    "host": taken_over.host,
+                    "since": taken_over.since,
+                    "last_synced": taken_over.seen,
+                },
+            )
+        )
     sync = SessionSync(shared.remote, wizard.live, online=shared.online)
     wizard.sync = sync
     sync.attach(wizard)

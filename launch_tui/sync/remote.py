@@ -41,9 +41,12 @@ class SessionClaimed(LaunchError):
     def __init__(self, name: str, holder: Claim | None) -> None:
         self.holder = holder
         own = holder is not None and holder.host == socket.gethostname()
-        gone = ("it is this machine's own claim, left by a crash or by quitting offline: "
-                "`launch-tui resume --take-over` takes it back" if own else
-                "only if that machine is gone for good, `launch-tui resume --take-over` takes it over")
+        gone = (
+            "it is this machine's own claim, left by a crash or by quitting offline: "
+            "`launch-tui resume --take-over` takes it back"
+            if own
+            else "only if that machine is gone for good, `launch-tui resume --take-over` takes it over"
+        )
         super().__init__(
             f"{name} is open for writing by {safe(claims.describe(holder))} (claimed on the sessions remote); "
             f"use `launch-tui replay` to look at it read-only, or, {gone}"
@@ -98,8 +101,10 @@ class SessionRemote:
                 raise GitFailed(f"{self.folder} is a git working copy without a remote named origin; add one")
             await self.git.ok("remote", "add", ORIGIN, url)
         elif url is not None and origin.out.strip() != url:
-            raise GitFailed(f"{self.folder} syncs with {safe(origin.out.strip())}, but {REMOTE_ENV} says {safe(url)}; "
-                            "use another sessions folder, or unset one of them")
+            raise GitFailed(
+                f"{self.folder} syncs with {safe(origin.out.strip())}, but {REMOTE_ENV} says {safe(url)}; "
+                "use another sessions folder, or unset one of them"
+            )
         head = await self.git.run("symbolic-ref", "--short", "HEAD")
         self.branch = head.out.strip() if head.ok and head.out.strip() else "main"
         exclude = self.folder / ".git" / "info" / "exclude"
@@ -111,8 +116,16 @@ class SessionRemote:
 
     async def fetch(self) -> None:
         """The remote's branches and claims; raises Unreachable when offline."""
-        await self.git.ok("fetch", "--quiet", "--prune", "--no-tags", "--no-recurse-submodules", ORIGIN,
-                          "+refs/heads/*:refs/remotes/origin/*", f"+{claims.PREFIX}*:{claims.TRACKING}*")
+        await self.git.ok(
+            "fetch",
+            "--quiet",
+            "--prune",
+            "--no-tags",
+            "--no-recurse-submodules",
+            ORIGIN,
+            "+refs/heads/*:refs/remotes/origin/*",
+            f"+{claims.PREFIX}*:{claims.TRACKING}*",
+        )
 
     async def remote_tip(self) -> str | None:
         found = await self.git.run("rev-parse", "--verify", "--quiet", f"refs/remotes/origin/{self.branch}^{{commit}}")
@@ -215,8 +228,14 @@ class SessionRemote:
                 return Pushed(tip, changed=False)
             commit = await self._commit(tip, name, snapshot)
             heartbeat = await self._heartbeat(session_id, mine)
-            result = await self.git.run("push", "--porcelain", "--atomic", ORIGIN, f"{commit}:refs/heads/{self.branch}",
-                                        f"{heartbeat}:{claims.ref(session_id)}")
+            result = await self.git.run(
+                "push",
+                "--porcelain",
+                "--atomic",
+                ORIGIN,
+                f"{commit}:refs/heads/{self.branch}",
+                f"{heartbeat}:{claims.ref(session_id)}",
+            )
             if result.ok:
                 await self.git.run("update-ref", claims.MINE + session_id, heartbeat)
                 await self.git.run("update-ref", claims.TRACKING + session_id, heartbeat)

@@ -9,6 +9,7 @@ so it always ends at a whole event."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 from collections.abc import Callable
@@ -102,10 +103,8 @@ class SessionSync:
         self._wake = asyncio.Event()
         await self.sync_now()
         while self.state is not SyncState.STOPPED:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), EVERY_SECONDS)
-            except TimeoutError:
-                pass
             self._wake.clear()
             if self.unsynced or self.state is not SyncState.SYNCED:
                 await self.sync_now()
@@ -142,10 +141,8 @@ class SessionSync:
         except TimeoutError:
             return
         if self.state is SyncState.SYNCED and not self.unsynced:
-            try:
+            with contextlib.suppress(TimeoutError, GitFailed):
                 await asyncio.wait_for(self.remote.release(self.session_id), QUIT_WAIT)
-            except (TimeoutError, GitFailed):
-                pass
 
     def _stop(self, exc: LaunchError) -> None:
         self.state, self.problem, self.stop_reason = SyncState.STOPPED, safe(str(exc)), exc

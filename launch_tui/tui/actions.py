@@ -4,8 +4,9 @@ platform asks first, showing the exact request."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from launch_tui.checklist import Kind
 from launch_tui.engine import ActionOutcome, actions
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 Flow = Callable[["LaunchApp", str], Awaitable[None]]
 
 
-def start_item(app: "LaunchApp", item_id: str) -> None:
+def start_item(app: LaunchApp, item_id: str) -> None:
     if item_id in app.running:
         app.notify(f"{item_id} is running already")
         return
@@ -40,7 +41,7 @@ def start_item(app: "LaunchApp", item_id: str) -> None:
         app.notify(safe(reason or f"{item_id} is confirmed by a person: press c"), timeout=8)
 
 
-def start_section(app: "LaunchApp", section_id: str) -> None:
+def start_section(app: LaunchApp, section_id: str) -> None:
     section = app.checklist.section(section_id)
     item_ids = [
         item.id
@@ -49,7 +50,9 @@ def start_section(app: "LaunchApp", section_id: str) -> None:
     ]
     left = left_by_run_all(app, section_id, item_ids)
     if not item_ids:
-        app.notify(f"nothing to run automatically in {section.title} right now" + (f"; {left}" if left else ""), timeout=8)
+        app.notify(
+            f"nothing to run automatically in {section.title} right now" + (f"; {left}" if left else ""), timeout=8
+        )
         return
     if left:
         app.notify(f"running {len(item_ids)} check(s); {left}", timeout=8)
@@ -57,10 +60,12 @@ def start_section(app: "LaunchApp", section_id: str) -> None:
     async def run() -> None:
         await app.wizard.run_checks(item_ids, on_start=app.mark_running)
 
-    app.run_worker(_tracked(app, item_ids, run), group="checks", exit_on_error=False, description=f"section {section_id}")
+    app.run_worker(
+        _tracked(app, item_ids, run), group="checks", exit_on_error=False, description=f"section {section_id}"
+    )
 
 
-def left_by_run_all(app: "LaunchApp", section_id: str, running: list[str]) -> str:
+def left_by_run_all(app: LaunchApp, section_id: str, running: list[str]) -> str:
     """Which open items `a` does not run, and why: an action (Enter), a person (c/e)."""
     why = []
     for item in app.checklist.section(section_id).items:
@@ -78,11 +83,13 @@ def left_by_run_all(app: "LaunchApp", section_id: str, running: list[str]) -> st
     return ("left: " + "; ".join(why)) if why else ""
 
 
-def _worker(app: "LaunchApp", item_id: str, flow: Flow) -> None:
-    app.run_worker(_tracked(app, [item_id], lambda: flow(app, item_id)), group="checks", exit_on_error=False, description=item_id)
+def _worker(app: LaunchApp, item_id: str, flow: Flow) -> None:
+    app.run_worker(
+        _tracked(app, [item_id], lambda: flow(app, item_id)), group="checks", exit_on_error=False, description=item_id
+    )
 
 
-async def _tracked(app: "LaunchApp", item_ids: list[str], run: Callable[[], Awaitable[None]]) -> None:
+async def _tracked(app: LaunchApp, item_ids: list[str], run: Callable[[], Awaitable[None]]) -> None:
     """One place where a failed worker becomes a visible one-line notice."""
     try:
         await run()
@@ -98,12 +105,16 @@ async def _tracked(app: "LaunchApp", item_ids: list[str], run: Callable[[], Awai
 # Automated checks ------------------------------------------------------------------------------
 
 
-async def _check(app: "LaunchApp", item_id: str) -> None:
+async def _check(app: LaunchApp, item_id: str) -> None:
     """A check; without LAUNCH_REVOKED_KEY, auth.token-revoked is the canary action instead."""
     wizard = app.wizard
     canary = actions.spec("issue_canary")
-    if (item_id == canary.item_id and not wizard.plan(item_id).automated and wizard.facts.tenant_id
-            and wizard.secrets.has("LAUNCH_ADMIN_TOKEN")):
+    if (
+        item_id == canary.item_id
+        and not wizard.plan(item_id).automated
+        and wizard.facts.tenant_id
+        and wizard.secrets.has("LAUNCH_ADMIN_TOKEN")
+    ):
         await _perform_action(app, item_id, canary.name)
         return
     app.mark_running(item_id)
@@ -111,13 +122,15 @@ async def _check(app: "LaunchApp", item_id: str) -> None:
     if item_id == "first-value.poll":
         await wizard.recapture_outdated()  # the status read before the job said "no job yet"
     if item_id in wizard.kept:  # it cannot run here: its earlier verdict stands
-        app.notify(f"{item_id} not re-run here: {safe(wizard.plan(item_id).reason)}; its earlier verdict stands", timeout=10)
+        app.notify(
+            f"{item_id} not re-run here: {safe(wizard.plan(item_id).reason)}; its earlier verdict stands", timeout=10
+        )
 
 
 # Actions: the wizard knows each action (engine.actions); here is only how to ask ----------------
 
 
-async def _perform(app: "LaunchApp", item_id: str) -> None:
+async def _perform(app: LaunchApp, item_id: str) -> None:
     spec = actions.main_action(item_id)
     if spec is None:
         app.notify(f"{item_id} has no action in this version: confirm it by hand (c)", timeout=8)
@@ -125,7 +138,7 @@ async def _perform(app: "LaunchApp", item_id: str) -> None:
     await _perform_action(app, item_id, spec.name)
 
 
-async def _perform_action(app: "LaunchApp", item_id: str, name: str) -> None:
+async def _perform_action(app: LaunchApp, item_id: str, name: str) -> None:
     """Settle what is unknown first, ask before repeating what is done, then ask the
     operator what is needed, show the exact request, and send only on their word."""
     wizard = app.wizard
@@ -153,17 +166,18 @@ async def _perform_action(app: "LaunchApp", item_id: str, name: str) -> None:
         await ask.after(app, outcome)
 
 
-async def _ask_repeat(app: "LaunchApp", item_id: str, found: Existing) -> str | None:
+async def _ask_repeat(app: LaunchApp, item_id: str, found: Existing) -> str | None:
     """The action succeeded before: say what exists and ask, before anything is sent."""
     from launch_tui.tui.screens.dialogs import ChoiceDialog
 
     options = ([("replace", found.replace)] if found.replace else []) + [(None, "Keep it as it is")]
-    chosen = await app.push_screen_wait(ChoiceDialog(f"{item_id} is done already", found.summary,
-                                                     [label for _, label in options]))
+    chosen = await app.push_screen_wait(
+        ChoiceDialog(f"{item_id} is done already", found.summary, [label for _, label in options])
+    )
     return None if chosen is None else options[chosen][0]
 
 
-async def _settle_open_intents(app: "LaunchApp", item_id: str) -> bool:
+async def _settle_open_intents(app: LaunchApp, item_id: str) -> bool:
     """An earlier call of this item has an unknown outcome: look it up before anything
     else is sent. True when nothing is left open."""
     for intent in flows.open_intents(app.wizard, item_id):
@@ -172,7 +186,9 @@ async def _settle_open_intents(app: "LaunchApp", item_id: str) -> bool:
     return not flows.open_intents(app.wizard, item_id)
 
 
-async def _send(app: "LaunchApp", item_id: str, step: flows.Step, run: Callable[[], Awaitable[Any]], *, type_slug: bool = False) -> Any:
+async def _send(
+    app: LaunchApp, item_id: str, step: flows.Step, run: Callable[[], Awaitable[Any]], *, type_slug: bool = False
+) -> Any:
     """Show the exact request; only if the operator says send, run it (None otherwise).
     In production, `type_slug` actions also ask for the tenant slug to be typed."""
     from launch_tui.tui.screens.action_dialogs import ActionDialog
@@ -201,31 +217,31 @@ class Ask:
     """How to ask the operator for one action: its arguments before, what to do with
     its outcome after, and whether production asks for the slug to be typed."""
 
-    arguments: Callable[["LaunchApp"], Awaitable[Call | None]] = lambda app: _no_arguments(app)
-    after: Callable[["LaunchApp", Any], Awaitable[None]] = lambda app, outcome: _nothing(app, outcome)
+    arguments: Callable[[LaunchApp], Awaitable[Call | None]] = lambda app: _no_arguments(app)
+    after: Callable[[LaunchApp, Any], Awaitable[None]] = lambda app, outcome: _nothing(app, outcome)
     type_slug: bool = False
 
 
-async def _no_arguments(app: "LaunchApp") -> Call:
+async def _no_arguments(app: LaunchApp) -> Call:
     return Call()
 
 
-async def _nothing(app: "LaunchApp", outcome: Any) -> None:
+async def _nothing(app: LaunchApp, outcome: Any) -> None:
     return None
 
 
-async def _key_arguments(app: "LaunchApp") -> Call:
+async def _key_arguments(app: LaunchApp) -> Call:
     return Call({"label": flows.key_label(app.wizard)})
 
 
-async def _invoice_arguments(app: "LaunchApp") -> Call:
+async def _invoice_arguments(app: LaunchApp) -> Call:
     from launch_tui.engine import billing
 
     start, end = billing.current_month(app.wizard.today())
     return Call({"period_start": start, "period_end": end})
 
 
-async def _adopt_if_taken(app: "LaunchApp", outcome: Any) -> None:
+async def _adopt_if_taken(app: LaunchApp, outcome: Any) -> None:
     from launch_tui.tui.screens.dialogs import ConfirmDialog
 
     if outcome.conflict is None:
@@ -241,7 +257,7 @@ async def _adopt_if_taken(app: "LaunchApp", outcome: Any) -> None:
         await flows.adopt_tenant(app.wizard, tenant)
 
 
-async def _reveal(app: "LaunchApp", outcome: Any) -> None:
+async def _reveal(app: LaunchApp, outcome: Any) -> None:
     """The one-time secret: shown once, and the dialog asks before it is closed unseen."""
     from launch_tui.tui.screens.action_dialogs import RevealKeyDialog
 
@@ -251,11 +267,14 @@ async def _reveal(app: "LaunchApp", outcome: Any) -> None:
     key_id = str(refs.get("key_id", ""))
     shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, key_id, str(refs.get("key_prefix", ""))))
     if shown and (shown["revealed"] or shown["copied"]):
-        app.wizard.record(NewEvent(kind=EventKind.KEY_REVEALED, item=actions.spec("issue_key").item_id,
-                                   data={"key_id": key_id, **shown}))
+        app.wizard.record(
+            NewEvent(
+                kind=EventKind.KEY_REVEALED, item=actions.spec("issue_key").item_id, data={"key_id": key_id, **shown}
+            )
+        )
 
 
-async def _detector_arguments(app: "LaunchApp") -> Call | None:
+async def _detector_arguments(app: LaunchApp) -> Call | None:
     from launch_tui.engine.onboarding import DEFAULT_DETECTORS
     from launch_tui.tui.screens.action_dialogs import DetectorsDialog
 
@@ -268,7 +287,7 @@ async def _detector_arguments(app: "LaunchApp") -> Call | None:
     return Call({"detectors": dict(choice)})
 
 
-async def _enqueue_arguments(app: "LaunchApp") -> Call | None:
+async def _enqueue_arguments(app: LaunchApp) -> Call | None:
     from launch_tui.tui.screens.action_dialogs import EnqueueDialog
 
     chosen = await app.push_screen_wait(EnqueueDialog(app.wizard.facts.job_type or "TRADE"))
@@ -295,33 +314,38 @@ ASK: dict[str, Ask] = {
 # Resuming after a crash mid-action -------------------------------------------------------------
 
 
-def after_opening(app: "LaunchApp") -> None:
+def after_opening(app: LaunchApp) -> None:
     """On resume: finish what a crash interrupted, then offer to re-run stale results."""
     app.run_worker(_after_opening(app), group="recovery", exit_on_error=False, description="after opening")
 
 
-async def _after_opening(app: "LaunchApp") -> None:
+async def _after_opening(app: LaunchApp) -> None:
     await _recover(app)
     await _offer_reruns(app)
 
 
-async def _offer_reruns(app: "LaunchApp") -> None:
+async def _offer_reruns(app: LaunchApp) -> None:
     from launch_tui.timefmt import utcnow
     from launch_tui.tui.screens.dialogs import ChoiceDialog
 
     state, now = app.wizard.state, utcnow()
-    stale = [item.id for item in app.checklist.items if state.item(item.id).is_stale(item, now) and app.wizard.plan(item.id).automated]
+    stale = [
+        item.id
+        for item in app.checklist.items
+        if state.item(item.id).is_stale(item, now) and app.wizard.plan(item.id).automated
+    ]
     if not stale:
         return
     finding = f"{len(stale)} result(s) are older than their useful age: {', '.join(stale)}. They count until re-run, marked stale."
     if await app.push_screen_wait(ChoiceDialog("Stale results", finding, ["Re-run them now", "Later"])) == 0:
+
         async def run() -> None:
             await app.wizard.run_checks(stale, on_start=app.mark_running)
 
         app.run_worker(_tracked(app, stale, run), group="checks", exit_on_error=False, description="re-run stale")
 
 
-async def _recover(app: "LaunchApp") -> None:
+async def _recover(app: LaunchApp) -> None:
     from launch_tui.tui.screens.dialogs import ChoiceDialog
 
     for intent in list(app.wizard.state.intents.values()):
@@ -333,7 +357,7 @@ async def _recover(app: "LaunchApp") -> None:
             await found.choices[0][1]()
 
 
-async def _resolve(app: "LaunchApp", intent: PendingIntent) -> None:
+async def _resolve(app: LaunchApp, intent: PendingIntent) -> None:
     """Look one open intent up on the platform and let the operator choose."""
     from launch_tui.tui.screens.dialogs import ChoiceDialog
 
@@ -354,7 +378,7 @@ async def _resolve(app: "LaunchApp", intent: PendingIntent) -> None:
 # The handoff -------------------------------------------------------------------------------------
 
 
-def handoff(app: "LaunchApp", item_id: str) -> None:
+def handoff(app: LaunchApp, item_id: str) -> None:
     """Write the guide and templates (small files: no worker needed), then ask the
     operator to confirm the customer received them and the secret."""
     from launch_tui.tui.screens.dialogs import TextDialog
@@ -375,18 +399,18 @@ def handoff(app: "LaunchApp", item_id: str) -> None:
     app.push_screen(dialog, lambda note: note is not None and _confirm_handoff(app, files, note))
 
 
-def _confirm_handoff(app: "LaunchApp", files: dict[str, str], note: str) -> None:
+def _confirm_handoff(app: LaunchApp, files: dict[str, str], note: str) -> None:
     try:
         app.wizard.confirm_handoff(files, note)
     except LaunchError as exc:
         app.notify(safe(str(exc)), severity="warning")
 
 
-def export_report(app: "LaunchApp") -> None:
+def export_report(app: LaunchApp) -> None:
     app.run_worker(_export(app), group="export", exclusive=True, exit_on_error=False, description="export report")
 
 
-async def _export(app: "LaunchApp") -> None:
+async def _export(app: LaunchApp) -> None:
     import asyncio
 
     from launch_tui.wizard import exports

@@ -4,8 +4,9 @@ actions so the operator keeps working. Domain logic lives in launch_tui.wizard."
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -18,11 +19,11 @@ from launch_tui.secrets import Secrets
 
 if TYPE_CHECKING:
     from launch_tui.checklist import Checklist, Kind
-    from launch_tui.signing.sign import SigningKey
-    from launch_tui.wizard.checkpoints import Checkpoint
     from launch_tui.session import Event, SessionState
+    from launch_tui.signing.sign import SigningKey
     from launch_tui.target import Target
     from launch_tui.tui.widgets.topbar import TopBar
+    from launch_tui.wizard.checkpoints import Checkpoint
     from launch_tui.wizard.wizard import Wizard
 
 
@@ -49,7 +50,12 @@ class LaunchApp(App[int]):
     ]
 
     def __init__(
-        self, wizard: Wizard | None = None, *, home: Path | None = None, mode: str = "", operator: str | None = None,
+        self,
+        wizard: Wizard | None = None,
+        *,
+        home: Path | None = None,
+        mode: str = "",
+        operator: str | None = None,
         signing_key: SigningKey | None = None,
     ) -> None:
         super().__init__()
@@ -87,16 +93,22 @@ class LaunchApp(App[int]):
         return self.state.last_at
 
     def top_bar(self) -> TopBar:
-        from launch_tui.tui.widgets.topbar import TopBar
-
         from launch_tui.labels import DEMO_BADGE, is_demo
+        from launch_tui.tui.widgets.topbar import TopBar
 
         header = self.state.header
         demo = is_demo(header)
-        mode = self.mode if not demo or "DEMO" in self.mode else " · ".join(part for part in ("DEMO", self.mode) if part)
+        mode = (
+            self.mode if not demo or "DEMO" in self.mode else " · ".join(part for part in ("DEMO", self.mode) if part)
+        )
         sync = getattr(self.wizard, "sync", None)
-        return TopBar(header.target.customer.name, header.target.environment, mode, badge=DEMO_BADGE if demo else None,
-                      sync=sync.line if sync else None)
+        return TopBar(
+            header.target.customer.name,
+            header.target.environment,
+            mode,
+            badge=DEMO_BADGE if demo else None,
+            sync=sync.line if sync else None,
+        )
 
     def manual_reason(self, item_id: str) -> str | None:
         return self.wizard.manual_reason(item_id)
@@ -140,7 +152,10 @@ class LaunchApp(App[int]):
             self.push_screen(dialog, self._origins_answered)
             return
         if self.wizard.live.checklist_changed:
-            self.notify("the runbook changed since this session began: items are matched by id, new ones are pending", timeout=12)
+            self.notify(
+                "the runbook changed since this session began: items are matched by id, new ones are pending",
+                timeout=12,
+            )
         if self.wizard.live.resumed:
             self._show_since_you_left()
         else:
@@ -153,7 +168,9 @@ class LaunchApp(App[int]):
         events = self.wizard.live.events[:-1]  # not the resume's own event
         found = since_you_left(self.wizard, events)
         look = found.demo_gone is None and bool(self.wizard.facts.tenant_id or self.wizard.facts.job_id)
-        self.push_screen(SinceYouLeftScreen(found, look=look), lambda _: self._ask_for_credentials(skip=bool(found.demo_gone)))
+        self.push_screen(
+            SinceYouLeftScreen(found, look=look), lambda _: self._ask_for_credentials(skip=bool(found.demo_gone))
+        )
 
     def _ask_for_credentials(self, *, skip: bool = False) -> None:
         from launch_tui.tui.actions import after_opening
@@ -168,8 +185,11 @@ class LaunchApp(App[int]):
     def _origins_answered(self, agreed: bool | None) -> None:
         if not agreed:
             name = self.wizard.session_path.name
-            self.exit(2, return_code=2, message=f"launch-tui: {name}: the origins it names are not trusted "
-                                                "on this machine; nothing was sent")
+            self.exit(
+                2,
+                return_code=2,
+                message=f"launch-tui: {name}: the origins it names are not trusted on this machine; nothing was sent",
+            )
             return
         try:
             self.wizard.agree_to_origins()
@@ -203,14 +223,16 @@ class LaunchApp(App[int]):
             sync_view.start_new_shared(self, target, folder)
             return
 
-        self._guarded_open(lambda: LiveSession.create(target, self.operator_name or default_operator(), folder,
-                                                      trust_source="the new-launch form"))
+        self._guarded_open(
+            lambda: LiveSession.create(
+                target, self.operator_name or default_operator(), folder, trust_source="the new-launch form"
+            )
+        )
 
     def open_session(self, path: Path, *, drop_cut_short: bool = False, shared: tuple | None = None) -> None:
         from launch_tui.session import CutShort, LiveSession, default_operator
         from launch_tui.sync.remote import is_shared
         from launch_tui.tui import sync_view
-        from launch_tui.wizard.wizard import Wizard
 
         if shared is None and is_shared(path.parent):  # a shared folder: fetch and claim first, in a worker
             sync_view.open_shared(self, path, drop_cut_short=drop_cut_short)
@@ -220,9 +242,17 @@ class LaunchApp(App[int]):
         except CutShort as cut:
             from launch_tui.tui.screens.dialogs import ConfirmDialog
 
-            dialog = ConfirmDialog("The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it")
-            self.push_screen(dialog, lambda yes: self.open_session(path, drop_cut_short=True, shared=shared) if yes
-                             else shared and sync_view.release_claim(self, shared, path.stem))
+            dialog = ConfirmDialog(
+                "The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it"
+            )
+            self.push_screen(
+                dialog,
+                lambda yes: (
+                    self.open_session(path, drop_cut_short=True, shared=shared)
+                    if yes
+                    else shared and sync_view.release_claim(self, shared, path.stem)
+                ),
+            )
             return
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
@@ -314,7 +344,9 @@ class LaunchApp(App[int]):
         banner.append(f" event {replay.position}/{len(replay.events)}", style="bold")
         event = replay.current_event
         if event is not None:
-            banner.append(f" · {event.at[:16].replace('T', ' ')}Z · {safe(event.actor)} · {event.kind.value} {event.item or ''}")
+            banner.append(
+                f" · {event.at[:16].replace('T', ' ')}Z · {safe(event.actor)} · {event.kind.value} {event.item or ''}"
+            )
             if event.status:
                 banner.append(f" → {event.status.value}")
         verdict = replay.opened.verdict
@@ -360,7 +392,11 @@ class LaunchApp(App[int]):
     def _on_event(self, event: Event | None) -> None:
         from launch_tui.session import EventKind
 
-        if event is not None and event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT) and not event.data.get("partial"):
+        if (
+            event is not None
+            and event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT)
+            and not event.data.get("partial")
+        ):
             self.running.pop(event.item or "", None)
         self.refresh_screen()
 
@@ -416,17 +452,30 @@ class LaunchApp(App[int]):
             return
         writable = not self.wizard.read_only
         for section in self.checklist.sections:
-            yield SystemCommand(f"Go to {section.heading}", f"Show section {section.number}", lambda s=section.id: self.show_section(s))
+            yield SystemCommand(
+                f"Go to {section.heading}", f"Show section {section.number}", lambda s=section.id: self.show_section(s)
+            )
             if writable:
-                yield SystemCommand(f"Run section {section.number}", f"Run every check of {section.title}", lambda s=section.id: self.start_section(s))
-        yield SystemCommand("Summary", "Per-section counts and what is missing for launch", lambda: self.show_section(SUMMARY))
+                yield SystemCommand(
+                    f"Run section {section.number}",
+                    f"Run every check of {section.title}",
+                    lambda s=section.id: self.start_section(s),
+                )
+        yield SystemCommand(
+            "Summary", "Per-section counts and what is missing for launch", lambda: self.show_section(SUMMARY)
+        )
         if writable:
-            yield SystemCommand("Export report", "Write the launch decision record next to the session", self.export_report)
-            yield SystemCommand("Pause", "Step away: sync the session now (it resumes on any machine), then quit",
-                                self.action_step_away)
+            yield SystemCommand(
+                "Export report", "Write the launch decision record next to the session", self.export_report
+            )
+            yield SystemCommand(
+                "Pause", "Step away: sync the session now (it resumes on any machine), then quit", self.action_step_away
+            )
             yield SystemCommand("Quit", "Quit; everything is saved already", self.action_quit)
         else:
-            yield SystemCommand("Timeline", "Every event; the screens show the state as of the selected one", self.action_timeline)
+            yield SystemCommand(
+                "Timeline", "Every event; the screens show the state as of the selected one", self.action_timeline
+            )
             yield SystemCommand("Quit", "Quit the review", self.action_quit)
 
     def export_report(self) -> None:

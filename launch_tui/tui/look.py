@@ -23,7 +23,6 @@ GLYPHS = {
 RUNNING = ("◌", "running", "bold blue")
 
 
-
 def status_text(status: ItemStatus | None, *, running: bool = False, stale: bool = False) -> Text:
     glyph, word, style = RUNNING if running else GLYPHS[status or ItemStatus.PENDING]
     label = Text(f"{glyph} {word}", style=style)

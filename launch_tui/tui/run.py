@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from launch_tui.sync.opening import Shared
     from launch_tui.signing.sign import SigningKey
+    from launch_tui.sync.opening import Shared
     from launch_tui.tui.app import LaunchApp
 
 
@@ -32,7 +32,9 @@ def farewell(app: LaunchApp) -> None:
         return
     path = wizard.session_path
     if wizard.state.header.session.sandbox:
-        print(f"launch-tui: demo saved; its sandbox is gone with it. Review it: {replay_command(path)}", file=sys.stderr)
+        print(
+            f"launch-tui: demo saved; its sandbox is gone with it. Review it: {replay_command(path)}", file=sys.stderr
+        )
     else:
         print(f"launch-tui: saved. Resume it: {resume_command(path)}", file=sys.stderr)
 
@@ -49,8 +51,9 @@ def run_home(folder: Path, operator: str | None, signing: str | None = None) -> 
     return run_app(LaunchApp(home=folder, operator=operator, signing_key=signing_key(signing)))
 
 
-def run_new(target_path: str, folder: Path, operator: str | None, signing: str | None = None,
-            shared: Shared | None = None) -> int:
+def run_new(
+    target_path: str, folder: Path, operator: str | None, signing: str | None = None, shared: Shared | None = None
+) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
     from launch_tui.target import load_target
@@ -76,8 +79,15 @@ def run_new(target_path: str, folder: Path, operator: str | None, signing: str |
     return run_app(LaunchApp(wizard))
 
 
-def run_resume(path: Path, operator: str | None, *, drop_cut_short: bool, take_over: bool = False,
-               shared: Shared | None = None, signing: str | None = None) -> int:
+def run_resume(
+    path: Path,
+    operator: str | None,
+    *,
+    drop_cut_short: bool,
+    take_over: bool = False,
+    shared: Shared | None = None,
+    signing: str | None = None,
+) -> int:
     from launch_tui.secrets import Secrets
     from launch_tui.session import CutShort, LiveSession, default_operator
     from launch_tui.tui.app import LaunchApp
@@ -118,23 +128,27 @@ def _ask(question: str) -> bool:
 def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | None = None) -> int:
     """The sandbox in this process on a free loopback port, a session against it, the
     wizard. The sandbox's credentials stay in memory: nothing to export, nothing written."""
+    from launch_tui.sandbox import SandboxServer, parse_scenarios
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
+    from launch_tui.target import target_from_dict
     from launch_tui.tui.app import LaunchApp
     from launch_tui.wizard.wizard import Wizard
-    from launch_tui.sandbox import SandboxServer, parse_scenarios
-    from launch_tui.target import target_from_dict
 
     names = parse_scenarios(scenarios)
     with SandboxServer(names) as sandbox:
         # Each demo sandbox starts empty, so a fixed slug never collides; the session
         # file's name carries the time.
-        target = target_from_dict(sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target")
+        target = target_from_dict(
+            sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo"), "sandbox target"
+        )
         # The sandbox runs in this process: its loopback origins are its own, nothing to trust.
         live = LiveSession.create(target, operator or default_operator(), folder, trust_source=None, sandbox=True)
         wizard = Wizard(live, Secrets(sandbox.credentials), signing_key=signing_key(signing))
         wizard.untrusted = []
-        print(f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr)
+        print(
+            f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr
+        )
         return run_app(LaunchApp(wizard, mode="DEMO"))
 
 

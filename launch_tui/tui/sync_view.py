@@ -41,8 +41,11 @@ def ask_after_stop(app: LaunchApp, sync: SessionSync, exc: LaunchError) -> None:
     from launch_tui.tui.screens.dialogs import ChoiceDialog
 
     if not isinstance(exc, Forked):
-        app.notify(f"{safe(str(exc))}. Nothing more is written here; quit, and `replay` to review.",
-                   severity="error", timeout=30)
+        app.notify(
+            f"{safe(str(exc))}. Nothing more is written here; quit, and `replay` to review.",
+            severity="error",
+            timeout=30,
+        )
         return
     first = exc.comparison.first_diverging
     dialog = ChoiceDialog(
@@ -66,9 +69,14 @@ async def _keep_remote(app: LaunchApp, sync: SessionSync, first: int) -> None:
         app.notify(f"could not keep the remote's copy: {safe(str(exc))}", severity="error", timeout=20)
         return
     # The screens show a session that is no longer this machine's: leave, and say how to review.
-    app.exit(0, message=(f"launch-tui: took the remote's {sync.session_id}.toml; this machine's copy is in {kept}.\n"
-                         f"Review it from event #{first}: launch-tui replay {kept}\n"
-                         f"Continue the remote's: launch-tui resume {sync.session_id}"))
+    app.exit(
+        0,
+        message=(
+            f"launch-tui: took the remote's {sync.session_id}.toml; this machine's copy is in {kept}.\n"
+            f"Review it from event #{first}: launch-tui replay {kept}\n"
+            f"Continue the remote's: launch-tui resume {sync.session_id}"
+        ),
+    )
 
 
 # -- opening from the home screen: the same steps as `new` and `resume` on the command line --------

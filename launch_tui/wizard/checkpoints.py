@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Awaitable, Callable
 
 
 class Checkpoint(StrEnum):
@@ -57,7 +57,7 @@ class Checkpoints:
             try:
                 result = hook(checkpoint)
                 notice = await result if inspect.isawaitable(result) else result
-            except Exception as exc:  # noqa: BLE001 - a hook's bug must not stop a quit
+            except Exception as exc:
                 notice = f"{name} at {checkpoint.value}: {' '.join(str(exc).split()) or type(exc).__name__}"
             if notice:
                 notices.append(notice)

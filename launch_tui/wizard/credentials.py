@@ -45,5 +45,7 @@ def uses_line(item_ids: list[str]) -> str:
     for item_id in item_ids:
         section, _, name = item_id.partition(".")
         groups.setdefault(section, []).append(name)
-    return ", ".join(f"{section}.{names[0]}" if len(names) == 1 else f"{section}.{{{', '.join(names)}}}"
-                     for section, names in groups.items())
+    return ", ".join(
+        f"{section}.{names[0]}" if len(names) == 1 else f"{section}.{{{', '.join(names)}}}"
+        for section, names in groups.items()
+    )

@@ -6,16 +6,16 @@ on the platform before anything is sent again."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from rich.text import Text
 
 from launch_tui.clients.errors import TransportError
 from launch_tui.clients.platform import CSV_HEADERS, PlatformClient, TenantInfo, sample_csv
-from launch_tui.engine import ActionOutcome
-from launch_tui.engine import actions, billing, first_value
+from launch_tui.engine import ActionOutcome, actions, billing, first_value
 from launch_tui.engine.actions import Call, Existing
 from launch_tui.engine.first_value import PollProgress
 from launch_tui.results import CheckResult, ItemStatus
@@ -54,8 +54,11 @@ async def step(wizard: Wizard, name: str, call: Call | None = None, title: str |
     requests: list[RequestPreview] = []
     if spec.request is not None:
         request = spec.request
-        requests = await preview(wizard.target.api_url, wizard.secrets,
-                                 lambda p: request(p, wizard.target, wizard.facts, call, "<idempotency key>"))
+        requests = await preview(
+            wizard.target.api_url,
+            wizard.secrets,
+            lambda p: request(p, wizard.target, wizard.facts, call, "<idempotency key>"),
+        )
     return Step(name, spec.item_id, title or spec.title, requests, call)
 
 
@@ -66,11 +69,16 @@ async def perform(wizard: Wizard, step: Step, *, key: str | None = None) -> Acti
     reuses its key. A cancel or a crash leaves it open too (nothing is recorded)."""
     spec = actions.spec(step.action)
     key = key or new_idempotency_key()
-    unknown = [i for i in wizard.state.intents.values()
-               if i.action == step.action and i.args == step.call.args and i.idempotency_key != key]
+    unknown = [
+        i
+        for i in wizard.state.intents.values()
+        if i.action == step.action and i.args == step.call.args and i.idempotency_key != key
+    ]
     if unknown:  # a retry under a new key could act twice: the earlier call is looked up first
-        raise InputError(f"{UNKNOWN} for an earlier {step.action} ({unknown[0].idempotency_key}): look it up "
-                         "first (resume, or perform the item again)")
+        raise InputError(
+            f"{UNKNOWN} for an earlier {step.action} ({unknown[0].idempotency_key}): look it up "
+            "first (resume, or perform the item again)"
+        )
     request = step.requests[0].as_data() if step.requests else {}
     data = {"action": step.action, "idempotency_key": key, "args": dict(step.call.args), **request}
     wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data=data))
@@ -204,8 +212,14 @@ async def replace_key_step(wizard: Wizard) -> Step:
     old = wizard.facts.key_id or "<the old key's id>"
     issue = await issue_key_step(wizard)
     revoke = await step(wizard, "revoke_key", Call({"key_id": old}))
-    return Step(issue.action, issue.item, f"Issue a new integration key, then revoke {old}",
-                issue.requests + revoke.requests, issue.call, replaces=old)
+    return Step(
+        issue.action,
+        issue.item,
+        f"Issue a new integration key, then revoke {old}",
+        issue.requests + revoke.requests,
+        issue.call,
+        replaces=old,
+    )
 
 
 async def replace_key(wizard: Wizard) -> ActionOutcome:
@@ -285,7 +299,13 @@ async def invoice_lifecycle(wizard: Wizard, step: Step) -> CheckResult:
 
     status = await _invoice_status(wizard, paid)
     if status not in LIFECYCLE_STEPS:
-        return verdict(CheckResult(id=step.item, status="fail", summary=f"invoice {paid} is {status}, so it cannot be paid: generate a new invoice (the item above) and run this again"))
+        return verdict(
+            CheckResult(
+                id=step.item,
+                status="fail",
+                summary=f"invoice {paid} is {status}, so it cannot be paid: generate a new invoice (the item above) and run this again",
+            )
+        )
     for transition in LIFECYCLE_STEPS[status]:
         outcome = await call(f"invoice_{transition.replace('-', '_')}", {"invoice_id": paid})
         if stopped(outcome):
@@ -329,7 +349,9 @@ def read_upload(path: str, job_type: str) -> tuple[bytes, str]:
             raise InputError(f"{file} is {size // 1024 // 1024} MB; the first upload should be small (under 10 MB)")
         content = file.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{file}: no such file; give the path of the customer's CSV, or leave it empty for the template") from None
+        raise InputError(
+            f"{file}: no such file; give the path of the customer's CSV, or leave it empty for the template"
+        ) from None
     except IsADirectoryError:
         raise InputError(f"{file} is a folder; give the path of a CSV file") from None
     except OSError as exc:
@@ -361,7 +383,10 @@ def record_customer_job(wizard: Wizard, job_id: str, job_type: str) -> None:
 
 async def poll(wizard: Wizard, on_progress: Callable[[PollProgress], Any] | None = None) -> CheckResult:
     def show(progress: PollProgress) -> None:
-        line = Text(f"polling job {wizard.facts.job_id}: attempt {progress.attempt}, {progress.elapsed_s:.1f}s, status {progress.status}", style="bold blue")
+        line = Text(
+            f"polling job {wizard.facts.job_id}: attempt {progress.attempt}, {progress.elapsed_s:.1f}s, status {progress.status}",
+            style="bold blue",
+        )
         if progress.next_poll_in_s:
             line.append(f", next in {progress.next_poll_in_s:.1f}s", style="dim")
         wizard.extras["first-value.poll"] = line

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from launch_tui.clients.platform import CSV_HEADERS, RESULTS_PATHS, UPLOAD_PATHS, sample_csv
-from launch_tui.session import EventKind, NewEvent
 from launch_tui.files import ensure_private_dir, write_private
+from launch_tui.session import EventKind, NewEvent
 from launch_tui.wizard.wizard import Wizard
 
 TEMPLATE_TYPES = ("TRADE", "SHIP", "ORDERS")
@@ -79,12 +79,16 @@ def write_handoff(wizard: Wizard) -> dict[str, str]:
     """Write (or rewrite) the guide and templates; record where they are."""
     folder = handoff_folder(wizard)
     ensure_private_dir(folder)
-    files = {"guide": _write(folder / GUIDE, usage_guide(wizard.target.api_url, wizard.target.customer.name, wizard.facts.key_prefix).encode())}
+    files = {
+        "guide": _write(
+            folder / GUIDE,
+            usage_guide(wizard.target.api_url, wizard.target.customer.name, wizard.facts.key_prefix).encode(),
+        )
+    }
     for kind in TEMPLATE_TYPES:
         files[kind.lower()] = _write(folder / f"first-upload-{kind.lower()}.csv", sample_csv(kind))
     wizard.record(NewEvent(kind=EventKind.HANDOFF_WRITTEN, item="onboarding.handoff", data={"files": files}))
     return files
-
 
 
 def _write(path: Path, content: bytes) -> str:

@@ -34,7 +34,9 @@ def name(value: str, what: str) -> str:
     return value
 
 
-def iso_date(value: str, what: str, *, today: date, not_before_today: bool = False, not_after_today: bool = False) -> str:
+def iso_date(
+    value: str, what: str, *, today: date, not_before_today: bool = False, not_after_today: bool = False
+) -> str:
     value = value.strip()
     try:
         parsed = date.fromisoformat(value)

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 import httpx
 
 from launch_tui.clients.platform import PlatformClient
-from launch_tui.clients.transport import Policy, Transport, make_client
 from launch_tui.clients.ratelimit import Style
-from launch_tui.secrets import Secrets, redact
+from launch_tui.clients.transport import Policy, Transport, make_client
 from launch_tui.safe_text import visible
+from launch_tui.secrets import Secrets, redact
 
 SHOWN_HEADERS = ("content-type", "idempotency-key", "authorization")
 
@@ -42,7 +42,9 @@ class _Recorder(httpx.AsyncBaseTransport):
         return httpx.Response(200, json={}, request=request)
 
 
-async def preview(api_url: str, secrets: Secrets, call: Callable[[PlatformClient], Awaitable[object]]) -> list[RequestPreview]:
+async def preview(
+    api_url: str, secrets: Secrets, call: Callable[[PlatformClient], Awaitable[object]]
+) -> list[RequestPreview]:
     """Run `call` against a recording transport; nothing leaves the machine."""
     recorder = _Recorder()
     async with make_client(Policy(max_attempts=1), recorder) as client:

@@ -6,8 +6,9 @@ platform made that the session cannot adopt is named and offered for revocation.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from launch_tui.clients.errors import TransportError
 from launch_tui.engine import ActionOutcome, actions, onboarding
@@ -34,8 +35,9 @@ class Recovery:
 def forget(wizard: Wizard, intent: PendingIntent, why: str) -> None:
     """Close the intent without a verdict: the item keeps whatever it had before."""
     result = CheckResult(id=intent.item, status=Status.SKIP, summary=why)
-    wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=intent.idempotency_key,
-                         action=intent.action, partial=True)
+    wizard.record_result(
+        result, EventKind.ACTION_RESULT, idempotency_key=intent.idempotency_key, action=intent.action, partial=True
+    )
 
 
 def record_found(wizard: Wizard, intent: PendingIntent, outcome: ActionOutcome) -> None:
@@ -43,8 +45,14 @@ def record_found(wizard: Wizard, intent: PendingIntent, outcome: ActionOutcome) 
     spec = actions.ACTIONS.get(intent.action)
     extra = {"partial": True} if spec is None or spec.partial else {}
     result = outcome.result.model_copy(update={"id": intent.item})
-    wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=intent.idempotency_key,
-                         action=intent.action, looked_up=True, **extra)
+    wizard.record_result(
+        result,
+        EventKind.ACTION_RESULT,
+        idempotency_key=intent.idempotency_key,
+        action=intent.action,
+        looked_up=True,
+        **extra,
+    )
 
 
 async def look_up(wizard: Wizard, intent: PendingIntent) -> Lookup | None:
@@ -61,11 +69,15 @@ async def assess(wizard: Wizard, intent: PendingIntent, *, settle: bool = False)
     try:
         found = await look_up(wizard, intent)
     except TransportError as exc:
-        return Recovery(intent, f"could not look at the platform ({exc}); it is looked up again next time",
-                        [_forget_choice(wizard, intent)])
+        return Recovery(
+            intent,
+            f"could not look at the platform ({exc}); it is looked up again next time",
+            [_forget_choice(wizard, intent)],
+        )
     if found is None:
-        return Recovery(intent, f"{intent.action} was interrupted; run the item again when ready",
-                        [_forget_choice(wizard, intent)])
+        return Recovery(
+            intent, f"{intent.action} was interrupted; run the item again when ready", [_forget_choice(wizard, intent)]
+        )
     if found.outcome is not None:
         outcome = found.outcome
         if settle:
@@ -76,14 +88,20 @@ async def assess(wizard: Wizard, intent: PendingIntent, *, settle: bool = False)
             record_found(wizard, intent, outcome)
             return outcome
 
-        return Recovery(intent, found.finding,
-                        [("Adopt it (record what the platform did)", adopt), _forget_choice(wizard, intent)])
+        return Recovery(
+            intent, found.finding, [("Adopt it (record what the platform did)", adopt), _forget_choice(wizard, intent)]
+        )
     if found.orphans:
-        return Recovery(intent, found.finding, [_revoke_choice(wizard, intent, found), _forget_choice(wizard, intent)],
-                        orphans=[key.id for key in found.orphans])
+        return Recovery(
+            intent,
+            found.finding,
+            [_revoke_choice(wizard, intent, found), _forget_choice(wizard, intent)],
+            orphans=[key.id for key in found.orphans],
+        )
     if found.retry:
-        return Recovery(intent, found.finding, [_retry_choice(wizard, intent, fresh=found.new_key),
-                                                _forget_choice(wizard, intent)])
+        return Recovery(
+            intent, found.finding, [_retry_choice(wizard, intent, fresh=found.new_key), _forget_choice(wizard, intent)]
+        )
     return Recovery(intent, found.finding, [_again_choice(wizard, intent), _forget_choice(wizard, intent)])
 
 
@@ -116,8 +134,11 @@ def _retry_choice(wizard: Wizard, intent: PendingIntent, *, fresh: bool) -> Choi
     async def run() -> Any:
         step = await _step_again(wizard, intent)
         if fresh:
-            forget(wizard, intent, f"{intent.action}: what it made was revoked since; done again with a new "
-                                   "idempotency key")
+            forget(
+                wizard,
+                intent,
+                f"{intent.action}: what it made was revoked since; done again with a new idempotency key",
+            )
             return await flows.perform(wizard, step)
         return await flows.perform(wizard, step, key=intent.idempotency_key)
 
@@ -127,10 +148,15 @@ def _retry_choice(wizard: Wizard, intent: PendingIntent, *, fresh: bool) -> Choi
 
 def _again_choice(wizard: Wizard, intent: PendingIntent) -> Choice:
     """The platform cannot say (uploads): close the intent, saying so, and do it anew."""
+
     async def run() -> Any:
         step = await _step_again(wizard, intent)
-        forget(wizard, intent, f"{intent.action}: whether the platform acted is unknown (it cannot be looked up); "
-                               "done again, so a second object may exist")
+        forget(
+            wizard,
+            intent,
+            f"{intent.action}: whether the platform acted is unknown (it cannot be looked up); "
+            "done again, so a second object may exist",
+        )
         return await flows.perform(wizard, step)
 
     return ("Do it again (a second one may be made)", run)
@@ -145,8 +171,11 @@ def _revoke_choice(wizard: Wizard, intent: PendingIntent, found: Lookup) -> Choi
         for key in orphans:
             await flows.revoke_key(wizard, key.id)
         names = ", ".join(key.id for key in orphans)
-        forget(wizard, intent, f"{intent.action} made {names} before its outcome was known; its secret was lost, "
-                               "so it was revoked")
+        forget(
+            wizard,
+            intent,
+            f"{intent.action} made {names} before its outcome was known; its secret was lost, so it was revoked",
+        )
         if intent.action == "issue_key":
             return await flows.issue_key(wizard, await flows.issue_key_step(wizard))
         return None
@@ -179,5 +208,6 @@ async def sweep(wizard: Wizard) -> Recovery | None:
             await flows.revoke_key(wizard, key.id)
 
     finding = f"other live key(s) of tenant {wizard.facts.tenant_id}: {names}; {mine}"
-    return Recovery(intent, finding, [(f"Revoke {', '.join(k.id for k in extra)}", revoke)],
-                    orphans=[k.id for k in extra])
+    return Recovery(
+        intent, finding, [(f"Revoke {', '.join(k.id for k in extra)}", revoke)], orphans=[k.id for k in extra]
+    )

@@ -88,7 +88,9 @@ def not_automated_here(wizard: Wizard) -> list[str]:
         if item.kind is not Kind.AUTO or item.id in key_items or wizard.plan(item.id).automated:
             continue
         if state.item(item.id).result in (ItemStatus.PASS, ItemStatus.WARN):
-            lines.append(f"{item.id}: {wizard.plan(item.id).reason}; its earlier {state.item(item.id).result.value} stands")
+            lines.append(
+                f"{item.id}: {wizard.plan(item.id).reason}; its earlier {state.item(item.id).result.value} stands"
+            )
     return lines
 
 
@@ -114,7 +116,9 @@ async def platform_since(wizard: Wizard) -> list[str]:
             try:
                 seen.append(await _look(lambda: _job_line(first_value, ctx, facts.job_id, recorded)))
             except Unavailable:
-                seen.append(f"job {facts.job_id}: cannot look from here (no key of the customer's tenant on this machine)")
+                seen.append(
+                    f"job {facts.job_id}: cannot look from here (no key of the customer's tenant on this machine)"
+                )
         if facts.invoice_id and admin:
             recorded_status = state.facts.get("invoice_status")
             seen.append(await _look(lambda: _invoice_line(billing, ctx, facts.invoice_id, recorded_status)))
@@ -147,7 +151,11 @@ async def _job_line(first_value, ctx, job_id: str, recorded: ItemStatus | None) 
     job = parse_job(reply.json_or_none()) if reply.ok else None
     if job is None:
         return f"job {job_id}: the platform did not say ({reply.status_text()})"
-    since = " (finished since the session last polled it)" if job.status in ("succeeded", "failed") and recorded is not ItemStatus.PASS else ""
+    since = (
+        " (finished since the session last polled it)"
+        if job.status in ("succeeded", "failed") and recorded is not ItemStatus.PASS
+        else ""
+    )
     return f"job {job_id}: {job.status}{since}"
 
 

@@ -4,19 +4,20 @@ methods; listeners hear about every recorded event so screens can redraw."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from launch_tui import trust
 from launch_tui.checklist import Checklist, Kind
-from launch_tui.errors import LaunchError
-from launch_tui.safe_text import shown as safe_line
 from launch_tui.clients.transport import Policy
 from launch_tui.engine import Facts, Plan, RunContext, plan_item, run_items
+from launch_tui.errors import LaunchError
 from launch_tui.results import CheckResult, ItemStatus, Status
+from launch_tui.safe_text import shown as safe_line
 from launch_tui.secrets import Secrets
 from launch_tui.session import Event, EventKind, LiveSession, NewEvent, SessionState
 from launch_tui.target import Target
@@ -36,7 +37,12 @@ class Wizard:
     read_only = False
 
     def __init__(
-        self, live: LiveSession, secrets: Secrets, *, policy: Policy | None = None, http_transport=None,
+        self,
+        live: LiveSession,
+        secrets: Secrets,
+        *,
+        policy: Policy | None = None,
+        http_transport=None,
         signing_key: SigningKey | None = None,
     ) -> None:
         self.live = live
@@ -152,7 +158,11 @@ class Wizard:
         """How the customer's key reached the customer, as far as this session saw."""
         key_id = str(self.facts.key_id or self.state.facts.get("key_id") or "")
         shown = self.state.key_delivery.get(key_id, {})
-        ways = [word for how, word in (("revealed", "revealed on screen"), ("copied", "copied to the clipboard")) if shown.get(how)]
+        ways = [
+            word
+            for how, word in (("revealed", "revealed on screen"), ("copied", "copied to the clipboard"))
+            if shown.get(how)
+        ]
         if not key_id:
             return "neither: no key was issued in this session"
         return " and ".join(ways) if ways else "neither: the wizard never revealed or copied it"
@@ -195,7 +205,6 @@ class Wizard:
         fields = inputs.record(item, values, today=self.today())
         return self.record(NewEvent(kind=EventKind.RECORD_SAVED, item=item_id, data={"fields": fields}))
 
-
     # -- what the engine automates here -------------------------------------------------
 
     def plan(self, item_id: str) -> Plan:
@@ -231,20 +240,23 @@ class Wizard:
         if self.state.outdated(ONBOARDING_STATUS) and self.plan(ONBOARDING_STATUS).automated:
             await self.run_checks([ONBOARDING_STATUS])
 
-
     # -- running checks ------------------------------------------------------------------
 
     def context(self) -> RunContext:
         """A run's context, seeded with what the session recorded, so that the artifact
         check can cite request ids of steps run earlier (or before a resume)."""
         if self.untrusted:  # the one door every request of the wizard goes through
-            raise LaunchError(f"{self.session_path.name}: {self.untrusted[0].line()}, which this machine does "
-                              "not trust yet; nothing was sent. Reopen the session and agree, or start from your "
-                              "target file")
+            raise LaunchError(
+                f"{self.session_path.name}: {self.untrusted[0].line()}, which this machine does "
+                "not trust yet; nothing was sent. Reopen the session and agree, or start from your "
+                "target file"
+            )
         ctx = RunContext(self.target, self.secrets, self.facts, policy=self.policy, http_transport=self.http_transport)
         for item_id, state in self.state.items.items():
             if state.result is not None and state.result.value in Status._value2member_map_:
-                ctx.results[item_id] = CheckResult(id=item_id, status=Status(state.result.value), summary=state.summary or "-", evidence=state.evidence)
+                ctx.results[item_id] = CheckResult(
+                    id=item_id, status=Status(state.result.value), summary=state.summary or "-", evidence=state.evidence
+                )
         return ctx
 
     async def run_checks(self, item_ids: list[str], on_start: Callback | None = None) -> list[CheckResult]:
@@ -263,8 +275,12 @@ class Wizard:
         if earlier.result not in (ItemStatus.PASS, ItemStatus.WARN):
             return False
         self.kept[result.id] = Text.assemble(
-            ("not re-run here: ", "bold yellow"), safe_line(result.summary),
-            (f"\nthe earlier {earlier.result.value.upper()} ({earlier.result_at}, {earlier.result_by}) stands", "yellow"),
+            ("not re-run here: ", "bold yellow"),
+            safe_line(result.summary),
+            (
+                f"\nthe earlier {earlier.result.value.upper()} ({earlier.result_at}, {earlier.result_by}) stands",
+                "yellow",
+            ),
         )
         return True
 

@@ -12,17 +12,27 @@ from launch_tui.results import Evidence
 
 
 def reply(status: int, body: bytes, headers: dict[str, str] | None = None) -> Reply:
-    return Reply("GET", "https://api.github.com/x", status, httpx.Headers(headers or {}), body, False,
-                 Evidence(method="GET", url="https://api.github.com/x", status_code=status,
-                          at="2026-12-02T00:00:00Z"))
+    return Reply(
+        "GET",
+        "https://api.github.com/x",
+        status,
+        httpx.Headers(headers or {}),
+        body,
+        False,
+        Evidence(method="GET", url="https://api.github.com/x", status_code=status, at="2026-12-02T00:00:00Z"),
+    )
 
 
 def test_links_as_github_writes_them() -> None:
-    value = ('<https://api.github.com/repositories/1/rules?page=2>; rel="next", '
-             '<https://api.github.com/repositories/1/rules?page=5>; rel="last"')
-    assert parse_links(value) == {"next": "https://api.github.com/repositories/1/rules?page=2",
-                                  "last": "https://api.github.com/repositories/1/rules?page=5"}
-    assert parse_links('<https://a/x?a=1,2>; rel=next') == {"next": "https://a/x?a=1,2"}
+    value = (
+        '<https://api.github.com/repositories/1/rules?page=2>; rel="next", '
+        '<https://api.github.com/repositories/1/rules?page=5>; rel="last"'
+    )
+    assert parse_links(value) == {
+        "next": "https://api.github.com/repositories/1/rules?page=2",
+        "last": "https://api.github.com/repositories/1/rules?page=5",
+    }
+    assert parse_links("<https://a/x?a=1,2>; rel=next") == {"next": "https://a/x?a=1,2"}
     assert parse_links('<https://a/p2>; title="x"; rel="next prev"') == {"next": "https://a/p2", "prev": "https://a/p2"}
     assert parse_links(None) == {} and parse_links("garbage") == {} and parse_links("<https://a/>") == {}
 
@@ -37,21 +47,30 @@ def test_a_next_link_must_stay_on_the_api() -> None:
 
 
 def test_github_error_shows_message_and_docs() -> None:
-    body = (b'{"message": "Resource not accessible by personal access token", "documentation_url": '
-            b'"https://docs.github.com/rest/branches/branch-protection#get-branch-protection", "status": "403"}')
-    assert github_error(reply(403, body)) == ('HTTP 403 "Resource not accessible by personal access token" '
-                                              "(https://docs.github.com/rest/branches/branch-protection"
-                                              "#get-branch-protection)")
+    body = (
+        b'{"message": "Resource not accessible by personal access token", "documentation_url": '
+        b'"https://docs.github.com/rest/branches/branch-protection#get-branch-protection", "status": "403"}'
+    )
+    assert github_error(reply(403, body)) == (
+        'HTTP 403 "Resource not accessible by personal access token" '
+        "(https://docs.github.com/rest/branches/branch-protection"
+        "#get-branch-protection)"
+    )
     assert github_error(reply(502, b"<html>bad gateway</html>")) == "HTTP 502"
-    assert github_error(reply(404, b'{"message": "\\u001b[31mred", "documentation_url": "javascript:x"}')) \
-        .startswith('HTTP 404 "')
+    assert github_error(reply(404, b'{"message": "\\u001b[31mred", "documentation_url": "javascript:x"}')).startswith(
+        'HTTP 404 "'
+    )
 
 
 def test_missing_permissions_from_the_header() -> None:
-    assert missing_permissions(reply(403, b"{}", {"X-Accepted-GitHub-Permissions": "administration=read"})) \
+    assert (
+        missing_permissions(reply(403, b"{}", {"X-Accepted-GitHub-Permissions": "administration=read"}))
         == "Administration: read"
-    assert missing_permissions(reply(403, b"{}", {"X-Accepted-GitHub-Permissions": "checks=read; statuses=read"})) \
+    )
+    assert (
+        missing_permissions(reply(403, b"{}", {"X-Accepted-GitHub-Permissions": "checks=read; statuses=read"}))
         == "Checks: read or Commit statuses: read"
+    )
     assert missing_permissions(reply(403, b"{}")) is None
 
 

@@ -10,13 +10,16 @@ from launch_tui.clients.transport import Policy, Transport, make_client
 from launch_tui.secrets import Secrets
 
 
-@pytest.mark.parametrize(("value", "encoded"), [
-    ("ten_123", "ten_123"),
-    ("../../admin", "..%2F..%2Fadmin"),
-    ("a?b#c d%", "a%3Fb%23c%20d%25"),
-    ("..", "%2E%2E"),
-    (".", "%2E"),
-])
+@pytest.mark.parametrize(
+    ("value", "encoded"),
+    [
+        ("ten_123", "ten_123"),
+        ("../../admin", "..%2F..%2Fadmin"),
+        ("a?b#c d%", "a%3Fb%23c%20d%25"),
+        ("..", "%2E%2E"),
+        (".", "%2E"),
+    ],
+)
 def test_segment(value, encoded):
     assert segment(value) == encoded
 

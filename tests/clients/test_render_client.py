@@ -19,30 +19,43 @@ SERVICE = ServiceInfo("srv-a", "api", False, "not_suspended", None, None, "tea-1
 
 def group_meta(ident: str, name: str, linked: Any = None) -> dict[str, Any]:
     links = [{"id": "srv-a", "name": "api", "type": "web"}] if linked is None else linked
-    return {"id": ident, "name": name, "ownerId": "tea-1", "createdAt": "2026-01-01T00:00:00Z",
-            "updatedAt": "2026-01-01T00:00:00Z", "serviceLinks": links}
+    return {
+        "id": ident,
+        "name": name,
+        "ownerId": "tea-1",
+        "createdAt": "2026-01-01T00:00:00Z",
+        "updatedAt": "2026-01-01T00:00:00Z",
+        "serviceLinks": links,
+    }
 
 
 async def client_for(routes: dict[str, Any]) -> tuple[RenderClient, httpx.AsyncClient]:
     def answer(request: httpx.Request) -> httpx.Response:
-        key = request.url.path.removeprefix("/v1") + ("?cursor=" + request.url.params["cursor"]
-                                                      if "cursor" in request.url.params else "")
+        key = request.url.path.removeprefix("/v1") + (
+            "?cursor=" + request.url.params["cursor"] if "cursor" in request.url.params else ""
+        )
         if key not in routes:
             return httpx.Response(404, json={"message": f"not found: {key}"})
         return httpx.Response(200, json=routes[key])
+
     http = make_client(transport=httpx.MockTransport(answer))
     return RenderClient(Transport(http, style=Style.RENDER), BASE, "rnd_unit"), http
 
 
 async def test_the_service_wins_over_its_groups_and_the_first_group_over_the_next() -> None:
-    render, http = await client_for({
-        "/services/srv-a/env-vars": [{"envVar": {"key": "NODE_ENV", "value": "production"}, "cursor": "c1"}],
-        "/services/srv-a/env-vars?cursor=c1": [],
-        "/env-groups": [group_meta("evg-1", "first"), group_meta("evg-2", "second"),
-                        group_meta("evg-3", "unlinked", linked=[{"id": "srv-b", "name": "b", "type": "web"}])],
-        "/env-groups/evg-1": {"envVars": [{"key": "NODE_ENV", "value": "development"}, {"key": "A", "value": "1"}]},
-        "/env-groups/evg-2": {"envVars": [{"key": "A", "value": "2"}, {"key": "B", "value": "3"}]},
-    })
+    render, http = await client_for(
+        {
+            "/services/srv-a/env-vars": [{"envVar": {"key": "NODE_ENV", "value": "production"}, "cursor": "c1"}],
+            "/services/srv-a/env-vars?cursor=c1": [],
+            "/env-groups": [
+                group_meta("evg-1", "first"),
+                group_meta("evg-2", "second"),
+                group_meta("evg-3", "unlinked", linked=[{"id": "srv-b", "name": "b", "type": "web"}]),
+            ],
+            "/env-groups/evg-1": {"envVars": [{"key": "NODE_ENV", "value": "development"}, {"key": "A", "value": "1"}]},
+            "/env-groups/evg-2": {"envVars": [{"key": "A", "value": "2"}, {"key": "B", "value": "3"}]},
+        }
+    )
     async with http:
         env = await render.env(SERVICE)
     assert (env.get("NODE_ENV"), env.source("NODE_ENV")) == ("production", "the service")
@@ -52,11 +65,14 @@ async def test_the_service_wins_over_its_groups_and_the_first_group_over_the_nex
     assert env.read_from() == "the service and 2 linked env groups (first, second)"
 
 
-@pytest.mark.parametrize("groups", [
-    [{"id": "evg-1", "serviceLinks": "srv-a"}],  # links not a list
-    [{"id": "evg-1", "serviceLinks": [None, 3, {"id": None}]}],  # links of the wrong kind
-    ["not an object"],
-])
+@pytest.mark.parametrize(
+    "groups",
+    [
+        [{"id": "evg-1", "serviceLinks": "srv-a"}],  # links not a list
+        [{"id": "evg-1", "serviceLinks": [None, 3, {"id": None}]}],  # links of the wrong kind
+        ["not an object"],
+    ],
+)
 async def test_hostile_group_shapes_link_nothing(groups: list[Any]) -> None:
     render, http = await client_for({"/services/srv-a/env-vars": [], "/env-groups": groups})
     async with http:
@@ -66,20 +82,24 @@ async def test_hostile_group_shapes_link_nothing(groups: list[Any]) -> None:
 
 
 async def test_a_linked_group_with_odd_env_vars_keeps_what_is_usable() -> None:
-    render, http = await client_for({
-        "/services/srv-a/env-vars": [],
-        "/env-groups": [group_meta("evg-1", "odd")],
-        "/env-groups/evg-1": {"envVars": [{"key": "A", "value": None}, {"key": 5, "value": "x"}, "junk",
-                                          {"key": "B", "value": "b"}]},
-    })
+    render, http = await client_for(
+        {
+            "/services/srv-a/env-vars": [],
+            "/env-groups": [group_meta("evg-1", "odd")],
+            "/env-groups/evg-1": {
+                "envVars": [{"key": "A", "value": None}, {"key": 5, "value": "x"}, "junk", {"key": "B", "value": "b"}]
+            },
+        }
+    )
     async with http:
         env = await render.env(SERVICE)
     assert {key: value.value for key, value in env.values.items()} == {"A": "", "B": "b"}
 
 
 async def test_a_full_page_of_env_groups_is_said_not_guessed_past() -> None:
-    render, http = await client_for({"/services/srv-a/env-vars": [],
-                                     "/env-groups": [group_meta(f"evg-{n}", f"g{n}", []) for n in range(100)]})
+    render, http = await client_for(
+        {"/services/srv-a/env-vars": [], "/env-groups": [group_meta(f"evg-{n}", f"g{n}", []) for n in range(100)]}
+    )
     async with http:
         with pytest.raises(BadReply, match="100 or more env groups"):
             await render.env(SERVICE)
@@ -107,6 +127,7 @@ async def test_deploys_read_the_live_one_only_when_the_newest_is_not_it() -> Non
     def answer(request: httpx.Request) -> httpx.Response:
         calls.append(str(request.url.query.decode()))
         return httpx.Response(200, json=live)
+
     http = make_client(transport=httpx.MockTransport(answer))
     async with http:
         deploys = await RenderClient(Transport(http, style=Style.RENDER), BASE, "k").deploys("srv-a")

@@ -49,8 +49,14 @@ def transport(client, style=Style.PLATFORM, **policy) -> tuple[Transport, FakeSl
 
 @respx.mock
 async def test_retries_502_503_504_with_growing_jittered_backoff(client):
-    route = respx.get(URL).mock(side_effect=[httpx.Response(502), httpx.Response(503), httpx.Response(504),
-                                             httpx.Response(200, json={"status": "ok"})])
+    route = respx.get(URL).mock(
+        side_effect=[
+            httpx.Response(502),
+            httpx.Response(503),
+            httpx.Response(504),
+            httpx.Response(200, json={"status": "ok"}),
+        ]
+    )
     t, sleep = transport(client)
     reply = await t.request("GET", URL)
     assert reply.status_code == 200 and route.call_count == 4
@@ -124,8 +130,12 @@ async def test_429_beyond_the_deadline_gives_up_at_once_with_a_clear_message(cli
 
 @respx.mock
 async def test_render_429_without_retry_after_uses_ratelimit_reset(client):
-    respx.get(URL).mock(side_effect=[httpx.Response(429, headers={"Ratelimit-Remaining": "0", "Ratelimit-Reset": "3"}),
-                                     httpx.Response(200)])
+    respx.get(URL).mock(
+        side_effect=[
+            httpx.Response(429, headers={"Ratelimit-Remaining": "0", "Ratelimit-Reset": "3"}),
+            httpx.Response(200),
+        ]
+    )
     t, sleep = transport(client, Style.RENDER)
     await t.request("GET", URL)
     assert sleep.waits[0] == 3.0
@@ -144,9 +154,12 @@ async def test_render_quota_at_zero_delays_the_next_request(client):
 @respx.mock
 async def test_github_403_with_remaining_zero_waits_for_reset(client):
     reset = str(int(time.time()) + 2)
-    respx.get(URL).mock(side_effect=[
-        httpx.Response(403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}),
-        httpx.Response(200, json={})])
+    respx.get(URL).mock(
+        side_effect=[
+            httpx.Response(403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}),
+            httpx.Response(200, json={}),
+        ]
+    )
     t, sleep = transport(client, Style.GITHUB)
     reply = await t.request("GET", URL)
     assert reply.status_code == 200 and 0 <= sleep.waits[0] <= 2.0
@@ -154,8 +167,11 @@ async def test_github_403_with_remaining_zero_waits_for_reset(client):
 
 @respx.mock
 async def test_github_plain_403_is_a_permission_problem_returned_as_is(client):
-    route = respx.get(URL).mock(return_value=httpx.Response(403, headers={"x-ratelimit-remaining": "4999"},
-                                                             json={"message": "Resource not accessible"}))
+    route = respx.get(URL).mock(
+        return_value=httpx.Response(
+            403, headers={"x-ratelimit-remaining": "4999"}, json={"message": "Resource not accessible"}
+        )
+    )
     t, sleep = transport(client, Style.GITHUB)
     reply = await t.request("GET", URL)
     assert reply.status_code == 403 and route.call_count == 1 and sleep.waits == []
@@ -164,9 +180,13 @@ async def test_github_plain_403_is_a_permission_problem_returned_as_is(client):
 @respx.mock
 async def test_evidence_holds_request_id_status_duration_and_no_header_values(client):
     registry.add("sk_live_TOPSECRET_value_123")
-    respx.get(URL).mock(return_value=httpx.Response(
-        401, headers={"x-request-id": "req_abc"},
-        json={"error": {"code": "bad", "message": "token sk_live_TOPSECRET_value_123 refused"}}))
+    respx.get(URL).mock(
+        return_value=httpx.Response(
+            401,
+            headers={"x-request-id": "req_abc"},
+            json={"error": {"code": "bad", "message": "token sk_live_TOPSECRET_value_123 refused"}},
+        )
+    )
     t, _ = transport(client)
     with collect_evidence() as evidence:
         reply = await t.request("GET", URL, headers={"Authorization": "Bearer sk_live_TOPSECRET_value_123"})
@@ -208,19 +228,25 @@ async def test_excerpt_escapes_terminal_sequences_and_is_short(client):
 
 @respx.mock
 async def test_a_ten_megabyte_body_is_read_only_up_to_the_cap(client):
-    respx.get(URL).mock(return_value=httpx.Response(200, content=b"{" + b" " * (10 * 1024 * 1024),
-                                                    headers={"content-type": "application/json"}))
+    respx.get(URL).mock(
+        return_value=httpx.Response(
+            200, content=b"{" + b" " * (10 * 1024 * 1024), headers={"content-type": "application/json"}
+        )
+    )
     t, _ = transport(client)
     reply = await t.request("GET", URL)
     assert reply.truncated and len(reply.body) == 1 << 20
-    with pytest.raises(NotJSON, match="more than 1.0 MB"):
+    with pytest.raises(NotJSON, match=r"more than 1\.0 MB"):
         reply.json()
 
 
 @respx.mock
 async def test_non_json_body_is_described_not_shown(client):
-    respx.get(URL).mock(return_value=httpx.Response(200, text="<html>" + "secret page" * 50 + "</html>",
-                                                    headers={"content-type": "text/html; charset=utf-8"}))
+    respx.get(URL).mock(
+        return_value=httpx.Response(
+            200, text="<html>" + "secret page" * 50 + "</html>", headers={"content-type": "text/html; charset=utf-8"}
+        )
+    )
     t, _ = transport(client)
     reply = await t.request("GET", URL)
     with pytest.raises(NotJSON) as caught:
@@ -254,13 +280,16 @@ async def test_redirect_loop_is_one_line(client):
         await t.request("GET", URL)
 
 
-@pytest.mark.parametrize("exc, expected", [
-    (httpx.ConnectError("[Errno -2] Name or service not known"), "cannot resolve host api.example.test (DNS)"),
-    (httpx.ConnectTimeout("timed out"), "could not connect to api.example.test:443 within 5.0 s"),
-    (httpx.ReadTimeout("timed out"), "sent no response within 10.0 s"),
-    (httpx.ReadError("[Errno 104] Connection reset by peer"), "reset the connection"),
-    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "TLS certificate"),
-])
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (httpx.ConnectError("[Errno -2] Name or service not known"), "cannot resolve host api.example.test (DNS)"),
+        (httpx.ConnectTimeout("timed out"), "could not connect to api.example.test:443 within 5.0 s"),
+        (httpx.ReadTimeout("timed out"), "sent no response within 10.0 s"),
+        (httpx.ReadError("[Errno 104] Connection reset by peer"), "reset the connection"),
+        (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "TLS certificate"),
+    ],
+)
 @respx.mock
 async def test_transport_failures_read_as_one_line(client, exc, expected):
     respx.get(URL).mock(side_effect=exc)

@@ -18,8 +18,16 @@ import httpx
 import jsonschema
 import pytest
 
-from launch_tui.clients.github import (first_success, parse_branch, parse_check_runs, parse_protection, parse_rules,
-                                       parse_rulesets, parse_statuses, parse_workflow_runs)
+from launch_tui.clients.github import (
+    first_success,
+    parse_branch,
+    parse_check_runs,
+    parse_protection,
+    parse_rules,
+    parse_rulesets,
+    parse_statuses,
+    parse_workflow_runs,
+)
 from launch_tui.engine import RunContext, run_items
 from launch_tui.results import Status
 from launch_tui.sandbox import SandboxServer
@@ -42,8 +50,11 @@ def example(name: str, status: str = "200", which: str = "default") -> Any:
 def validate(name: str, status: int, body: Any) -> None:
     responses = contract(name)["responses"]
     # Errors are GitHub's basic-error whatever the endpoint; the 404 schema is that shape.
-    schema = responses[str(status)]["schema"] if str(status) in responses else contract("get-branch")[
-        "responses"]["404"]["schema"]
+    schema = (
+        responses[str(status)]["schema"]
+        if str(status) in responses
+        else contract("get-branch")["responses"]["404"]["schema"]
+    )
     jsonschema.Draft7Validator(schema).validate(body)
 
 
@@ -56,6 +67,7 @@ def test_every_vendored_file_names_its_source_and_licence() -> None:
 
 
 # --- (a) the published examples --------------------------------------------------------
+
 
 def test_branch_example() -> None:
     branch = parse_branch(example("get-branch"))
@@ -114,30 +126,45 @@ def examples_server(request: httpx.Request) -> httpx.Response:
     """GitHub as its documentation shows it: each endpoint answers its published example."""
     for pattern, name in ROUTES:
         if re.search(pattern, request.url.path):
-            return httpx.Response(200, json=example(name), headers={"X-GitHub-Request-Id": "0000:1111:222222:333333:44444444"})
-    return httpx.Response(404, json={"message": "Not Found", "documentation_url": "https://docs.github.com/rest",
-                                     "status": "404"})
+            return httpx.Response(
+                200, json=example(name), headers={"X-GitHub-Request-Id": "0000:1111:222222:333333:44444444"}
+            )
+    return httpx.Response(
+        404, json={"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}
+    )
 
 
 def examples_target(**github: Any) -> Any:
-    return target_from_dict({
-        "environment": "staging", "api_url": "https://platform.example", "team_mode": "solo",
-        "customer": {"name": "Octo Freight", "tenant_slug": "octo-freight"},
-        "github": {"repo": "octocat/Hello-World", "branch": "main", "api_url": "https://api.github.com", **github},
-    })
+    return target_from_dict(
+        {
+            "environment": "staging",
+            "api_url": "https://platform.example",
+            "team_mode": "solo",
+            "customer": {"name": "Octo Freight", "tenant_slug": "octo-freight"},
+            "github": {"repo": "octocat/Hello-World", "branch": "main", "api_url": "https://api.github.com", **github},
+        }
+    )
 
 
 async def run_on_examples(items: list[str], **github: Any) -> dict[str, Any]:
     secrets = Secrets({"GITHUB_TOKEN": "ghp_" + "x" * 36})
-    async with RunContext(examples_target(**github), secrets,
-                          http_transport=httpx.MockTransport(examples_server)) as ctx:
+    async with RunContext(
+        examples_target(**github), secrets, http_transport=httpx.MockTransport(examples_server)
+    ) as ctx:
         return {result.id: result for result in await run_items(ctx, items)}
 
 
 async def test_checks_judge_the_published_examples() -> None:
     results = await run_on_examples(
-        ["guardrails.contract-gate", "guardrails.review-policy", "guardrails.conversation-resolution",
-         "guardrails.force-rls", "guardrails.nightly"], force_rls_check="continuous-integration/jenkins")
+        [
+            "guardrails.contract-gate",
+            "guardrails.review-policy",
+            "guardrails.conversation-resolution",
+            "guardrails.force-rls",
+            "guardrails.nightly",
+        ],
+        force_rls_check="continuous-integration/jenkins",
+    )
     verdicts = {item: (result.status, result.summary) for item, result in results.items()}
     # The example branch is unprotected and its rules require no check: the gate fails, saying so.
     assert verdicts["guardrails.contract-gate"][0] is Status.FAIL
@@ -158,9 +185,21 @@ async def test_the_example_check_run_concluded_neutral_fails() -> None:
 
 # --- (b) the look-alike against the same schemas ---------------------------------------
 
-GITHUB_SCENARIOS = ["healthy", "unprotected-branch", "ruleset-only", "evaluate-ruleset", "workflow-gate",
-                    "merge-queue", "solo-review-blockers", "rls-commit-status", "nightly-in-progress",
-                    "fine-grained-token", "read-only-token", "github-small-pages", "github-rate-limited"]
+GITHUB_SCENARIOS = [
+    "healthy",
+    "unprotected-branch",
+    "ruleset-only",
+    "evaluate-ruleset",
+    "workflow-gate",
+    "merge-queue",
+    "solo-review-blockers",
+    "rls-commit-status",
+    "nightly-in-progress",
+    "fine-grained-token",
+    "read-only-token",
+    "github-small-pages",
+    "github-rate-limited",
+]
 REPO = "/github/repos/acme/platform"
 CALLS = [
     ("get-branch", "/branches/main", {}),

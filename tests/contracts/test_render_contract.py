@@ -28,12 +28,20 @@ DEFS = json.loads((HERE / "schemas.json").read_text())["$defs"]
 RECORDED = {path.name: json.loads(path.read_text()) for path in sorted((HERE / "recorded").glob("*.json"))}
 # Which schema fragment each recorded reply is an instance of.
 SHAPE = {
-    "service-web.json": "service", "services-list.json": "serviceList", "env-vars-page.json": "envVarList",
-    "env-vars-end.json": "envVarList", "env-group.json": "envGroup", "env-group-import.json": "envGroup",
-    "postgres-available.json": "postgresDetail", "postgres-creating.json": "postgresDetail",
-    "postgres-connection-info.json": "postgresConnectionInfo", "deploy-build-in-progress.json": "deploy",
-    "deploy-update-in-progress.json": "deploy", "deploy-pre-deploy-in-progress.json": "deploy",
-    "deploy-live.json": "deploy", "error-404.json": "error",
+    "service-web.json": "service",
+    "services-list.json": "serviceList",
+    "env-vars-page.json": "envVarList",
+    "env-vars-end.json": "envVarList",
+    "env-group.json": "envGroup",
+    "env-group-import.json": "envGroup",
+    "postgres-available.json": "postgresDetail",
+    "postgres-creating.json": "postgresDetail",
+    "postgres-connection-info.json": "postgresConnectionInfo",
+    "deploy-build-in-progress.json": "deploy",
+    "deploy-update-in-progress.json": "deploy",
+    "deploy-pre-deploy-in-progress.json": "deploy",
+    "deploy-live.json": "deploy",
+    "error-404.json": "error",
 }
 SERVICE_ID = "srv-ct6vmjtj0q5s700ckea0"  # the recorded web service
 BASE = "https://api.testing.render.com/v1"
@@ -75,6 +83,7 @@ def unknown_fields(instance: Any, shape: str | dict[str, Any], where: str = "$")
 
 # -- the vendored data itself ------------------------------------------------------------
 
+
 def test_every_recorded_reply_names_its_source_and_is_checked() -> None:
     assert RECORDED.keys() == SHAPE.keys()
     for name, record in RECORDED.items():
@@ -100,6 +109,7 @@ def test_the_recorded_web_service_has_web_service_details() -> None:
 
 # -- (a) the client parses what Render sends -----------------------------------------------
 
+
 def test_the_client_parses_the_recorded_service() -> None:
     service = parse_service(body("service-web.json"), SERVICE_ID)
     assert (service.id, service.name, service.owner_id) == (SERVICE_ID, "terraform-web-service", "some-owner-id")
@@ -107,10 +117,15 @@ def test_the_client_parses_the_recorded_service() -> None:
     assert service.url == "https://terraform-web-service.localhost.onrender.com:9443"
 
 
-@pytest.mark.parametrize("name,status", [("deploy-build-in-progress.json", "build_in_progress"),
-                                         ("deploy-update-in-progress.json", "update_in_progress"),
-                                         ("deploy-pre-deploy-in-progress.json", "pre_deploy_in_progress"),
-                                         ("deploy-live.json", "live")])
+@pytest.mark.parametrize(
+    "name,status",
+    [
+        ("deploy-build-in-progress.json", "build_in_progress"),
+        ("deploy-update-in-progress.json", "update_in_progress"),
+        ("deploy-pre-deploy-in-progress.json", "pre_deploy_in_progress"),
+        ("deploy-live.json", "live"),
+    ],
+)
 def test_the_client_parses_recorded_deploys(name: str, status: str) -> None:
     deploy = parse_deploy(body(name))  # `commit: null`, `finishedAt: null` included
     assert deploy.status == status and deploy.id.startswith("dep-")
@@ -129,6 +144,7 @@ def test_the_client_parses_recorded_postgres_and_derives_its_hosts() -> None:
 
 # -- (a) the checks, fed recorded replies -------------------------------------------------
 
+
 def listed(objects: list[dict[str, Any]], wrapper: str) -> list[dict[str, Any]]:
     """A list reply composed from recorded objects, in the schema's `<wrapper>WithCursor` shape."""
     return [{wrapper: obj, "cursor": f"composed-{i}"} for i, obj in enumerate(objects)]
@@ -146,15 +162,21 @@ class Replay:
         self.routes: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, Any]] = {
             (f"/services/{SERVICE_ID}", ()): (200, body("service-web.json")),
             (f"/services/{SERVICE_ID}/env-vars", ()): (200, env_page),
-            (f"/services/{SERVICE_ID}/env-vars", (("cursor", env_page[-1]["cursor"]),)):
-                (200, body("env-vars-end.json")),
+            (f"/services/{SERVICE_ID}/env-vars", (("cursor", env_page[-1]["cursor"]),)): (
+                200,
+                body("env-vars-end.json"),
+            ),
             ("/env-groups", (("ownerId", "some-owner-id"),)): (200, [meta]),
             (f"/env-groups/{group['id']}", ()): (200, group),
             (f"/services/{SERVICE_ID}/deploys", ()): (200, listed([body("deploy-build-in-progress.json")], "deploy")),
-            (f"/services/{SERVICE_ID}/deploys", (("status", "live"),)): (200, listed([body("deploy-live.json")],
-                                                                                      "deploy")),
-            ("/postgres", (("ownerId", "some-owner-id"),)): (200, listed(
-                [body("postgres-available.json"), body("postgres-creating.json")], "postgres")),
+            (f"/services/{SERVICE_ID}/deploys", (("status", "live"),)): (
+                200,
+                listed([body("deploy-live.json")], "deploy"),
+            ),
+            ("/postgres", (("ownerId", "some-owner-id"),)): (
+                200,
+                listed([body("postgres-available.json"), body("postgres-creating.json")], "postgres"),
+            ),
             ("/postgres", (("cursor", "composed-1"), ("ownerId", "some-owner-id"))): (200, []),
         }
         for name in ("postgres-available.json", "postgres-creating.json"):
@@ -165,40 +187,55 @@ class Replay:
         path = request.url.path.removeprefix("/v1")
         query = tuple(sorted((k, v) for k, v in request.url.params.multi_items() if k != "limit"))
         status, payload = self.routes.get((path, query), (404, self.error["body"]))
-        headers = {"Render-Request-Id": self.error["headers"]["Render-Request-Id"]} if status == 404 else {
-            "Render-Request-Id": RECORDED["service-web.json"]["response"]["headers"]["Render-Request-Id"]}
+        headers = (
+            {"Render-Request-Id": self.error["headers"]["Render-Request-Id"]}
+            if status == 404
+            else {"Render-Request-Id": RECORDED["service-web.json"]["response"]["headers"]["Render-Request-Id"]}
+        )
         return httpx.Response(status, json=payload, headers=headers)
 
 
 async def verdicts(replay: Replay, items: list[str], service_id: str = SERVICE_ID) -> dict[str, Any]:
-    target = target_from_dict({
-        "environment": "production", "api_url": "https://api.acme.example", "team_mode": "solo",
-        "customer": {"name": "Acme", "tenant_slug": "acme"},
-        "render": {"api_url": BASE, "api_service_id": service_id, "web_service_id": SERVICE_ID},
-    })
-    async with RunContext(target, Secrets({"RENDER_API_KEY": "rnd_contract_test"}),
-                          http_transport=httpx.MockTransport(replay)) as ctx:
+    target = target_from_dict(
+        {
+            "environment": "production",
+            "api_url": "https://api.acme.example",
+            "team_mode": "solo",
+            "customer": {"name": "Acme", "tenant_slug": "acme"},
+            "render": {"api_url": BASE, "api_service_id": service_id, "web_service_id": SERVICE_ID},
+        }
+    )
+    async with RunContext(
+        target, Secrets({"RENDER_API_KEY": "rnd_contract_test"}), http_transport=httpx.MockTransport(replay)
+    ) as ctx:
         return {result.id: result for result in await run_items(ctx, items)}
 
 
 async def test_recorded_service_and_linked_env_group_give_the_expected_verdicts() -> None:
-    results = await verdicts(Replay("env-group.json"),
-                             ["infra.predeploy-migration", "infra.env-vars", "infra.database", "infra.web-app"])
+    results = await verdicts(
+        Replay("env-group.json"), ["infra.predeploy-migration", "infra.env-vars", "infra.database", "infra.web-app"]
+    )
     migration = results["infra.predeploy-migration"]
-    assert migration.status is Status.FAIL and "`echo 'hello world'` does not run prisma migrate deploy" in \
-        migration.summary
+    assert (
+        migration.status is Status.FAIL
+        and "`echo 'hello world'` does not run prisma migrate deploy" in migration.summary
+    )
     env = results["infra.env-vars"]
     assert env.status is Status.FAIL and "missing: NODE_ENV, JWT_PRIVATE_KEY" in env.summary
     assert "read from the service and 1 linked env group (my-environment-group)" in env.summary
     database = results["infra.database"]  # DATABASE_URL comes from the group: a localhost URL
     assert database.status is Status.FAIL
-    assert database.summary.startswith("DATABASE_URL (from env group my-environment-group) names host localhost, "
-                                       "which is none of the workspace's Render Postgres instances ")
+    assert database.summary.startswith(
+        "DATABASE_URL (from env group my-environment-group) names host localhost, "
+        "which is none of the workspace's Render Postgres instances "
+    )
     assert "(some-name (dpg-d7shajjrjlhs73bukk0g-a), some-name (dpg-d7sg9ln7f7vs73d9bg5g-a))" in database.summary
     web = results["infra.web-app"]
     assert web.status is Status.FAIL and "API_URL is not set on the web service" in web.summary
-    assert "newest deploy dep-ct6vmmlj0q5s700ckes0 is build_in_progress; dep-d0ibj2sfunbc73fd4gg0 (older, live) " \
-           "serves" in web.summary
+    assert (
+        "newest deploy dep-ct6vmmlj0q5s700ckes0 is build_in_progress; dep-d0ibj2sfunbc73fd4gg0 (older, live) "
+        "serves" in web.summary
+    )
     request_ids = {e.request_id for r in results.values() for e in r.evidence}
     assert RECORDED["service-web.json"]["response"]["headers"]["Render-Request-Id"] in request_ids
 
@@ -210,32 +247,42 @@ async def test_a_database_url_from_recorded_connection_info_ties_to_its_instance
     result = (await verdicts(replay, ["infra.database"]))["infra.database"]
     # The recorded instance is `creating`: tied by its host, and not yet available.
     assert result.status is Status.WARN
-    assert result.summary == ("DATABASE_URL (from the service) names Render Postgres some-name "
-                              "(dpg-d7sg9ln7f7vs73d9bg5g-a), which is creating, not yet available; "
-                              "check again in a few minutes")
+    assert result.summary == (
+        "DATABASE_URL (from the service) names Render Postgres some-name "
+        "(dpg-d7sg9ln7f7vs73d9bg5g-a), which is creating, not yet available; "
+        "check again in a few minutes"
+    )
 
 
 async def test_a_recorded_render_error_body_is_quoted_in_the_one_line_error() -> None:
     results = await verdicts(Replay("env-group.json"), ["infra.predeploy-migration"], service_id="srv-missing")
     result = results["infra.predeploy-migration"]
     assert result.status is Status.ERROR
-    assert 'Render has no service srv-missing for this key (HTTP 404 ("not found: srv-cu2k4j3qf0us73fbv7u0"))' \
+    assert (
+        'Render has no service srv-missing for this key (HTTP 404 ("not found: srv-cu2k4j3qf0us73fbv7u0"))'
         in result.summary
-    assert {e.request_id for e in result.evidence} == {RECORDED["error-404.json"]["response"]["headers"]
-                                                       ["Render-Request-Id"]}
+    )
+    assert {e.request_id for e in result.evidence} == {
+        RECORDED["error-404.json"]["response"]["headers"]["Render-Request-Id"]
+    }
 
 
 # -- (b) the look-alike answers in the same shapes ----------------------------------------
 
 SANDBOX_CALLS = [
-    ("/services", "serviceList"), ("/services/srv-sandboxapi", "service"), ("/services/srv-sandboxweb", "service"),
-    ("/services/srv-sandboxapi/env-vars", "envVarList"), ("/services/srv-sandboxapi/deploys", "deployList"),
+    ("/services", "serviceList"),
+    ("/services/srv-sandboxapi", "service"),
+    ("/services/srv-sandboxweb", "service"),
+    ("/services/srv-sandboxapi/env-vars", "envVarList"),
+    ("/services/srv-sandboxapi/deploys", "deployList"),
     ("/services/srv-sandboxweb/deploys?status=live&status=build_failed", "deployList"),
-    ("/env-groups", "envGroupList"), ("/env-groups/evg-sandboxobservability", "envGroup"),
+    ("/env-groups", "envGroupList"),
+    ("/env-groups/evg-sandboxobservability", "envGroup"),
     ("/postgres", "postgresList"),
     ("/postgres/dpg-sandboxpostgres0000-a", "postgresDetail"),
-    ("/services/srv-nope", "error"), ("/postgres/dpg-nope-a", "error"), ("/services/srv-sandboxapi/deploys?limit=101",
-                                                                         "error"),
+    ("/services/srv-nope", "error"),
+    ("/postgres/dpg-nope-a", "error"),
+    ("/services/srv-sandboxapi/deploys?limit=101", "error"),
 ]
 
 

@@ -18,8 +18,9 @@ _slugs = itertools.count(1)
 
 
 def target_of(server: SandboxServer, **changes) -> Target:
-    data = server.target_dict(team_mode=changes.pop("team_mode", "solo"),
-                              tenant_slug=changes.pop("tenant_slug", "acme-freight"))
+    data = server.target_dict(
+        team_mode=changes.pop("team_mode", "solo"), tenant_slug=changes.pop("tenant_slug", "acme-freight")
+    )
     for dotted, value in changes.items():
         section, _, name = dotted.partition("__")
         if name:

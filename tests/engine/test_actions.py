@@ -102,8 +102,22 @@ async def test_enqueue_with_a_bad_csv_says_which_header(healthy, target):
 
 
 async def test_batch_enqueue(healthy, target):
-    record = dict(zip("date,hs_code,description,origin_country,destination_country,quantity,unit,value_usd".split(","),
-                      "2026-11-02,8471.30,Laptops,CN,US,1,pcs,700".split(",")))
+    record = dict(
+        zip(
+            [
+                "date",
+                "hs_code",
+                "description",
+                "origin_country",
+                "destination_country",
+                "quantity",
+                "unit",
+                "value_usd",
+            ],
+            ["2026-11-02", "8471.30", "Laptops", "CN", "US", "1", "pcs", "700"],
+            strict=False,
+        )
+    )
     async with RunContext(target, secrets_of(healthy)) as ctx:
         await create_tenant(ctx, idem())
         await issue_key(ctx, idem())

@@ -26,20 +26,37 @@ CHECKLIST = load_checklist()
 
 def synthetic(target, *statuses: Status) -> CheckRun:
     items = CHECKLIST.items[: len(statuses)]
-    results = [CheckResult(id=item.id, status=status, summary=f"{status.value} summary",
-                           evidence=[Evidence(method="GET", url="https://x/health", status_code=200,
-                                              request_id="req_1", duration_ms=3, at="2026-11-30T10:00:00Z")])
-               for item, status in zip(items, statuses)]
-    return CheckRun(target, "2026-11-30T10:00:00Z", "2026-11-30T10:00:01Z", list(zip(items, results)))
+    results = [
+        CheckResult(
+            id=item.id,
+            status=status,
+            summary=f"{status.value} summary",
+            evidence=[
+                Evidence(
+                    method="GET",
+                    url="https://x/health",
+                    status_code=200,
+                    request_id="req_1",
+                    duration_ms=3,
+                    at="2026-11-30T10:00:00Z",
+                )
+            ],
+        )
+        for item, status in zip(items, statuses, strict=False)
+    ]
+    return CheckRun(target, "2026-11-30T10:00:00Z", "2026-11-30T10:00:01Z", list(zip(items, results, strict=False)))
 
 
-@pytest.mark.parametrize("statuses, code", [
-    ((Status.PASS, Status.SKIP, Status.MANUAL), 0),
-    ((Status.PASS, Status.WARN), 4),
-    ((Status.PASS, Status.WARN, Status.ERROR), 1),
-    ((Status.ERROR, Status.FAIL, Status.WARN), 3),
-    ((), 0),
-])
+@pytest.mark.parametrize(
+    "statuses, code",
+    [
+        ((Status.PASS, Status.SKIP, Status.MANUAL), 0),
+        ((Status.PASS, Status.WARN), 4),
+        ((Status.PASS, Status.WARN, Status.ERROR), 1),
+        ((Status.ERROR, Status.FAIL, Status.WARN), 3),
+        ((), 0),
+    ],
+)
 def test_exit_codes(healthy, statuses, code):
     assert exit_code(synthetic(target_of(healthy), *statuses)) == code
 
@@ -85,8 +102,13 @@ async def test_json_has_the_spec_shape_and_every_item_of_the_chosen_sections(hea
 
 def forms(value: str) -> set[str]:
     raw = value.encode()
-    return {value, quote(value, safe=""), quote_plus(value), base64.b64encode(raw).decode(),
-            base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+    return {
+        value,
+        quote(value, safe=""),
+        quote_plus(value),
+        base64.b64encode(raw).decode(),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+    }
 
 
 async def test_no_secret_in_any_output_format():
@@ -96,10 +118,12 @@ async def test_no_secret_in_any_output_format():
     with SandboxServer(("revoked-key-accepted", "invalid-key-accepted", "env-group"), job_seconds=0.2) as server:
         facts = await onboard(server)
         run = await run_check(target_of(server), secrets_of(server), None, facts)
-        secrets = [*server.credentials.values(), *server.render_secret_values, facts.customer_key,
-                   facts.access_token]
-        env_values = [v for v in server.render_env_values if len(v) >= 6 and v not in
-                      ("production", server.base_url, server.web_url, server.web_url.rstrip("/"))]
+        secrets = [*server.credentials.values(), *server.render_secret_values, facts.customer_key, facts.access_token]
+        env_values = [
+            v
+            for v in server.render_env_values
+            if len(v) >= 6 and v not in ("production", server.base_url, server.web_url, server.web_url.rstrip("/"))
+        ]
     assert all(secrets) and len(secrets) >= 12
     outputs = [render_check(run, fmt) for fmt in ("text", "json", "junit")]
     for output in outputs:
@@ -134,7 +158,9 @@ def test_check_command_refuses_bad_input_before_any_request(healthy, tmp_path):
 
 def test_headless_check_does_not_import_textual():
     # (rich is imported, by httpx's own command-line module; it is not Textual.)
-    code = ("import sys, launch_tui.engine.headless, launch_tui.report.check_output, launch_tui.engine.onboarding;"
-            "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('launch_tui.tui')];"
-            "assert not bad, bad")
+    code = (
+        "import sys, launch_tui.engine.headless, launch_tui.report.check_output, launch_tui.engine.onboarding;"
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('launch_tui.tui')];"
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -18,34 +18,55 @@ from launch_tui.secrets import Secrets
 
 from .helpers import secrets_of, target_of
 
-GUARDRAILS = ["guardrails.contract-gate", "guardrails.review-policy", "guardrails.conversation-resolution",
-              "guardrails.force-rls", "guardrails.nightly"]
+GUARDRAILS = [
+    "guardrails.contract-gate",
+    "guardrails.review-policy",
+    "guardrails.conversation-resolution",
+    "guardrails.force-rls",
+    "guardrails.nightly",
+]
 
 # scenario -> {item: (status, phrases the summary must contain)}; items not named pass.
 SITUATIONS: dict[str, dict[str, tuple[Status, tuple[str, ...]]]] = {
     "fine-grained-token": {
-        "guardrails.review-policy": (Status.ERROR, ("cannot be known", "HTTP 403", "Resource not accessible",
-                                                    "lacks Administration: read", "grant it")),
+        "guardrails.review-policy": (
+            Status.ERROR,
+            ("cannot be known", "HTTP 403", "Resource not accessible", "lacks Administration: read", "grant it"),
+        ),
         "guardrails.conversation-resolution": (Status.ERROR, ("lacks Administration: read",)),
     },
     "read-only-token": {
-        "guardrails.review-policy": (Status.ERROR, ('HTTP 404 "Not Found"', "not a repository admin",
-                                                    "classic token (repo scope) of an admin")),
+        "guardrails.review-policy": (
+            Status.ERROR,
+            ('HTTP 404 "Not Found"', "not a repository admin", "classic token (repo scope) of an admin"),
+        ),
         "guardrails.conversation-resolution": (Status.ERROR, ("not a repository admin",)),
     },
     "ruleset-only": {"guardrails.contract-gate": (Status.PASS, ("required status check (rulesets)",))},
-    "evaluate-ruleset": {"guardrails.contract-gate": (Status.FAIL, (
-        "'contract gate (trial)' (evaluate)", "do not enforce", "active rules only", "enforcement to Active"))},
+    "evaluate-ruleset": {
+        "guardrails.contract-gate": (
+            Status.FAIL,
+            ("'contract gate (trial)' (evaluate)", "do not enforce", "active rules only", "enforcement to Active"),
+        )
+    },
     "workflow-gate": {"guardrails.contract-gate": (Status.PASS, ("required workflow", "api-contract-gate.yml"))},
     "merge-queue": {"guardrails.contract-gate": (Status.WARN, ("merge queue", "merge_group"))},
-    "solo-review-blockers": {"guardrails.review-policy": (Status.WARN, (
-        "require_code_owner_reviews", "require_last_push_approval", "required_reviewers", "turn these off"))},
+    "solo-review-blockers": {
+        "guardrails.review-policy": (
+            Status.WARN,
+            ("require_code_owner_reviews", "require_last_push_approval", "required_reviewers", "turn these off"),
+        )
+    },
     "rls-commit-status": {"guardrails.force-rls": (Status.PASS, ("commit status",))},
     "nightly-in-progress": {"guardrails.nightly": (Status.PASS, ("23.", "limit 36 h"))},
     "github-small-pages": {"guardrails.force-rls": (Status.PASS, ("check run",))},
     "github-rate-limited": {item: (Status.ERROR, ("rate limit", "HTTP 403", "later")) for item in GUARDRAILS},
-    "unprotected-branch": {"guardrails.contract-gate": (Status.FAIL, ("no branch protection and no active rulesets",
-                                                                      "add a rule requiring api-contract-gate"))},
+    "unprotected-branch": {
+        "guardrails.contract-gate": (
+            Status.FAIL,
+            ("no branch protection and no active rulesets", "add a rule requiring api-contract-gate"),
+        )
+    },
 }
 
 
@@ -141,8 +162,11 @@ async def test_multi_mode_passes_on_rules_alone_when_classic_is_hidden() -> None
     with SandboxServer(("read-only-token",)) as server:
         for rule in server.world.repository.rulesets[0].rules:
             if rule["type"] == "pull_request":
-                rule["parameters"] = {**rule["parameters"], "required_approving_review_count": 1,
-                                      "required_review_thread_resolution": True}
+                rule["parameters"] = {
+                    **rule["parameters"],
+                    "required_approving_review_count": 1,
+                    "required_review_thread_resolution": True,
+                }
         async with RunContext(target_of(server, team_mode="multi"), secrets_of(server)) as ctx:
             results = await run_items(ctx, ["guardrails.review-policy", "guardrails.conversation-resolution"])
     assert [r.status for r in results] == [Status.PASS, Status.PASS]
@@ -165,5 +189,7 @@ async def test_unknown_branch_says_what_to_fix() -> None:
 
 def test_scenario_grants_are_what_the_docs_promise() -> None:
     fine = GRANTS["fine-grained"]
-    assert "administration" not in fine.permissions and {"metadata", "actions", "checks", "statuses"} <= fine.permissions
+    assert (
+        "administration" not in fine.permissions and {"metadata", "actions", "checks", "statuses"} <= fine.permissions
+    )
     assert dataclasses.replace(GRANTS["classic-read"], admin=True) == GRANTS["classic-admin"]

@@ -51,16 +51,18 @@ async def test_bad_render_key_is_an_error_not_a_fail(healthy):
 
 async def test_predeploy_command_that_differs_but_migrates_warns():
     with SandboxServer() as server:
-        server.world.services[server.world.api_service_id].predeploy_command = \
-            "cd apps/api &&  npx prisma migrate deploy --schema prisma/schema.prisma"
+        server.world.services[
+            server.world.api_service_id
+        ].predeploy_command = "cd apps/api &&  npx prisma migrate deploy --schema prisma/schema.prisma"
         result = await check(server, "infra.predeploy-migration")
     assert result.status is Status.WARN and "differs" in result.summary
 
 
 async def test_predeploy_command_whitespace_is_normalised():
     with SandboxServer() as server:
-        server.world.services[server.world.api_service_id].predeploy_command = \
-            "  cd apps/api  &&\tnpx prisma migrate deploy "
+        server.world.services[
+            server.world.api_service_id
+        ].predeploy_command = "  cd apps/api  &&\tnpx prisma migrate deploy "
         result = await check(server, "infra.predeploy-migration")
     assert result.status is Status.PASS
 
@@ -187,8 +189,10 @@ async def test_first_value_token_fails_once_the_customer_key_is_revoked(healthy)
 async def test_results_and_artifact_fail_before_the_job_finished():
     with SandboxServer(job_seconds=60) as server:
         facts = await onboard(server)
-        results = [await check(server, "first-value.results", facts=facts),
-                   await check(server, "first-value.artifact", facts=facts)]
+        results = [
+            await check(server, "first-value.results", facts=facts),
+            await check(server, "first-value.artifact", facts=facts),
+        ]
     assert [r.status for r in results] == [Status.FAIL, Status.FAIL]
     assert "not finished" in results[0].summary and "no end-to-end artifact" in results[1].summary
 
@@ -196,8 +200,9 @@ async def test_results_and_artifact_fail_before_the_job_finished():
 async def test_ship_job_reads_findings_and_artifact_names_request_ids(healthy):
     facts = await onboard(healthy, job_type="SHIP")
     async with RunContext(target_of(healthy), secrets_of(healthy), facts) as ctx:
-        poll, results, artifact = await run_items(ctx, ["first-value.poll", "first-value.results",
-                                                        "first-value.artifact"])
+        poll, results, artifact = await run_items(
+            ctx, ["first-value.poll", "first-value.results", "first-value.artifact"]
+        )
     assert (poll.status, results.status, artifact.status) == (Status.PASS, Status.PASS, Status.PASS)
     assert "findings" in results.summary
     assert artifact.refs["job_id"] == facts.job_id and artifact.refs["request_ids"].startswith("req_")

@@ -24,8 +24,10 @@ async def run(server: SandboxServer, items: list[str] = INFRA, **changes):
 async def test_healthy_reads_the_linked_env_group_and_ties_the_database(healthy):
     results = await run(healthy)
     assert {i: r.status for i, r in results.items()} == dict.fromkeys(INFRA, Status.PASS)
-    assert results["infra.database"].summary == \
-        f"DATABASE_URL (from the service) names Render Postgres acme-db ({POSTGRES_ID}), available"
+    assert (
+        results["infra.database"].summary
+        == f"DATABASE_URL (from the service) names Render Postgres acme-db ({POSTGRES_ID}), available"
+    )
     assert "7 from the service" in results["infra.env-vars"].summary
     urls = [e.url for e in results["infra.database"].evidence]
     assert any("/env-groups?" in u for u in urls) and any(f"/postgres/{POSTGRES_ID}" in u for u in urls)
@@ -34,8 +36,9 @@ async def test_healthy_reads_the_linked_env_group_and_ties_the_database(healthy)
 async def test_env_groups_supply_what_the_services_lack():
     with SandboxServer(("env-group",)) as server:
         results = await run(server)
-    assert {i: r.status for i, r in results.items()} == dict.fromkeys(INFRA, Status.PASS), \
-        {i: r.summary for i, r in results.items()}
+    assert {i: r.status for i, r in results.items()} == dict.fromkeys(INFRA, Status.PASS), {
+        i: r.summary for i, r in results.items()
+    }
     assert "5 from env group acme-api-secrets, 2 from the service" in results["infra.env-vars"].summary
     assert results["infra.database"].summary.startswith("DATABASE_URL (from env group acme-api-secrets) names")
     assert "API_URL (from env group acme-web-config) points to the API" in results["infra.web-app"].summary
@@ -54,8 +57,10 @@ async def test_a_database_url_that_is_no_render_postgres_fails_naming_the_host_a
     with SandboxServer(("postgres-elsewhere",)) as server:
         result = (await run(server, ["infra.database"]))["infra.database"]
     assert result.status is Status.FAIL
-    assert "names host db.elsewhere.invalid, which is none of the workspace's Render Postgres instances " \
-           f"(acme-db ({POSTGRES_ID}))" in result.summary
+    assert (
+        "names host db.elsewhere.invalid, which is none of the workspace's Render Postgres instances "
+        f"(acme-db ({POSTGRES_ID}))" in result.summary
+    )
     assert "Add from Database" in result.summary
     assert any(e.url.endswith("/postgres?ownerId=tea-sandbox0000000000000&limit=100") for e in result.evidence)
 
@@ -86,8 +91,10 @@ async def test_failed_deploys_above_live_ones_fail_the_migration_and_warn_the_we
         results = await run(server, ["infra.predeploy-migration", "infra.web-app"])
     migration, web = results["infra.predeploy-migration"], results["infra.web-app"]
     assert migration.status is Status.FAIL
-    assert f"{api_failed} is pre_deploy_failed (the pre-deploy command failed, so its migrations did not run); " \
-           f"{api_live} (older, live) serves" in migration.summary
+    assert (
+        f"{api_failed} is pre_deploy_failed (the pre-deploy command failed, so its migrations did not run); "
+        f"{api_live} (older, live) serves" in migration.summary
+    )
     assert web.status is Status.WARN
     assert f"{web_failed} is build_failed; {web_live} (older, live) serves: read {web_failed}'s logs" in web.summary
 
@@ -110,11 +117,11 @@ async def test_web_url_is_requested_with_its_trailing_slash():
 
 
 async def test_render_errors_show_renders_message_and_keep_its_request_id(healthy):
-    result = (await run(healthy, ["infra.predeploy-migration"],
-                        render__api_service_id="srv-doesnotexist"))["infra.predeploy-migration"]
+    result = (await run(healthy, ["infra.predeploy-migration"], render__api_service_id="srv-doesnotexist"))[
+        "infra.predeploy-migration"
+    ]
     assert result.status is Status.ERROR
-    assert 'no service srv-doesnotexist for this key (HTTP 404 ("not found: srv-doesnotexist"))' \
-        in result.summary
+    assert 'no service srv-doesnotexist for this key (HTTP 404 ("not found: srv-doesnotexist"))' in result.summary
     assert result.evidence and all(RENDER_REQUEST_ID.fullmatch(e.request_id or "") for e in result.evidence)
 
 

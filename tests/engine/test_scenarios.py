@@ -7,13 +7,11 @@ from __future__ import annotations
 import pytest
 
 from launch_tui.checklist import Kind, load_checklist
-from launch_tui.engine import Facts
 from launch_tui.engine.headless import run_check
 from launch_tui.report.check_output import exit_code
 from launch_tui.results import Status
 from launch_tui.sandbox import BREAKS, SandboxServer
-from launch_tui.sandbox.scenarios import OUTCOMES
-from launch_tui.sandbox.scenarios import WARNS
+from launch_tui.sandbox.scenarios import OUTCOMES, WARNS
 
 from .helpers import onboard, secrets_of, target_of
 
@@ -50,8 +48,13 @@ async def test_headless_without_facts_skips_the_wizard_items_and_still_exits_0(h
     run = await run_check(target_of(healthy), secrets_of(healthy))
     by_id = {result.id: result.status for result in run.results}
     skipped = {i for i, status in by_id.items() if status is Status.SKIP}
-    assert skipped == {"onboarding.status", "first-value.token", "first-value.poll", "first-value.results",
-                       "first-value.artifact"}
+    assert skipped == {
+        "onboarding.status",
+        "first-value.token",
+        "first-value.poll",
+        "first-value.results",
+        "first-value.artifact",
+    }
     assert exit_code(run) == 0
 
 

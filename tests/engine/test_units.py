@@ -9,8 +9,7 @@ import httpx
 import pytest
 import respx
 
-from launch_tui.engine import Facts, RunContext, run_items
-from launch_tui.engine import first_value
+from launch_tui.engine import Facts, RunContext, first_value, run_items
 from launch_tui.engine.first_value import poll_job
 from launch_tui.results import Status
 from launch_tui.secrets import Secrets
@@ -20,14 +19,21 @@ API = "https://api.example.test"
 
 
 def target():
-    return target_from_dict({"environment": "production", "api_url": API, "team_mode": "solo",
-                             "customer": {"name": "Acme", "tenant_slug": "acme"}})
+    return target_from_dict(
+        {
+            "environment": "production",
+            "api_url": API,
+            "team_mode": "solo",
+            "customer": {"name": "Acme", "tenant_slug": "acme"},
+        }
+    )
 
 
 @respx.mock
 async def test_health_html_is_an_error_describing_it_not_showing_it():
-    respx.get(f"{API}/health").mock(return_value=httpx.Response(
-        200, text="<html>" + "x" * 5000 + "</html>", headers={"content-type": "text/html"}))
+    respx.get(f"{API}/health").mock(
+        return_value=httpx.Response(200, text="<html>" + "x" * 5000 + "</html>", headers={"content-type": "text/html"})
+    )
     async with RunContext(target(), Secrets()) as ctx:
         [result] = await run_items(ctx, ["infra.health"])
     assert result.status is Status.ERROR
@@ -51,12 +57,14 @@ async def test_poll_never_sooner_than_retry_after(monkeypatch):
 
     monkeypatch.setattr(first_value, "sleep", fake_sleep)
     job = {"id": "job_1", "type": "TRADE", "status": "running", "progress": 0.5}
-    respx.get(f"{API}/api/jobs/job_1").mock(side_effect=[
-        httpx.Response(200, json=job, headers={"Retry-After": "7"}),
-        httpx.Response(200, json=job),
-        httpx.Response(200, json=job),
-        httpx.Response(200, json={**job, "status": "succeeded", "progress": 1.0}),
-    ])
+    respx.get(f"{API}/api/jobs/job_1").mock(
+        side_effect=[
+            httpx.Response(200, json=job, headers={"Retry-After": "7"}),
+            httpx.Response(200, json=job),
+            httpx.Response(200, json=job),
+            httpx.Response(200, json={**job, "status": "succeeded", "progress": 1.0}),
+        ]
+    )
     facts = Facts(job_id="job_1", access_token="tok_in_memory_only_123")
     async with RunContext(target(), Secrets(), facts) as ctx:
         result = await poll_job(ctx)
@@ -66,8 +74,11 @@ async def test_poll_never_sooner_than_retry_after(monkeypatch):
 
 @respx.mock
 async def test_poll_gives_up_at_its_deadline_saying_the_job_is_still_running(monkeypatch):
-    respx.get(f"{API}/api/jobs/job_1").mock(return_value=httpx.Response(
-        200, json={"id": "job_1", "type": "TRADE", "status": "running"}, headers={"Retry-After": "30"}))
+    respx.get(f"{API}/api/jobs/job_1").mock(
+        return_value=httpx.Response(
+            200, json={"id": "job_1", "type": "TRADE", "status": "running"}, headers={"Retry-After": "30"}
+        )
+    )
     async with RunContext(target(), Secrets(), Facts(job_id="job_1", access_token="tok_abcdefgh")) as ctx:
         result = await poll_job(ctx, deadline_s=5)
     assert result.status is Status.ERROR and "still running" in result.summary
@@ -76,9 +87,12 @@ async def test_poll_gives_up_at_its_deadline_saying_the_job_is_still_running(mon
 @respx.mock
 async def test_logs_carry_no_secret(caplog):
     caplog.set_level(logging.DEBUG)
-    secrets = Secrets({"LAUNCH_INTEGRATION_KEY": "lk_log_test_secret_0001", "LAUNCH_ADMIN_TOKEN": "adm_log_secret_0002"})
-    respx.post(f"{API}/api/auth/token/integration").mock(return_value=httpx.Response(
-        200, json={"accessToken": "eyJhbGciOi.token_log_secret_0003.sig"}))
+    secrets = Secrets(
+        {"LAUNCH_INTEGRATION_KEY": "lk_log_test_secret_0001", "LAUNCH_ADMIN_TOKEN": "adm_log_secret_0002"}
+    )
+    respx.post(f"{API}/api/auth/token/integration").mock(
+        return_value=httpx.Response(200, json={"accessToken": "eyJhbGciOi.token_log_secret_0003.sig"})
+    )
     respx.get(f"{API}/health").mock(return_value=httpx.Response(500, text="lk_log_test_secret_0001 echoed"))
     logging.getLogger("httpx").info("a library logging %s", "lk_log_test_secret_0001")
     async with RunContext(target(), secrets) as ctx:

@@ -13,10 +13,11 @@ the client at exactly that moment."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 from urllib.parse import urlsplit
 
 
@@ -52,7 +53,7 @@ def _read_request(conn: socket.socket) -> tuple[bytes, bytes]:
 def _closing(head: bytes) -> bytes:
     """One request per connection: the platform closes after answering, so its answer ends at EOF."""
     lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"connection:")]
-    return b"\r\n".join(lines + [b"Connection: close"]) + b"\r\n\r\n"
+    return b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n"
 
 
 class FaultProxy:
@@ -78,7 +79,7 @@ class FaultProxy:
             self.faults.append(Fault(method, path_end, kind, hold))
         self.reached.clear()
 
-    def __enter__(self) -> "FaultProxy":
+    def __enter__(self) -> FaultProxy:
         self._thread.start()
         return self
 
@@ -125,10 +126,8 @@ class FaultProxy:
             self.reached.set()
             if fault.kind == "late":
                 self._stop.wait(fault.hold)
-                try:
+                with contextlib.suppress(OSError):  # the client gave up long ago
                     conn.sendall(answer)
-                except OSError:
-                    pass  # the client gave up long ago
 
 
 def _until_eof(sock: socket.socket) -> Iterator[bytes]:

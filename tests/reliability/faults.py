@@ -12,8 +12,9 @@ import ssl
 import struct
 import threading
 import time
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC
 
 # (connection, request head, the server's stop event)
 Handler = Callable[[socket.socket, bytes, threading.Event], None]
@@ -42,8 +43,13 @@ def read_request(conn: socket.socket) -> bytes:
 
 
 def response(status: str, body: bytes = b"", content_type: str = "application/json", **headers: str) -> bytes:
-    lines = [f"HTTP/1.1 {status}", f"Content-Type: {content_type}", f"Content-Length: {len(body)}",
-             "x-request-id: req_fault", "Connection: close"]
+    lines = [
+        f"HTTP/1.1 {status}",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(body)}",
+        "x-request-id: req_fault",
+        "Connection: close",
+    ]
     lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
@@ -51,13 +57,15 @@ def response(status: str, body: bytes = b"", content_type: str = "application/js
 def reply(status: str, body: bytes = b"", content_type: str = "application/json", **headers: str) -> Handler:
     def handle(conn: socket.socket, request: bytes, stop: threading.Event) -> None:
         conn.sendall(response(status, body, content_type, **headers))
+
     return handle
 
 
 def stall_mid_body(conn: socket.socket, request: bytes, stop: threading.Event) -> None:
     """Headers and part of the promised body, then silence: a read timeout mid-body."""
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n"
-                 b'{"status": "ok", "checks": {')
+    conn.sendall(
+        b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n{"status": "ok", "checks": {'
+    )
     stop.wait(30)
 
 
@@ -71,8 +79,9 @@ def trickle(conn: socket.socket, request: bytes, stop: threading.Event) -> None:
 def huge_body(size: int = 10 * 1024 * 1024) -> Handler:
     def handle(conn: socket.socket, request: bytes, stop: threading.Event) -> None:
         chunk = b"x" * 65536
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                     + f"Content-Length: {size}\r\n\r\n".encode())
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + f"Content-Length: {size}\r\n\r\n".encode()
+        )
         sent = 0
         try:
             while sent < size:
@@ -80,6 +89,7 @@ def huge_body(size: int = 10 * 1024 * 1024) -> Handler:
                 sent += len(chunk)
         except OSError:
             pass  # the client stopped reading at its cap and closed: what we want
+
     return handle
 
 
@@ -116,7 +126,7 @@ class FaultServer:
         while not self.stop.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -133,12 +143,10 @@ class FaultServer:
         except (OSError, ssl.SSLError):
             pass  # the client gave up (TLS refused, timeout): part of the fault
         finally:
-            try:
+            with suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
-    def __enter__(self) -> "FaultServer":
+    def __enter__(self) -> FaultServer:
         self._thread.start()
         return self
 
@@ -151,7 +159,7 @@ class FaultServer:
 def self_signed_context(tmp_path) -> ssl.SSLContext:
     """A server TLS context with a certificate for 127.0.0.1 signed by its own key:
     what a misconfigured or impostor server presents. Made fresh for each test."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
     from ipaddress import ip_address
 
     from cryptography import x509
@@ -161,16 +169,23 @@ def self_signed_context(tmp_path) -> ssl.SSLContext:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + timedelta(hours=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]), critical=False)
-            .sign(key, hashes.SHA256()))
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = tmp_path / "self-signed.pem", tmp_path / "self-signed.key"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     return context
@@ -198,10 +213,8 @@ def full_backlog() -> Iterator[str]:
         for _ in range(8):
             filler = socket.socket()
             filler.setblocking(False)
-            try:
+            with suppress(BlockingIOError):
                 filler.connect(("127.0.0.1", port))
-            except BlockingIOError:
-                pass
             fillers.append(filler)
         time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"

@@ -32,20 +32,30 @@ class Holdings:
 
 
 def holdings(sandbox: SandboxServer, slug: str) -> Holdings:
-    reply = httpx.get(f"{sandbox.base_url}/_sandbox/inventory",
-                      headers={"Authorization": f"Bearer {sandbox.credentials['LAUNCH_ADMIN_TOKEN']}"}, timeout=10)
+    reply = httpx.get(
+        f"{sandbox.base_url}/_sandbox/inventory",
+        headers={"Authorization": f"Bearer {sandbox.credentials['LAUNCH_ADMIN_TOKEN']}"},
+        timeout=10,
+    )
     reply.raise_for_status()
     data = reply.json()
     tenants = [t for t in data["tenants"] if t["slug"] == slug]
     ids = {t["id"] for t in tenants}
     mine = [key for key in data["keys"] if key["tenantId"] in ids]
-    return Holdings(tenants, mine, [i for i in data["invoices"] if i["tenantId"] in ids],
-                    [j for j in data["jobs"] if j["tenantId"] in ids])
+    return Holdings(
+        tenants,
+        mine,
+        [i for i in data["invoices"] if i["tenantId"] in ids],
+        [j for j in data["jobs"] if j["tenantId"] in ids],
+    )
 
 
 def intents(path: Path, *actions: str) -> list[dict[str, Any]]:
-    return [e.data for e in read_session(path).events
-            if e.kind is EventKind.ACTION_INTENT and e.data.get("action") in actions]
+    return [
+        e.data
+        for e in read_session(path).events
+        if e.kind is EventKind.ACTION_INTENT and e.data.get("action") in actions
+    ]
 
 
 def assert_exactly_once(sandbox: SandboxServer, path: Path, slug: str, *, finished: bool = False) -> Holdings:
@@ -83,14 +93,19 @@ def tally(path: Path, held: Holdings) -> None:
     results = [e for e in events if e.kind is EventKind.ACTION_RESULT]
     row = {
         "test": os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0],
-        "tenants": len(held.tenants), "keys made": len(held.keys), "live keys": len(held.live_keys),
-        "invoices": len(held.invoices), "transitions applied": sum(len(i["applied"]) for i in held.invoices),
-        "jobs": len(held.jobs), "intents": len(keys),
+        "tenants": len(held.tenants),
+        "keys made": len(held.keys),
+        "live keys": len(held.live_keys),
+        "invoices": len(held.invoices),
+        "transitions applied": sum(len(i["applied"]) for i in held.invoices),
+        "jobs": len(held.jobs),
+        "intents": len(keys),
         "unknown outcomes": sum(bool(e.data.get("unknown")) for e in results),
         "looked up and adopted": sum(bool(e.data.get("looked_up")) for e in results),
         "retries with the same key": len(keys) - len(set(keys)),
-        "closed by recovery": sum(e.status is not None and e.status.value == "skip" and bool(e.data.get("partial"))
-                                  for e in results),
+        "closed by recovery": sum(
+            e.status is not None and e.status.value == "skip" and bool(e.data.get("partial")) for e in results
+        ),
     }
     with open(out, "a", encoding="utf-8") as file:
         file.write(json.dumps(row) + "\n")

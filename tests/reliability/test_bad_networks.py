@@ -123,7 +123,9 @@ async def test_a_redirect_loop():
 
 
 async def test_a_429_storm_with_retry_after():
-    with FaultServer(faults.reply("429 Too Many Requests", b'{"error": {"code": "rate_limited"}}', Retry_After="1")) as server:
+    with FaultServer(
+        faults.reply("429 Too Many Requests", b'{"error": {"code": "rate_limited"}}', Retry_After="1")
+    ) as server:
         result, elapsed = await run_one(server.url)
     assert_one_line_verdict(result, elapsed, "429", "rate limit")
     assert 2 <= server.requests <= POLICY.max_attempts  # it waited and tried again, within the deadline

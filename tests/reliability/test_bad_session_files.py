@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from launch_tui import cli
 from launch_tui.session.chain import event_hash, header_hash
@@ -82,17 +81,52 @@ def reseal(header: dict, events: list[dict]) -> bytes:
 
 
 scalars = st.one_of(
-    st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(allow_nan=False), st.booleans(),
-    st.text(max_size=30), st.just("x" * 100_000), st.just("\x1b]0;pwned\x07\x1b[2J"), st.just(""),
-    st.just("2026-13-45T99:99:99Z"), st.just("not a time"),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.text(max_size=30),
+    st.just("x" * 100_000),
+    st.just("\x1b]0;pwned\x07\x1b[2J"),
+    st.just(""),
+    st.just("2026-13-45T99:99:99Z"),
+    st.just("not a time"),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                        st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-                      max_leaves=6)
-DATA_KEYS = ["refs", "fields", "files", "section", "idempotency_key", "action", "partial", "reason", "owner",
-             "until", "key_id", "path", "covers_hash", "dropped_seq", "checklist_hash"]
-EVENT_FIELDS = ["seq", "at", "actor", "kind", "item", "status", "summary", "note", "duration_ms", "critical",
-                "evidence", "data"]
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=6,
+)
+DATA_KEYS = [
+    "refs",
+    "fields",
+    "files",
+    "section",
+    "idempotency_key",
+    "action",
+    "partial",
+    "reason",
+    "owner",
+    "until",
+    "key_id",
+    "path",
+    "covers_hash",
+    "dropped_seq",
+    "checklist_hash",
+]
+EVENT_FIELDS = [
+    "seq",
+    "at",
+    "actor",
+    "kind",
+    "item",
+    "status",
+    "summary",
+    "note",
+    "duration_ms",
+    "critical",
+    "evidence",
+    "data",
+]
 
 
 @st.composite
@@ -108,14 +142,19 @@ def forged(draw, raw: bytes) -> bytes:
         elif choice == "data":
             event.setdefault("data", {})[draw(st.sampled_from(DATA_KEYS))] = draw(values)
         elif choice == "evidence":
-            evidence = {"method": "GET", "url": "https://api.example.com/x", "at": "2026-11-30T10:00:00Z",
-                        "duration_ms": 1}
-            evidence[draw(st.sampled_from(["method", "url", "at", "status_code", "request_id", "excerpt",
-                                           "duration_ms"]))] = draw(values)
+            evidence = {
+                "method": "GET",
+                "url": "https://api.example.com/x",
+                "at": "2026-11-30T10:00:00Z",
+                "duration_ms": 1,
+            }
+            evidence[
+                draw(st.sampled_from(["method", "url", "at", "status_code", "request_id", "excerpt", "duration_ms"]))
+            ] = draw(values)
             event["evidence"] = [evidence]
         elif choice == "header":
             section = draw(st.sampled_from(["session", "checklist", "target"]))
-            header[section][draw(st.sampled_from(list(header[section]) + ["extra"]))] = draw(values)
+            header[section][draw(st.sampled_from([*list(header[section]), "extra"]))] = draw(values)
         elif choice == "kind":
             event["kind"] = draw(st.sampled_from(KINDS))
             if draw(st.booleans()):
@@ -182,11 +221,11 @@ def every_command(content: bytes) -> None:
             (["sessions", "--sessions-dir", str(folder)], {0}),
             (["replay", str(path)], {0, 2}),
         ):
-            code, out, err = run_cli(argv)
+            code, _out, err = run_cli(argv)
             assert code in codes, (argv[0], code, err)
             assert_refusal_is_one_line(code, err, argv[0])
             assert path.read_bytes() == content, f"{argv[0]} changed the file"
-        code, out, err = run_cli(["resume", str(path), "--operator", "fuzz"])
+        code, _out, err = run_cli(["resume", str(path), "--operator", "fuzz"])
         assert code in (0, 2), (code, err)
         assert_refusal_is_one_line(code, err, "resume")
         if code == 2:
@@ -221,7 +260,7 @@ def test_resume_refuses_an_altered_file_before_dropping_its_cut_short_tail(good_
     content = good_file.replace(b"defaults accepted", b"defaults accepted!", 1) + b'\n[[events]]\nseq = 99\nkind = "no'
     path = tmp_path / "s.toml"
     path.write_bytes(content)
-    code, out, err = run_cli(["resume", str(path), "--drop-cut-short"])
+    code, _out, err = run_cli(["resume", str(path), "--drop-cut-short"])
     assert code == 2 and "was altered" in err
     assert path.read_bytes() == content
 
@@ -232,7 +271,7 @@ def test_a_resealed_file_with_wrong_types_is_refused_by_verify_too(good_file, tm
     record["data"]["fields"] = 7
     path = tmp_path / "s.toml"
     path.write_bytes(reseal(header, events))
-    code, out, err = run_cli(["verify", str(path)])
+    code, _out, err = run_cli(["verify", str(path)])
     assert code == 2 and "data.fields: not a table" in err and err.count("\n") == 1
 
 
@@ -241,11 +280,15 @@ def test_duplicate_and_out_of_order_events_are_named_by_verify(good_file, tmp_pa
     header, events = documents(good_file)
     if name == "duplicate":
         events.insert(5, events[4])
-        content = tomli_w.dumps(header).encode() + b"".join(b"\n" + tomli_w.dumps({"events": [e]}).encode() for e in events)
+        content = tomli_w.dumps(header).encode() + b"".join(
+            b"\n" + tomli_w.dumps({"events": [e]}).encode() for e in events
+        )
         expected = "is a copy of event #5"
     else:
         events[4], events[5] = events[5], events[4]
-        content = tomli_w.dumps(header).encode() + b"".join(b"\n" + tomli_w.dumps({"events": [e]}).encode() for e in events)
+        content = tomli_w.dumps(header).encode() + b"".join(
+            b"\n" + tomli_w.dumps({"events": [e]}).encode() for e in events
+        )
         expected = "reordered"
     path = tmp_path / "s.toml"
     path.write_bytes(content)
@@ -262,5 +305,5 @@ def test_a_huge_file_is_refused_without_reading_it_all(tmp_path, monkeypatch):
     monkeypatch.setattr(fileformat, "MAX_SESSION_BYTES", 1024)
     path = tmp_path / "s.toml"
     path.write_bytes(b"schema_version = 1\n" + b"#" * 4096)
-    code, out, err = run_cli(["verify", str(path)])
+    code, _out, err = run_cli(["verify", str(path)])
     assert code == 2 and "larger than" in err

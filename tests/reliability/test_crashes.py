@@ -42,8 +42,13 @@ def sandbox():
 
 def start_child(sandbox: SandboxServer, target: Path, folder: Path, **env_extra: str) -> subprocess.Popen:
     env = {**os.environ, **sandbox.credentials, "PYTHONPATH": str(ROOT), **env_extra}
-    return subprocess.Popen([sys.executable, str(CHILD), str(target), str(folder)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), str(target), str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
 
 
 def wait_ready(child: subprocess.Popen) -> None:
@@ -56,7 +61,7 @@ def timed_run(sandbox, target, folder) -> float:
     child = start_child(sandbox, target, folder)
     wait_ready(child)
     started = time.monotonic()
-    out, err = child.communicate(timeout=120)
+    _out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err
     return time.monotonic() - started
 
@@ -111,14 +116,20 @@ async def recover(path: Path, sandbox: SandboxServer) -> list[str]:
     return findings
 
 
-ACTION_ITEMS = ("onboarding.tenant", "onboarding.integration-key", "onboarding.detectors", "first-value.enqueue",
-                "billing.invoice-generate", "billing.invoice-lifecycle")
+ACTION_ITEMS = (
+    "onboarding.tenant",
+    "onboarding.integration-key",
+    "onboarding.detectors",
+    "first-value.enqueue",
+    "billing.invoice-generate",
+    "billing.invoice-lifecycle",
+)
 
 
 def finish(sandbox: SandboxServer, target: Path, folder: Path, slug: str) -> Holdings:
     """The last run goes to the end: every action of the launch done, each once."""
     child = start_child(sandbox, target, folder)
-    out, err = child.communicate(timeout=120)
+    _out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err
     (path,) = session_files(folder)
     load_and_verify(path)
@@ -169,8 +180,18 @@ def test_kill_9_at_50_random_moments(sandbox, tmp_path, span):
 
 # Every step of tenant, key, detectors, the replaced key's revocation, enqueue, and
 # each invoice transition, in the order a launch reaches them.
-EVERY_STEP = ["create_tenant", "issue_key", "set_detectors", "revoke_key", "enqueue_job", "generate_invoice",
-              "invoice_issue", "invoice_mark_paid", "invoice_generate_for_cancel", "invoice_cancel"]
+EVERY_STEP = [
+    "create_tenant",
+    "issue_key",
+    "set_detectors",
+    "revoke_key",
+    "enqueue_job",
+    "generate_invoice",
+    "invoice_issue",
+    "invoice_mark_paid",
+    "invoice_generate_for_cancel",
+    "invoice_cancel",
+]
 EXPECTED = {
     "create_tenant": "the platform acted",
     "issue_key": "its secret is lost",
@@ -218,8 +239,13 @@ async def test_a_crash_right_after_revoking_a_lost_key_still_ends_with_one_live_
     wizard = Wizard(live, Secrets(sandbox.credentials))
     await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
     key = flows.new_idempotency_key()  # the key is issued; the process dies before its outcome is saved
-    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item="onboarding.integration-key",
-                           data={"action": "issue_key", "idempotency_key": key}))
+    wizard.record(
+        NewEvent(
+            kind=EventKind.ACTION_INTENT,
+            item="onboarding.integration-key",
+            data={"action": "issue_key", "idempotency_key": key},
+        )
+    )
     async with wizard.context() as ctx:
         assert (await ctx.platform.issue_key(wizard.facts.tenant_id, flows.key_label(wizard), key)).ok
     wizard.close()

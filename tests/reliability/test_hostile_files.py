@@ -34,10 +34,10 @@ def _on_a_terminal(terminal):
     (tests/test_cli_conventions.py shows that refusal) to reach what is tested here."""
 
 
-
 @pytest.fixture(autouse=True)
 def no_app(monkeypatch):
     """resume and replay refuse (or not) before any screen; no app starts here."""
+
     def fake_run_app(app) -> int:
         if not app.wizard.read_only:
             app.wizard.close()
@@ -75,8 +75,8 @@ def test_the_depth_bound_counts_only_brackets_outside_strings_and_comments():
     assert too_deep(b"a = " + b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))
     assert too_deep(b"a = " + b"{b = " * 70 + b"1" + b"}" * 70)
     assert too_deep(b"a = " + b"[" * 5000)  # unclosed: still counted, stopping early
-    assert too_deep(b'a = ' + b'[ "]" ' * 100 + b"]" * 100)  # brackets in strings close nothing
-    assert not too_deep(b'a = "' + b"[" * 100 + b'"\nb = \'' + b"{" * 100 + b"'\n# " + b"[" * 100)
+    assert too_deep(b"a = " + b'[ "]" ' * 100 + b"]" * 100)  # brackets in strings close nothing
+    assert not too_deep(b'a = "' + b"[" * 100 + b"\"\nb = '" + b"{" * 100 + b"'\n# " + b"[" * 100)
     assert not too_deep(b'a = """\n' + b"[" * 100 + b'\n"""')
     assert too_deep(b'a = "\\\\"\nb = ' + b"[" * 70)  # an escaped backslash does not escape the quote
     assert too_deep(b"a" + b".b" * (MAX_DEPTH + 1) + b" = 1")  # a table per dot
@@ -112,8 +112,9 @@ def test_5000_deep_nesting_no_longer_crashes_the_process(session):
     session.write_bytes(nested_session(session, 5000, "event"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for argv in (["verify", str(session)], ["sessions", "--sessions-dir", str(session.parent)]):
-        done = subprocess.run([sys.executable, "-m", "launch_tui", *argv], capture_output=True, text=True,
-                              env=env, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "launch_tui", *argv], capture_output=True, text=True, env=env, timeout=120
+        )
         assert done.returncode in (0, 2), done  # never -11
         assert "Traceback" not in done.stderr and "nest deeper" in done.stdout + done.stderr
 
@@ -236,11 +237,20 @@ def test_a_temp_file_left_by_a_killed_run_blocks_nothing(tmp_path):
 
 def test_a_url_with_a_password_is_refused_without_echoing_it(tmp_path):
     target = tmp_path / "target.toml"
-    target.write_text(tomli_w.dumps({
-        "environment": "production", "api_url": "https://ops:Pass-w0rd-9z@api.example.com", "team_mode": "solo",
-        "customer": {"name": "Acme", "tenant_slug": "acme"}}))
-    for argv in (["new", "--target", str(target), "--sessions-dir", str(tmp_path / "sessions")],
-                 ["check", "--target", str(target)]):
+    target.write_text(
+        tomli_w.dumps(
+            {
+                "environment": "production",
+                "api_url": "https://ops:Pass-w0rd-9z@api.example.com",
+                "team_mode": "solo",
+                "customer": {"name": "Acme", "tenant_slug": "acme"},
+            }
+        )
+    )
+    for argv in (
+        ["new", "--target", str(target), "--sessions-dir", str(tmp_path / "sessions")],
+        ["check", "--target", str(target)],
+    ):
         code, out, err = run_cli(argv)
         line = one_line_refusal(code, err)
         assert "user name or password" in line and "Pass-w0rd" not in out + err and "ops:" not in out + err

@@ -34,16 +34,19 @@ ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b[31mALL GREEN\x1b[0m\u202egnp.exe\x9b6n"
 # The target: URLs ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, words", [
-    ("api.example.com", "not an http(s) URL"),
-    ("ftp://api.example.com", "not an http(s) URL"),
-    ("https://", "not an http(s) URL"),
-    ("https://api.example.com/?debug=1", "query or fragment"),
-    ("https://api.exa mple.com", "spaces or control characters"),
-    ("https://api.example.com/\x1b[2J", "spaces or control characters"),
-    ("http://api.example.com", "use https://"),          # plain http to production: refused
-    ("http://10.0.0.5:8080", "use https://"),            # a private address is not loopback
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("api.example.com", "not an http(s) URL"),
+        ("ftp://api.example.com", "not an http(s) URL"),
+        ("https://", "not an http(s) URL"),
+        ("https://api.example.com/?debug=1", "query or fragment"),
+        ("https://api.exa mple.com", "spaces or control characters"),
+        ("https://api.example.com/\x1b[2J", "spaces or control characters"),
+        ("http://api.example.com", "use https://"),  # plain http to production: refused
+        ("http://10.0.0.5:8080", "use https://"),  # a private address is not loopback
+    ],
+)
 def test_bad_urls_are_one_line_usage_errors(url, words):
     with pytest.raises(UsageError) as caught:
         make_target(api_url=url)
@@ -53,8 +56,10 @@ def test_bad_urls_are_one_line_usage_errors(url, words):
 
 def test_a_bad_target_file_stops_new_before_any_screen(tmp_path, capsys, terminal):
     target = tmp_path / "target.toml"
-    target.write_text('environment = "production"\napi_url = "http://api.example.com"\nteam_mode = "solo"\n'
-                      '[customer]\nname = "Acme"\ntenant_slug = "acme"\n')
+    target.write_text(
+        'environment = "production"\napi_url = "http://api.example.com"\nteam_mode = "solo"\n'
+        '[customer]\nname = "Acme"\ntenant_slug = "acme"\n'
+    )
     assert main(["new", "--target", str(target), "--sessions-dir", str(tmp_path / "s")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "use https://" in err and "Traceback" not in err
@@ -103,7 +108,7 @@ async def test_long_notes_and_typed_escape_sequences_are_kept_and_shown_escaped(
             await pilot.press("enter")
             await pilot.pause()
         notes = app.state.item("infra.health").notes
-        assert [len(n.text) for n in notes][0] == 10_000 and notes[1].text.endswith(ESCAPES)  # kept as typed
+        assert next(len(n.text) for n in notes) == 10_000 and notes[1].text.endswith(ESCAPES)  # kept as typed
         shown = detail_text(app)
         assert "a ten-thousand-character note" in shown
         assert not any(char in shown for char in "\x1b\x07\x9b\u202e")
@@ -126,8 +131,13 @@ class HostileHealth:
     """A /health whose fields and body carry terminal escape sequences."""
 
     def __call__(self, conn, request, stop) -> None:
-        body = json.dumps({"status": f"ok{ESCAPES}", "version": ESCAPES,
-                           "checks": {"database": {"status": f"slow{ESCAPES}"}, "migrations": {"pending": 0}}})
+        body = json.dumps(
+            {
+                "status": f"ok{ESCAPES}",
+                "version": ESCAPES,
+                "checks": {"database": {"status": f"slow{ESCAPES}"}, "migrations": {"pending": 0}},
+            }
+        )
         conn.sendall(faults.response("200 OK", body.encode(), **{"x_request_id": "req\x1b]0;x\x07"}))
 
 

@@ -17,8 +17,8 @@ import pytest
 import tomli_w
 
 from launch_tui import cli, trust
-from launch_tui.errors import UsageError
 from launch_tui.clients.transport import CrossOriginRedirect, Policy, Transport, make_client
+from launch_tui.errors import UsageError
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.session.chain import event_hash, header_hash
@@ -43,7 +43,6 @@ OK = reply("200 OK", b"{}")
 def _on_a_terminal(terminal):
     """These drive the CLI in-process: the TUI commands must get past "needs a terminal"
     (tests/test_cli_conventions.py shows that refusal) to reach what is tested here."""
-
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
@@ -81,8 +80,13 @@ def travelled_session(folder: Path, *, intent: bool = False) -> Path:
     crash-interrupted tenant creation when `intent`."""
     live = LiveSession.create(make_target(), "alice", folder, trust_source=None)
     if intent:
-        live.record(NewEvent(kind=EventKind.ACTION_INTENT, item="onboarding.tenant",
-                             data={"action": "create_tenant", "idempotency_key": "lt-travelled"}))
+        live.record(
+            NewEvent(
+                kind=EventKind.ACTION_INTENT,
+                item="onboarding.tenant",
+                data={"action": "create_tenant", "idempotency_key": "lt-travelled"},
+            )
+        )
     live.close()
     return live.path
 
@@ -151,7 +155,7 @@ def test_check_refuses_an_altered_session_before_any_request(tmp_path, monkeypat
         path = travelled_session(tmp_path / "sessions")
         trust.trust(make_target(api_url=hostile.url), "even a trusted origin")
         retarget(path, hostile.url, reseal=False)
-        code, out, err = run_cli(["check", str(path), "--trust-session-origins"])
+        code, _out, err = run_cli(["check", str(path), "--trust-session-origins"])
         assert code == 2 and len(err.strip().splitlines()) == 1 and "was altered" in err
         assert hostile.requests == 0
         # Read-only commands still read it.
@@ -162,10 +166,17 @@ def test_check_refuses_an_altered_session_before_any_request(tmp_path, monkeypat
 def test_check_target_trusts_the_operators_own_file_and_says_so_once(tmp_path, monkeypatch, _own_trust_file):
     with FaultServer(OK) as server:
         target_file = tmp_path / "acme.toml"
-        target_file.write_text(tomli_w.dumps({
-            "environment": "staging", "api_url": server.url, "team_mode": "solo",
-            "customer": {"name": "Acme", "tenant_slug": "acme"}}))
-        code, _, err = run_cli(["check", "--target", str(target_file), "--section", "infra"])
+        target_file.write_text(
+            tomli_w.dumps(
+                {
+                    "environment": "staging",
+                    "api_url": server.url,
+                    "team_mode": "solo",
+                    "customer": {"name": "Acme", "tenant_slug": "acme"},
+                }
+            )
+        )
+        _code, _, err = run_cli(["check", "--target", str(target_file), "--section", "infra"])
         assert f"trusted on this machine from target file {target_file}" in err and server.url in err
         assert str(_own_trust_file) in err
         _, _, again = run_cli(["check", "--target", str(target_file), "--section", "infra"])
@@ -228,6 +239,7 @@ def redirect_to(location: str, status: str) -> object:
     def handle(conn, request, stop) -> None:
         path = request.split(b" ")[1].decode()
         conn.sendall(response(status, Location=location + path))
+
     return handle
 
 
@@ -238,9 +250,12 @@ async def test_a_redirect_to_another_origin_is_not_followed(status):
         async with make_client(Policy(max_attempts=1)) as client:
             sent = Transport(client)
             with pytest.raises(CrossOriginRedirect) as caught:
-                await sent.request("POST", f"{platform.url}/admin/tenants",
-                                   headers={"Authorization": f"Bearer {SECRETS['LAUNCH_ADMIN_TOKEN']}"},
-                                   json={"key": SECRETS["LAUNCH_INTEGRATION_KEY"]})
+                await sent.request(
+                    "POST",
+                    f"{platform.url}/admin/tenants",
+                    headers={"Authorization": f"Bearer {SECRETS['LAUNCH_ADMIN_TOKEN']}"},
+                    json={"key": SECRETS["LAUNCH_INTEGRATION_KEY"]},
+                )
         assert elsewhere.url in str(caught.value) and "not followed" in str(caught.value)
         assert caught.value.kind == "redirect" and caught.value.evidence.status_code == int(status[:3])
         assert platform.requests == 1 and secrets_in(platform) == ["LAUNCH_ADMIN_TOKEN", "LAUNCH_INTEGRATION_KEY"]
@@ -280,9 +295,16 @@ def test_a_platform_redirecting_elsewhere_makes_check_record_an_error(tmp_path, 
     with FaultServer(OK) as elsewhere, FaultServer(OK) as platform:
         platform.handler = redirect_to(elsewhere.url, "308 Permanent Redirect")
         target_file = tmp_path / "acme.toml"
-        target_file.write_text(tomli_w.dumps({
-            "environment": "staging", "api_url": platform.url, "team_mode": "solo",
-            "customer": {"name": "Acme", "tenant_slug": "acme"}}))
+        target_file.write_text(
+            tomli_w.dumps(
+                {
+                    "environment": "staging",
+                    "api_url": platform.url,
+                    "team_mode": "solo",
+                    "customer": {"name": "Acme", "tenant_slug": "acme"},
+                }
+            )
+        )
         code, out, _ = run_cli(["check", "--target", str(target_file), "--format", "json"])
         assert code in (1, 3) and platform.requests > 0 and elsewhere.requests == 0
         assert f"to {elsewhere.url}" in out and "not followed" in out
@@ -309,9 +331,16 @@ def apps(monkeypatch) -> list[LaunchApp]:
 
 def test_new_trusts_the_operators_target_file_and_says_so_the_first_time(tmp_path, apps):
     target_file = tmp_path / "acme.toml"
-    target_file.write_text(tomli_w.dumps({
-        "environment": "staging", "api_url": "https://api.acme.example", "team_mode": "solo",
-        "customer": {"name": "Acme", "tenant_slug": "acme"}}))
+    target_file.write_text(
+        tomli_w.dumps(
+            {
+                "environment": "staging",
+                "api_url": "https://api.acme.example",
+                "team_mode": "solo",
+                "customer": {"name": "Acme", "tenant_slug": "acme"},
+            }
+        )
+    )
     argv = ["new", "--target", str(target_file), "--sessions-dir", str(tmp_path / "sessions")]
     code, _, err = run_cli(argv)
     assert code == 0 and "trusted on this machine from target file" in err and "https://api.acme.example" in err

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import contextlib
 import io
+import json
 import os
 import re
 import stat
@@ -23,8 +23,8 @@ from launch_tui.cli import main
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
-from launch_tui.target import target_from_dict
 from launch_tui.sync import opening
+from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
 from launch_tui.wizard.checkpoints import Checkpoint
 from launch_tui.wizard.wizard import Wizard
@@ -45,12 +45,19 @@ GIVEN = {
 
 def forms(secret: str) -> set[str]:
     raw = secret.encode()
-    found = {secret, quote(secret, safe=""), quote_plus(secret), base64.b64encode(raw).decode(),
-             base64.urlsafe_b64encode(raw).decode().rstrip("="),
-             # issue 11: JSON-escaped (also `\/`), hex, the Authorization header's value in base64,
-             # and the key without its `lk_`
-             json.dumps(secret)[1:-1], json.dumps(secret)[1:-1].replace("/", "\\/"), raw.hex(),
-             base64.b64encode(b"Bearer " + raw).decode().rstrip("=")}
+    found = {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        base64.b64encode(raw).decode(),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        # issue 11: JSON-escaped (also `\/`), hex, the Authorization header's value in base64,
+        # and the key without its `lk_`
+        json.dumps(secret)[1:-1],
+        json.dumps(secret)[1:-1].replace("/", "\\/"),
+        raw.hex(),
+        base64.b64encode(b"Bearer " + raw).decode().rstrip("="),
+    }
     if secret.startswith("lk_"):
         found.add(secret[3:])
     return found
@@ -61,8 +68,11 @@ def leaks(text: str, secrets: list[str]) -> list[str]:
 
 
 def everything_under(folder: Path) -> dict[Path, str]:
-    return {path: path.read_bytes().decode("utf-8", errors="replace")
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path: path.read_bytes().decode("utf-8", errors="replace")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -153,14 +163,22 @@ def test_no_commit_pushed_to_the_sessions_remote_holds_a_secret(sandbox, tui_run
     assert len(commits) >= 3 and len(objects) > len(commits)  # the launch was pushed, more than once
     secrets = secrets_of(sandbox, tui_run["memory"])
     for sha in objects:
-        text = subprocess.run([*git_dir, "cat-file", "-p", sha], capture_output=True, check=True).stdout.decode("utf-8", "replace")
+        text = subprocess.run([*git_dir, "cat-file", "-p", sha], capture_output=True, check=True).stdout.decode(
+            "utf-8", "replace"
+        )
         assert leaks(text, secrets) == [], sha
         assert not BEARER_VALUE.findall(text), sha
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "launch_tui.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, timeout=120, cwd=env["CWD"])
+    return subprocess.run(
+        [sys.executable, "-m", "launch_tui.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+        cwd=env["CWD"],
+    )
 
 
 def in_process(args: list[str]) -> tuple[int, str]:
@@ -178,11 +196,15 @@ def test_headless_check_and_report_write_and_print_no_secret_and_private_files(s
         outputs = tmp_path / "out"
         outputs.mkdir(mode=0o700)
         session = next(tui_run["root"].rglob("*.toml"))
-        runs = [run_cli(["check", "--target", str(target)], env),
-                run_cli(["check", "--target", str(target), "--format", "json", "--output", str(outputs / "c.json")], env),
-                run_cli(["check", str(session), "--format", "junit", "--section", "first-value"], env)]
-        reports = [in_process(["report", str(session), "--output", str(outputs / "new" / "r.md")]),
-                   in_process(["report", str(session), "--format", "json"])]
+        runs = [
+            run_cli(["check", "--target", str(target)], env),
+            run_cli(["check", "--target", str(target), "--format", "json", "--output", str(outputs / "c.json")], env),
+            run_cli(["check", str(session), "--format", "junit", "--section", "first-value"], env),
+        ]
+        reports = [
+            in_process(["report", str(session), "--output", str(outputs / "new" / "r.md")]),
+            in_process(["report", str(session), "--format", "json"]),
+        ]
     finally:
         os.umask(old_umask)
     assert [run.returncode for run in runs][:2] == [0, 0], [run.stderr for run in runs]

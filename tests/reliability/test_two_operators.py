@@ -72,16 +72,24 @@ def session_path(tmp_path) -> Path:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "launch_tui.cli", *args], capture_output=True, text=True,
-                          env=ENV, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "launch_tui.cli", *args], capture_output=True, text=True, env=ENV, timeout=120
+    )
 
 
 def cli_on_a_terminal(*args: str) -> subprocess.CompletedProcess:
     """A TUI command refuses to start without a terminal before it looks at the lock: give it one."""
     leader, follower = pty.openpty()
     try:
-        result = subprocess.run([sys.executable, "-m", "launch_tui.cli", *args], stdin=follower, stdout=follower,
-                                stderr=subprocess.PIPE, text=True, env=ENV, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "launch_tui.cli", *args],
+            stdin=follower,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+            timeout=120,
+        )
         shown = b""
         while select.select([leader], [], [], 0)[0]:
             chunk = os.read(leader, 4096)
@@ -102,8 +110,13 @@ def in_process(*args: str) -> tuple[int, str]:
 
 
 def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify_work(session_path):
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(session_path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, env=ENV)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(session_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
     try:
         assert writer.stdout.readline().strip() == "locked"
         before = session_path.stat().st_size
@@ -139,8 +152,13 @@ def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(sessio
     from launch_tui import cli as cli_module
     from launch_tui.tui import run as tui_run
 
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(session_path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, env=ENV)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(session_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
     try:
         assert writer.stdout.readline().strip() == "locked"
         shown = []
@@ -157,9 +175,16 @@ def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(sessio
 def test_two_sessions_created_in_one_folder_at_the_same_moment_do_not_interfere(tmp_path):
     folder = tmp_path / "sessions"
     start = time.time() + 1.5  # both processes create at this instant: the same id, to the second
-    creators = [subprocess.Popen([sys.executable, "-c", CREATOR, str(folder), name, str(start)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-                for name in ("alice", "bob")]
+    creators = [
+        subprocess.Popen(
+            [sys.executable, "-c", CREATOR, str(folder), name, str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for name in ("alice", "bob")
+    ]
     results = [creator.communicate(timeout=120) for creator in creators]
     assert [creator.returncode for creator in creators] == [0, 0], [err for _, err in results]
     paths = {Path(out.strip()) for out, _ in results}

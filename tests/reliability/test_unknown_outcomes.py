@@ -7,7 +7,7 @@ what the platform holds at the end shows each action happened once."""
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -82,8 +82,11 @@ STEPS: list[tuple[str, Do, list[tuple[str, str]]]] = [
     ("onboarding.detectors", detectors, [("POST", "/detectors")]),
     ("first-value.enqueue", enqueue, [("POST", "/api/upload")]),
     ("billing.invoice-generate", invoice, [("POST", "/invoices/generate")]),
-    ("billing.invoice-lifecycle", lifecycle,
-     [("POST", "/issue"), ("POST", "/mark-paid"), ("POST", "/invoices/generate"), ("POST", "/cancel")]),
+    (
+        "billing.invoice-lifecycle",
+        lifecycle,
+        [("POST", "/issue"), ("POST", "/mark-paid"), ("POST", "/invoices/generate"), ("POST", "/cancel")],
+    ),
 ]
 
 
@@ -122,8 +125,11 @@ async def test_each_action_with_a_fault_on_its_call_happens_once(sandbox, proxy,
                 proxy.arm(method, path_end, kind, hold=1.5)
             await until_done(w, item, do, found)
         assert not proxy.faults, proxy.faults  # every armed fault was met
-        unknown = [e for e in read_session(w.session_path).events
-                   if e.kind is EventKind.ACTION_RESULT and e.data.get("unknown")]
+        unknown = [
+            e
+            for e in read_session(w.session_path).events
+            if e.kind is EventKind.ACTION_RESULT and e.data.get("unknown")
+        ]
         if kind == "late":  # every call timed out after the platform acted: each outcome was unknown first
             assert len(unknown) == 9, [e.summary for e in unknown]
             assert all(e.summary.startswith("outcome unknown") for e in unknown)
@@ -158,8 +164,17 @@ async def test_enter_again_on_each_finished_action_says_what_exists_first(sandbo
     try:
         for item, do, _ in STEPS:
             await until_done(w, item, do, found)
-        said = {name: await flows.existing(w, name) for name in
-                ("create_tenant", "issue_key", "set_detectors", "enqueue_job", "generate_invoice", "invoice_lifecycle")}
+        said = {
+            name: await flows.existing(w, name)
+            for name in (
+                "create_tenant",
+                "issue_key",
+                "set_detectors",
+                "enqueue_job",
+                "generate_invoice",
+                "invoice_lifecycle",
+            )
+        }
         assert all(said.values()), said
         assert f"key {w.facts.key_id}" in said["issue_key"].summary and "is live" in said["issue_key"].summary
         assert "by alice" in said["issue_key"].summary

@@ -15,7 +15,6 @@ from launch_tui.report.decision_markdown import render_markdown
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
-
 from tests.conftest import make_target
 from tests.session.scripted import HOSTILE, SECRET
 from tests.session.tampering import TamperedFile
@@ -64,24 +63,40 @@ def test_the_decision_names_what_is_missing_and_what_is_unfinished(scripted):
     assert "decision.support: pending" in data["missing_for_launch"]
     assert "**Launch complete: NO**" in markdown and "- decision.support: pending" in markdown
     assert data["pending_actions"] == [
-        {"item": "billing.invoice-lifecycle", "action": "issue_invoice", "idempotency_key": "idem-inv-2",
-         "intent_event": 49, "intent_at": "2026-11-30T09:48:00Z"}
+        {
+            "item": "billing.invoice-lifecycle",
+            "action": "issue_invoice",
+            "idempotency_key": "idem-inv-2",
+            "intent_event": 49,
+            "intent_at": "2026-11-30T09:48:00Z",
+        }
     ]
     assert "## Unfinished actions" in markdown and "`idem-inv-2`" in markdown
 
 
 def test_records_signoffs_and_waivers_are_all_there(scripted):
     markdown, data = both(scripted)
-    signoff = next(item for section in data["sections"] for item in section["items"] if item["id"] == "decision.signoff")
+    signoff = next(
+        item for section in data["sections"] for item in section["items"] if item["id"] == "decision.signoff"
+    )
     assert signoff["record"] == [
         {"name": "owner", "label": "Sign-off owner (name)", "value": "Dana Whitfield"},
         {"name": "date", "label": "Sign-off date (YYYY-MM-DD)", "value": "2026-12-01"},
     ]
-    assert {"item": "guardrails.nightly", "decision": "waived", "by": "bob", "at": "2026-11-30T09:42:00Z"} in data["signoffs"]
-    assert {"item": "decision.signoff", "decision": "recorded", "by": "bob", "at": "2026-11-30T09:53:00Z"} in data["signoffs"]
+    assert {"item": "guardrails.nightly", "decision": "waived", "by": "bob", "at": "2026-11-30T09:42:00Z"} in data[
+        "signoffs"
+    ]
+    assert {"item": "decision.signoff", "decision": "recorded", "by": "bob", "at": "2026-11-30T09:53:00Z"} in data[
+        "signoffs"
+    ]
     assert "runner host being replaced (owner bob, until 2026-12-05" in markdown
     assert "🟡 **WAIVED**, by alice at 2026-11-30T09:05:00Z; the last check said ❌ **FAIL**" in markdown
-    for label in ("Billing model", "Payment collection owner", "Sign-off owner (name)", "Who may order a rollback (name or role)"):
+    for label in (
+        "Billing model",
+        "Payment collection owner",
+        "Sign-off owner (name)",
+        "Who may order a rollback (name or role)",
+    ):
         assert f"| {label} |" in markdown
 
 
@@ -89,8 +104,14 @@ def test_evidence_keeps_ids_and_codes_but_no_body_header_or_secret(scripted):
     markdown, data = both(scripted)
     health = next(item for section in data["sections"] for item in section["items"] if item["id"] == "infra.health")
     assert health["evidence"] == [
-        {"method": "GET", "url": "https://api.example.com/health", "status_code": 200, "request_id": "req_health_1",
-         "duration_ms": 40, "at": "2026-11-30T09:00:30Z"}
+        {
+            "method": "GET",
+            "url": "https://api.example.com/health",
+            "status_code": 200,
+            "request_id": "req_health_1",
+            "duration_ms": 40,
+            "at": "2026-11-30T09:00:30Z",
+        }
     ]
     assert "`GET https://api.example.com/health` → 200, request id `req_health_1`" in markdown
     assert "job_id `job_42`" in markdown and "tenant_id `ten_123`" in markdown
@@ -181,15 +202,47 @@ def test_stale_results_are_flagged_at_report_time(scripted):
 def test_the_json_keys_are_the_documented_ones(scripted):
     data = as_dict(record_of(scripted))
     assert list(data) == [
-        "schema", "generated_at", "session", "target", "checklist", "launch_complete", "satisfied", "total",
-        "missing_for_launch", "integrity", "known_gaps", "signoffs", "pending_actions", "facts", "orphan_events", "sections",
+        "schema",
+        "generated_at",
+        "session",
+        "target",
+        "checklist",
+        "launch_complete",
+        "satisfied",
+        "total",
+        "missing_for_launch",
+        "integrity",
+        "known_gaps",
+        "signoffs",
+        "pending_actions",
+        "facts",
+        "orphan_events",
+        "sections",
         "decision",
     ]
     assert data["schema"] == "launch-tui/report/v1"
     assert list(data["sections"][0]["items"][0]) == [
-        "id", "kind", "text", "details", "status", "result", "satisfied", "by", "at", "stale", "summary",
-        "duration_ms", "critical", "evidence", "refs", "notes", "waiver", "record",
-        "runs", "first_result_at", "outdated",
+        "id",
+        "kind",
+        "text",
+        "details",
+        "status",
+        "result",
+        "satisfied",
+        "by",
+        "at",
+        "stale",
+        "summary",
+        "duration_ms",
+        "critical",
+        "evidence",
+        "refs",
+        "notes",
+        "waiver",
+        "record",
+        "runs",
+        "first_result_at",
+        "outdated",
     ]
     assert [section["number"] for section in data["sections"]] == list(range(1, 8))
     assert data["sections"][0]["title"] == "Infrastructure Ready"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from launch_tui.report.markdown_text import code, text
 from launch_tui.safe_text import is_unsafe, json_safe, visible
@@ -14,7 +13,10 @@ from launch_tui.secrets import Secrets
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|")
 # Text biased towards what breaks things: markup, escapes, controls, bidi overrides.
-NASTY = st.text(st.sampled_from(list("|`*_[]<>&#$~\\\n\r\t\x1b\x07\x7f\x85\u202e\u2066\u200b\u2028 a1é😀")) | st.characters(), max_size=60)
+NASTY = st.text(
+    st.sampled_from(list("|`*_[]<>&#$~\\\n\r\t\x1b\x07\x7f\x85\u202e\u2066\u200b\u2028 a1é😀")) | st.characters(),
+    max_size=60,
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -35,4 +35,3 @@ def test_the_report_matches_its_golden_file(scripted, name, render):
         golden.write_text(actual, encoding="utf-8")
     assert golden.exists(), f"{golden} is missing; set LAUNCH_TUI_UPDATE_GOLDEN=1 to write it"
     assert actual == golden.read_text(encoding="utf-8"), f"{name} changed; see this file's docstring to update"
-

@@ -7,8 +7,7 @@ import re
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from launch_tui.report.markdown_text import table, text
 from launch_tui.safe_text import visible

@@ -21,7 +21,9 @@ NO_TEXTUAL = (
 
 
 def run_process(*args, cwd=None):
-    return subprocess.run([sys.executable, "-c", NO_TEXTUAL, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", NO_TEXTUAL, *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_report_prints_markdown_by_default_and_json_on_request(scripted, capsys):
@@ -64,7 +66,9 @@ def test_output_to_a_folder_is_a_usage_error(scripted, tmp_path, capsys):
     assert "is a folder" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("breaker", [lambda raw: b"", lambda raw: raw.replace(b"schema_version = 1", b"schema_version = 9")])
+@pytest.mark.parametrize(
+    "breaker", [lambda raw: b"", lambda raw: raw.replace(b"schema_version = 1", b"schema_version = 9")]
+)
 def test_an_unreadable_session_exits_2_with_one_line(scripted, capsys, breaker):
     scripted.write_bytes(breaker(scripted.read_bytes()))
     for command in (["report", str(scripted)], ["verify", str(scripted)]):
@@ -81,7 +85,11 @@ def test_report_and_verify_as_processes_without_textual(scripted):
     verify = run_process("verify", str(scripted), "--last-hash", anchor)
     assert verify.returncode == 0 and "intact: 58 events" in verify.stdout, verify.stderr
 
-    scripted.write_bytes(scripted.read_bytes().replace(b'summary = "12 TRADE results readable"', b'summary = "13 TRADE results readable"'))
+    scripted.write_bytes(
+        scripted.read_bytes().replace(
+            b'summary = "12 TRADE results readable"', b'summary = "13 TRADE results readable"'
+        )
+    )
     verify = run_process("verify", str(scripted))
     assert verify.returncode == 1 and "ALTERED: event #" in verify.stdout and "first-value.results" in verify.stdout
     report = run_process("report", str(scripted))
@@ -93,5 +101,7 @@ def test_report_and_verify_as_processes_without_textual(scripted):
 
 
 def test_the_command_line_entry_point_runs_report(scripted):
-    result = subprocess.run([sys.executable, "-m", "launch_tui", "report", str(scripted)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "launch_tui", "report", str(scripted)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0 and "## Integrity" in result.stdout

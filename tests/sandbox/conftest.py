@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
 import pytest
+from sandbox_helpers import Api
 
 from launch_tui.sandbox import SandboxServer
-from sandbox_helpers import Api
 
 
 class Clock:

@@ -21,19 +21,31 @@ REQUEST_ID = re.compile(r"^req_[0-9a-f]{16,}$")
 
 CSV = {
     "TRADE": "date,hs_code,description,origin_country,destination_country,quantity,unit,value_usd\n"
-             "2026-11-01,8471.30,Laptops,CN,US,10,pcs,12000\n"
-             "2026-11-02,0901.21,Roasted coffee,BR,US,500,kg,4000.50\n",
+    "2026-11-01,8471.30,Laptops,CN,US,10,pcs,12000\n"
+    "2026-11-02,0901.21,Roasted coffee,BR,US,500,kg,4000.50\n",
     "SHIP": "shipment_id,carrier,origin_port,destination_port,departure_date,arrival_date,container_count\n"
-            "SH-1,Maersk,CNSHA,USLAX,2026-10-01,2026-10-20,2\n"
-            "SH-2,MSC,CNSHA,USNYC,2026-09-01,2026-10-15,1\n",
+    "SH-1,Maersk,CNSHA,USLAX,2026-10-01,2026-10-20,2\n"
+    "SH-2,MSC,CNSHA,USNYC,2026-09-01,2026-10-15,1\n",
     "ORDERS": "order_id,order_date,customer_ref,sku,quantity,unit_price,currency\n"
-              "O-1,2026-11-03,C-9,SKU-1,3,19.99,USD\n",
+    "O-1,2026-11-03,C-9,SKU-1,3,19.99,USD\n",
     "CATALOG": "sku,name,hs_code,unit\nSKU-1,Laptop,8471.30,pcs\n",
 }
-UPLOADS = {"TRADE": "/api/upload", "SHIP": "/api/ship/upload", "ORDERS": "/api/orders/upload",
-           "CATALOG": "/api/catalog/upload"}
-TRADE_RECORD = {"date": "2026-11-01", "hs_code": "8471.30", "description": "Laptops", "origin_country": "CN",
-                "destination_country": "US", "quantity": 10, "unit": "pcs", "value_usd": 12000}
+UPLOADS = {
+    "TRADE": "/api/upload",
+    "SHIP": "/api/ship/upload",
+    "ORDERS": "/api/orders/upload",
+    "CATALOG": "/api/catalog/upload",
+}
+TRADE_RECORD = {
+    "date": "2026-11-01",
+    "hs_code": "8471.30",
+    "description": "Laptops",
+    "origin_country": "CN",
+    "destination_country": "US",
+    "quantity": 10,
+    "unit": "pcs",
+    "value_usd": 12000,
+}
 
 
 def b64(data: dict | bytes) -> str:
@@ -70,8 +82,11 @@ class Api(httpx.Client):
 
     @property
     def github(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.creds['GITHUB_TOKEN']}",
-                "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        return {
+            "Authorization": f"Bearer {self.creds['GITHUB_TOKEN']}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        }
 
     def bearer(self, key: str | None = None) -> dict[str, str]:
         """Access-token headers for `key` (default: the sandbox's integration key)."""
@@ -80,14 +95,16 @@ class Api(httpx.Client):
         return {"Authorization": f"Bearer {response.json()['accessToken']}"}
 
     def new_tenant(self, **extra_headers: str) -> dict:
-        response = self.post("/api/admin/tenants", json={"name": "Test Co", "slug": slug()},
-                             headers={**self.admin, **extra_headers})
+        response = self.post(
+            "/api/admin/tenants", json={"name": "Test Co", "slug": slug()}, headers={**self.admin, **extra_headers}
+        )
         assert response.status_code == 201, response.text
         return response.json()
 
     def new_key(self, tenant_id: str) -> dict:
-        response = self.post(f"/api/admin/tenants/{tenant_id}/integration-keys", json={"label": "test"},
-                             headers=self.admin)
+        response = self.post(
+            f"/api/admin/tenants/{tenant_id}/integration-keys", json={"label": "test"}, headers=self.admin
+        )
         assert response.status_code == 201, response.text
         return response.json()
 

@@ -33,10 +33,19 @@ def test_a_taken_slug_is_refused(api: Api) -> None:
     assert sum(t.slug == tenant["slug"] for t in api.server.state.tenants.values()) == 1
 
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"[1, 2]", b"", b'{"name": "X"}', b'{"name": "", "slug": "ok-slug"}',
-    b'{"name": "X", "slug": "Not A Slug"}', b'{"name": 5, "slug": "ok-slug"}', b'{"name": "a\\u0007b", "slug": "ok"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[1, 2]",
+        b"",
+        b'{"name": "X"}',
+        b'{"name": "", "slug": "ok-slug"}',
+        b'{"name": "X", "slug": "Not A Slug"}',
+        b'{"name": 5, "slug": "ok-slug"}',
+        b'{"name": "a\\u0007b", "slug": "ok"}',
+    ],
+)
 def test_bad_tenant_bodies_are_400(api: Api, body: bytes) -> None:
     before = len(api.server.state.tenants)
     response = api.post("/api/admin/tenants", content=body, headers={**api.admin, "content-type": "application/json"})
@@ -46,12 +55,18 @@ def test_bad_tenant_bodies_are_400(api: Api, body: bytes) -> None:
 
 
 def test_unknown_tenant_is_404_everywhere(api: Api) -> None:
-    for method, suffix in [("POST", "integration-keys"), ("GET", "integration-keys"), ("GET", "detectors"),
-                           ("POST", "integration-keys/key_x/revoke"), ("GET", "onboarding-status")]:
+    for method, suffix in [
+        ("POST", "integration-keys"),
+        ("GET", "integration-keys"),
+        ("GET", "detectors"),
+        ("POST", "integration-keys/key_x/revoke"),
+        ("GET", "onboarding-status"),
+    ]:
         response = api.request(method, f"/api/admin/tenants/ten_missing/{suffix}", json={}, headers=api.admin)
         assert response.status_code == 404 and api.error_code(response) == "tenant_not_found", suffix
-    detectors = api.post("/api/admin/tenants/ten_missing/detectors", json={"detectors": {"TRADE": {"enabled": True}}},
-                         headers=api.admin)
+    detectors = api.post(
+        "/api/admin/tenants/ten_missing/detectors", json={"detectors": {"TRADE": {"enabled": True}}}, headers=api.admin
+    )
     assert api.error_code(detectors) == "tenant_not_found"
 
 
@@ -62,8 +77,9 @@ def test_key_secret_is_shown_once_and_stored_only_as_a_hash(api: Api) -> None:
     assert re.match(r"^lk_[0-9a-f]{8}$", key["prefix"])
     assert key["secret"].startswith(key["prefix"] + "_") and len(key["secret"]) > len(key["prefix"]) + 20
     listed = api.get(f"/api/admin/tenants/{tenant['id']}/integration-keys", headers=api.admin).json()["items"]
-    assert listed == [{"id": key["id"], "prefix": key["prefix"], "label": "test",
-                       "createdAt": key["createdAt"], "revokedAt": None}]
+    assert listed == [
+        {"id": key["id"], "prefix": key["prefix"], "label": "test", "createdAt": key["createdAt"], "revokedAt": None}
+    ]
     stored = api.server.state.keys[key["id"]]
     assert key["secret"] not in repr(stored) and stored.secret_hash != key["secret"]
 
@@ -115,10 +131,17 @@ def test_detectors_default_then_set(api: Api) -> None:
     assert api.get(path, headers=api.admin).json()["detectors"] == wanted
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"detectors": []}, {"detectors": {}}, {"detectors": {"FOO": {"enabled": True}}},
-    {"detectors": {"TRADE": {"enabled": "yes"}}}, {"detectors": {"TRADE": True}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"detectors": []},
+        {"detectors": {}},
+        {"detectors": {"FOO": {"enabled": True}}},
+        {"detectors": {"TRADE": {"enabled": "yes"}}},
+        {"detectors": {"TRADE": True}},
+    ],
+)
 def test_bad_detector_bodies_are_400(api: Api, body: dict) -> None:
     tenant = api.new_tenant()
     response = api.post(f"/api/admin/tenants/{tenant['id']}/detectors", json=body, headers=api.admin)
@@ -137,12 +160,19 @@ def test_onboarding_status_follows_what_happened(api: Api, clock) -> None:
         assert body["ready"] == all(result.values())
         return result
 
-    assert steps() == {"tenant_created": True, "integration_key_issued": False,
-                       "detectors_configured": False, "first_job_completed": False}
+    assert steps() == {
+        "tenant_created": True,
+        "integration_key_issued": False,
+        "detectors_configured": False,
+        "first_job_completed": False,
+    }
     headers = api.bearer(api.new_key(tenant["id"])["secret"])
     assert steps()["integration_key_issued"] is True
-    api.post(f"/api/admin/tenants/{tenant['id']}/detectors", json={"detectors": {"SHIP": {"enabled": False}}},
-             headers=api.admin)
+    api.post(
+        f"/api/admin/tenants/{tenant['id']}/detectors",
+        json={"detectors": {"SHIP": {"enabled": False}}},
+        headers=api.admin,
+    )
     assert steps()["detectors_configured"] is True
     job_id = api.upload("/api/upload", CSV["TRADE"], headers).json()["jobId"]
     assert steps()["first_job_completed"] is False
@@ -167,12 +197,15 @@ def test_generate_invoice_makes_a_draft(api: Api) -> None:
     assert api.get(f"/api/admin/billing/invoices/{invoice['id']}", headers=api.admin).json() == invoice
 
 
-@pytest.mark.parametrize("body,code,status", [
-    ({"tenantId": "ten_missing", "periodStart": "2026-11-01", "periodEnd": "2026-11-30"}, "tenant_not_found", 404),
-    ({"periodStart": "2026-11-01", "periodEnd": "2026-11-30"}, "invalid_body", 400),
-    ({"tenantId": "ten_x", "periodStart": "November", "periodEnd": "2026-11-30"}, "invalid_body", 400),
-    ({"tenantId": "ten_x", "periodStart": "2026-11-30", "periodEnd": "2026-11-01"}, "invalid_body", 400),
-])
+@pytest.mark.parametrize(
+    "body,code,status",
+    [
+        ({"tenantId": "ten_missing", "periodStart": "2026-11-01", "periodEnd": "2026-11-30"}, "tenant_not_found", 404),
+        ({"periodStart": "2026-11-01", "periodEnd": "2026-11-30"}, "invalid_body", 400),
+        ({"tenantId": "ten_x", "periodStart": "November", "periodEnd": "2026-11-30"}, "invalid_body", 400),
+        ({"tenantId": "ten_x", "periodStart": "2026-11-30", "periodEnd": "2026-11-01"}, "invalid_body", 400),
+    ],
+)
 def test_bad_invoice_requests(api: Api, body: dict, code: str, status: int) -> None:
     response = api.post("/api/admin/billing/invoices/generate", json=body, headers=api.admin)
     assert (response.status_code, api.error_code(response)) == (status, code)
@@ -184,11 +217,14 @@ def test_unknown_invoice_is_404(api: Api) -> None:
         assert response.status_code == 404 and api.error_code(response) == "invoice_not_found"
 
 
-@pytest.mark.parametrize("steps,final", [
-    (["issue", "mark-paid"], "paid"),
-    (["cancel"], "cancelled"),
-    (["issue", "cancel"], "cancelled"),
-])
+@pytest.mark.parametrize(
+    "steps,final",
+    [
+        (["issue", "mark-paid"], "paid"),
+        (["cancel"], "cancelled"),
+        (["issue", "cancel"], "cancelled"),
+    ],
+)
 def test_invoice_lifecycle(api: Api, steps: list[str], final: str) -> None:
     invoice = _invoice(api)
     for step in steps:
@@ -199,16 +235,19 @@ def test_invoice_lifecycle(api: Api, steps: list[str], final: str) -> None:
     assert response.json()[stamp]
 
 
-@pytest.mark.parametrize("before,action", [
-    ([], "mark-paid"),
-    (["issue"], "issue"),
-    (["issue", "mark-paid"], "cancel"),
-    (["issue", "mark-paid"], "mark-paid"),
-    (["issue", "mark-paid"], "issue"),
-    (["issue", "cancel"], "mark-paid"),
-    (["cancel"], "issue"),
-    (["cancel"], "cancel"),
-])
+@pytest.mark.parametrize(
+    "before,action",
+    [
+        ([], "mark-paid"),
+        (["issue"], "issue"),
+        (["issue", "mark-paid"], "cancel"),
+        (["issue", "mark-paid"], "mark-paid"),
+        (["issue", "mark-paid"], "issue"),
+        (["issue", "cancel"], "mark-paid"),
+        (["cancel"], "issue"),
+        (["cancel"], "cancel"),
+    ],
+)
 def test_invalid_invoice_transitions_are_409(api: Api, before: list[str], action: str) -> None:
     invoice = _invoice(api)
     for step in before:

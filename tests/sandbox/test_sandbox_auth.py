@@ -47,18 +47,31 @@ def test_health_reports_the_store_state(api: Api, monkeypatch: pytest.MonkeyPatc
 GITHUB_REQUEST_ID = re.compile(r"^[0-9A-F]{4}:[0-9A-F]{4}:[0-9A-F]{6}:[0-9A-F]{6}:[0-9A-F]{8}$")
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/health"), ("GET", "/nowhere"), ("DELETE", "/health"), ("GET", "/api/jobs/x"),
-    ("GET", "/web/"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/health"),
+        ("GET", "/nowhere"),
+        ("DELETE", "/health"),
+        ("GET", "/api/jobs/x"),
+        ("GET", "/web/"),
+    ],
+)
 def test_every_response_has_a_request_id(api: Api, method: str, path: str) -> None:
     first = api.request(method, path).headers["x-request-id"]
     second = api.request(method, path).headers["x-request-id"]
     assert REQUEST_ID.match(first) and first != second
 
 
-@pytest.mark.parametrize("path", ["/github/repos/acme/platform", "/github/repos/acme/platform/branches/main",
-                                  "/github/repos/acme/nope", "/github/nowhere"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/github/repos/acme/platform",
+        "/github/repos/acme/platform/branches/main",
+        "/github/repos/acme/nope",
+        "/github/nowhere",
+    ],
+)
 def test_github_answers_carry_githubs_request_id_only(api: Api, path: str) -> None:
     first = api.get(path, headers=api.github).headers
     second = api.get(path, headers=api.github).headers
@@ -66,8 +79,9 @@ def test_github_answers_carry_githubs_request_id_only(api: Api, path: str) -> No
     assert first["x-github-request-id"] != second["x-github-request-id"] and "x-request-id" not in first
 
 
-@pytest.mark.parametrize("path", ["/render/v1/services/srv-sandboxapi", "/render/v1/services/srv-nope",
-                                  "/render/v1/nowhere"])
+@pytest.mark.parametrize(
+    "path", ["/render/v1/services/srv-sandboxapi", "/render/v1/services/srv-nope", "/render/v1/nowhere"]
+)
 def test_render_answers_carry_render_request_id_only(api: Api, path: str) -> None:
     """As the recorded Render replies do: `Render-Request-Id`, and no x-request-id."""
     first, second = (api.get(path, headers=api.render).headers for _ in range(2))
@@ -91,13 +105,16 @@ def test_valid_key_gets_a_bearer_token(api: Api) -> None:
     assert body["accessToken"].count(".") == 2
 
 
-@pytest.mark.parametrize("body,code", [
-    ({}, "missing_key"),
-    ({"key": ""}, "missing_key"),
-    ({"key": "not-a-key"}, "invalid_key"),
-    ({"key": 42}, "invalid_key"),
-    ({"key": "lk_00000000_" + "0" * 48}, "invalid_key"),
-])
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({}, "missing_key"),
+        ({"key": ""}, "missing_key"),
+        ({"key": "not-a-key"}, "invalid_key"),
+        ({"key": 42}, "invalid_key"),
+        ({"key": "lk_00000000_" + "0" * 48}, "invalid_key"),
+    ],
+)
 def test_missing_and_invalid_keys_are_refused(api: Api, body: dict, code: str) -> None:
     response = api.post("/api/auth/token/integration", json=body)
     assert response.status_code == 401
@@ -131,12 +148,21 @@ def test_tenant_routes_refuse_a_missing_token(api: Api, method: str, path: str) 
 
 @pytest.mark.parametrize("method,path", PROTECTED)
 def test_tenant_routes_refuse_bad_tokens(api: Api, method: str, path: str) -> None:
-    tenant_id = api.post("/api/auth/token/integration", json={"key": api.creds["LAUNCH_INTEGRATION_KEY"]}).json()["tenantId"]
+    tenant_id = api.post("/api/auth/token/integration", json={"key": api.creds["LAUNCH_INTEGRATION_KEY"]}).json()[
+        "tenantId"
+    ]
     good = api.bearer()["Authorization"].removeprefix("Bearer ")
     forged = TokenSigner(b"not the sandbox's secret", api.server.state.now).issue(tenant_id, "key_x")
     header, payload, _ = good.split(".")
-    for token in [forged, unsigned_token(tenant_id), unsigned_token(tenant_id, "None"), f"{header}.{payload}.",
-                  "garbage", "a.b.c", api.creds["LAUNCH_ADMIN_TOKEN"]]:
+    for token in [
+        forged,
+        unsigned_token(tenant_id),
+        unsigned_token(tenant_id, "None"),
+        f"{header}.{payload}.",
+        "garbage",
+        "a.b.c",
+        api.creds["LAUNCH_ADMIN_TOKEN"],
+    ]:
         response = api.request(method, path, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, token
         assert api.error_code(response) == "invalid_token"

@@ -10,8 +10,9 @@ import socket
 import time
 from urllib.parse import urlsplit
 
-from launch_tui.sandbox import SandboxServer
 from sandbox_helpers import Api, slug
+
+from launch_tui.sandbox import SandboxServer
 
 
 def cut_short(api: Api) -> int:
@@ -23,8 +24,13 @@ def send_half(api: Api, sandbox: SandboxServer, path: str, body: dict, headers: 
     Returns once the sandbox has seen the request end short (it counts them)."""
     before = cut_short(api)
     data = json.dumps(body).encode()
-    lines = [f"POST {path} HTTP/1.1", f"Host: {urlsplit(sandbox.base_url).netloc}", "Content-Type: application/json",
-             f"Content-Length: {len(data)}", *(f"{k}: {v}" for k, v in headers.items())]
+    lines = [
+        f"POST {path} HTTP/1.1",
+        f"Host: {urlsplit(sandbox.base_url).netloc}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(data)}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     parts = urlsplit(sandbox.base_url)
     with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + data[: len(data) // 2])
@@ -58,8 +64,11 @@ def test_a_tenant_cut_short_without_a_key_is_not_created(api: Api, sandbox: Sand
 def test_the_inventory_counts_every_object_and_needs_the_admin_token(api: Api, sandbox: SandboxServer) -> None:
     tenant = api.new_tenant()
     key = api.new_key(tenant["id"])
-    invoice = api.post("/api/admin/billing/invoices/generate", headers=api.admin,
-                       json={"tenantId": tenant["id"], "periodStart": "2026-11-01", "periodEnd": "2026-11-30"}).json()
+    invoice = api.post(
+        "/api/admin/billing/invoices/generate",
+        headers=api.admin,
+        json={"tenantId": tenant["id"], "periodStart": "2026-11-01", "periodEnd": "2026-11-30"},
+    ).json()
     assert api.post(f"/api/admin/billing/invoices/{invoice['id']}/issue", headers=api.admin).status_code == 200
     assert api.get("/_sandbox/inventory").status_code == 401
     held = api.get("/_sandbox/inventory", headers=api.admin).json()

@@ -35,14 +35,17 @@ def test_a_wrong_header_row_is_refused_with_details(api: Api, tenant, job_type: 
     assert len(api.server.state.jobs) == before
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("", "the first line must be"),
-    ("sku,name,hs_code,unit\n", "add at least one row"),
-    ("sku,name,hs_code\nSKU-1,Laptop,8471\n", "missing column: unit"),
-    ("sku,name,hs_code,unit,extra\nA,B,C,D,E\n", "unexpected column: extra"),
-    ("sku,name,hs_code,unit\nA,B,C\n", "line 2: 3 cells"),
-    ("sku,name,hs_code,unit\nA,,C,D\n", "line 2: name is empty"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("", "the first line must be"),
+        ("sku,name,hs_code,unit\n", "add at least one row"),
+        ("sku,name,hs_code\nSKU-1,Laptop,8471\n", "missing column: unit"),
+        ("sku,name,hs_code,unit,extra\nA,B,C,D,E\n", "unexpected column: extra"),
+        ("sku,name,hs_code,unit\nA,B,C\n", "line 2: 3 cells"),
+        ("sku,name,hs_code,unit\nA,,C,D\n", "line 2: name is empty"),
+    ],
+)
 def test_catalog_file_problems_are_named(api: Api, tenant, text: str, expected: str) -> None:
     response = api.upload("/api/catalog/upload", text, tenant[1])
     assert response.status_code == 400 and api.error_code(response) == "invalid_file"
@@ -52,7 +55,10 @@ def test_catalog_file_problems_are_named(api: Api, tenant, text: str, expected: 
 def test_bad_values_are_reported_by_line(api: Api, tenant) -> None:
     text = CSV["TRADE"].replace("12000", "lots").replace("2026-11-02", "yesterday")
     details = api.upload("/api/upload", text, tenant[1]).json()["error"]["details"]
-    assert details == ["line 2: value_usd 'lots' is not a number", "line 3: date 'yesterday' is not a date like 2026-11-30"]
+    assert details == [
+        "line 2: value_usd 'lots' is not a number",
+        "line 3: date 'yesterday' is not a date like 2026-11-30",
+    ]
 
 
 def test_a_header_with_a_bom_and_spaces_is_fine(api: Api, tenant) -> None:
@@ -76,8 +82,10 @@ def test_batch_enqueues_a_trade_job(api: Api, tenant) -> None:
     assert len(api.server.state.jobs[body["jobId"]].rows) == 2
 
 
-@pytest.mark.parametrize("body", [{}, {"records": []}, {"records": "x"}, {"records": [1]},
-                                  {"records": [{**TRADE_RECORD, "value_usd": "lots"}]}])
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"records": []}, {"records": "x"}, {"records": [1]}, {"records": [{**TRADE_RECORD, "value_usd": "lots"}]}],
+)
 def test_bad_batches_are_400(api: Api, tenant, body: dict) -> None:
     response = api.post("/api/sima/batch", json=body, headers=tenant[1])
     assert response.status_code == 400 and api.error_code(response) == "invalid_body"
@@ -94,7 +102,13 @@ def test_job_moves_from_queued_to_running_to_succeeded(api: Api, tenant, clock) 
         return response.json()
 
     first = job()
-    assert (first["id"], first["type"], first["status"], first["progress"], first["error"]) == (job_id, "TRADE", "queued", 0.0, None)
+    assert (first["id"], first["type"], first["status"], first["progress"], first["error"]) == (
+        job_id,
+        "TRADE",
+        "queued",
+        0.0,
+        None,
+    )
     clock.advance(seconds * 0.6)
     running = job()
     assert running["status"] == "running" and 0 < running["progress"] < 1
@@ -113,7 +127,12 @@ def test_trade_results_come_from_the_uploaded_rows(api: Api, tenant, clock) -> N
     body = api.get("/api/sima/results", params={"jobId": job_id}, headers=headers).json()
     assert body["jobId"] == job_id and body["total"] == 2 == len(body["items"])
     laptops, coffee = body["items"]
-    assert (laptops["hsCode"], laptops["valueUsd"], laptops["dutyRate"], laptops["estimatedDutyUsd"]) == ("8471.30", 12000.0, 0.04, 480.0)
+    assert (laptops["hsCode"], laptops["valueUsd"], laptops["dutyRate"], laptops["estimatedDutyUsd"]) == (
+        "8471.30",
+        12000.0,
+        0.04,
+        480.0,
+    )
     assert (coffee["description"], coffee["dutyRate"], coffee["estimatedDutyUsd"]) == ("Roasted coffee", 0.09, 360.04)
 
 
@@ -126,7 +145,9 @@ def test_ship_findings_come_from_the_uploaded_rows(api: Api, tenant, clock) -> N
     body = api.get("/api/ship/findings", params={"jobId": job_id}, headers=headers).json()
     assert body["total"] == 2
     assert [(f["shipmentId"], f["transitDays"], f["finding"]) for f in body["items"]] == [
-        ("SH-1", 19, "on_schedule"), ("SH-2", 44, "long_transit")]
+        ("SH-1", 19, "on_schedule"),
+        ("SH-2", 44, "long_transit"),
+    ]
 
 
 def test_results_need_a_job_id_of_the_right_type(api: Api, tenant, clock) -> None:
@@ -141,7 +162,11 @@ def test_results_need_a_job_id_of_the_right_type(api: Api, tenant, clock) -> Non
 
 def test_unknown_jobs_are_404(api: Api, tenant) -> None:
     _, headers = tenant
-    for path in ["/api/jobs/job_missing", "/api/sima/results?jobId=job_missing", "/api/ship/findings?jobId=job_missing"]:
+    for path in [
+        "/api/jobs/job_missing",
+        "/api/sima/results?jobId=job_missing",
+        "/api/ship/findings?jobId=job_missing",
+    ]:
         response = api.get(path, headers=headers)
         assert response.status_code == 404 and api.error_code(response) == "job_not_found", path
 

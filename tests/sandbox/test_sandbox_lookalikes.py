@@ -30,8 +30,15 @@ def env_vars(api: Api, service: str, limit: int = 100) -> tuple[dict[str, str], 
         params["cursor"] = page[-1]["cursor"]
 
 
-@pytest.mark.parametrize("path", [f"/render/v1/services/{API_SERVICE}", f"/render/v1/services/{API_SERVICE}/env-vars",
-                                  f"/render/v1/services/{API_SERVICE}/deploys?limit=1", "/render/v1/services"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/render/v1/services/{API_SERVICE}",
+        f"/render/v1/services/{API_SERVICE}/env-vars",
+        f"/render/v1/services/{API_SERVICE}/deploys?limit=1",
+        "/render/v1/services",
+    ],
+)
 def test_render_needs_its_own_key(api: Api, path: str) -> None:
     for headers in [{}, {"Authorization": "Bearer rnd_wrong"}, {"Authorization": api.render["Authorization"] + "x"}]:
         response = api.get(path, headers=headers)
@@ -77,15 +84,24 @@ def test_env_var_values_are_what_the_server_reports(api: Api) -> None:
     every = set(env_vars(api, API_SERVICE)[0].values()) | set(env_vars(api, WEB_SERVICE)[0].values())
     groups = api.get("/render/v1/env-groups", headers=api.render).json()
     for group in groups:
-        every |= {var["value"] for var in api.get(f"/render/v1/env-groups/{group['id']}",
-                                                   headers=api.render).json()["envVars"]}
+        every |= {
+            var["value"]
+            for var in api.get(f"/render/v1/env-groups/{group['id']}", headers=api.render).json()["envVars"]
+        }
     assert every == set(api.server.render_env_values)
     secrets = set(api.server.render_secret_values)
     assert secrets < every and "production" not in secrets and api.server.base_url not in secrets
 
 
-@pytest.mark.parametrize("params,code", [({"limit": 0}, "invalid_limit"), ({"limit": "x"}, "invalid_limit"),
-                                         ({"limit": 101}, "invalid_limit"), ({"cursor": "nope"}, "invalid_cursor")])
+@pytest.mark.parametrize(
+    "params,code",
+    [
+        ({"limit": 0}, "invalid_limit"),
+        ({"limit": "x"}, "invalid_limit"),
+        ({"limit": 101}, "invalid_limit"),
+        ({"cursor": "nope"}, "invalid_cursor"),
+    ],
+)
 def test_env_var_paging_mistakes_are_400(api: Api, params: dict, code: str) -> None:
     response = api.get(f"/render/v1/services/{API_SERVICE}/env-vars", params=params, headers=api.render)
     assert response.status_code == 400 and response.json()["id"] == code
@@ -96,8 +112,11 @@ def test_latest_deploy_is_live(api: Api) -> None:
     assert len(page) == 1
     deploy = page[0]["deploy"]
     assert deploy["id"].startswith("dep-") and deploy["status"] == "live" and deploy["finishedAt"]
-    older = api.get(f"/render/v1/services/{API_SERVICE}/deploys",
-                    params={"limit": 1, "cursor": page[0]["cursor"]}, headers=api.render).json()
+    older = api.get(
+        f"/render/v1/services/{API_SERVICE}/deploys",
+        params={"limit": 1, "cursor": page[0]["cursor"]},
+        headers=api.render,
+    ).json()
     assert older[0]["deploy"]["status"] == "deactivated"
 
 
@@ -108,8 +127,16 @@ def test_render_rate_limit_headers(api: Api) -> None:
     assert 0 < int(second["Ratelimit-Reset"]) <= 60
 
 
-@pytest.mark.parametrize("path", ["", "/branches/main/protection", "/rules/branches/main",
-                                  "/actions/workflows/nightly-validation.yml/runs", "/commits/main/check-runs"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "/branches/main/protection",
+        "/rules/branches/main",
+        "/actions/workflows/nightly-validation.yml/runs",
+        "/commits/main/check-runs",
+    ],
+)
 def test_github_needs_its_own_token(api: Api, path: str) -> None:
     missing = api.get(REPO + path)
     assert missing.status_code == 401 and missing.json()["message"] == "Requires authentication"
@@ -123,8 +150,12 @@ def test_required_checks_need_both_protection_and_rulesets(api: Api) -> None:
     checks = protection["required_status_checks"]
     classic = set(checks["contexts"]) | {check["context"] for check in checks["checks"]}
     rules = api.get(f"{REPO}/rules/branches/main", headers=api.github).json()
-    ruleset = {check["context"] for rule in rules if rule["type"] == "required_status_checks"
-               for check in rule["parameters"]["required_status_checks"]}
+    ruleset = {
+        check["context"]
+        for rule in rules
+        if rule["type"] == "required_status_checks"
+        for check in rule["parameters"]["required_status_checks"]
+    }
     assert "api-contract-gate" not in classic and "api-contract-gate" in ruleset
     assert "api-contract-gate" in classic | ruleset
 
@@ -162,7 +193,9 @@ def test_workflow_runs_filter_and_page(api: Api) -> None:
 
 
 def test_check_runs_by_name(api: Api) -> None:
-    body = api.get(f"{REPO}/commits/main/check-runs", params={"check_name": "staging-force-rls"}, headers=api.github).json()
+    body = api.get(
+        f"{REPO}/commits/main/check-runs", params={"check_name": "staging-force-rls"}, headers=api.github
+    ).json()
     assert body["total_count"] == 1
     run = body["check_runs"][0]
     assert (run["name"], run["status"], run["conclusion"]) == ("staging-force-rls", "completed", "success")
@@ -171,8 +204,12 @@ def test_check_runs_by_name(api: Api) -> None:
     by_sha = api.get(f"{REPO}/commits/{sha}/check-runs", params={"check_name": "staging-force-rls"}, headers=api.github)
     assert by_sha.json()["total_count"] == 1
     assert api.get(f"{REPO}/commits/main/check-runs", headers=api.github).json()["total_count"] == 3
-    assert api.get(f"{REPO}/commits/main/check-runs", params={"check_name": "nope"},
-                   headers=api.github).json()["total_count"] == 0
+    assert (
+        api.get(f"{REPO}/commits/main/check-runs", params={"check_name": "nope"}, headers=api.github).json()[
+            "total_count"
+        ]
+        == 0
+    )
     assert api.get(f"{REPO}/commits/deadbeef00/check-runs", headers=api.github).status_code == 422
 
 

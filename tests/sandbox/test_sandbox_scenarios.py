@@ -25,8 +25,11 @@ def broken(api: Api, team_mode: str = "solo") -> set[str]:
     """Items that warn or fail, leaving out those whose dependency failed first
     (the engine does not run them), as BREAKS does."""
     found = verdicts(api, team_mode)
-    return {item for item, verdict in found.items()
-            if verdict != "pass" and all(found.get(dep, "pass") == "pass" for dep in DEPENDS_ON[item])}
+    return {
+        item
+        for item, verdict in found.items()
+        if verdict != "pass" and all(found.get(dep, "pass") == "pass" for dep in DEPENDS_ON[item])
+    }
 
 
 @pytest.mark.parametrize("name", [name for name in SCENARIOS if name not in ("flaky", "rate-limited")])
@@ -158,8 +161,9 @@ def test_unprotected_branch_has_neither_protection_nor_rules(scenario) -> None:
 
 def test_stale_nightly_recent_runs_failed(scenario) -> None:
     with scenario("stale-nightly") as api:
-        runs = api.get("/github/repos/acme/platform/actions/workflows/nightly-validation.yml/runs",
-                       headers=api.github).json()["workflow_runs"]
+        runs = api.get(
+            "/github/repos/acme/platform/actions/workflows/nightly-validation.yml/runs", headers=api.github
+        ).json()["workflow_runs"]
         assert [run["conclusion"] for run in runs] == ["failure", "failure", "success"]
 
 

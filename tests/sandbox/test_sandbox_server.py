@@ -26,7 +26,7 @@ CREDENTIALS = {"LAUNCH_ADMIN_TOKEN", "LAUNCH_INTEGRATION_KEY", "LAUNCH_REVOKED_K
 def test_start_serves_on_a_free_loopback_port_and_stop_is_idempotent() -> None:
     server = SandboxServer()
     with pytest.raises(RuntimeError):
-        server.base_url
+        _ = server.base_url
     assert server.start() is server
     assert re.match(r"^http://127\.0\.0\.1:\d+$", server.base_url)
     assert server.render_url == f"{server.base_url}/render/v1"
@@ -61,18 +61,25 @@ def test_each_start_has_fresh_credentials_and_state() -> None:
 
 
 def test_given_credentials_are_used_and_still_work() -> None:
-    given = {"LAUNCH_ADMIN_TOKEN": "adm Given/+=token", "LAUNCH_INTEGRATION_KEY": "lk_0a0b0c0d_" + "1" * 48,
-             "LAUNCH_REVOKED_KEY": "lk_0e0f0a0b_" + "2" * 48, "RENDER_API_KEY": "rnd-given-key"}
+    given = {
+        "LAUNCH_ADMIN_TOKEN": "adm Given/+=token",
+        "LAUNCH_INTEGRATION_KEY": "lk_0a0b0c0d_" + "1" * 48,
+        "LAUNCH_REVOKED_KEY": "lk_0e0f0a0b_" + "2" * 48,
+        "RENDER_API_KEY": "rnd-given-key",
+    }
     with SandboxServer(credentials=given) as server:
         creds = server.credentials
         assert {name: creds[name] for name in given} == given
         assert creds["GITHUB_TOKEN"].startswith("ghp_sbx")  # not given: random as ever
         assert server.state.find_key(given["LAUNCH_REVOKED_KEY"]).revoked_at is not None
-        admin = httpx.get(f"{server.base_url}/api/admin/tenants?slug=sandbox-internal",
-                          headers={"Authorization": f"Bearer {given['LAUNCH_ADMIN_TOKEN']}"})
+        admin = httpx.get(
+            f"{server.base_url}/api/admin/tenants?slug=sandbox-internal",
+            headers={"Authorization": f"Bearer {given['LAUNCH_ADMIN_TOKEN']}"},
+        )
         assert admin.status_code == 200 and admin.json()["items"]
-        token = httpx.post(f"{server.base_url}/api/auth/token/integration",
-                           json={"key": given["LAUNCH_INTEGRATION_KEY"]})
+        token = httpx.post(
+            f"{server.base_url}/api/auth/token/integration", json={"key": given["LAUNCH_INTEGRATION_KEY"]}
+        )
         assert token.status_code == 200
     with pytest.raises(ValueError, match="lk_"):
         SandboxServer(credentials={"LAUNCH_INTEGRATION_KEY": "not-a-key"}).start()
@@ -106,12 +113,17 @@ def test_credentials_belong_to_the_internal_tenant(sandbox: SandboxServer) -> No
 
 
 def test_target_dict_points_at_the_look_alikes(sandbox: SandboxServer) -> None:
-    target = sandbox.target_dict(environment="staging", customer_name="Beta Co", tenant_slug="beta-co", team_mode="multi")
+    target = sandbox.target_dict(
+        environment="staging", customer_name="Beta Co", tenant_slug="beta-co", team_mode="multi"
+    )
     assert (target["environment"], target["team_mode"]) == ("staging", "multi")
     assert target["api_url"] == sandbox.base_url and target["web_url"] == sandbox.web_url  # as written, slash kept
     assert target["customer"] == {"name": "Beta Co", "tenant_slug": "beta-co"}
-    assert target["render"] == {"api_url": sandbox.render_url, "api_service_id": "srv-sandboxapi",
-                                "web_service_id": "srv-sandboxweb"}
+    assert target["render"] == {
+        "api_url": sandbox.render_url,
+        "api_service_id": "srv-sandboxapi",
+        "web_service_id": "srv-sandboxweb",
+    }
     assert target["github"]["api_url"] == sandbox.github_url and target["github"]["repo"] == "acme/platform"
     with pytest.raises(UsageError):
         sandbox.target_dict(tenant_slug="Not A Slug")
@@ -151,7 +163,9 @@ def test_run_cli_prints_what_to_paste_and_stops_on_sigterm() -> None:
         target_path = Path(re.search(r"target\s+(\S+\.toml)", banner).group(1))
         assert load_target(target_path).api_url == base
         assert "rls-red" in banner
-        token = httpx.post(f"{base}/api/auth/token/integration", json={"key": exports["LAUNCH_INTEGRATION_KEY"]}, verify=TLS)
+        token = httpx.post(
+            f"{base}/api/auth/token/integration", json={"key": exports["LAUNCH_INTEGRATION_KEY"]}, verify=TLS
+        )
         assert token.status_code == 200
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0  # generous: a busy 2-core machine is slow to start threads
@@ -179,8 +193,9 @@ def test_run_cli_stops_on_ctrl_c() -> None:
             process.wait()
 
 
-def test_run_cli_warns_about_a_non_loopback_host(capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_cli_warns_about_a_non_loopback_host(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Pretends loopback is not, rather than binding a real interface; sends itself
     SIGTERM once the banner is out (the handler is in place by then)."""
     from launch_tui.sandbox import server as module

@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from launch_tui.results import Evidence, ItemStatus
-from launch_tui.session import EventKind, LiveSession, NewEvent
-from launch_tui.session import store
+from launch_tui.session import EventKind, LiveSession, NewEvent, store
 
 
 def health_result(status: ItemStatus = ItemStatus.PASS, summary: str = "HTTP 200, status ok") -> NewEvent:
@@ -17,7 +16,14 @@ def health_result(status: ItemStatus = ItemStatus.PASS, summary: str = "HTTP 200
         summary=summary,
         duration_ms=41,
         evidence=[
-            Evidence(method="GET", url="https://api.example.com/health", status_code=200, request_id="req_1", duration_ms=40, at="2026-11-30T10:00:00Z")
+            Evidence(
+                method="GET",
+                url="https://api.example.com/health",
+                status_code=200,
+                request_id="req_1",
+                duration_ms=40,
+                at="2026-11-30T10:00:00Z",
+            )
         ],
     )
 

@@ -4,21 +4,19 @@ replay and report tests. `fixed_clock` makes its file byte-for-byte reproducible
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from launch_tui.results import Evidence, ItemStatus
 from launch_tui.secrets import Secrets
-from launch_tui.session import Event, EventKind, LiveSession, NewEvent
-from launch_tui.session import live as live_module
-from launch_tui.session import store
+from launch_tui.session import Event, EventKind, LiveSession, NewEvent, live as live_module, store
 from launch_tui.timefmt import to_iso
 
-START = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 REPORT_TIME = "2026-11-30T12:00:00Z"
 SECRET = "lk_live_5ecret0f1ntegrat10nKey9Z"  # registered, so the store redacts it
 HOSTILE = "\x1b[31mALL GREEN\x1b[0m | <img src=x> [click](https://evil.example) **PASS** \u202etxt.exe"
@@ -48,16 +46,29 @@ def ev(method: str, url: str, status: int, request_id: str, at: str = "2026-11-3
 
 
 def check(item: str, status: ItemStatus, summary: str, *evidence: Evidence, **fields) -> NewEvent:
-    return NewEvent(kind=EventKind.CHECK_RESULT, item=item, status=status, summary=summary,
-                    duration_ms=sum(e.duration_ms for e in evidence) or None, evidence=list(evidence), **fields)
+    return NewEvent(
+        kind=EventKind.CHECK_RESULT,
+        item=item,
+        status=status,
+        summary=summary,
+        duration_ms=sum(e.duration_ms for e in evidence) or None,
+        evidence=list(evidence),
+        **fields,
+    )
 
 
 def action(item: str, key: str, name: str, summary: str, refs: dict, *evidence: Evidence) -> list[NewEvent]:
     """An action as the engine records it: the intent first, then the outcome."""
     return [
         NewEvent(kind=EventKind.ACTION_INTENT, item=item, data={"action": name, "idempotency_key": key}),
-        NewEvent(kind=EventKind.ACTION_RESULT, item=item, status=ItemStatus.PASS, summary=summary,
-                 evidence=list(evidence), data={"idempotency_key": key, "refs": refs}),
+        NewEvent(
+            kind=EventKind.ACTION_RESULT,
+            item=item,
+            status=ItemStatus.PASS,
+            summary=summary,
+            evidence=list(evidence),
+            data={"idempotency_key": key, "refs": refs},
+        ),
     ]
 
 
@@ -84,51 +95,126 @@ def note(item: str, text: str) -> NewEvent:
 API = "https://api.example.com"
 STEPS: list[NewEvent | Resume] = [
     section("infra"),
-    check("infra.predeploy-migration", ItemStatus.PASS, "pre-deploy command is `cd apps/api && npx prisma migrate deploy`",
-          ev("GET", "https://api.render.com/v1/services/srv-api1", 200, "req_render_1")),
-    check("infra.database", ItemStatus.PASS, "Postgres attached; DATABASE_URL set",
-          ev("GET", "https://api.render.com/v1/services/srv-api1/env-vars", 200, "req_render_2")),
-    check("infra.web-app", ItemStatus.FAIL, "web app API_URL points to https://staging-api.example.com",
-          ev("GET", "https://app.example.com/", 200, "req_web_1")),
+    check(
+        "infra.predeploy-migration",
+        ItemStatus.PASS,
+        "pre-deploy command is `cd apps/api && npx prisma migrate deploy`",
+        ev("GET", "https://api.render.com/v1/services/srv-api1", 200, "req_render_1"),
+    ),
+    check(
+        "infra.database",
+        ItemStatus.PASS,
+        "Postgres attached; DATABASE_URL set",
+        ev("GET", "https://api.render.com/v1/services/srv-api1/env-vars", 200, "req_render_2"),
+    ),
+    check(
+        "infra.web-app",
+        ItemStatus.FAIL,
+        "web app API_URL points to https://staging-api.example.com",
+        ev("GET", "https://app.example.com/", 200, "req_web_1"),
+    ),
     waive("infra.web-app", "the customer uses the API only; web app fixed next sprint", "dana", "2026-12-15"),
-    check("infra.env-vars", ItemStatus.PASS, "7 of 7 required variables present; NODE_ENV=production",
-          ev("GET", "https://api.render.com/v1/services/srv-api1/env-vars", 200, "req_render_3")),
-    check("infra.health", ItemStatus.WARN, "HTTP 200, status degraded, 0 pending migrations",
-          ev("GET", f"{API}/health", 200, "req_health_1", excerpt='{"status":"degraded","access_token":"[redacted]"}')),
+    check(
+        "infra.env-vars",
+        ItemStatus.PASS,
+        "7 of 7 required variables present; NODE_ENV=production",
+        ev("GET", "https://api.render.com/v1/services/srv-api1/env-vars", 200, "req_render_3"),
+    ),
+    check(
+        "infra.health",
+        ItemStatus.WARN,
+        "HTTP 200, status degraded, 0 pending migrations",
+        ev("GET", f"{API}/health", 200, "req_health_1", excerpt='{"status":"degraded","access_token":"[redacted]"}'),
+    ),
     section("auth"),
-    check("auth.token-valid", ItemStatus.PASS, "bearer token issued, expires in 3600 s",
-          ev("POST", f"{API}/api/auth/token/integration", 200, "req_tok_1")),
-    check("auth.token-revoked", ItemStatus.PASS, "revoked key refused with 401",
-          ev("POST", f"{API}/api/auth/token/integration", 401, "req_tok_2")),
-    check("auth.token-invalid", ItemStatus.PASS, "missing and invalid keys refused with 401",
-          ev("POST", f"{API}/api/auth/token/integration", 401, "req_tok_3"),
-          ev("POST", f"{API}/api/auth/token/integration", 401, "req_tok_4")),
+    check(
+        "auth.token-valid",
+        ItemStatus.PASS,
+        "bearer token issued, expires in 3600 s",
+        ev("POST", f"{API}/api/auth/token/integration", 200, "req_tok_1"),
+    ),
+    check(
+        "auth.token-revoked",
+        ItemStatus.PASS,
+        "revoked key refused with 401",
+        ev("POST", f"{API}/api/auth/token/integration", 401, "req_tok_2"),
+    ),
+    check(
+        "auth.token-invalid",
+        ItemStatus.PASS,
+        "missing and invalid keys refused with 401",
+        ev("POST", f"{API}/api/auth/token/integration", 401, "req_tok_3"),
+        ev("POST", f"{API}/api/auth/token/integration", 401, "req_tok_4"),
+    ),
     check("auth.route-enforcement", ItemStatus.ERROR, "connection reset on POST /api/ship/upload", critical=True),
     note("auth.route-enforcement", "Render deploy was rolling.\nRe-run section 2 once it settles."),
-    check("auth.route-enforcement", ItemStatus.PASS, "9 of 9 high-risk routes refuse requests without a token",
-          ev("GET", f"{API}/api/jobs/x", 401, "req_route_1"), ev("POST", f"{API}/api/ship/upload", 401, "req_route_2")),
+    check(
+        "auth.route-enforcement",
+        ItemStatus.PASS,
+        "9 of 9 high-risk routes refuse requests without a token",
+        ev("GET", f"{API}/api/jobs/x", 401, "req_route_1"),
+        ev("POST", f"{API}/api/ship/upload", 401, "req_route_2"),
+    ),
     section("onboarding"),
-    *action("onboarding.tenant", "idem-tenant-1", "create_tenant", "tenant acme-freight created",
-            {"tenant_id": "ten_123", "tenant_slug": "acme-freight"}, ev("POST", f"{API}/api/admin/tenants", 201, "req_ten_1")),
-    *action("onboarding.integration-key", "idem-key-1", "issue_integration_key", "key key_9 issued (prefix lk_live_ab)",
-            {"key_id": "key_9", "key_prefix": "lk_live_ab"},
-            ev("POST", f"{API}/api/admin/tenants/ten_123/integration-keys", 201, "req_key_1")),
+    *action(
+        "onboarding.tenant",
+        "idem-tenant-1",
+        "create_tenant",
+        "tenant acme-freight created",
+        {"tenant_id": "ten_123", "tenant_slug": "acme-freight"},
+        ev("POST", f"{API}/api/admin/tenants", 201, "req_ten_1"),
+    ),
+    *action(
+        "onboarding.integration-key",
+        "idem-key-1",
+        "issue_integration_key",
+        "key key_9 issued (prefix lk_live_ab)",
+        {"key_id": "key_9", "key_prefix": "lk_live_ab"},
+        ev("POST", f"{API}/api/admin/tenants/ten_123/integration-keys", 201, "req_key_1"),
+    ),
     NewEvent(kind=EventKind.KEY_REVEALED, item="onboarding.integration-key", data={"key_id": "key_9"}),
     confirm("onboarding.detectors", "defaults accepted"),
-    check("onboarding.status", ItemStatus.PASS, "onboarding status: key issued, no upload yet",
-          ev("GET", f"{API}/api/admin/tenants/ten_123/onboarding-status", 200, "req_onb_1")),
-    NewEvent(kind=EventKind.HANDOFF_WRITTEN, item="onboarding.handoff",
-             data={"files": {"usage_guide": "handoff/acme-freight/usage-guide.md"}}),
+    check(
+        "onboarding.status",
+        ItemStatus.PASS,
+        "onboarding status: key issued, no upload yet",
+        ev("GET", f"{API}/api/admin/tenants/ten_123/onboarding-status", 200, "req_onb_1"),
+    ),
+    NewEvent(
+        kind=EventKind.HANDOFF_WRITTEN,
+        item="onboarding.handoff",
+        data={"files": {"usage_guide": "handoff/acme-freight/usage-guide.md"}},
+    ),
     note("onboarding.handoff", f"the customer pasted {SECRET} into the shared channel; rotated"),
     confirm("onboarding.handoff", "sent through a one-time share link"),
     Resume("bob"),
     section("first-value"),
-    check("first-value.token", ItemStatus.PASS, "customer key exchanged for a token",
-          ev("POST", f"{API}/api/auth/token/integration", 200, "req_fv_1")),
-    *action("first-value.enqueue", "idem-job-1", "enqueue_job", "TRADE job job_42 enqueued",
-            {"job_id": "job_42", "job_type": "TRADE"}, ev("POST", f"{API}/api/upload", 202, "req_fv_2")),
-    check("first-value.poll", ItemStatus.PASS, "job job_42 reached done in 14 s", ev("GET", f"{API}/api/jobs/job_42", 200, "req_fv_3")),
-    check("first-value.results", ItemStatus.PASS, "12 TRADE results readable", ev("GET", f"{API}/api/sima/results", 200, "req_fv_4")),
+    check(
+        "first-value.token",
+        ItemStatus.PASS,
+        "customer key exchanged for a token",
+        ev("POST", f"{API}/api/auth/token/integration", 200, "req_fv_1"),
+    ),
+    *action(
+        "first-value.enqueue",
+        "idem-job-1",
+        "enqueue_job",
+        "TRADE job job_42 enqueued",
+        {"job_id": "job_42", "job_type": "TRADE"},
+        ev("POST", f"{API}/api/upload", 202, "req_fv_2"),
+    ),
+    check(
+        "first-value.poll",
+        ItemStatus.PASS,
+        "job job_42 reached done in 14 s",
+        ev("GET", f"{API}/api/jobs/job_42", 200, "req_fv_3"),
+    ),
+    check(
+        "first-value.results",
+        ItemStatus.PASS,
+        "12 TRADE results readable",
+        ev("GET", f"{API}/api/sima/results", 200, "req_fv_4"),
+    ),
     check("first-value.artifact", ItemStatus.PASS, "artifact: req_fv_1..req_fv_4, job_42, 2026-11-30T09:30Z"),
     section("guardrails"),
     check("guardrails.contract-gate", ItemStatus.PASS, "api-contract-gate is required on main"),
@@ -142,17 +228,30 @@ STEPS: list[NewEvent | Resume] = [
     confirm("guardrails.alert-routing", "PagerDuty service platform-staging"),
     section("billing"),
     record("billing.model", model="platform fee", terms="EUR 1,500 / month | billed annually; signed 2026-11-20"),
-    *action("billing.invoice-generate", "idem-inv-1", "generate_invoice", "invoice inv_7 generated as draft",
-            {"invoice_id": "inv_7", "invoice_status": "draft"}, ev("POST", f"{API}/api/admin/billing/invoices/generate", 201, "req_inv_1")),
-    NewEvent(kind=EventKind.ACTION_INTENT, item="billing.invoice-lifecycle", data={"action": "issue_invoice", "idempotency_key": "idem-inv-2"}),
+    *action(
+        "billing.invoice-generate",
+        "idem-inv-1",
+        "generate_invoice",
+        "invoice inv_7 generated as draft",
+        {"invoice_id": "inv_7", "invoice_status": "draft"},
+        ev("POST", f"{API}/api/admin/billing/invoices/generate", 201, "req_inv_1"),
+    ),
+    NewEvent(
+        kind=EventKind.ACTION_INTENT,
+        item="billing.invoice-lifecycle",
+        data={"action": "issue_invoice", "idempotency_key": "idem-inv-2"},
+    ),
     Resume("bob", crash=True),
     record("billing.collection-owner", owner="Erin (finance)", process_doc="Notion: Billing / Collections"),
     section("decision"),
     record("decision.signoff", owner="Dana Whitfield", date="2026-12-01"),
-    record("decision.known-gaps", gaps=[
-        {"what": "SSO for the customer portal", "owner": "dana", "due": "2026-12-24"},
-        {"what": "Stripe automation | self-serve billing", "owner": "erin", "due": "2027-01-31"},
-    ]),
+    record(
+        "decision.known-gaps",
+        gaps=[
+            {"what": "SSO for the customer portal", "owner": "dana", "due": "2026-12-24"},
+            {"what": "Stripe automation | self-serve billing", "owner": "erin", "due": "2027-01-31"},
+        ],
+    ),
     record("decision.rollback-authority", authority="CTO (Dana) or the on-call lead"),
     note("decision.support", HOSTILE),
     NewEvent(kind=EventKind.REPORT_EXPORTED, data={"format": "md"}),

@@ -14,8 +14,8 @@ from launch_tui.session.fileformat import EVENTS_LINE
 def split(raw: bytes) -> tuple[bytes, list[bytes]]:
     """The header and each event's text (from its [[events]] line, blank lines stripped)."""
     starts = [match.start() for match in EVENTS_LINE.finditer(raw)]
-    ends = starts[1:] + [len(raw)]
-    return raw[: starts[0]], [raw[start:end].strip() + b"\n" for start, end in zip(starts, ends)]
+    ends = [*starts[1:], len(raw)]
+    return raw[: starts[0]], [raw[start:end].strip() + b"\n" for start, end in zip(starts, ends, strict=False)]
 
 
 def join(header: bytes, events: list[bytes]) -> bytes:

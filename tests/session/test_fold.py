@@ -14,24 +14,45 @@ def test_confirm_undo_and_waive(live):
     assert live.state.item(item).who == "alice"
     live.record(NewEvent(kind=EventKind.ITEM_UNCONFIRMED, item=item))
     assert live.state.item(item).status is ItemStatus.PENDING
-    live.record(NewEvent(kind=EventKind.ITEM_WAIVED, item=item, data={"reason": "no pager yet", "owner": "bo", "until": "2026-12-31"}))
+    live.record(
+        NewEvent(
+            kind=EventKind.ITEM_WAIVED, item=item, data={"reason": "no pager yet", "owner": "bo", "until": "2026-12-31"}
+        )
+    )
     state = live.state.item(item)
     assert state.status is ItemStatus.WAIVED and state.waiver.owner == "bo"
 
 
 def test_a_pass_beats_a_waiver_and_a_waiver_beats_a_fail(live):
     live.record(health_result(ItemStatus.FAIL, "3 pending migrations"))
-    live.record(NewEvent(kind=EventKind.ITEM_WAIVED, item="infra.health", data={"reason": "r", "owner": "o", "until": "2026-12-31"}))
+    live.record(
+        NewEvent(
+            kind=EventKind.ITEM_WAIVED, item="infra.health", data={"reason": "r", "owner": "o", "until": "2026-12-31"}
+        )
+    )
     assert live.state.item("infra.health").status is ItemStatus.WAIVED
     live.record(health_result())
     assert live.state.item("infra.health").status is ItemStatus.PASS
 
 
 def test_action_refs_become_facts_and_close_the_intent(live):
-    live.record(NewEvent(kind=EventKind.ACTION_INTENT, item="onboarding.tenant", data={"action": "create_tenant", "idempotency_key": "k1"}))
+    live.record(
+        NewEvent(
+            kind=EventKind.ACTION_INTENT,
+            item="onboarding.tenant",
+            data={"action": "create_tenant", "idempotency_key": "k1"},
+        )
+    )
     assert "k1" in live.state.intents
-    live.record(NewEvent(kind=EventKind.ACTION_RESULT, item="onboarding.tenant", status=ItemStatus.PASS, summary="created",
-                         data={"idempotency_key": "k1", "refs": {"tenant_id": "ten_1", "tenant_slug": "acme-freight"}}))
+    live.record(
+        NewEvent(
+            kind=EventKind.ACTION_RESULT,
+            item="onboarding.tenant",
+            status=ItemStatus.PASS,
+            summary="created",
+            data={"idempotency_key": "k1", "refs": {"tenant_id": "ten_1", "tenant_slug": "acme-freight"}},
+        )
+    )
     assert not live.state.intents
     assert live.state.facts == {"tenant_id": "ten_1", "tenant_slug": "acme-freight"}
 

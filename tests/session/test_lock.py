@@ -43,10 +43,14 @@ def session_path(live):
 
 
 def test_a_second_process_is_refused_with_the_holder_named(session_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(session_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(session_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        second = subprocess.run([sys.executable, "-c", TRY, str(session_path)], capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-c", TRY, str(session_path)], capture_output=True, text=True, timeout=60
+        )
         assert second.returncode == 2
         assert f"pid {holder.pid}" in second.stdout and "operator bob" in second.stdout
         assert open_read_only(session_path).verdict.intact  # reading takes no lock
@@ -57,7 +61,9 @@ def test_a_second_process_is_refused_with_the_holder_named(session_path):
 
 
 def test_a_killed_holder_leaves_no_stale_lock(session_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(session_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(session_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "locked"
     holder.kill()
     holder.wait(timeout=60)
@@ -65,6 +71,5 @@ def test_a_killed_holder_leaves_no_stale_lock(session_path):
 
 
 def test_the_same_process_cannot_open_twice(session_path):
-    with LiveSession.resume(session_path, "bob"):
-        with pytest.raises(SessionLocked):
-            LiveSession.resume(session_path, "carol")
+    with LiveSession.resume(session_path, "bob"), pytest.raises(SessionLocked):
+        LiveSession.resume(session_path, "carol")

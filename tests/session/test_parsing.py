@@ -17,7 +17,7 @@ from .scripted import play
 
 def tomllib_events(path) -> list[dict]:
     raw = path.read_bytes()
-    return tomllib.loads(raw[EVENTS_LINE.search(raw).start():].decode())["events"]
+    return tomllib.loads(raw[EVENTS_LINE.search(raw).start() :].decode())["events"]
 
 
 @pytest.mark.parametrize("piece", [1, 700, 1 << 30], ids=["an event a piece", "a few a piece", "all at once"])
@@ -33,10 +33,10 @@ def test_an_events_line_inside_a_multiline_string_is_not_a_piece_boundary(live, 
     live.close()
     raw = live.path.read_bytes()
     first = raw.index(b"[[events]]\n", EVENTS_LINE.search(raw).end())  # the second event
-    edited = raw[:first] + b'[[events]]\nnote = """\n[[events]]\nkind = "x"\n"""' + raw[first + len(b"[[events]]"):]
+    edited = raw[:first] + b'[[events]]\nnote = """\n[[events]]\nkind = "x"\n"""' + raw[first + len(b"[[events]]") :]
     live.path.write_bytes(edited)
     events = read_session(live.path).events_raw
-    assert events == tomllib_events(live.path) and events[1]["note"] == "[[events]]\nkind = \"x\"\n"
+    assert events == tomllib_events(live.path) and events[1]["note"] == '[[events]]\nkind = "x"\n'
 
 
 def test_the_last_seal_is_found_from_the_end_as_by_matching_them_all(live):

@@ -57,4 +57,9 @@ def test_replay_states_differ_where_the_script_changed_something(recorded):
     _, states = recorded
     item = "guardrails.conversation-resolution"
     statuses = [state.items[item].status.value for _, state in sorted(states.items())]
-    assert ["pending", "skip", "confirmed", "skip"] == [s for i, s in enumerate(statuses) if i == 0 or s != statuses[i - 1]]
+    assert [s for i, s in enumerate(statuses) if i == 0 or s != statuses[i - 1]] == [
+        "pending",
+        "skip",
+        "confirmed",
+        "skip",
+    ]

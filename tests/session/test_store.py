@@ -13,8 +13,13 @@ from .conftest import fill, health_result
 
 def test_round_trip_keeps_every_field(live):
     event = live.record(health_result())
-    live.record(NewEvent(kind=EventKind.RECORD_SAVED, item="decision.known-gaps",
-                         data={"fields": {"gaps": [{"what": "SSO", "owner": "bo", "due": "2026-12-24"}]}}))
+    live.record(
+        NewEvent(
+            kind=EventKind.RECORD_SAVED,
+            item="decision.known-gaps",
+            data={"fields": {"gaps": [{"what": "SSO", "owner": "bo", "due": "2026-12-24"}]}},
+        )
+    )
     live.close()
     loaded = read_session(live.path)
     assert loaded.header == live.header

@@ -10,14 +10,12 @@ import shutil
 import tomllib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from launch_tui.cli import main
 from launch_tui.session import SessionUnreadable, read_session, verify_chain
 from launch_tui.session.chain import header_hash
 from launch_tui.session.fileformat import EVENTS_LINE, parse_session
-
 from tests.conftest import make_target
 
 from .scripted import play
@@ -69,7 +67,9 @@ def test_an_edited_summary(session, capsys):
     assert_altered_at(session, capsys, index, "guardrails.nightly", "was edited")
 
 
-@pytest.mark.parametrize(("old", "new"), [(b"status_code = 401", b"status_code = 200"), (b'"req_tok_2"', b'"req_tok_7"')])
+@pytest.mark.parametrize(
+    ("old", "new"), [(b"status_code = 401", b"status_code = 200"), (b'"req_tok_2"', b'"req_tok_7"')]
+)
 def test_an_edited_evidence_field(session, capsys, old, new):
     index = session.at(b"req_tok_2")
     session.edit_event(index, old, new)
@@ -109,7 +109,10 @@ def flipped_checklist_hash(header: bytes) -> bytes:
     [
         (lambda h: edit(h, b'api_url = "https://api.example.com"', b'api_url = "https://api.evil.example"'), "header"),
         (lambda h: edit(h, b'environment = "production"', b'environment = "staging"'), "header"),
-        (lambda h: edit(h, b'operator = "alice"', b'operator = "mallory"'), "'mallory', event #1 was recorded by 'alice'"),
+        (
+            lambda h: edit(h, b'operator = "alice"', b'operator = "mallory"'),
+            "'mallory', event #1 was recorded by 'alice'",
+        ),
         (flipped_checklist_hash, "the checklist hash reads"),
     ],
     ids=["target url", "environment", "operator", "checklist hash"],
@@ -184,7 +187,9 @@ def test_events_cut_off_the_end_pass_the_chain_but_not_the_anchor(session, capsy
 
 def test_a_file_re_sealed_whole_after_a_header_edit_passes_the_chain_but_not_the_anchor(session, capsys):
     anchor = last_hash(session)
-    session.header = edit(session.header, b'api_url = "https://api.example.com"', b'api_url = "https://api.evil.example"')
+    session.header = edit(
+        session.header, b'api_url = "https://api.example.com"', b'api_url = "https://api.evil.example"'
+    )
     prev = header_hash(tomllib.loads(session.header.decode()))
     for index, event in enumerate(session.events):
         document = parse(event)

@@ -92,7 +92,7 @@ async def test_a_key_that_cannot_sign_is_one_notice_and_the_session_goes_on(make
     assert notice.startswith("session not signed at quit: ") and "\n" not in notice
     assert kinds(wizard) == before  # nothing lost, nothing added
     wizard.record(note("still recording"))
-    assert kinds(wizard) == before + ["note.added"]
+    assert kinds(wizard) == [*before, "note.added"]
 
 
 async def test_without_a_key_no_hook_runs_and_nothing_is_signed(make_wizard):

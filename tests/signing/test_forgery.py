@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -184,7 +184,7 @@ def test_options_revoke_expire_and_restrict_a_key_as_in_ssh_keygen(signed, keys,
 
 
 def test_a_revoked_key_fails_even_for_signatures_made_before(signed, keys, tmp_path, capsys):
-    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y%m%d%H%M%SZ")
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y%m%d%H%M%SZ")
     revoked = write_allowed(tmp_path, keys["ed25519"].allowed("alice", f'valid-before="{yesterday}"'))
     code, out = verify(signed, revoked, capsys)
     assert code == 1 and "expired (or was revoked)" in out

@@ -33,14 +33,18 @@ def clone(remote: Path, folder: Path) -> Path:
 
 
 def remote_copy(remote: Path, name: str, branch: str = "main") -> bytes | None:
-    result = subprocess.run(["git", "--git-dir", str(remote), "cat-file", "blob", f"{branch}:{name}"],
-                            capture_output=True)
+    result = subprocess.run(
+        ["git", "--git-dir", str(remote), "cat-file", "blob", f"{branch}:{name}"], capture_output=True
+    )
     return result.stdout if result.returncode == 0 else None
 
 
 def remote_claim(remote: Path, session_id: str) -> str | None:
-    result = subprocess.run(["git", "--git-dir", str(remote), "log", "-1", "--format=%B",
-                             f"refs/launch-tui/claims/{session_id}"], capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "--git-dir", str(remote), "log", "-1", "--format=%B", f"refs/launch-tui/claims/{session_id}"],
+        capture_output=True,
+        text=True,
+    )
     return result.stdout if result.returncode == 0 else None
 
 

@@ -5,8 +5,8 @@ until an operator takes it over, and the takeover is an event."""
 from __future__ import annotations
 
 import os
-import signal
 import pty
+import signal
 import subprocess
 import sys
 import textwrap
@@ -41,8 +41,13 @@ HOLDER = textwrap.dedent(
 @pytest.fixture
 def world(tmp_path):
     remote = bare_remote(tmp_path / "remote.git")
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(clone(remote, tmp_path / "a"))], cwd=ROOT, env=ENV,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(clone(remote, tmp_path / "a"))],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "synced"
         yield remote, holder, tmp_path
@@ -57,8 +62,16 @@ def test_the_second_operator_is_refused_with_the_holders_name_and_offered_replay
     command = ["resume", "acme-launch", "--sessions-dir", str(folder), "--operator", "bob"]
     leader, follower = pty.openpty()  # resume refuses without a terminal before it looks at any claim
     try:
-        run = subprocess.run([sys.executable, "-m", "launch_tui.cli", *command], stdin=follower, stdout=follower,
-                             stderr=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-m", "launch_tui.cli", *command],
+            stdin=follower,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+            cwd=tmp_path,
+            timeout=120,
+        )
     finally:
         os.close(leader)
         os.close(follower)

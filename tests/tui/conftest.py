@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from launch_tui.session import LiveSession
 from launch_tui.tui.app import LaunchApp
 from launch_tui.wizard.wizard import Wizard
 
-FROZEN = datetime(2026, 11, 30, 10, 0, 0, tzinfo=timezone.utc)
+FROZEN = datetime(2026, 11, 30, 10, 0, 0, tzinfo=UTC)
 TEST_SECRETS = {
     "LAUNCH_ADMIN_TOKEN": "adm_test_5d1f0c2b9a8e7f6d",
     "LAUNCH_INTEGRATION_KEY": "lk_test_valid_0a9b8c7d6e5f",

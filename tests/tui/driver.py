@@ -139,14 +139,24 @@ async def walk_whole_launch(pilot) -> None:
     await settle(pilot)
     await send_action(pilot, "billing.invoice-lifecycle", slug=slug)
     await settle(pilot)
-    await fill_record(pilot, "billing.collection-owner", {"owner": "Dana Ops", "process_doc": "Finance wiki: Collections"})
+    await fill_record(
+        pilot, "billing.collection-owner", {"owner": "Dana Ops", "process_doc": "Finance wiki: Collections"}
+    )
 
     await goto(pilot, "decision")
     today = app.wizard.today().isoformat()
     await fill_record(pilot, "decision.signoff", {"owner": "Sam Founder", "date": today})
-    await fill_record(pilot, "decision.known-gaps", {"gaps": [{"what": "SSO for the customer's staff", "owner": "Dana Ops", "due": "2027-01-15"}]})
+    await fill_record(
+        pilot,
+        "decision.known-gaps",
+        {"gaps": [{"what": "SSO for the customer's staff", "owner": "Dana Ops", "due": "2027-01-15"}]},
+    )
     await fill_record(pilot, "decision.rollback-authority", {"authority": "Sam Founder (CTO as backup)"})
-    await fill_record(pilot, "decision.support", {"channel": "support@example.com and a shared Slack channel", "sla": "4 business hours"})
+    await fill_record(
+        pilot,
+        "decision.support",
+        {"channel": "support@example.com and a shared Slack channel", "sla": "4 business hours"},
+    )
     await goto(pilot, "summary")
 
 

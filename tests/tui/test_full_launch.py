@@ -75,7 +75,7 @@ async def test_an_action_cancelled_at_its_dialog_sends_and_records_nothing(sandb
         await goto(pilot, "onboarding")
         before = app.state.last_seq
         await pilot.press("enter")
-        dialog = await wait_for_dialog(pilot, "ActionDialog")
+        await wait_for_dialog(pilot, "ActionDialog")
         assert app.focused.id == "cancel"  # a stray enter does not send
         await pilot.press("escape")
         await settle(pilot)
@@ -89,7 +89,13 @@ async def test_resume_after_a_crash_mid_action_asks_what_to_do(sandbox, sessions
 
     app = wizard_app(sandbox, sessions)
     wizard = app.wizard
-    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item="onboarding.tenant", data={"action": "create_tenant", "idempotency_key": "lt-k1"}))
+    wizard.record(
+        NewEvent(
+            kind=EventKind.ACTION_INTENT,
+            item="onboarding.tenant",
+            data={"action": "create_tenant", "idempotency_key": "lt-k1"},
+        )
+    )
     async with wizard.context() as ctx:
         await onboarding.create_tenant(ctx, "lt-k1")  # reached the platform; then the crash
     wizard.close()

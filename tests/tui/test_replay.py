@@ -104,8 +104,17 @@ def test_timeline_shows_an_edited_item_id_as_text_not_markup():
     from launch_tui.tui.screens.timeline import event_line
 
     hostile = "[link=https://evil.example][b red]infra.health[/][/link]\x1b[2J"
-    event = Event.model_construct(seq=3, at="2026-11-30T10:00:00Z", actor="[i]mallory[/i]", kind=EventKind.CHECK_RESULT,
-                                  item=hostile, status=None, summary="[blink]ok[/blink]", note=None, data={})
+    event = Event.model_construct(
+        seq=3,
+        at="2026-11-30T10:00:00Z",
+        actor="[i]mallory[/i]",
+        kind=EventKind.CHECK_RESULT,
+        item=hostile,
+        status=None,
+        summary="[blink]ok[/blink]",
+        note=None,
+        data={},
+    )
     cells = event_line(event)
     file_cells = [cells[2], cells[4], cells[6]]  # actor, item, what: all come from the file
     assert all(isinstance(cell, Text) and not cell.spans and not cell.style for cell in file_cells)

@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from launch_tui.results import ItemStatus
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
-from launch_tui.session import EventKind, LiveSession, NewEvent
+from launch_tui.session import LiveSession
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.run import farewell
@@ -55,7 +55,9 @@ async def test_resume_shows_since_you_left_first_with_what_the_platform_says(san
         await pilot.press("enter")
         secrets = await wait_for_dialog(pilot, "SecretsScreen")  # the credentials come after
         uses = text_of(secrets)
-        assert "serves auth.token-revoked" in uses and "onboarding.{tenant, integration-key" in uses  # LAUNCH_REVOKED_KEY says which item it is for
+        assert (
+            "serves auth.token-revoked" in uses and "onboarding.{tenant, integration-key" in uses
+        )  # LAUNCH_REVOKED_KEY says which item it is for
 
 
 async def test_a_new_session_opens_without_the_panel(make_app):

@@ -15,7 +15,6 @@ from launch_tui.session import EventKind, LiveSession, NewEvent, open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.screens.action_dialogs import ActionDialog, RevealKeyDialog
-from launch_tui.tui.screens.help import HelpScreen
 from launch_tui.tui.screens.target_form import TargetForm
 from launch_tui.wizard import flows
 from launch_tui.wizard.replay import ReplayWizard
@@ -37,18 +36,53 @@ def seeded(folder: Path) -> LiveSession:
         web_url="https://app.example.com",
     )
     live = LiveSession.create(target, "alice", folder)
-    evidence = [Evidence(method="GET", url=f"{API}/health", status_code=200, request_id="req_8f2a", duration_ms=41, at="2026-11-30T10:00:00Z", excerpt='{"status":"ok"}')]
+    evidence = [
+        Evidence(
+            method="GET",
+            url=f"{API}/health",
+            status_code=200,
+            request_id="req_8f2a",
+            duration_ms=41,
+            at="2026-11-30T10:00:00Z",
+            excerpt='{"status":"ok"}',
+        )
+    ]
     for item, status, summary in [
         ("infra.health", ItemStatus.PASS, "HTTP 200, status ok, 0 pending migrations"),
-        ("infra.env-vars", ItemStatus.FAIL, "CLERK_SECRET_KEY is missing; ALLOW_API_KEY_FALLBACK is not false: set them on the API service"),
+        (
+            "infra.env-vars",
+            ItemStatus.FAIL,
+            "CLERK_SECRET_KEY is missing; ALLOW_API_KEY_FALLBACK is not false: set them on the API service",
+        ),
         ("infra.database", ItemStatus.PASS, "DATABASE_URL is set on the API service"),
         ("auth.token-invalid", ItemStatus.PASS, "no key and a random key are both refused with HTTP 401"),
         ("auth.route-enforcement", ItemStatus.WARN, "GET /api/jobs/<id> answered 404: wrong path?"),
     ]:
-        live.record(NewEvent(kind=EventKind.CHECK_RESULT, item=item, status=status, summary=summary, duration_ms=44, evidence=evidence))
+        live.record(
+            NewEvent(
+                kind=EventKind.CHECK_RESULT,
+                item=item,
+                status=status,
+                summary=summary,
+                duration_ms=44,
+                evidence=evidence,
+            )
+        )
     live.record(NewEvent(kind=EventKind.ITEM_CONFIRMED, item="guardrails.alert-routing", note="PagerDuty routes both"))
-    live.record(NewEvent(kind=EventKind.ITEM_WAIVED, item="infra.env-vars", data={"reason": "fallback off next deploy", "owner": "Dana", "until": "2026-12-04"}))
-    live.record(NewEvent(kind=EventKind.RECORD_SAVED, item="decision.known-gaps", data={"fields": {"gaps": [{"what": "SSO", "owner": "Dana", "due": "2027-01-15"}]}}))
+    live.record(
+        NewEvent(
+            kind=EventKind.ITEM_WAIVED,
+            item="infra.env-vars",
+            data={"reason": "fallback off next deploy", "owner": "Dana", "until": "2026-12-04"},
+        )
+    )
+    live.record(
+        NewEvent(
+            kind=EventKind.RECORD_SAVED,
+            item="decision.known-gaps",
+            data={"fields": {"gaps": [{"what": "SSO", "owner": "Dana", "due": "2027-01-15"}]}},
+        )
+    )
     live.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="checked with the on-call engineer"))
     return live
 
@@ -70,11 +104,15 @@ def wizard_app(folder: Path, section: str | None = None) -> LaunchApp:
     live = seeded(folder)
     if section:
         live.record(NewEvent(kind=EventKind.SECTION_ENTERED, data={"section": section}))
-    return LaunchApp(Wizard(live, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"})))
+    return LaunchApp(
+        Wizard(live, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"}))
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("section", ["infra", "auth", "onboarding", "first-value", "guardrails", "billing", "decision", "summary"])
+@pytest.mark.parametrize(
+    "section", ["infra", "auth", "onboarding", "first-value", "guardrails", "billing", "decision", "summary"]
+)
 def test_section_screens(snap_compare, snapshot_env, size, section):
     app = wizard_app(snapshot_env, section)
     assert snap_compare(app, terminal_size=size)
@@ -143,7 +181,6 @@ def test_help_lists_every_section_key():
     from launch_tui.tui.screens.section import SectionScreen
 
     keys = {binding.key for binding in SectionScreen.BINDINGS}
-    text = HelpScreen().compose  # the help text is static Markdown
     from launch_tui.tui.screens.help import HELP
 
     for key in ("r", "a", "x", "c", "e", "n", "w", "u"):
@@ -153,7 +190,11 @@ def test_help_lists_every_section_key():
 def demo_app(folder: Path) -> LaunchApp:
     """A demo session: a production-rules target, but the header says sandbox."""
     live = LiveSession.create(make_target(), "alice", folder, sandbox=True)
-    live.record(NewEvent(kind=EventKind.CHECK_RESULT, item="infra.health", status=ItemStatus.PASS, summary="HTTP 200", duration_ms=12))
+    live.record(
+        NewEvent(
+            kind=EventKind.CHECK_RESULT, item="infra.health", status=ItemStatus.PASS, summary="HTTP 200", duration_ms=12
+        )
+    )
     return LaunchApp(Wizard(live, Secrets(TEST_SECRETS)), mode="DEMO")
 
 
@@ -179,10 +220,20 @@ def test_demo_labels(snap_compare, snapshot_env, size, where):
 def test_since_you_left(snap_compare, snapshot_env, size):
     """Issue 14: what a resume shows first."""
     live = seeded(snapshot_env)
-    live.record(NewEvent(kind=EventKind.ACTION_INTENT, item="onboarding.tenant", data={"action": "create_tenant", "idempotency_key": "lt-k1"}))
+    live.record(
+        NewEvent(
+            kind=EventKind.ACTION_INTENT,
+            item="onboarding.tenant",
+            data={"action": "create_tenant", "idempotency_key": "lt-k1"},
+        )
+    )
     live.close()
     resumed = LiveSession.resume(live.path, "bob")
-    app = LaunchApp(Wizard(resumed, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"})))
+    app = LaunchApp(
+        Wizard(
+            resumed, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"})
+        )
+    )
 
     async def panel(pilot):
         for _ in range(50):

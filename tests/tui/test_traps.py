@@ -157,7 +157,9 @@ async def test_the_known_gaps_form_takes_typing_at_once(make_app, frozen_clock):
         await pilot.press("enter")  # adds the gap, back to the first gap field
         await pilot.press("enter")  # an empty gap: saves
         await pilot.pause()
-        assert app.state.item("decision.known-gaps").record == {"gaps": [{"what": "SSO", "owner": "Dana", "due": "2027-01-15"}]}
+        assert app.state.item("decision.known-gaps").record == {
+            "gaps": [{"what": "SSO", "owner": "Dana", "due": "2027-01-15"}]
+        }
 
 
 async def _handoff_by(pilot, key: str) -> None:
@@ -177,18 +179,32 @@ async def test_c_and_enter_on_customer_received_do_the_same(make_app):
     for key in ("c", "enter"):
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            app.wizard.record(NewEvent(kind=EventKind.ACTION_RESULT, item="onboarding.integration-key", status=ItemStatus.PASS,
-                                       summary="issued", data={"refs": {"key_id": "key_1", "key_prefix": "lk_1"}}))
+            app.wizard.record(
+                NewEvent(
+                    kind=EventKind.ACTION_RESULT,
+                    item="onboarding.integration-key",
+                    status=ItemStatus.PASS,
+                    summary="issued",
+                    data={"refs": {"key_id": "key_1", "key_prefix": "lk_1"}},
+                )
+            )
             app.wizard.facts.key_id = "key_1"
-            app.wizard.record(NewEvent(kind=EventKind.KEY_REVEALED, item="onboarding.integration-key",
-                                       data={"key_id": "key_1", "revealed": key == "c", "copied": key == "enter"}))
+            app.wizard.record(
+                NewEvent(
+                    kind=EventKind.KEY_REVEALED,
+                    item="onboarding.integration-key",
+                    data={"key_id": "key_1", "revealed": key == "c", "copied": key == "enter"},
+                )
+            )
             await _handoff_by(pilot, key)
             state = app.state.item("onboarding.handoff")
             assert state.status is ItemStatus.CONFIRMED
             records.append(state.refs)
             for path in (value for name, value in state.refs.items() if name.startswith("file ")):
                 assert Path(path).is_file()
-    assert {name for name in records[0] if name.startswith("file ")} == {name for name in records[1] if name.startswith("file ")}
+    assert {name for name in records[0] if name.startswith("file ")} == {
+        name for name in records[1] if name.startswith("file ")
+    }
     assert records[0]["secret_delivery"] == "revealed on screen"
     assert records[1]["secret_delivery"] == "copied to the clipboard"
 

@@ -29,8 +29,10 @@ def snapshot_env(tmp_path, monkeypatch, frozen_clock):
 @pytest.mark.parametrize("size", SIZES)
 def test_the_trust_question(snap_compare, snapshot_env, size):
     """A session from elsewhere naming a platform and a Render API this machine never trusted."""
-    target = make_target(api_url="https://api.elsewhere.example:8443",
-                         render={"api_service_id": "srv-api123", "api_url": "https://render.elsewhere.example"})
+    target = make_target(
+        api_url="https://api.elsewhere.example:8443",
+        render={"api_service_id": "srv-api123", "api_url": "https://render.elsewhere.example"},
+    )
     live = LiveSession.create(target, "alice", snapshot_env, trust_source=None)
     app = LaunchApp(Wizard(live, Secrets(TEST_SECRETS)))
     assert snap_compare(app, terminal_size=size)
@@ -53,8 +55,7 @@ async def test_the_home_screen_skips_a_hostile_file_and_says_which(tmp_path, tar
 
 async def test_declining_from_the_home_screen_sends_nothing_and_exits_2(tmp_path):
     folder = tmp_path / "sessions"
-    LiveSession.create(make_target(api_url="https://api.elsewhere.example"), "alice", folder,
-                       trust_source=None).close()
+    LiveSession.create(make_target(api_url="https://api.elsewhere.example"), "alice", folder, trust_source=None).close()
     app = LaunchApp(home=folder, operator="bob")
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()

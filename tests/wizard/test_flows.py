@@ -94,7 +94,11 @@ async def test_the_invoice_lifecycle_uses_two_invoices_and_one_verdict(make_wiza
     statuses = sorted(invoice.status for invoice in sandbox.state.invoices.values())
     assert statuses == ["cancelled", "paid"]
     assert wizard.state.facts["invoice_id"] == result.refs["invoice_id"]
-    lifecycle = [e for e in read_session(wizard.session_path).events if e.item == "billing.invoice-lifecycle" and e.kind is EventKind.ACTION_RESULT]
+    lifecycle = [
+        e
+        for e in read_session(wizard.session_path).events
+        if e.item == "billing.invoice-lifecycle" and e.kind is EventKind.ACTION_RESULT
+    ]
     assert [bool(e.data.get("partial")) for e in lifecycle] == [True, True, True, True, False]
 
 

@@ -13,8 +13,15 @@ async def test_rerunning_section_4_without_the_customers_key_keeps_the_earlier_p
     with LiveSession.create(target, "alice", tmp_path) as live:
         for item_id in ("first-value.token", "first-value.poll"):
             live.record(NewEvent(kind=EventKind.CHECK_RESULT, item=item_id, status=ItemStatus.PASS, summary="ok"))
-        live.record(NewEvent(kind=EventKind.ACTION_RESULT, item="first-value.enqueue", status=ItemStatus.PASS,
-                             summary="queued", data={"refs": {"job_id": "job_1", "job_type": "TRADE"}}))
+        live.record(
+            NewEvent(
+                kind=EventKind.ACTION_RESULT,
+                item="first-value.enqueue",
+                status=ItemStatus.PASS,
+                summary="queued",
+                data={"refs": {"job_id": "job_1", "job_type": "TRADE"}},
+            )
+        )
         before = live.state.progress
     wizard = Wizard(LiveSession.resume(live.path, "bob"), Secrets({}))  # a second machine: no key at all
     try:

@@ -10,7 +10,9 @@ from .conftest import customer_tenants, resume
 
 
 def crash_after_intent(wizard, step, key):
-    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data={"action": step.action, "idempotency_key": key}))
+    wizard.record(
+        NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data={"action": step.action, "idempotency_key": key})
+    )
 
 
 async def test_tenant_created_before_the_crash_is_adopted_not_recreated(make_wizard, sandbox):
@@ -86,7 +88,13 @@ async def test_a_lifecycle_cut_after_issuing_finishes_without_repeating(make_wiz
 
     wizard = make_wizard()
     first = await start_lifecycle(wizard)
-    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item="billing.invoice-lifecycle", data={"action": "invoice_issue", "idempotency_key": "lt-issue"}))
+    wizard.record(
+        NewEvent(
+            kind=EventKind.ACTION_INTENT,
+            item="billing.invoice-lifecycle",
+            data={"action": "invoice_issue", "idempotency_key": "lt-issue"},
+        )
+    )
     async with wizard.context() as ctx:
         await billing.invoice_transition(ctx, "lt-issue", "issue", first)  # done, outcome lost
     again = resume(wizard, sandbox)
@@ -110,7 +118,13 @@ async def test_an_interrupted_second_invoice_is_replayed_not_generated_again(mak
     assert invoices(sandbox) == ["cancelled", "paid"]
     # Run it again from a fresh first invoice, and crash after the platform generated the second.
     await flows.generate_invoice(wizard, await flows.generate_invoice_step(wizard))
-    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item="billing.invoice-lifecycle", data={"action": "invoice_generate_for_cancel", "idempotency_key": "lt-gen"}))
+    wizard.record(
+        NewEvent(
+            kind=EventKind.ACTION_INTENT,
+            item="billing.invoice-lifecycle",
+            data={"action": "invoice_generate_for_cancel", "idempotency_key": "lt-gen"},
+        )
+    )
     async with wizard.context() as ctx:
         await billing.invoice_transition(ctx, "lt-i", "issue", wizard.facts.invoice_id)
         await billing.invoice_transition(ctx, "lt-p", "mark-paid", wizard.facts.invoice_id)
@@ -136,7 +150,9 @@ async def test_after_a_revoked_lost_key_recovery_issues_a_new_live_key(make_wiza
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     assert found.choices[0][0] == "Do it again (a new idempotency key)"
     await found.choices[0][1]()
-    live_keys = [key for key in sandbox.state.keys.values() if key.label == flows.key_label(again) and key.revoked_at is None]
+    live_keys = [
+        key for key in sandbox.state.keys.values() if key.label == flows.key_label(again) and key.revoked_at is None
+    ]
     assert len(live_keys) == 1 and live_keys[0].id != lost.result.refs["key_id"]
     assert again.state.item("onboarding.integration-key").status is ItemStatus.PASS and not again.state.intents
     again.close()

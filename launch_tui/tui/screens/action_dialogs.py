@@ -28,7 +28,9 @@ def describe_step(step: Step, environment: str, *, demo: bool = False) -> Text:
         out.append(f" {DEMO_BADGE} ", style="bold black on yellow")
         out.append(" nothing real changes", style="italic")
     else:
-        out.append(f" {environment.upper()} ", style="bold white on red" if environment == "production" else "bold reverse")
+        out.append(
+            f" {environment.upper()} ", style="bold white on red" if environment == "production" else "bold reverse"
+        )
     out.append("\n\nThis will send:\n", style="dim")
     for request in step.requests:
         out.append(f"\n{request.method} {safe(request.url)}\n", style="bold")
@@ -171,7 +173,11 @@ class DetectorsDialog(Dialog):
         self.ok_label = "Set this config"
 
     def body(self) -> ComposeResult:
-        yield Static(Text("Choose the customer's detectors (space toggles); the next screen shows the exact request.", style="dim"))
+        yield Static(
+            Text(
+                "Choose the customer's detectors (space toggles); the next screen shows the exact request.", style="dim"
+            )
+        )
         for name in JOB_TYPES:
             on = self.current.get(name, False)
             yield Checkbox(self._label(name, on), value=on, id=f"detector-{name}", compact=True)
@@ -207,8 +213,16 @@ class EnqueueDialog(Dialog):
         self.ok_label = "Next"
 
     def body(self) -> ComposeResult:
-        yield field_row("Job type", Select([(t, t) for t in JOB_TYPES], value=self.job_type, allow_blank=False, id="job-type", compact=True))
-        yield Static(Text("Upload the one-row template, or the customer's CSV (its path), or, if the customer enqueued on their side, the job id they got.", style="dim"))
+        yield field_row(
+            "Job type",
+            Select([(t, t) for t in JOB_TYPES], value=self.job_type, allow_blank=False, id="job-type", compact=True),
+        )
+        yield Static(
+            Text(
+                "Upload the one-row template, or the customer's CSV (its path), or, if the customer enqueued on their side, the job id they got.",
+                style="dim",
+            )
+        )
         yield field_row("CSV file", Input(placeholder="empty: the template", id="csv-path", compact=True))
         yield field_row("Or a job id", Input(placeholder="job_... (the customer enqueued)", id="job-id", compact=True))
 

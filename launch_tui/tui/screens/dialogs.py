@@ -3,7 +3,7 @@ checks its input with the same rules the wizard applies, showing one line if wro
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -128,7 +128,9 @@ class Dialog(ModalScreen):
 class TextDialog(Dialog):
     """One line of text (a note), checked by `validate` before dismissing."""
 
-    def __init__(self, title: str, prompt: str | Text, validate: Callable[[str], str], *, value: str = "", password: bool = False) -> None:
+    def __init__(
+        self, title: str, prompt: str | Text, validate: Callable[[str], str], *, value: str = "", password: bool = False
+    ) -> None:
         super().__init__(title)
         self.prompt = prompt
         self.validate = validate
@@ -152,7 +154,9 @@ class ConfirmDialog(Dialog):
         self.ok_label = ok_label
 
     def body(self) -> ComposeResult:
-        yield Static(self.explanation if isinstance(self.explanation, Text) else Text(safe(self.explanation)), id="explanation")
+        yield Static(
+            self.explanation if isinstance(self.explanation, Text) else Text(safe(self.explanation)), id="explanation"
+        )
 
 
 class WaiveDialog(Dialog):

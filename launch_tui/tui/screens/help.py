@@ -61,7 +61,11 @@ Stepping with , and . shows the event's item: the section and the detail panel f
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("question_mark", "dismiss", "Close"), Binding("q", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("question_mark", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close"),
+    ]
 
     def __init__(self, *, replay: bool = False) -> None:
         super().__init__()

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
 
 
-
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("n", "new", "New launch"),
@@ -28,7 +27,7 @@ class HomeScreen(Screen):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    app: "LaunchApp"
+    app: LaunchApp
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
@@ -37,7 +36,10 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
-            yield Static(Text.assemble(("launch-tui", "bold"), (" · the assisted public launch, step by step", "")), id="home-title")
+            yield Static(
+                Text.assemble(("launch-tui", "bold"), (" · the assisted public launch, step by step", "")),
+                id="home-title",
+            )
             yield Static(Text(f"Sessions in {safe(self.folder)}", style="dim"), id="home-folder")
             yield DataTable(cursor_type="row", id="home-sessions")
             with Horizontal(id="home-buttons"):
@@ -65,20 +67,33 @@ class HomeScreen(Screen):
         self.rows = rows
         for row in self.rows:
             if row.error:
-                table.add_row(Text(safe(row.id)), "-", "-", Text("unreadable", style="red"), "-", "-", key=str(row.path))
+                table.add_row(
+                    Text(safe(row.id)), "-", "-", Text("unreadable", style="red"), "-", "-", key=str(row.path)
+                )
                 continue
             state = Text(row.state, style="green" if row.state == "complete" else "")
             if row.warnings:
                 state.append(f" ({'; '.join(row.warnings)})", style="yellow")
             env = Text(row.environment, style="bold red" if row.environment == "production" else "")
-            table.add_row(Text(safe(row.customer)), env, row.progress, state, row.updated[:16].replace("T", " "), Text(safe(row.operator)), key=str(row.path))
+            table.add_row(
+                Text(safe(row.customer)),
+                env,
+                row.progress,
+                state,
+                row.updated[:16].replace("T", " "),
+                Text(safe(row.operator)),
+                key=str(row.path),
+            )
         unreadable = [row for row in rows if row.error]
         if unreadable:  # listed as unreadable, and why: never opened, never parsed further
             more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
-            self.app.notify(safe(f"skipped {unreadable[0].path.name}: {unreadable[0].error}{more}"),
-                            severity="warning", timeout=12)
+            self.app.notify(
+                safe(f"skipped {unreadable[0].path.name}: {unreadable[0].error}{more}"), severity="warning", timeout=12
+            )
         if not self.rows:
-            self.query_one("#home-folder", Static).update(Text(f"No sessions in {safe(self.folder)} yet: press n to start one.", style="dim"))
+            self.query_one("#home-folder", Static).update(
+                Text(f"No sessions in {safe(self.folder)} yet: press n to start one.", style="dim")
+            )
 
     def _selected(self) -> SessionRow | None:
         table = self.query_one(DataTable)

@@ -39,7 +39,7 @@ class SecretsScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "skip", "Skip")]
     DEFAULT_CLASSES = "dialog"
 
-    app: "LaunchApp"
+    app: LaunchApp
 
     def __init__(self, target: Target, secrets: Secrets) -> None:
         super().__init__()
@@ -65,7 +65,13 @@ class SecretsScreen(ModalScreen[bool]):
                 if self.secrets.has(name):
                     field = Static(Text("set from the environment", style="green"))
                 else:
-                    field = Input(password=True, id=name, placeholder=f"{ENV_VARS[name]} (masked)", compact=True, select_on_focus=False)
+                    field = Input(
+                        password=True,
+                        id=name,
+                        placeholder=f"{ENV_VARS[name]} (masked)",
+                        compact=True,
+                        select_on_focus=False,
+                    )
                 yield Horizontal(Label(Text(name, style="bold"), classes="secret-name"), field, classes="field-row")
                 yield Static(Text(f"  serves {uses_line(uses[name])}", style="dim"), classes="secret-uses")
             with Horizontal(id="dialog-buttons"):

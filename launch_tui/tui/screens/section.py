@@ -15,14 +15,13 @@ from textual.widgets import DataTable, Footer, Static
 from launch_tui.checklist import Kind, Section
 from launch_tui.errors import LaunchError
 from launch_tui.timefmt import utcnow
-from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.look import safe
+from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, WaiveDialog
 from launch_tui.tui.screens.record import RecordDialog
 from launch_tui.tui.widgets.detail import ItemDetail
 from launch_tui.tui.widgets.items import ItemTable, ResultsPreview
 from launch_tui.tui.widgets.sidebar import Sidebar
-from launch_tui.tui.widgets.topbar import TopBar
 from launch_tui.wizard import inputs
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class SectionScreen(StateScreen):
         Binding("s", "summary", "Summary", show=False),
     ]
 
-    app: "LaunchApp"
+    app: LaunchApp
 
     def __init__(self, section: Section) -> None:
         super().__init__(name=section.id)
@@ -124,22 +123,32 @@ class SectionScreen(StateScreen):
         if current not in newly and not sweep_over:  # the operator is reading a done item: leave the cursor
             return
         start = ids.index(current)
-        for item_id in ids[start + 1:] + ids[:start]:
+        for item_id in ids[start + 1 :] + ids[:start]:
             if item_id not in satisfied and item_id not in self.app.running:
                 self.query_one(ItemTable).move_cursor(row=ids.index(item_id))
                 return
 
-    WRITING_ACTIONS = {"primary", "run", "run_section", "cancel_runs", "confirm", "edit_record", "note", "waive", "undo"}
+    WRITING_ACTIONS = {
+        "primary",
+        "run",
+        "run_section",
+        "cancel_runs",
+        "confirm",
+        "edit_record",
+        "note",
+        "waive",
+        "undo",
+    }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In replay the writing keys are gone (from the footer too)."""
-        if action in self.WRITING_ACTIONS and self.app.wizard.read_only:
-            return False
-        return True
+        return not (action in self.WRITING_ACTIONS and self.app.wizard.read_only)
 
     def _draw_title(self, layout: bool = True) -> None:
         if self.app.wizard.read_only:
-            self.query_one("#section-title", Static).update(Text.assemble(self.app.replay_banner(), "\n", (self.section.heading, "bold")))
+            self.query_one("#section-title", Static).update(
+                Text.assemble(self.app.replay_banner(), "\n", (self.section.heading, "bold"))
+            )
             return
         running = self.app.running
         done, total = self.app.state.section_progress(self.section.id)
@@ -230,11 +239,16 @@ class SectionScreen(StateScreen):
             self.app.start_item(item_id)
             return
         explanation = Text.assemble(
-            ("You confirm, as ", "dim"), (safe(self.app.operator), "bold"), (", that:\n\n", "dim"), item.runbook_text,
+            ("You confirm, as ", "dim"),
+            (safe(self.app.operator), "bold"),
+            (", that:\n\n", "dim"),
+            item.runbook_text,
             ("\n\nAdd an optional note below (who you checked with, where it is documented).", "dim"),
         )
         dialog = TextDialog(f"Confirm {item_id}", explanation, lambda text: text)
-        self.app.push_screen(dialog, lambda note: note is not None and self._guard(self.app.wizard.confirm, item_id, note))
+        self.app.push_screen(
+            dialog, lambda note: note is not None and self._guard(self.app.wizard.confirm, item_id, note)
+        )
 
     def action_edit_record(self) -> None:
         item_id = self.current_item
@@ -245,14 +259,22 @@ class SectionScreen(StateScreen):
             self.app.notify(f"{item_id} has no fields to fill in", severity="warning")
             return
         dialog = RecordDialog(item, self.app.state.item(item_id).record, self.app.wizard.today())
-        self.app.push_screen(dialog, lambda fields: fields is not None and self._guard(self.app.wizard.save_record, item_id, fields))
+        self.app.push_screen(
+            dialog, lambda fields: fields is not None and self._guard(self.app.wizard.save_record, item_id, fields)
+        )
 
     def action_note(self) -> None:
         item_id = self.current_item
         if item_id is None:
             return
-        dialog = TextDialog(f"Note on {item_id}", "Your note (kept in the session, shown to reviewers):", lambda text: inputs.text(text, "the note"))
-        self.app.push_screen(dialog, lambda note: note is not None and self._guard(self.app.wizard.add_note, item_id, note))
+        dialog = TextDialog(
+            f"Note on {item_id}",
+            "Your note (kept in the session, shown to reviewers):",
+            lambda text: inputs.text(text, "the note"),
+        )
+        self.app.push_screen(
+            dialog, lambda note: note is not None and self._guard(self.app.wizard.add_note, item_id, note)
+        )
 
     def action_waive(self) -> None:
         item_id = self.current_item
@@ -260,7 +282,9 @@ class SectionScreen(StateScreen):
             return
         today = self.app.wizard.today()
         dialog = WaiveDialog(item_id, lambda reason, owner, until: inputs.waiver(reason, owner, until, today=today))
-        self.app.push_screen(dialog, lambda waiver: waiver is not None and self._guard(self.app.wizard.waive, item_id, **waiver))
+        self.app.push_screen(
+            dialog, lambda waiver: waiver is not None and self._guard(self.app.wizard.waive, item_id, **waiver)
+        )
 
     def action_undo(self) -> None:
         item_id = self.current_item
@@ -271,7 +295,11 @@ class SectionScreen(StateScreen):
             self.app.notify(f"{item_id} has no confirmation or waiver to undo", severity="warning")
             return
         what = "confirmation" if state.confirmed_at else "waiver"
-        dialog = ConfirmDialog(f"Undo the {what} of {item_id}?", "The undo is recorded as a new event; the original stays in the history.", "Undo")
+        dialog = ConfirmDialog(
+            f"Undo the {what} of {item_id}?",
+            "The undo is recorded as a new event; the original stays in the history.",
+            "Undo",
+        )
         self.app.push_screen(dialog, lambda yes: yes and self._guard(self.app.wizard.undo, item_id))
 
     def action_previous_section(self) -> None:

@@ -32,7 +32,7 @@ class SinceYouLeftScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "continue", "Continue"), Binding("enter", "continue", "Continue", show=False)]
     DEFAULT_CLASSES = "dialog"
 
-    app: "LaunchApp"
+    app: LaunchApp
 
     def __init__(self, found: SinceYouLeft, *, look: bool) -> None:
         super().__init__()
@@ -47,11 +47,15 @@ class SinceYouLeftScreen(ModalScreen[None]):
                 if found.demo_gone:
                     yield Static(Text(safe(found.demo_gone), style="bold yellow"), id="since-demo")
                 yield Static(_block("Last events", found.last, "none yet"), id="since-last")
-                yield Static(_block("Outcome unknown", found.unknown, "no action was left half-done"), id="since-unknown")
+                yield Static(
+                    _block("Outcome unknown", found.unknown, "no action was left half-done"), id="since-unknown"
+                )
                 platform = "looking (read-only)…" if self.look else "nothing the session refers to yet"
                 yield Static(_block("On the platform since", [], platform), id="since-platform")
                 if not found.demo_gone:
-                    yield Static(_block("Not automated on this machine", found.not_here, "everything runs here"), id="since-here")
+                    yield Static(
+                        _block("Not automated on this machine", found.not_here, "everything runs here"), id="since-here"
+                    )
             with Horizontal(id="dialog-buttons"):
                 yield Button("Continue (Enter)", variant="primary", id="ok")
 
@@ -63,7 +67,7 @@ class SinceYouLeftScreen(ModalScreen[None]):
     async def _look(self) -> None:
         try:
             seen = await platform_since(self.app.wizard)
-        except Exception as exc:  # noqa: BLE001 - a look that fails is a line, not a crash
+        except Exception as exc:
             seen = [f"could not look: {type(exc).__name__}"]
         self.found.platform = seen
         if self.is_attached:

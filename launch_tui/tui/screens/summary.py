@@ -14,14 +14,22 @@ from textual.widgets import Footer, Static
 
 from launch_tui.labels import flow_ran_against, is_demo
 from launch_tui.results import ItemStatus
-from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.look import GLYPHS, safe
+from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.widgets.sidebar import SUMMARY, Sidebar
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
 
-COLUMNS = (ItemStatus.PASS, ItemStatus.WARN, ItemStatus.CONFIRMED, ItemStatus.WAIVED, ItemStatus.FAIL, ItemStatus.ERROR, ItemStatus.PENDING)
+COLUMNS = (
+    ItemStatus.PASS,
+    ItemStatus.WARN,
+    ItemStatus.CONFIRMED,
+    ItemStatus.WAIVED,
+    ItemStatus.FAIL,
+    ItemStatus.ERROR,
+    ItemStatus.PENDING,
+)
 
 
 class SummaryScreen(StateScreen):
@@ -30,7 +38,7 @@ class SummaryScreen(StateScreen):
         Binding("left_square_bracket", "previous_section", "Prev"),
     ]
 
-    app: "LaunchApp"
+    app: LaunchApp
 
     def compose(self) -> ComposeResult:
         yield self.app.top_bar()
@@ -47,7 +55,7 @@ class SummaryScreen(StateScreen):
         table = Table(box=None, pad_edge=False, expand=False)
         table.add_column("Section")
         for status in COLUMNS:
-            glyph, word, style = GLYPHS[status]
+            glyph, _word, style = GLYPHS[status]
             table.add_column(Text(glyph, style=style), justify="right")
         table.add_column("done", justify="right")
         for section in state.checklist.sections:
@@ -56,7 +64,9 @@ class SummaryScreen(StateScreen):
                 status = state.item(item.id).status
                 counts[status if status in counts else ItemStatus.PENDING] += 1
             done, total = state.section_progress(section.id)
-            table.add_row(f"{section.number}. {section.short}", *(str(counts[s] or "") for s in COLUMNS), f"{done}/{total}")
+            table.add_row(
+                f"{section.number}. {section.short}", *(str(counts[s] or "") for s in COLUMNS), f"{done}/{total}"
+            )
         legend = Text("  ".join(f"{GLYPHS[s][0]} {GLYPHS[s][1]}" for s in COLUMNS), style="dim")
         missing = state.missing_for_launch()
         verdict = Text()
@@ -66,7 +76,9 @@ class SummaryScreen(StateScreen):
             verdict.append(" against the sandbox: nothing real is launched.\n", style="italic")
         if not missing:
             verdict.append("DEMO LAUNCH COMPLETE" if demo else "LAUNCH COMPLETE", style="bold white on green")
-            verdict.append(f"  every item is satisfied and token → enqueue → poll → results ran against {flow_ran_against(state.header)}.\n")
+            verdict.append(
+                f"  every item is satisfied and token → enqueue → poll → results ran against {flow_ran_against(state.header)}.\n"
+            )
         else:
             verdict.append("Not complete yet", style="bold yellow")
             verdict.append(f": {len(missing)} thing{'s' if len(missing) != 1 else ''} missing\n")
@@ -78,9 +90,8 @@ class SummaryScreen(StateScreen):
         self.query_one("#verdict", Static).update(verdict)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "export" and self.app.wizard.read_only:
-            return False  # replay writes nothing; `launch-tui report` exports a record
-        return True
+        # replay writes nothing; `launch-tui report` exports a record
+        return not (action == "export" and self.app.wizard.read_only)
 
     def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
         self.app.show_section(message.section_id)

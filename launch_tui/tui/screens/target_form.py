@@ -55,10 +55,17 @@ class TargetForm(ModalScreen[Target | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="frame"):
             yield Static(Text("New launch", style="bold"), id="dialog-title")
-            yield Static(Text("Give a target file, or fill in the fields. Render and GitHub turn on those checks.", style="dim"))
-            yield field_row("Target file", Input(placeholder="optional: targets/acme.toml", id="target-file", compact=True))
+            yield Static(
+                Text("Give a target file, or fill in the fields. Render and GitHub turn on those checks.", style="dim")
+            )
+            yield field_row(
+                "Target file", Input(placeholder="optional: targets/acme.toml", id="target-file", compact=True)
+            )
             environments = [("production", "production"), ("staging", "staging")]
-            yield field_row("Environment", Select(environments, value="production", allow_blank=False, id="environment", compact=True))
+            yield field_row(
+                "Environment",
+                Select(environments, value="production", allow_blank=False, id="environment", compact=True),
+            )
             modes = [("solo maintainer", "solo"), ("multi-maintainer", "multi")]
             yield field_row("Team mode", Select(modes, value="solo", allow_blank=False, id="team_mode", compact=True))
             for key, label, placeholder in FIELDS:

@@ -33,8 +33,15 @@ def event_line(event: Event, signature: SignatureCheck | None = None) -> tuple[s
     what = event.summary or event.note or _data_line(event)
     if signature is not None:
         status, what = _signature_cells(signature)
-    return (str(event.seq), short_time(event.at)[11:], Text(safe(event.actor)), event.kind.value,
-            Text(safe(event.item or "")), status, Text(safe(what)[:200]))
+    return (
+        str(event.seq),
+        short_time(event.at)[11:],
+        Text(safe(event.actor)),
+        event.kind.value,
+        Text(safe(event.item or "")),
+        status,
+        Text(safe(what)[:200]),
+    )
 
 
 def _signature_cells(check: SignatureCheck) -> tuple[Text, str]:
@@ -53,7 +60,7 @@ def _data_line(event: Event) -> str:
 class TimelineScreen(StateScreen):
     BINDINGS = [Binding("escape", "leave", "Back", show=False)]  # in the help: the footer is full at 80 columns
 
-    app: "LaunchApp"
+    app: LaunchApp
 
     def __init__(self) -> None:
         super().__init__(name=f"section-{TIMELINE}")
@@ -83,8 +90,12 @@ class TimelineScreen(StateScreen):
     def on_mount(self) -> None:
         super().on_mount()
         events = self.session_replay.events
-        self.query_one("#filter-section", Select).set_options([(section.short, section.id) for section in self.app.checklist.sections])
-        self.query_one("#filter-actor", Select).set_options([(actor, actor) for actor in dict.fromkeys(event.actor for event in events)])
+        self.query_one("#filter-section", Select).set_options(
+            [(section.short, section.id) for section in self.app.checklist.sections]
+        )
+        self.query_one("#filter-actor", Select).set_options(
+            [(actor, actor) for actor in dict.fromkeys(event.actor for event in events)]
+        )
         statuses = dict.fromkeys(event.status.value for event in events if event.status)
         self.query_one("#filter-status", Select).set_options([(status, status) for status in statuses])
         table = self.query_one(DataTable)

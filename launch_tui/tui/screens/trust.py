@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from launch_tui.safe_text import shown as safe
-from launch_tui.tui.screens.dialogs import Dialog
 from launch_tui.trust import Untrusted, trust_file
+from launch_tui.tui.screens.dialogs import Dialog
 
 
 class TrustDialog(Dialog):
@@ -27,8 +27,11 @@ class TrustDialog(Dialog):
         for entry in self.untrusted:
             text.append(f"\n  {safe(str(entry.origin))}", style="bold red")
             text.append(f"\n    would receive {', '.join(entry.credentials)}")
-        text.append("\n\nNothing has been sent. Trust them only if you know this session's target is right; "
-                    f"the answer is kept in {safe(str(trust_file()))}.", style="dim")
+        text.append(
+            "\n\nNothing has been sent. Trust them only if you know this session's target is right; "
+            f"the answer is kept in {safe(str(trust_file()))}.",
+            style="dim",
+        )
         yield Static(text, id="explanation")
 
     def focus_first(self) -> None:

@@ -30,17 +30,41 @@ class ItemDetail(VerticalScroll):
     def compose(self):
         yield Static(id="detail-body")
 
-    def show(self, item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None, hints: bool = True, layout: bool = True) -> None:
-        text = render_item(item, state, manual_reason=manual_reason, running_for=running_for, now=now, extra=extra, hints=hints)
+    def show(
+        self,
+        item: Item,
+        state: ItemState,
+        *,
+        manual_reason: str | None,
+        running_for: float | None,
+        now: datetime,
+        extra: Text | None = None,
+        hints: bool = True,
+        layout: bool = True,
+    ) -> None:
+        text = render_item(
+            item, state, manual_reason=manual_reason, running_for=running_for, now=now, extra=extra, hints=hints
+        )
         if text != getattr(self, "_shown", None):  # unchanged: nothing to draw
             self._shown = text
             self.query_one("#detail-body", Static).update(text, layout=layout)
 
 
-def render_item(item: Item, state: ItemState, *, manual_reason: str | None, running_for: float | None, now: datetime, extra: Text | None = None, hints: bool = True) -> Text:
+def render_item(
+    item: Item,
+    state: ItemState,
+    *,
+    manual_reason: str | None,
+    running_for: float | None,
+    now: datetime,
+    extra: Text | None = None,
+    hints: bool = True,
+) -> Text:
     out = Text()
     out.append(item.id, style="bold")
-    out.append(f" · {KIND_WORDS[item.kind] if not manual_reason else 'a person confirms (not automated here)'}\n", style="dim")
+    out.append(
+        f" · {KIND_WORDS[item.kind] if not manual_reason else 'a person confirms (not automated here)'}\n", style="dim"
+    )
     out.append(safe(item.text) + "\n")
     for detail in item.details:
         out.append(f"  - {safe(detail)}\n", style="dim")
@@ -75,7 +99,9 @@ def _waiver(out: Text, state: ItemState) -> None:
     if state.waiver:
         waiver = state.waiver
         out.append("Waived: ", style="bold yellow")
-        out.append(f"{safe(waiver.reason)} (owner {safe(waiver.owner)}, until {waiver.until}; by {safe(waiver.by)} at {short_time(waiver.at)})\n")
+        out.append(
+            f"{safe(waiver.reason)} (owner {safe(waiver.owner)}, until {waiver.until}; by {safe(waiver.by)} at {short_time(waiver.at)})\n"
+        )
 
 
 def _record(out: Text, state: ItemState) -> None:
@@ -85,7 +111,9 @@ def _record(out: Text, state: ItemState) -> None:
         if isinstance(value, list):
             out.append(f"{name}: {len(value)} listed\n", style="bold")
             for row in value:
-                out.append(f"  - {safe(row.get('what', ''))} (owner {safe(row.get('owner', ''))}, due {safe(row.get('due', ''))})\n")
+                out.append(
+                    f"  - {safe(row.get('what', ''))} (owner {safe(row.get('owner', ''))}, due {safe(row.get('due', ''))})\n"
+                )
             if not value:
                 out.append("  none known\n", style="dim")
         else:
@@ -100,7 +128,10 @@ def _evidence(out: Text, state: ItemState) -> None:
     for evidence in state.evidence:
         code = evidence.status_code if evidence.status_code is not None else "no answer"
         out.append(f"  {evidence.method} {safe(evidence.url)} → {code}")
-        out.append(f" · {safe(evidence.request_id or 'no request id')} · {evidence.duration_ms} ms · {short_time(evidence.at)}\n", style="dim")
+        out.append(
+            f" · {safe(evidence.request_id or 'no request id')} · {evidence.duration_ms} ms · {short_time(evidence.at)}\n",
+            style="dim",
+        )
         if evidence.excerpt:
             out.append(f"    {safe(evidence.excerpt)}\n", style="italic dim")
 

@@ -11,8 +11,9 @@ from launch_tui.tui.look import safe
 
 
 class TopBar(Horizontal):
-    def __init__(self, customer: str, environment: str, mode: str = "", *, badge: str | None = None,
-                 sync: str | None = None) -> None:
+    def __init__(
+        self, customer: str, environment: str, mode: str = "", *, badge: str | None = None, sync: str | None = None
+    ) -> None:
         super().__init__()
         self.customer = customer
         self.environment = environment

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -112,9 +113,9 @@ class Secrets:
             self.set(name, value)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
-        environ = os.environ if environ is None else environ
-        return cls({name: environ[name] for name in ENV_VARS if environ.get(name)})
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Secrets:
+        source: Mapping[str, str] = os.environ if environ is None else environ
+        return cls({name: source[name] for name in ENV_VARS if source.get(name)})
 
     def set(self, name: str, value: str) -> None:
         value = value.strip()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -137,7 +138,7 @@ def first_error(exc: ValidationError) -> str:
     return describe_error(exc.errors()[0])
 
 
-def describe_error(error: dict) -> str:
+def describe_error(error: Mapping[str, Any]) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "the file"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "missing":

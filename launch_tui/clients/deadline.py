@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 _current: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("launch_tui_deadline", default=None)
@@ -29,7 +30,7 @@ def current_deadline() -> Deadline | None:
 
 
 @contextmanager
-def deadline(seconds: float):
+def deadline(seconds: float) -> Iterator[Deadline]:
     """Give the code inside `seconds` in all; a nested deadline never extends an outer one."""
     outer = _current.get()
     budget = Deadline(seconds)

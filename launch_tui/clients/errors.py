@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import socket
 import ssl
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
 from launch_tui.clients.text import clean, human_size
 from launch_tui.results import Evidence
+
+if TYPE_CHECKING:
+    from launch_tui.clients.transport import Reply
 
 
 class TransportError(Exception):
@@ -58,12 +63,13 @@ class StalledBody(httpx.ReadTimeout):
         self.received = received
 
 
-def _chain(exc: BaseException):
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        exc = exc.__cause__ or exc.__context__
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def where(url: str) -> str:
@@ -131,7 +137,7 @@ class BadReply(TransportError):
     """An HTTP answer a client cannot use (401 from Render, 404 for a service...).
     The message says what to fix; `status_code` is kept for callers that branch on it."""
 
-    def __init__(self, message: str, reply) -> None:
+    def __init__(self, message: str, reply: Reply) -> None:
         # An HTTP answer is definite: whatever it refused, nothing is left unknown.
         super().__init__(message, reply.evidence, kind="status", sent=False)
         self.status_code = reply.status_code

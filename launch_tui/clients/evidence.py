@@ -9,6 +9,7 @@ own asyncio task, each with its own context) never mix their evidence.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from launch_tui.results import Evidence
@@ -17,7 +18,7 @@ _current: contextvars.ContextVar[list[Evidence] | None] = contextvars.ContextVar
 
 
 @contextmanager
-def collect_evidence():
+def collect_evidence() -> Iterator[list[Evidence]]:
     items: list[Evidence] = []
     token = _current.set(items)
     try:

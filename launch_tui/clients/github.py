@@ -167,7 +167,7 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 def _contexts(items: Any) -> set[str]:
-    return {c.get("context") for c in items or [] if isinstance(c, dict) and isinstance(c.get("context"), str)}
+    return {c["context"] for c in items or [] if isinstance(c, dict) and isinstance(c.get("context"), str)}
 
 
 @dataclass

@@ -100,7 +100,7 @@ PROBE_CSV = b"launch_tui_auth_probe\nthis header matches no upload type\n"
 def forged_token() -> str:
     """A well-formed JWT with a signature no server issued: must be rejected like no token."""
 
-    def part(data: dict) -> str:
+    def part(data: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
     now = int(time.time())
@@ -226,7 +226,7 @@ class PlatformClient:
             idempotent=False,
         )
 
-    async def batch(self, records: list[dict], access_token: str, idempotency_key: str) -> Reply:
+    async def batch(self, records: list[dict[str, Any]], access_token: str, idempotency_key: str) -> Reply:
         return await self._call(
             "POST",
             "/api/sima/batch",
@@ -290,9 +290,9 @@ class Health:
     version: str | None
 
 
-def parse_health(data: dict) -> Health:
-    checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
-    migrations = checks.get("migrations") if isinstance(checks.get("migrations"), dict) else {}
+def parse_health(data: dict[str, Any]) -> Health:
+    checks: dict[str, Any] = data["checks"] if isinstance(data.get("checks"), dict) else {}
+    migrations: dict[str, Any] = checks["migrations"] if isinstance(checks.get("migrations"), dict) else {}
     pending = migrations.get("pending")
     failing = tuple(
         sorted(
@@ -350,7 +350,7 @@ def parse_key(data: Any) -> KeyInfo | None:
     )
 
 
-def items_of(data: Any) -> list:
+def items_of(data: Any) -> list[Any]:
     items = data.get("items") if isinstance(data, dict) else None
     return items if isinstance(items, list) else []
 
@@ -376,7 +376,7 @@ def parse_job(data: Any) -> JobInfo | None:
     job_id = data.get("id") or data.get("jobId")
     if not isinstance(job_id, str) or not isinstance(data.get("status"), str):
         return None
-    error = data.get("error") if isinstance(data.get("error"), dict) else {}
+    error: dict[str, Any] = data["error"] if isinstance(data.get("error"), dict) else {}
     progress = data.get("progress")
     return JobInfo(
         job_id,

@@ -221,7 +221,7 @@ class Reply:
         except NotJSON:
             return None
 
-    def json_object(self) -> dict:
+    def json_object(self) -> dict[str, Any]:
         """The body as a JSON object; anything else (a list, a string) is NotJSON too."""
         data = self.json()
         if not isinstance(data, dict):
@@ -279,7 +279,7 @@ class Transport:
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with jitter: half fixed, half random, so clients spread out."""
         ceiling = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** (attempt - 1))
-        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        return float(ceiling / 2 + self._rng.uniform(0, ceiling / 2))
 
     async def request(
         self,
@@ -414,17 +414,17 @@ class Transport:
     async def _send(
         # `timeout` is httpx's per-phase timeout, passed on; the check's deadline bounds the whole exchange.
         self,
-        method,
-        url,
-        shown_url,
-        headers,
-        json,
-        files,
-        timeout,  # noqa: ASYNC109
-        follow_redirects,
-        sensitive,
-        at,
-        started,
+        method: str,
+        url: httpx.URL,
+        shown_url: str,
+        headers: dict[str, str] | None,
+        json: Any,
+        files: Any,
+        timeout: httpx.Timeout,  # noqa: ASYNC109
+        follow_redirects: bool,
+        sensitive: bool,
+        at: str,
+        started: float,
     ) -> Reply:
         request = self.client.build_request(method, url, headers=headers, json=json, files=files, timeout=timeout)
         response = await self._send_following(request, follow_redirects, method, shown_url, started, at)
@@ -480,7 +480,15 @@ class Transport:
         return b"".join(chunks), False
 
     @staticmethod
-    def _evidence(method, shown_url, status, request_id, started, at, text=None) -> Evidence:
+    def _evidence(
+        method: str,
+        shown_url: str,
+        status: int | None,
+        request_id: str | None,
+        started: float,
+        at: str,
+        text: str | None = None,
+    ) -> Evidence:
         duration = int((asyncio.get_running_loop().time() - started) * 1000)
         return Evidence(
             method=method,

@@ -10,9 +10,10 @@ import asyncio
 from launch_tui.clients.errors import TransportError
 from launch_tui.clients.platform import RouteProbe, access_token_of, forged_token, high_risk_routes, random_key
 from launch_tui.clients.transport import Reply
-from launch_tui.engine.base import Verdict, check, errored, failed, passed, warned
-from launch_tui.engine.context import RunContext
-from launch_tui.secrets import registry
+from launch_tui.engine.base import Unavailable, Verdict, check, errored, failed, passed, warned
+from launch_tui.engine.context import Facts, RunContext
+from launch_tui.secrets import Secrets, registry
+from launch_tui.target import Target
 
 # A 404 whose error code names a resource ("job_not_found") came from the route itself,
 # which therefore ran without a valid token; a bare 404 means the path may be wrong.
@@ -35,7 +36,14 @@ def _revoked_key(ctx: RunContext) -> tuple[str, str] | None:
     return None
 
 
-def needs_valid_key(target, secrets, facts) -> str | None:
+def _needed(found: tuple[str, str] | None, why_not: str | None) -> tuple[str, str]:
+    """The key a check's precondition promised; if it went meanwhile, the check is skipped."""
+    if found is None:
+        raise Unavailable(why_not or "the key this check needs is not there")
+    return found
+
+
+def needs_valid_key(target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
     if secrets.has("LAUNCH_INTEGRATION_KEY") or (facts and facts.customer_key):
         return None
     return (
@@ -44,7 +52,7 @@ def needs_valid_key(target, secrets, facts) -> str | None:
     )
 
 
-def needs_revoked_key(target, secrets, facts) -> str | None:
+def needs_revoked_key(target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
     if secrets.has("LAUNCH_REVOKED_KEY") or (facts and facts.revoked_key):
         return None
     return (
@@ -62,7 +70,7 @@ def remember_token(reply: Reply) -> str | None:
 
 @check("auth.token-valid", requires=needs_valid_key)
 async def token_valid(ctx: RunContext) -> Verdict:
-    key, source = _valid_key(ctx)
+    key, source = _needed(_valid_key(ctx), needs_valid_key(ctx.target, ctx.secrets, ctx.facts))
     reply = await ctx.platform.exchange_token(key)
     if reply.ok:
         token = remember_token(reply)
@@ -89,7 +97,7 @@ async def token_valid(ctx: RunContext) -> Verdict:
 
 @check("auth.token-revoked", requires=needs_revoked_key)
 async def token_revoked(ctx: RunContext) -> Verdict:
-    key, source = _revoked_key(ctx)
+    key, source = _needed(_revoked_key(ctx), needs_revoked_key(ctx.target, ctx.secrets, ctx.facts))
     reply = await ctx.platform.exchange_token(key)
     if reply.status_code == 401:
         return passed(f"{source} is refused ({reply.status_text()})")

@@ -17,7 +17,7 @@ from launch_tui.clients.errors import TransportError
 from launch_tui.clients.evidence import collect_evidence
 from launch_tui.clients.platform import MissingCredential
 from launch_tui.clients.text import clean
-from launch_tui.results import CheckResult, Refs, Status
+from launch_tui.results import CheckResult, Evidence, Refs, Status
 from launch_tui.secrets import ENV_VARS, redact
 
 log = logging.getLogger("launch_tui.engine")
@@ -89,7 +89,9 @@ class CheckSpec:
 CHECKS: dict[str, CheckSpec] = {}
 
 
-def check(item_id: str, *, deadline: float = DEFAULT_DEADLINE, requires: Precondition | None = None):
+def check(
+    item_id: str, *, deadline: float = DEFAULT_DEADLINE, requires: Precondition | None = None
+) -> Callable[[CheckFn], CheckFn]:
     """Register the read-only check of an `auto` item."""
 
     def register(fn: CheckFn) -> CheckFn:
@@ -147,7 +149,7 @@ async def execute(
     return result, verdict
 
 
-def _trim(evidence: list) -> list:
+def _trim(evidence: list[Evidence]) -> list[Evidence]:
     """A long poll makes many requests; the first and the last ones tell the story."""
     if len(evidence) <= MAX_EVIDENCE:
         return list(evidence)

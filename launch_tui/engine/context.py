@@ -19,7 +19,7 @@ from launch_tui.clients.platform import PlatformClient
 from launch_tui.clients.ratelimit import Style
 from launch_tui.clients.render import RenderClient
 from launch_tui.clients.transport import Policy, Transport, make_client, prepare_http
-from launch_tui.results import CheckResult
+from launch_tui.results import CheckResult, Evidence
 from launch_tui.secrets import Secrets, registry
 from launch_tui.target import Target
 
@@ -71,7 +71,7 @@ class Facts:
 
 
 # Results fetched once per batch of checks and shared (the Render env vars feed two checks).
-_batch_cache: contextvars.ContextVar[dict[str, asyncio.Future] | None] = contextvars.ContextVar(
+_batch_cache: contextvars.ContextVar[dict[str, asyncio.Future[Any]] | None] = contextvars.ContextVar(
     "launch_tui_batch_cache", default=None
 )
 
@@ -142,7 +142,7 @@ class RunContext:
         return value
 
 
-async def _collecting(factory: Callable[[], Awaitable[Any]]) -> tuple[Any, list, BaseException | None]:
+async def _collecting(factory: Callable[[], Awaitable[Any]]) -> tuple[Any, list[Evidence], BaseException | None]:
     with collect_evidence() as evidence:
         try:
             return await factory(), evidence, None
@@ -155,8 +155,8 @@ class batch_cache:
     On exit (also on cancellation) unfinished fetches are cancelled and awaited, so none
     outlives the batch or touches a closed client."""
 
-    async def __aenter__(self) -> dict[str, asyncio.Future]:
-        self.cache: dict[str, asyncio.Future] = {}
+    async def __aenter__(self) -> dict[str, asyncio.Future[Any]]:
+        self.cache: dict[str, asyncio.Future[Any]] = {}
         self._token = _batch_cache.set(self.cache)
         return self.cache
 

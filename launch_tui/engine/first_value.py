@@ -8,7 +8,7 @@ if it belongs to the session's tenant.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from launch_tui.clients.platform import (
 )
 from launch_tui.clients.ratelimit import retry_after
 from launch_tui.clients.text import clean
+from launch_tui.clients.transport import Reply
 from launch_tui.engine.auth import remember_token
 from launch_tui.engine.base import (
     ActionOutcome,
@@ -38,8 +39,10 @@ from launch_tui.engine.base import (
     perform,
     skipped,
 )
-from launch_tui.engine.context import RunContext
+from launch_tui.engine.context import Facts, RunContext
 from launch_tui.results import CheckResult
+from launch_tui.secrets import Secrets
+from launch_tui.target import Target
 
 POLL_DEADLINE = 120.0
 POLL_FIRST_DELAY = 0.5
@@ -67,10 +70,11 @@ async def tenant_token(ctx: RunContext, *, refresh: bool = False) -> str:
     facts = ctx.facts
     if facts.access_token and not refresh:
         return facts.access_token
+    integration_key = ctx.secrets.get("LAUNCH_INTEGRATION_KEY")
     if facts.customer_key:
         key, source = facts.customer_key, "the customer's key"
-    elif ctx.secrets.get("LAUNCH_INTEGRATION_KEY"):
-        key, source = ctx.secrets.get("LAUNCH_INTEGRATION_KEY"), "LAUNCH_INTEGRATION_KEY"
+    elif integration_key:
+        key, source = integration_key, "LAUNCH_INTEGRATION_KEY"
     else:
         raise Unavailable(
             "no key for the customer's tenant: its key is held in memory only during the wizard; "
@@ -91,7 +95,7 @@ async def tenant_token(ctx: RunContext, *, refresh: bool = False) -> str:
     return token
 
 
-async def _with_token(ctx: RunContext, call: Callable[[str], Any]):
+async def _with_token(ctx: RunContext, call: Callable[[str], Awaitable[Reply]]) -> Reply:
     """Call with the tenant token; on a 401 (expired token) exchange once more and retry."""
     reply = await call(await tenant_token(ctx))
     if reply.status_code == 401:
@@ -99,7 +103,7 @@ async def _with_token(ctx: RunContext, call: Callable[[str], Any]):
     return reply
 
 
-def needs_customer_key(target, secrets, facts) -> str | None:
+def needs_customer_key(target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
     if facts and facts.customer_key:
         return None
     return (
@@ -108,7 +112,7 @@ def needs_customer_key(target, secrets, facts) -> str | None:
     )
 
 
-def needs_job(target, secrets, facts) -> str | None:
+def needs_job(target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
     if not (facts and facts.job_id):
         return "no job yet: enqueue the customer's first job in section 4 (launch-tui resume), then check again"
     if not (facts.access_token or facts.customer_key or secrets.has("LAUNCH_INTEGRATION_KEY")):
@@ -147,7 +151,7 @@ async def enqueue_job(
     *,
     csv: bytes | None = None,
     filename: str | None = None,
-    records: list[dict] | None = None,
+    records: list[dict[str, Any]] | None = None,
 ) -> ActionOutcome:
     """Enqueue the customer's first job: a CSV upload (a one-row sample if `csv` is None),
     or, for TRADE with `records`, a batch. Sets `facts.job_id` and `facts.job_type`."""
@@ -227,6 +231,7 @@ async def _poll(ctx: RunContext, job_id: str, on_progress: Callable[[PollProgres
         await notify(on_progress, PollProgress(attempt, round(elapsed, 1), job.status, job.progress, wait))
         if job.final:
             return _final(job, attempt, elapsed)
+        assert wait is not None  # not final, so a wait was chosen above
         budget = current_deadline()
         if budget is not None and wait >= budget.remaining():
             return errored(
@@ -274,9 +279,16 @@ async def poll_job(
     return (await perform(ctx, "first-value.poll", run, deadline_s)).result
 
 
+def _job_id(ctx: RunContext) -> str:
+    """The job a check's `needs_job` precondition promised."""
+    if not ctx.facts.job_id:
+        raise Unavailable("no job yet: enqueue the customer's first job in section 4, then check again")
+    return ctx.facts.job_id
+
+
 @check("first-value.poll", deadline=POLL_DEADLINE, requires=needs_job)
 async def poll_check(ctx: RunContext) -> Verdict:
-    return await _poll(ctx, ctx.facts.job_id, None)
+    return await _poll(ctx, _job_id(ctx), None)
 
 
 # Results and the artifact ---------------------------------------------------------------------
@@ -284,9 +296,9 @@ async def poll_check(ctx: RunContext) -> Verdict:
 PREVIEW_ROWS = 20
 
 
-async def _results(ctx: RunContext, preview: list | None = None) -> Verdict:
+async def _results(ctx: RunContext, preview: list[dict[str, Any]] | None = None) -> Verdict:
     """`preview`, if given, receives the first rows (for the wizard's table; never recorded)."""
-    job_id, job_type = ctx.facts.job_id, (ctx.facts.job_type or "TRADE").upper()
+    job_id, job_type = _job_id(ctx), (ctx.facts.job_type or "TRADE").upper()
     if job_type not in RESULTS_PATHS:
         return skipped(f"{job_type} jobs have no results route in the runbook; the job reaching succeeded is the proof")
     reply = await _with_token(ctx, lambda token: ctx.platform.results(job_type, job_id, token))
@@ -324,9 +336,9 @@ async def read_results(ctx: RunContext) -> CheckResult:
     return (await perform(ctx, "first-value.results", run)).result
 
 
-async def read_results_preview(ctx: RunContext) -> tuple[CheckResult, list[dict]]:
+async def read_results_preview(ctx: RunContext) -> tuple[CheckResult, list[dict[str, Any]]]:
     """`read_results`, plus the first rows to show the operator (kept in memory only)."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
 
     async def run() -> Verdict:
         if not ctx.facts.job_id:
@@ -345,7 +357,7 @@ async def results_check(ctx: RunContext) -> Verdict:
 async def artifact(ctx: RunContext) -> Verdict:
     """The end-to-end proof: the job succeeded and its output is readable, with request ids
     and timestamps from this run (and from earlier steps of this run, if any)."""
-    job_id = ctx.facts.job_id
+    job_id = _job_id(ctx)
     reply = await _with_token(ctx, lambda token: ctx.platform.job(job_id, token))
     job = parse_job(reply.json_or_none()) if reply.ok else None
     if job is None:
@@ -357,7 +369,7 @@ async def artifact(ctx: RunContext) -> Verdict:
     results = await _results(ctx)
     if results.status.value not in ("pass", "skip"):
         return failed(f"job {job_id} succeeded but its output is not readable: {results.summary}", job_id=job_id)
-    request_ids = _request_ids(ctx) + [rid for rid in (reply.request_id, results.refs.get("request_id")) if rid]
+    request_ids = _request_ids(ctx) + [str(rid) for rid in (reply.request_id, results.refs.get("request_id")) if rid]
     request_ids = list(dict.fromkeys(request_ids))
     return passed(
         f"{job.type or 'job'} {job_id} succeeded at {clean(job.updated_at or '?', 30)}; "

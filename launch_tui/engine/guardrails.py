@@ -12,6 +12,7 @@ from launch_tui.clients.errors import BadReply
 from launch_tui.clients.github import (
     Listing,
     Protection,
+    RulesetInfo,
     Run,
     first_success,
     github_error,
@@ -40,7 +41,7 @@ def _sources(protection: Protection) -> str:
     return " and ".join(dict.fromkeys(protection.sources))
 
 
-def _names(rulesets: list) -> str:
+def _names(rulesets: list[RulesetInfo]) -> str:
     return ", ".join(f"'{r.name}' ({r.enforcement})" for r in rulesets)
 
 

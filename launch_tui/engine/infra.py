@@ -10,10 +10,10 @@ from launch_tui.clients.platform import parse_health
 from launch_tui.clients.render import Deploys, PostgresInfo, RenderClient, ServiceEnv, ServiceInfo
 from launch_tui.clients.render_models import database_host, render_postgres_id
 from launch_tui.clients.text import clean
-from launch_tui.engine.base import Verdict, check, errored, failed, passed, warned
+from launch_tui.engine.base import Unavailable, Verdict, check, errored, failed, passed, warned
 from launch_tui.engine.context import RunContext
 from launch_tui.engine.render_judge import Judgement, judge_deploys, judge_postgres, judge_unmatched
-from launch_tui.target import normalise_url
+from launch_tui.target import RenderTarget, normalise_url
 
 PREDEPLOY_COMMAND = "cd apps/api && npx prisma migrate deploy"
 REQUIRED_ENV = (
@@ -63,9 +63,16 @@ def _squash(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def _render_target(ctx: RunContext) -> RenderTarget:
+    """The target's [render] table; the plan runs a Render check only when there is one."""
+    if ctx.target.render is None:
+        raise Unavailable("the target has no [render] table: add the service ids to check Render")
+    return ctx.target.render
+
+
 @check("infra.predeploy-migration")
 async def predeploy_migration(ctx: RunContext) -> Verdict:
-    service_id = ctx.target.render.api_service_id
+    service_id = _render_target(ctx).api_service_id
     service, deploys = await asyncio.gather(_service(ctx, service_id), _deploys(ctx, service_id))
     # A failed pre-deploy is this item's own failure (the migration did not run), even while an older deploy serves.
     deploy = judge_deploys(deploys, "API service", fail_even_if_serving=frozenset({"pre_deploy_failed"}))
@@ -97,7 +104,7 @@ async def predeploy_migration(ctx: RunContext) -> Verdict:
 
 @check("infra.database")
 async def database(ctx: RunContext) -> Verdict:
-    service_id = ctx.target.render.api_service_id
+    service_id = _render_target(ctx).api_service_id
     service, env = await asyncio.gather(_service(ctx, service_id), _env(ctx, service_id))
     fix = "attach the Render Postgres under Environment > Add from Database, or link the env group that holds it"
     if "DATABASE_URL" not in env:
@@ -149,7 +156,7 @@ async def _judge_database(ctx: RunContext, service: ServiceInfo, host: str, how:
 
 @check("infra.env-vars")
 async def env_vars(ctx: RunContext) -> Verdict:
-    service_id = ctx.target.render.api_service_id
+    service_id = _render_target(ctx).api_service_id
     env = await _env(ctx, service_id)
     missing = [key for key in REQUIRED_ENV if key not in env]
     empty = [key for key in REQUIRED_ENV if key in env and not env.get(key).strip()]

@@ -6,6 +6,8 @@ so a retry after a crash replays the same request instead of acting twice.
 
 from __future__ import annotations
 
+from typing import Any
+
 from launch_tui.clients.errors import BadReply
 from launch_tui.clients.platform import (
     DEFAULT_DETECTORS,
@@ -27,7 +29,9 @@ from launch_tui.engine.base import (
     passed,
     perform,
 )
-from launch_tui.engine.context import RunContext
+from launch_tui.engine.context import Facts, RunContext
+from launch_tui.secrets import Secrets
+from launch_tui.target import Target
 
 CANARY_LABEL = "launch-tui revocation canary"
 
@@ -70,8 +74,8 @@ async def read_detectors(ctx: RunContext) -> dict[str, bool]:
     return _detectors_of(reply.json_object())
 
 
-def _detectors_of(data: dict) -> dict[str, bool]:
-    detectors = data.get("detectors") if isinstance(data.get("detectors"), dict) else {}
+def _detectors_of(data: dict[str, Any]) -> dict[str, bool]:
+    detectors: dict[str, Any] = data["detectors"] if isinstance(data.get("detectors"), dict) else {}
     return {
         str(name): bool(conf.get("enabled")) if isinstance(conf, dict) else bool(conf)
         for name, conf in detectors.items()
@@ -249,7 +253,7 @@ async def set_detectors(
 # The read-only check -------------------------------------------------------------------------
 
 
-def needs_tenant(target, secrets, facts) -> str | None:
+def needs_tenant(target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
     if not (facts and facts.tenant_id):
         return "no tenant yet: create the customer's tenant in section 3 (launch-tui resume), then check again"
     if not secrets.has("LAUNCH_ADMIN_TOKEN"):

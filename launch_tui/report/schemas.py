@@ -78,7 +78,7 @@ class CheckReport(_Strict):
 def closed(schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with every object closed to keys it does not name: what the tests validate
     our own output against, so that a field added without a schema change fails them."""
-    copy = json.loads(json.dumps(schema))
+    copy: dict[str, Any] = json.loads(json.dumps(schema))
     _close(copy)
     return copy
 

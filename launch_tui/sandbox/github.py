@@ -245,7 +245,11 @@ def build_repository(faults: Faults) -> Repository:
     if faults.nightly_age_hours > 36:
         # Recent nights failed; the last success is old. A client that ignores the
         # status filter and reads the newest run sees a failure, not a stale success.
-        history = [(3.0, "failure"), (27.0, "failure"), (faults.nightly_age_hours, "success")]
+        history: list[tuple[float, str | None]] = [
+            (3.0, "failure"),
+            (27.0, "failure"),
+            (faults.nightly_age_hours, "success"),
+        ]
     elif faults.nightly_in_progress:
         history = [(0.3, None), (24.3, "success"), (48.3, "success")]
     else:
@@ -359,7 +363,7 @@ def paginate(request: Request, items: list[Any]) -> tuple[list[Any], dict[str, s
 
 
 def _repository(request: Request) -> Repository:
-    return request.app.state.world.repository  # type: ignore[no-any-return]
+    return request.app.state.world.repository
 
 
 def _now(request: Request) -> float:

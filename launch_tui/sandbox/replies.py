@@ -7,6 +7,7 @@ it is talking to, so the shape is chosen from the path.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -70,7 +71,7 @@ def error_response(
     message: str,
     *,
     details: list[str] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     return JSONResponse(error_body(path, status, code, message, details), status_code=status, headers=headers)
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from launch_tui.sandbox import rows as rowdata
 from launch_tui.sandbox.replies import ApiError
@@ -32,6 +32,10 @@ TRANSITIONS = {
 }
 
 
+@overload
+def iso(moment: float) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
 def iso(moment: float | None) -> str | None:
     return None if moment is None else to_iso(datetime.fromtimestamp(moment, UTC))
 
@@ -199,8 +203,11 @@ class Store:
         self.tenant(tenant_id)
         if secret is None:
             prefix, secret = new_key_secret()
-        elif (prefix := key_prefix(secret)) is None:
-            raise ValueError("a given key secret must look like lk_<8 hex>_<48 hex>")
+        else:
+            given = key_prefix(secret)
+            if given is None:
+                raise ValueError("a given key secret must look like lk_<8 hex>_<48 hex>")
+            prefix = given
         key = IntegrationKey(
             new_id("key"), tenant_id, prefix, label, hash_key(self.key_hash_secret, secret), self.now()
         )

@@ -30,7 +30,7 @@ def health_report(world: World) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) from the store's database and migration state."""
     store = world.store
     if not store.database_reachable:
-        checks = {
+        checks: dict[str, dict[str, Any]] = {
             "database": {"status": "down", "latencyMs": None, "error": "connection refused"},
             "migrations": {"status": "unknown", "pending": None, "applied": None},
         }

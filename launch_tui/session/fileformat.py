@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -149,7 +150,7 @@ def _parse_session(raw: bytes, path: Path) -> SessionFile:
 
 
 @contextmanager
-def _collector_paused():
+def _collector_paused() -> Iterator[None]:
     """Parsing and validating 10,000 events makes ~500,000 objects and no reference
     cycles; the cyclic garbage collector would only walk them again and again (about
     a third of the load time). Paused meanwhile; nothing is lost, only postponed."""

@@ -8,6 +8,7 @@ after an edit; a last hash taken earlier (an anchor, printed in every report) ca
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from launch_tui.session.chain import event_hash, header_hash
 from launch_tui.session.fileformat import CutShortTail, SessionFile
@@ -70,7 +71,7 @@ def verify_chain(session: SessionFile, *, last_hash: str | None = None) -> Verdi
 
 
 def _problem(
-    session: SessionFile, position: int, event: Event, raw: dict, expected_prev: str, seals: dict[str, int]
+    session: SessionFile, position: int, event: Event, raw: dict[str, Any], expected_prev: str, seals: dict[str, int]
 ) -> tuple[int, str] | None:
     """(first bad position, what is wrong) for the event at `position`, or None if it holds."""
     sealed = event.hash
@@ -147,7 +148,7 @@ def describe_event(position: int, event: Event) -> str:
     return f"event #{position} ({event.kind.value}{', ' + event.item if event.item else ''}, {event.at})"
 
 
-def _content_hash(raw: dict) -> str | None:
+def _content_hash(raw: dict[str, Any]) -> str | None:
     try:
         return event_hash(raw)
     except (TypeError, ValueError):  # a TOML date/time: not JSON, so not something we sealed

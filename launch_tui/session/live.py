@@ -9,6 +9,7 @@ import getpass
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from launch_tui import __version__
 from launch_tui.checklist import load_checklist
@@ -17,7 +18,7 @@ from launch_tui.files import ensure_private_dir
 from launch_tui.session.fileformat import SessionFile, read_session
 from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.locate import new_session_id
-from launch_tui.session.models import Event, EventKind, NewEvent
+from launch_tui.session.models import Event, EventKind, Header, NewEvent
 from launch_tui.session.state import SessionState, apply, fold
 from launch_tui.session.store import SessionExists, SessionWriter
 from launch_tui.target import Target
@@ -98,7 +99,7 @@ class LiveSession:
             raise
         return live
 
-    def _resume_data(self) -> dict:
+    def _resume_data(self) -> dict[str, Any]:
         checklist = load_checklist()
         data = {"host": socket.gethostname(), "tool_version": __version__, "checklist_hash": checklist.content_hash}
         if checklist.content_hash != self.header.checklist.hash:
@@ -110,7 +111,7 @@ class LiveSession:
         return self.writer.path
 
     @property
-    def header(self):
+    def header(self) -> Header:
         return self.writer.header
 
     @property
@@ -123,7 +124,8 @@ class LiveSession:
 
     @property
     def checklist_changed(self) -> bool:
-        return self.header.checklist.hash != load_checklist().content_hash
+        changed: bool = self.header.checklist.hash != load_checklist().content_hash
+        return changed
 
     def record(self, new: NewEvent) -> Event:
         if self.blocked:

@@ -204,6 +204,12 @@ def fold(header: Header, checklist: Checklist, events: Iterable[Event]) -> Sessi
     return state
 
 
+def _item_id(event: Event) -> str:
+    """The item of an event whose kind always has one (the model refuses such an event without)."""
+    assert event.item is not None, event.kind
+    return event.item
+
+
 def apply(state: SessionState, event: Event) -> None:
     state.last_seq, state.last_hash, state.last_at = event.seq, event.hash, event.at
     if event.actor and event.actor not in state.operators:
@@ -224,7 +230,7 @@ def _result(state: SessionState, event: Event) -> None:
     if event.data.get("unknown"):
         # The call may have reached the platform without a definite answer: the intent
         # stays open (its key is reused, its outcome looked up before anything is sent again).
-        item = state.items[event.item]
+        item = state.items[_item_id(event)]
         item.result, item.summary = event.status, event.summary or ""
         item.result_at, item.result_by = event.at, event.actor
         item.evidence = list(event.evidence)
@@ -232,7 +238,7 @@ def _result(state: SessionState, event: Event) -> None:
     state.intents.pop(str(event.data.get("idempotency_key", "")), None)
     if event.data.get("partial"):
         return  # one call of a multi-call action: the item's verdict comes with the last
-    item = state.items[event.item]
+    item = state.items[_item_id(event)]
     item.runs += 1
     item.first_result_at = item.first_result_at or event.at
     item.result = event.status
@@ -247,12 +253,12 @@ def _result(state: SessionState, event: Event) -> None:
 def _intent(state: SessionState, event: Event) -> None:
     key = str(event.data.get("idempotency_key", ""))
     state.intents[key] = PendingIntent(
-        event.item, key, str(event.data.get("action", "")), event.seq, dict(event.data), event.at
+        _item_id(event), key, str(event.data.get("action", "")), event.seq, dict(event.data), event.at
     )
 
 
 def _confirmed(state: SessionState, event: Event) -> None:
-    item = state.items[event.item]
+    item = state.items[_item_id(event)]
     item.confirmed_by, item.confirmed_at = event.actor, event.at
     if "secret_delivery" in event.data:  # the handoff: how the secret went, and which files
         files = event.data.get("files") or {}
@@ -263,7 +269,7 @@ def _confirmed(state: SessionState, event: Event) -> None:
 
 
 def _waived(state: SessionState, event: Event) -> None:
-    item = state.items[event.item]
+    item = state.items[_item_id(event)]
     data = event.data
     item.waiver = Waiver(
         str(data.get("reason", "")), str(data.get("owner", "")), str(data.get("until", "")), event.at, event.actor
@@ -271,21 +277,21 @@ def _waived(state: SessionState, event: Event) -> None:
 
 
 def _unconfirmed(state: SessionState, event: Event) -> None:
-    item = state.items[event.item]
+    item = state.items[_item_id(event)]
     if item.confirmed_at:
         item.confirmed_by = item.confirmed_at = None
     else:
         item.waiver = None
-    if item.record is not None and state.checklist.item(event.item).kind is Kind.RECORD:
+    if item.record is not None and state.checklist.item(_item_id(event)).kind is Kind.RECORD:
         item.record = None
 
 
 def _note(state: SessionState, event: Event) -> None:
-    state.items[event.item].notes.append(Note(event.at, event.actor, event.note or ""))
+    state.items[_item_id(event)].notes.append(Note(event.at, event.actor, event.note or ""))
 
 
 def _record(state: SessionState, event: Event) -> None:
-    item = state.items[event.item]
+    item = state.items[_item_id(event)]
     item.record = dict(event.data.get("fields") or {})
     item.confirmed_by, item.confirmed_at = event.actor, event.at
 

@@ -68,7 +68,7 @@ class SessionWriter:
         """Write the header and the first event to a new file, atomically, and lock it."""
         ensure_private_dir(path.parent)
         checklist = load_checklist()
-        header = {
+        header: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "session": {
                 "id": session_id,
@@ -81,7 +81,7 @@ class SessionWriter:
             "target": target_to_dict(target),
         }
         if sandbox:
-            header["session"]["sandbox"] = True  # type: ignore[index]
+            header["session"]["sandbox"] = True
         Header.model_validate(header)
         first = _seal(
             {

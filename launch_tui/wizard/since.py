@@ -87,10 +87,10 @@ def not_automated_here(wizard: Wizard) -> list[str]:
     for item in state.checklist.items:
         if item.kind is not Kind.AUTO or item.id in key_items or wizard.plan(item.id).automated:
             continue
-        if state.item(item.id).result in (ItemStatus.PASS, ItemStatus.WARN):
-            lines.append(
-                f"{item.id}: {wizard.plan(item.id).reason}; its earlier {state.item(item.id).result.value} stands"
-            )
+        earlier = state.item(item.id).result
+        if earlier in (ItemStatus.PASS, ItemStatus.WARN):
+            assert earlier is not None
+            lines.append(f"{item.id}: {wizard.plan(item.id).reason}; its earlier {earlier.value} stands")
     return lines
 
 

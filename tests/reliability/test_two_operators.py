@@ -7,8 +7,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import pty
-import select
 import subprocess
 import sys
 import textwrap
@@ -22,6 +20,7 @@ from launch_tui.session import LiveSession, open_read_only, read_session, sessio
 from launch_tui.session.lock import holder_path
 
 from ..conftest import make_target
+from ..terminal import cli_on_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -77,31 +76,6 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def cli_on_a_terminal(*args: str) -> subprocess.CompletedProcess:
-    """A TUI command refuses to start without a terminal before it looks at the lock: give it one."""
-    leader, follower = pty.openpty()
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "launch_tui.cli", *args],
-            stdin=follower,
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=ENV,
-            timeout=120,
-        )
-        shown = b""
-        while select.select([leader], [], [], 0)[0]:
-            chunk = os.read(leader, 4096)
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(leader)
-        os.close(follower)
-    return subprocess.CompletedProcess(result.args, result.returncode, shown.decode(), result.stderr)
-
-
 def in_process(*args: str) -> tuple[int, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -120,7 +94,7 @@ def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify
     try:
         assert writer.stdout.readline().strip() == "locked"
         before = session_path.stat().st_size
-        second = cli_on_a_terminal("resume", str(session_path), "--operator", "carol")
+        second = cli_on_a_terminal("resume", str(session_path), "--operator", "carol", env=ENV)
         assert second.returncode == 2 and second.stdout == ""
         assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
         assert f"open for writing by pid {writer.pid}" in second.stderr and "operator bob" in second.stderr

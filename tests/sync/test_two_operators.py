@@ -5,7 +5,6 @@ until an operator takes it over, and the takeover is an event."""
 from __future__ import annotations
 
 import os
-import pty
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 from launch_tui.session import EventKind, read_session
 from launch_tui.sync.remote import SessionClaimed
 
+from ..terminal import cli_on_a_terminal
 from .gitworld import Machine, bare_remote, chain_of, clone, remote_claim, remote_copy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,21 +60,7 @@ def test_the_second_operator_is_refused_with_the_holders_name_and_offered_replay
     remote, _holder, tmp_path = world
     folder = clone(remote, tmp_path / "b")
     command = ["resume", "acme-launch", "--sessions-dir", str(folder), "--operator", "bob"]
-    leader, follower = pty.openpty()  # resume refuses without a terminal before it looks at any claim
-    try:
-        run = subprocess.run(
-            [sys.executable, "-m", "launch_tui.cli", *command],
-            stdin=follower,
-            stdout=follower,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=ENV,
-            cwd=tmp_path,
-            timeout=120,
-        )
-    finally:
-        os.close(leader)
-        os.close(follower)
+    run = cli_on_a_terminal(*command, env=ENV, cwd=tmp_path)  # resume refuses without one before any claim
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert "alice on" in run.stderr and "launch-tui replay" in run.stderr and "--take-over" in run.stderr

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -85,13 +86,25 @@ def _authorize(request: Request) -> RenderState:
     return state
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Found = TypeVar("Found", bound=_HasId)
+
+
+def _by_id(request: Request, param: str, objects: Iterable[Found]) -> Found:
+    """The object a path parameter names, or Render's 404 (`not found: <id>`)."""
+    wanted = request.path_params[param]
+    found = next((o for o in objects if o.id == wanted), None)
+    if found is None:
+        raise ApiError(404, "not_found", f"not found: {wanted}")
+    return found
+
+
 def _service(request: Request) -> RenderService:
-    state = _authorize(request)
-    service_id = request.path_params["service_id"]
-    service = state.services.get(service_id)
-    if service is None:
-        raise ApiError(404, "not_found", f"not found: {service_id}")
-    return service
+    return _by_id(request, "service_id", _authorize(request).services.values())
 
 
 def _owner_filter(request: Request) -> set[str] | None:
@@ -128,12 +141,7 @@ async def list_deploys(request: Request) -> JSONResponse:
 
 
 def _group(request: Request) -> EnvGroup:
-    state = _authorize(request)
-    group_id = request.path_params["group_id"]
-    group = next((g for g in state.env_groups if g.id == group_id), None)
-    if group is None:
-        raise ApiError(404, "not_found", f"not found: {group_id}")
-    return group
+    return _by_id(request, "group_id", _authorize(request).env_groups)
 
 
 async def list_env_groups(request: Request) -> JSONResponse:
@@ -155,12 +163,7 @@ async def get_env_group(request: Request) -> JSONResponse:
 
 
 def _database(request: Request) -> Postgres:
-    state = _authorize(request)
-    postgres_id = request.path_params["postgres_id"]
-    database = next((d for d in state.databases if d.id == postgres_id), None)
-    if database is None:
-        raise ApiError(404, "not_found", f"not found: {postgres_id}")
-    return database
+    return _by_id(request, "postgres_id", _authorize(request).databases)
 
 
 async def list_postgres(request: Request) -> JSONResponse:

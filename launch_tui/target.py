@@ -79,6 +79,21 @@ def check_repo(value: str) -> str:
     return value
 
 
+def check_branch(value: str) -> str:
+    # Git's own rule (git check-ref-format): no real branch has these, and `..` or an empty
+    # segment would walk the GitHub API's path once the name is put in a URL.
+    parts = value.split("/")
+    if (
+        ".." in value
+        or any(part in ("", ".") or part.startswith(".") or part.endswith(".lock") for part in parts)
+        or any(ord(ch) <= 32 or ord(ch) == 127 or ch in "~^:?*[\\" for ch in value)
+        or value.endswith(".")
+        or "@{" in value
+    ):
+        raise ValueError(f"{value!r} is not a git branch name, like main or release/2026-12")
+    return value
+
+
 def check_name(value: str) -> str:
     value = value.strip()
     if not value:
@@ -112,7 +127,7 @@ class RenderTarget(_Section):
 class GitHubTarget(_Section):
     api_url: Url = "https://api.github.com"
     repo: Annotated[str, AfterValidator(check_repo)]
-    branch: Annotated[str, Field(min_length=1, max_length=255)] = "main"
+    branch: Annotated[str, Field(min_length=1, max_length=255), AfterValidator(check_branch)] = "main"
     contract_check: Annotated[str, Field(min_length=1)] = "api-contract-gate"
     force_rls_check: Annotated[str, Field(min_length=1)] = "staging-force-rls"
     nightly_workflow: Annotated[str, Field(min_length=1)] = "nightly-validation.yml"

@@ -93,3 +93,17 @@ def test_unreadable_target_files(tmp_path, content, expected):
 def test_urls_compare_like_a_person_would():
     assert normalise_url("HTTPS://API.Example.com/") == normalise_url("https://api.example.com")
     assert normalise_url("https://api.example.com/v1") != normalise_url("https://api.example.com")
+
+
+@pytest.mark.parametrize("branch", ["..", "a/../../x", "release/", "/main", "a//b", ".hidden", "x.lock", "a b", "a~1"])
+def test_a_branch_git_would_refuse_is_refused_before_it_reaches_a_github_url(tmp_path, branch):
+    """Put in a URL, `..` or an empty segment would walk the GitHub API's path with the token."""
+    text = GOOD.replace('repo = "acme/platform"', f'repo = "acme/platform"\nbranch = "{branch}"')
+    with pytest.raises(UsageError, match=r"github\.branch: .* is not a git branch name"):
+        load_target(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("branch", ["main", "release/2026-12", "feature/x.y", "v1.2"])
+def test_ordinary_branch_names_still_load(tmp_path, branch):
+    text = GOOD.replace('repo = "acme/platform"', f'repo = "acme/platform"\nbranch = "{branch}"')
+    assert load_target(write(tmp_path, text)).github.branch == branch

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from bench.common import Figure, Report, median, spread
 from bench.fixtures import bench_target
+from launch_tui.launch.checkpoints import Checkpoint
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.signing.sign import SigningKey
-from launch_tui.wizard.checkpoints import Checkpoint
-from launch_tui.wizard.wizard import Wizard
 
 SIGNINGS = 10  # timed checkpoints per run
 TARGET_S = 0.050
@@ -34,19 +34,19 @@ def make_key(folder: Path, kind: str) -> Path:
 
 def checkpoint_times(folder: Path, key: SigningKey, count: int) -> list[float]:
     """Seconds per signed checkpoint; a note is recorded between two, so each has something new to sign."""
-    wizard = Wizard(LiveSession.create(bench_target(), "bench", folder), Secrets({}), signing_key=key)
+    launch = LiveLaunch(LiveSession.create(bench_target(), "bench", folder), Secrets({}), signing_key=key)
     try:
         times = []
         for n in range(count):
-            wizard.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note=f"note {n}"))
+            launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note=f"note {n}"))
             started = time.perf_counter()
-            notices = asyncio.run(wizard.reach(Checkpoint.QUIT))
+            notices = asyncio.run(launch.reach(Checkpoint.QUIT))
             times.append(time.perf_counter() - started)
             if not notices or not notices[0].startswith("signed"):
                 raise RuntimeError(f"the checkpoint did not sign: {notices}")
         return times
     finally:
-        wizard.close()
+        launch.close()
 
 
 class Agent:

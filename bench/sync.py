@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 from bench.common import Figure, Report, median
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.sync import opening, worker
 from launch_tui.target import target_from_dict
-from launch_tui.wizard.wizard import Wizard
 
 PRELOADED = 2000
 APPENDED = 200
@@ -42,13 +42,13 @@ async def one_run(folder: Path, synced: bool) -> tuple[float, int]:
     live = LiveSession.create(target_from_dict(TARGET), "bench", sessions, "bench")
     for index in range(PRELOADED):
         live.record(note(live, f"earlier note {index} " + "x" * 200))
-    wizard = Wizard(live, Secrets({}))
+    launch = LiveLaunch(live, Secrets({}))
     sync = None
     if synced:
         shared = await opening.connect(sessions, "bench")
         assert shared is not None
         await opening.claim(shared, "bench")
-        sync = opening.attach(shared, wizard)
+        sync = opening.attach(shared, launch)
         await sync.sync_now()
     lags: list[float] = []
     stop = asyncio.Event()
@@ -62,7 +62,7 @@ async def one_run(folder: Path, synced: bool) -> tuple[float, int]:
     watcher = asyncio.create_task(watch())
     loop_task = asyncio.create_task(sync.run()) if sync else None
     for index in range(APPENDED):
-        wizard.record(note(live, f"note {index}"))
+        launch.record(note(live, f"note {index}"))
         await asyncio.sleep(0.01)
     if sync:
         await sync.sync_now()

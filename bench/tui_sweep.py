@@ -26,12 +26,12 @@ import time
 import traceback
 from pathlib import Path
 
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.target import load_target
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.run import run_app
-from launch_tui.wizard.wizard import Wizard
 
 TICK = 0.005
 AFTER = 0.3  # keep measuring this long after the last result: its redraw counts too
@@ -44,8 +44,8 @@ class SweepApp(LaunchApp):
     CSS_PATH = str(Path(sys.modules[LaunchApp.__module__].__file__).with_name(LaunchApp.CSS_PATH))
     pressed: float | None = None
 
-    def __init__(self, wizard: Wizard) -> None:
-        super().__init__(wizard)
+    def __init__(self, launch: LiveLaunch) -> None:
+        super().__init__(launch)
         self.samples: list[tuple[float, float]] = []  # (when, how late the loop woke)
         self.marks: dict[str, float] = {}
 
@@ -129,7 +129,7 @@ def main(section: str, target_path: str, folder: str, out: str) -> None:
     live = LiveSession.create(load_target(target_path), "bench", Path(folder))
     if section != "infra":
         live.record(NewEvent(kind=EventKind.SECTION_ENTERED, data={"section": section}))
-    app = SweepApp(Wizard(live, Secrets.from_env()))
+    app = SweepApp(LiveLaunch(live, Secrets.from_env()))
     stacks = StallStacks(app.marks) if os.environ.get("BENCH_STALL_STACKS") else None
     if stacks:
         stacks.start()
@@ -142,7 +142,7 @@ def main(section: str, target_path: str, folder: str, out: str) -> None:
     pressed, done = app.pressed, app.marks.get("done")
     end = (done or 0) + AFTER  # then the app exits: leaving application mode is not a stall
     window = [lag for at, lag in app.samples if pressed is not None and pressed < at <= end]
-    state = app.wizard.state
+    state = app.launch.state
     items = [item.id for item in app.checklist.section(section).items]
     Path(out).write_text(
         json.dumps(

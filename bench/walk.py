@@ -97,7 +97,7 @@ class Walker:
 
 async def walk(pilot, counter: Counter) -> None:
     w = Walker(pilot, counter)
-    slug = pilot.app.wizard.target.customer.tenant_slug
+    slug = pilot.app.launch.target.customer.tenant_slug
 
     for section in ("infra", "auth"):
         await w.section(section)
@@ -220,12 +220,12 @@ class WalkResult:
 
 async def measure(folder: Path, job_seconds: float = 0.3) -> WalkResult:
     """A demo session (the sandbox in this process, as `launch-tui demo`) walked to the end."""
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.sandbox import SandboxServer
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession
     from launch_tui.target import target_from_dict
     from launch_tui.tui.app import LaunchApp
-    from launch_tui.wizard.wizard import Wizard
 
     counter = Counter()
     with SandboxServer(job_seconds=job_seconds) as sandbox:
@@ -233,7 +233,7 @@ async def measure(folder: Path, job_seconds: float = 0.3) -> WalkResult:
             sandbox.target_dict(customer_name="Acme Freight (demo)", tenant_slug="acme-freight-demo")
         )
         live = LiveSession.create(target, "bench", folder, sandbox=True)
-        app = LaunchApp(Wizard(live, Secrets(sandbox.credentials)), mode="DEMO")
+        app = LaunchApp(LiveLaunch(live, Secrets(sandbox.credentials)), mode="DEMO")
         started = time.perf_counter()
         async with app.run_test(size=(120, 40)) as pilot:
             try:

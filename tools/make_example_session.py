@@ -16,12 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from launch_tui.launch.live import LiveLaunch  # noqa: E402
 from launch_tui.sandbox import SandboxServer  # noqa: E402
 from launch_tui.secrets import Secrets  # noqa: E402
 from launch_tui.session import LiveSession  # noqa: E402
 from launch_tui.target import target_from_dict  # noqa: E402
 from launch_tui.tui.app import LaunchApp  # noqa: E402
-from launch_tui.wizard.wizard import Wizard  # noqa: E402
 from tests.tui.driver import walk_whole_launch  # noqa: E402
 
 NAME = "example-acme-freight"
@@ -37,9 +37,9 @@ async def main() -> None:
         live = LiveSession.create(
             target_from_dict(sandbox.target_dict()), "sam", sessions, session_id=NAME, trust_source=None
         )
-        wizard = Wizard(live, Secrets(sandbox.credentials))
-        wizard.untrusted = []
-        app = LaunchApp(wizard)
+        launch = LiveLaunch(live, Secrets(sandbox.credentials))
+        launch.untrusted = []
+        app = LaunchApp(launch)
         async with app.run_test(size=(120, 40)) as pilot:
             await walk_whole_launch(pilot)
             app.export_report()

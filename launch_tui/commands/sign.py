@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from launch_tui.errors import UsageError
+from launch_tui.launch.checkpoints import Checkpoint
 from launch_tui.session import SessionWriter, default_operator
 from launch_tui.signing.record import sign_and_append
 from launch_tui.signing.sign import ENV_VAR, SigningKey
-from launch_tui.wizard.checkpoints import Checkpoint
 
 
 def run(path: Path, operator: str | None = None, signing_key: str | None = None) -> int:

@@ -19,7 +19,7 @@ from launch_tui.sync.remote import SessionRemote, is_shared
 from launch_tui.sync.worker import SessionSync
 
 if TYPE_CHECKING:
-    from launch_tui.wizard.wizard import Wizard
+    from launch_tui.launch.live import LiveLaunch
 
 
 @dataclass
@@ -48,9 +48,9 @@ async def claim(shared: Shared, session_id: str, *, take_over: bool = False) -> 
     return await shared.remote.claim(session_id, take_over=take_over, online=shared.online)
 
 
-def attach(shared: Shared, wizard: Wizard, taken_over: Claim | None = None) -> SessionSync:
+def attach(shared: Shared, launch: LiveLaunch, taken_over: Claim | None = None) -> SessionSync:
     if taken_over is not None:  # recorded first: the next push carries it
-        wizard.record(
+        launch.record(
             NewEvent(
                 kind=EventKind.SESSION_TAKEN_OVER,
                 summary=f"took over from {taken_over.who}",
@@ -62,9 +62,9 @@ def attach(shared: Shared, wizard: Wizard, taken_over: Claim | None = None) -> S
                 },
             )
         )
-    sync = SessionSync(shared.remote, wizard.live, online=shared.online)
-    wizard.sync = sync
-    sync.attach(wizard)
+    sync = SessionSync(shared.remote, launch.live, online=shared.online)
+    launch.sync = sync
+    sync.attach(launch)
     return sync
 
 

@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING
 
 from launch_tui.errors import LaunchError
 from launch_tui.files import ensure_private_dir
+from launch_tui.launch.checkpoints import Checkpoint
 from launch_tui.safe_text import shown as safe
 from launch_tui.session.models import Event
 from launch_tui.sync.git import GitFailed, Unreachable
 from launch_tui.sync.remote import Forked, SessionClaimed, SessionRemote
 from launch_tui.timefmt import utcnow
-from launch_tui.wizard.checkpoints import Checkpoint
 
 if TYPE_CHECKING:
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.session.live import LiveSession
-    from launch_tui.wizard.wizard import Wizard
 
 EVERY_EVENTS = int(os.environ.get("LAUNCH_SYNC_EVERY_EVENTS") or 20)
 EVERY_SECONDS = float(os.environ.get("LAUNCH_SYNC_EVERY_SECONDS") or 60)
@@ -65,9 +65,9 @@ class SessionSync:
 
     # -- wiring ------------------------------------------------------------------
 
-    def attach(self, wizard: Wizard) -> None:
-        wizard.subscribe(self._on_event)
-        wizard.checkpoints.register("git sync", self.at_checkpoint)
+    def attach(self, launch: LiveLaunch) -> None:
+        launch.subscribe(self._on_event)
+        launch.checkpoints.register("git sync", self.at_checkpoint)
 
     def _on_event(self, _event: Event) -> None:
         if self.unsynced >= EVERY_EVENTS and self._wake is not None:

@@ -1,5 +1,5 @@
 """The launch wizard's App: which screen shows, and the workers that run checks and
-actions so the operator keeps working. Domain logic lives in launch_tui.wizard."""
+actions so the operator keeps working. Domain logic lives in launch_tui.launch."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from launch_tui.secrets import Secrets
 
 if TYPE_CHECKING:
     from launch_tui.checklist import Checklist, Kind
+    from launch_tui.launch.checkpoints import Checkpoint
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.session import Event, SessionState
     from launch_tui.signing.sign import SigningKey
     from launch_tui.target import Target
     from launch_tui.tui.widgets.topbar import TopBar
-    from launch_tui.wizard.checkpoints import Checkpoint
-    from launch_tui.wizard.wizard import Wizard
 
 
 SUMMARY = "summary"
@@ -51,7 +51,7 @@ class LaunchApp(App[int]):
 
     def __init__(
         self,
-        wizard: Wizard | None = None,
+        launch: LiveLaunch | None = None,
         *,
         home: Path | None = None,
         mode: str = "",
@@ -59,7 +59,7 @@ class LaunchApp(App[int]):
         signing_key: SigningKey | None = None,
     ) -> None:
         super().__init__()
-        self.wizard: Wizard = wizard  # type: ignore[assignment]  # set before any screen reads it
+        self.launch: LiveLaunch = launch  # type: ignore[assignment]  # set before any screen reads it
         self.home = home
         self.mode = mode
         self.operator_name = operator
@@ -67,26 +67,26 @@ class LaunchApp(App[int]):
         self.running: dict[str, float] = {}  # item id -> monotonic start
         self.farewell: list[str] = []  # the quit checkpoint's notices, printed once the screen is gone
         self._quitting = False
-        if wizard is not None:
-            self._watch(wizard)
+        if launch is not None:
+            self._watch(launch)
 
     # -- what screens read -------------------------------------------------------
 
     @property
     def state(self) -> SessionState:
-        return self.wizard.state
+        return self.launch.state
 
     @property
     def checklist(self) -> Checklist:
-        return self.wizard.checklist
+        return self.launch.checklist
 
     @property
     def operator(self) -> str:
-        return self.wizard.operator
+        return self.launch.operator
 
     @property
     def session_name(self) -> str:
-        return self.wizard.session_path.name
+        return self.launch.session_path.name
 
     @property
     def saved_at(self) -> str | None:
@@ -101,7 +101,7 @@ class LaunchApp(App[int]):
         mode = (
             self.mode if not demo or "DEMO" in self.mode else " · ".join(part for part in ("DEMO", self.mode) if part)
         )
-        sync = getattr(self.wizard, "sync", None)
+        sync = getattr(self.launch, "sync", None)
         return TopBar(
             header.target.customer.name,
             header.target.environment,
@@ -111,31 +111,31 @@ class LaunchApp(App[int]):
         )
 
     def manual_reason(self, item_id: str) -> str | None:
-        return self.wizard.manual_reason(item_id)
+        return self.launch.manual_reason(item_id)
 
     def effective_kind(self, item_id: str) -> Kind:
-        return self.wizard.effective_kind(item_id)
+        return self.launch.effective_kind(item_id)
 
     def item_extra(self, item_id: str) -> Text | None:
-        return self.wizard.item_extra(item_id)
+        return self.launch.item_extra(item_id)
 
     # -- screens -----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.wizard is None:
+        if self.launch is None:
             from launch_tui.session import sessions_dir
             from launch_tui.tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen(self.home or sessions_dir()))
         else:
-            self._open_wizard_screens()
+            self._open_launch_screens()
 
-    def _open_wizard_screens(self) -> None:
-        if getattr(self.wizard, "sync", None) is not None:
+    def _open_launch_screens(self) -> None:
+        if getattr(self.launch, "sync", None) is not None:
             from launch_tui.tui import sync_view
 
-            sync_view.start(self, self.wizard.sync)
-        if self.wizard.read_only:
+            sync_view.start(self, self.launch.sync)
+        if self.launch.read_only:
             self.show_section(TIMELINE, initial=True)
             return
         self.show_section(self.state.current_section or self.checklist.sections[0].id, initial=True)
@@ -145,46 +145,46 @@ class LaunchApp(App[int]):
     def _ask_what_opening_needs(self) -> None:
         """On resume: origins not trusted here first (nothing is sent before a yes), then what
         happened since, then missing credentials, then what a crash interrupted, then stale results."""
-        if self.wizard.untrusted:
-            from launch_tui.tui.screens.trust import TrustDialog
+        if self.launch.untrusted:
+            from launch_tui.tui.dialogs.trust import TrustDialog
 
-            dialog = TrustDialog(self.wizard.session_path.name, self.wizard.untrusted)
+            dialog = TrustDialog(self.launch.session_path.name, self.launch.untrusted)
             self.push_screen(dialog, self._origins_answered)
             return
-        if self.wizard.live.checklist_changed:
+        if self.launch.live.checklist_changed:
             self.notify(
                 "the runbook changed since this session began: items are matched by id, new ones are pending",
                 timeout=12,
             )
-        if self.wizard.live.resumed:
+        if self.launch.live.resumed:
             self._show_since_you_left()
         else:
             self._ask_for_credentials()
 
     def _show_since_you_left(self) -> None:
-        from launch_tui.tui.screens.since import SinceYouLeftScreen
-        from launch_tui.wizard.since import since_you_left
+        from launch_tui.launch.since import since_you_left
+        from launch_tui.tui.dialogs.since import SinceYouLeftDialog
 
-        events = self.wizard.live.events[:-1]  # not the resume's own event
-        found = since_you_left(self.wizard, events)
-        look = found.demo_gone is None and bool(self.wizard.facts.tenant_id or self.wizard.facts.job_id)
+        events = self.launch.live.events[:-1]  # not the resume's own event
+        found = since_you_left(self.launch, events)
+        look = found.demo_gone is None and bool(self.launch.facts.tenant_id or self.launch.facts.job_id)
         self.push_screen(
-            SinceYouLeftScreen(found, look=look), lambda _: self._ask_for_credentials(skip=bool(found.demo_gone))
+            SinceYouLeftDialog(found, look=look), lambda _: self._ask_for_credentials(skip=bool(found.demo_gone))
         )
 
     def _ask_for_credentials(self, *, skip: bool = False) -> None:
-        from launch_tui.tui.actions import after_opening
-        from launch_tui.tui.screens.secrets import SecretsScreen, missing_secrets
+        from launch_tui.tui.dialogs.secrets import SecretsDialog, missing_secrets
+        from launch_tui.tui.workers import after_opening
 
         target = self.state.header.target
-        if not skip and missing_secrets(target, self.wizard.secrets):
-            self.push_screen(SecretsScreen(target, self.wizard.secrets), lambda _: after_opening(self))
+        if not skip and missing_secrets(target, self.launch.secrets):
+            self.push_screen(SecretsDialog(target, self.launch.secrets), lambda _: after_opening(self))
         else:
             after_opening(self)
 
     def _origins_answered(self, agreed: bool | None) -> None:
         if not agreed:
-            name = self.wizard.session_path.name
+            name = self.launch.session_path.name
             self.exit(
                 2,
                 return_code=2,
@@ -192,26 +192,26 @@ class LaunchApp(App[int]):
             )
             return
         try:
-            self.wizard.agree_to_origins()
+            self.launch.agree_to_origins()
         except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
             self.exit(2, return_code=2, message=f"launch-tui: {exc}")
             return
         self._ask_what_opening_needs()
 
-    def use_wizard(self, wizard: Wizard) -> None:
+    def use_launch(self, launch: LiveLaunch) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""
         import gc
 
         gc.freeze()  # the session just read lives as long as the app: keep the collector off it
-        self.wizard = wizard
-        self._watch(wizard)
-        self._open_wizard_screens()
+        self.launch = launch
+        self._watch(launch)
+        self._open_launch_screens()
         self.refresh_bindings()
 
-    def _watch(self, wizard: Wizard) -> None:
-        wizard.subscribe(self._on_event)
-        if not wizard.read_only:
-            wizard.on_checkpoint_due = self.run_checkpoint
+    def _watch(self, launch: LiveLaunch) -> None:
+        launch.subscribe(self._on_event)
+        if not launch.read_only:
+            launch.on_checkpoint_due = self.run_checkpoint
 
     def start_new(self, target: Target, folder: Path) -> None:
         from launch_tui.session import LiveSession, default_operator
@@ -240,7 +240,7 @@ class LaunchApp(App[int]):
         try:
             live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
         except CutShort as cut:
-            from launch_tui.tui.screens.dialogs import ConfirmDialog
+            from launch_tui.tui.dialogs.common import ConfirmDialog
 
             dialog = ConfirmDialog(
                 "The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it"
@@ -259,14 +259,14 @@ class LaunchApp(App[int]):
             if shared:
                 sync_view.release_claim(self, shared, path.stem)
             return
-        wizard = self._wizard_for(live)
-        if wizard is None:
+        launch = self._launch_for(live)
+        if launch is None:
             if shared:
                 sync_view.release_claim(self, shared, path.stem)
             return
         if shared:
-            sync_view.attach_opened(self, wizard, shared)
-        self.use_wizard(wizard)
+            sync_view.attach_opened(self, launch, shared)
+        self.use_launch(launch)
 
     def _guarded_open(self, opener) -> None:
         try:
@@ -277,46 +277,46 @@ class LaunchApp(App[int]):
         self._use_live(live)
 
     def _use_live(self, live) -> None:
-        wizard = self._wizard_for(live)
-        if wizard is not None:
-            self.use_wizard(wizard)
+        launch = self._launch_for(live)
+        if launch is not None:
+            self.use_launch(launch)
 
-    def _wizard_for(self, live) -> Wizard | None:
-        from launch_tui.wizard.wizard import Wizard
+    def _launch_for(self, live) -> LiveLaunch | None:
+        from launch_tui.launch.live import LiveLaunch
 
         try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash
-            return Wizard(live, Secrets.from_env(), signing_key=self.signing_key)
+            return LiveLaunch(live, Secrets.from_env(), signing_key=self.signing_key)
         except LaunchError as exc:
             live.close()
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return None
 
     def open_replay(self, path: Path) -> None:
+        from launch_tui.launch.replay import ReplayLaunch
         from launch_tui.session import open_read_only
         from launch_tui.session.replay import Replay
-        from launch_tui.wizard.replay import ReplayWizard
 
         try:
-            replay = ReplayWizard(Replay(open_read_only(path)))
+            replay = ReplayLaunch(Replay(open_read_only(path)))
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
         self.mode = "REPLAY · read-only"
-        self.use_wizard(replay)
+        self.use_launch(replay)
 
     # -- replay ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in REPLAY_ACTIONS:
-            return self.wizard is not None and self.wizard.read_only
+            return self.launch is not None and self.launch.read_only
         return True
 
     def replay_to(self, position: int, *, follow: bool = True) -> None:
         """Move the "as of" point. `follow`: a section screen shows the event's item
         (switching section if need be); the timeline moves its own cursor."""
-        if position == self.wizard.replay.position:
+        if position == self.launch.replay.position:
             return
-        event = self.wizard.move_to(position)
+        event = self.launch.move_to(position)
         section = getattr(self.screen, "section", None)
         if follow and section is not None and event is not None and event.item:
             owner = event.item.split(".", 1)[0]
@@ -324,22 +324,22 @@ class LaunchApp(App[int]):
                 self.show_section(owner)
 
     def action_replay_back(self) -> None:
-        self.replay_to(self.wizard.replay.position - 1)
+        self.replay_to(self.launch.replay.position - 1)
 
     def action_replay_forward(self) -> None:
-        self.replay_to(self.wizard.replay.position + 1)
+        self.replay_to(self.launch.replay.position + 1)
 
     def action_replay_first(self) -> None:
         self.replay_to(1)
 
     def action_replay_last(self) -> None:
-        self.replay_to(len(self.wizard.replay.events))
+        self.replay_to(len(self.launch.replay.events))
 
     def action_timeline(self) -> None:
         self.show_section(TIMELINE)
 
     def replay_banner(self) -> Text:
-        replay = self.wizard.replay
+        replay = self.launch.replay
         banner = Text(" REPLAY · read-only ", style="bold black on yellow")
         banner.append(f" event {replay.position}/{len(replay.events)}", style="bold")
         event = replay.current_event
@@ -352,7 +352,7 @@ class LaunchApp(App[int]):
         verdict = replay.opened.verdict
         if not verdict.intact:
             banner.append(f"\n ALTERED: {safe(verdict.problem)}", style="bold white on red")
-        bad = next((check for check in self.wizard.signatures.values() if not check.valid), None)
+        bad = next((check for check in self.launch.signatures.values() if not check.valid), None)
         if bad is not None:  # the chain may hold (re-sealed): the signature is what tells
             banner.append(f"\n BAD SIGNATURE at event #{bad.event}: {safe(bad.problem)}", style="bold white on red")
         banner.append("\n , . step  g G first/last  t timeline", style="dim")
@@ -386,8 +386,8 @@ class LaunchApp(App[int]):
         if ids[index] != section_id:
             self.show_section(ids[index])
 
-    def wizard_entered(self, section_id: str) -> None:
-        self.wizard.enter_section(section_id)
+    def launch_entered(self, section_id: str) -> None:
+        self.launch.enter_section(section_id)
 
     def _on_event(self, event: Event | None) -> None:
         from launch_tui.session import EventKind
@@ -411,12 +411,12 @@ class LaunchApp(App[int]):
     # -- running checks and actions ----------------------------------------------
 
     def start_item(self, item_id: str) -> None:
-        from launch_tui.tui.actions import start_item
+        from launch_tui.tui.workers import start_item
 
         start_item(self, item_id)
 
     def start_section(self, section_id: str) -> None:
-        from launch_tui.tui.actions import start_section
+        from launch_tui.tui.workers import start_section
 
         start_section(self, section_id)
 
@@ -438,19 +438,19 @@ class LaunchApp(App[int]):
     # -- app-wide keys and commands ----------------------------------------------
 
     def action_help(self) -> None:
-        from launch_tui.tui.screens.help import HelpScreen
+        from launch_tui.tui.dialogs.help import HelpDialog
 
-        self.push_screen(HelpScreen(replay=self.wizard is not None and self.wizard.read_only))
+        self.push_screen(HelpDialog(replay=self.launch is not None and self.launch.read_only))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Not super(): its "Screenshot" command would write the screen, perhaps a
         # revealed secret, to a file.
         yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)
         yield SystemCommand("Help", "Keys and how the wizard works", self.action_help)
-        if self.wizard is None:
+        if self.launch is None:
             yield SystemCommand("Quit", "Quit", self.action_quit)
             return
-        writable = not self.wizard.read_only
+        writable = not self.launch.read_only
         for section in self.checklist.sections:
             yield SystemCommand(
                 f"Go to {section.heading}", f"Show section {section.number}", lambda s=section.id: self.show_section(s)
@@ -479,11 +479,11 @@ class LaunchApp(App[int]):
             yield SystemCommand("Quit", "Quit the review", self.action_quit)
 
     def export_report(self) -> None:
-        from launch_tui.tui.actions import export_report
+        from launch_tui.tui.workers import export_report
 
         export_report(self)
 
-    # -- checkpoints (launch_tui/wizard/checkpoints.py) ----------------------------
+    # -- checkpoints (launch_tui/launch/checkpoints.py) ----------------------------
 
     def run_checkpoint(self, checkpoint: Checkpoint) -> None:
         """A checkpoint reached by recording an event (launch complete): its hooks run
@@ -492,37 +492,37 @@ class LaunchApp(App[int]):
         self.run_worker(work, group="checkpoint", exit_on_error=False, description=f"checkpoint {checkpoint}")
 
     async def reach_checkpoint(self, checkpoint: Checkpoint) -> list[str]:
-        if self.wizard is None or self.wizard.read_only:
+        if self.launch is None or self.launch.read_only:
             return []
-        notices = await self.wizard.reach(checkpoint)
+        notices = await self.launch.reach(checkpoint)
         for notice in notices:
             self.notify(safe(notice), severity="warning" if "not signed" in notice else "information", timeout=10)
         return notices
 
     async def action_pause(self) -> None:
-        from launch_tui.wizard.checkpoints import Checkpoint
+        from launch_tui.launch.checkpoints import Checkpoint
 
         await self.reach_checkpoint(Checkpoint.PAUSE)
         self.action_suspend_process()
 
     async def action_step_away(self) -> None:
         """Step away: the pause checkpoint (sync, sign), then quit; it resumes on any machine."""
-        from launch_tui.wizard.checkpoints import Checkpoint
+        from launch_tui.launch.checkpoints import Checkpoint
 
         await self.reach_checkpoint(Checkpoint.PAUSE)
         await self.action_quit()
 
     async def action_quit(self) -> None:
-        from launch_tui.wizard.checkpoints import Checkpoint
+        from launch_tui.launch.checkpoints import Checkpoint
 
         if self._quitting:
             return  # q pressed again while the quit checkpoint signs: one signature, one exit
         self._quitting = True
         self.workers.cancel_all()
-        if self.wizard is not None and not self.wizard.read_only:
-            self.farewell = await self.wizard.reach(Checkpoint.QUIT)
+        if self.launch is not None and not self.launch.read_only:
+            self.farewell = await self.launch.reach(Checkpoint.QUIT)
         self.exit(0)
 
     def on_unmount(self) -> None:
-        if self.wizard is not None:
-            self.wizard.close()
+        if self.launch is not None:
+            self.launch.close()

@@ -25,13 +25,13 @@ def run_app(app: LaunchApp) -> int:
 def farewell(app: LaunchApp) -> None:
     """After quitting, the exact command that continues: nothing to remember or look up.
     A demo's sandbox dies with the process, so a demo is pointed at replay instead."""
-    from launch_tui.wizard.since import replay_command, resume_command
+    from launch_tui.launch.since import replay_command, resume_command
 
-    wizard = app.wizard
-    if wizard is None or wizard.read_only:
+    launch = app.launch
+    if launch is None or launch.read_only:
         return
-    path = wizard.session_path
-    if wizard.state.header.session.sandbox:
+    path = launch.session_path
+    if launch.state.header.session.sandbox:
         print(
             f"launch-tui: demo saved; its sandbox is gone with it. Review it: {replay_command(path)}", file=sys.stderr
         )
@@ -54,11 +54,11 @@ def run_home(folder: Path, operator: str | None, signing: str | None = None) -> 
 def run_new(
     target_path: str, folder: Path, operator: str | None, signing: str | None = None, shared: Shared | None = None
 ) -> int:
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
     from launch_tui.target import load_target
     from launch_tui.tui.app import LaunchApp
-    from launch_tui.wizard.wizard import Wizard
 
     target = load_target(target_path)  # a bad file: one line, exit 2, before any screen
     from launch_tui.trust import announce
@@ -66,7 +66,7 @@ def run_new(
     announce(target, f"target file {target_path}")  # the operator's own file: its origins are theirs
     live = LiveSession.create(target, operator or default_operator(), folder)
     print(f"launch-tui: session {live.path}", file=sys.stderr)
-    wizard = Wizard(live, Secrets.from_env(), signing_key=signing_key(signing))
+    launch = LiveLaunch(live, Secrets.from_env(), signing_key=signing_key(signing))
     if shared is not None:
         from launch_tui.sync import opening
 
@@ -75,8 +75,8 @@ def run_new(
         except BaseException:
             live.close()
             raise
-        opening.attach(shared, wizard)
-    return run_app(LaunchApp(wizard))
+        opening.attach(shared, launch)
+    return run_app(LaunchApp(launch))
 
 
 def run_resume(
@@ -88,10 +88,10 @@ def run_resume(
     shared: Shared | None = None,
     signing: str | None = None,
 ) -> int:
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.secrets import Secrets
     from launch_tui.session import CutShort, LiveSession, default_operator
     from launch_tui.tui.app import LaunchApp
-    from launch_tui.wizard.wizard import Wizard
 
     operator = operator or default_operator()
     taken_over = None
@@ -110,10 +110,10 @@ def run_resume(
         if shared is not None:
             opening.release_now(shared, path.stem)
         raise
-    wizard = Wizard(live, Secrets.from_env(), signing_key=signing_key(signing))
+    launch = LiveLaunch(live, Secrets.from_env(), signing_key=signing_key(signing))
     if shared is not None:
-        opening.attach(shared, wizard, taken_over)
-    return run_app(LaunchApp(wizard))
+        opening.attach(shared, launch, taken_over)
+    return run_app(LaunchApp(launch))
 
 
 def _ask(question: str) -> bool:
@@ -128,12 +128,12 @@ def _ask(question: str) -> bool:
 def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | None = None) -> int:
     """The sandbox in this process on a free loopback port, a session against it, the
     wizard. The sandbox's credentials stay in memory: nothing to export, nothing written."""
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.sandbox import SandboxServer, parse_scenarios
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
     from launch_tui.target import target_from_dict
     from launch_tui.tui.app import LaunchApp
-    from launch_tui.wizard.wizard import Wizard
 
     names = parse_scenarios(scenarios)
     with SandboxServer(names) as sandbox:
@@ -144,20 +144,20 @@ def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | 
         )
         # The sandbox runs in this process: its loopback origins are its own, nothing to trust.
         live = LiveSession.create(target, operator or default_operator(), folder, trust_source=None, sandbox=True)
-        wizard = Wizard(live, Secrets(sandbox.credentials), signing_key=signing_key(signing))
-        wizard.untrusted = []
+        launch = LiveLaunch(live, Secrets(sandbox.credentials), signing_key=signing_key(signing))
+        launch.untrusted = []
         print(
             f"launch-tui demo: sandbox at {sandbox.base_url} ({', '.join(names)}); session {live.path}", file=sys.stderr
         )
-        return run_app(LaunchApp(wizard, mode="DEMO"))
+        return run_app(LaunchApp(launch, mode="DEMO"))
 
 
 def run_replay(path: Path) -> int:
     """Read-only review: no lock, no writes, no network."""
+    from launch_tui.launch.replay import ReplayLaunch
     from launch_tui.session import open_read_only
     from launch_tui.session.replay import Replay
     from launch_tui.tui.app import LaunchApp
-    from launch_tui.wizard.replay import ReplayWizard
 
-    replay = ReplayWizard(Replay(open_read_only(path)))  # unreadable: one line, exit 2
+    replay = ReplayLaunch(Replay(open_read_only(path)))  # unreadable: one line, exit 2
     return run_app(LaunchApp(replay, mode="REPLAY · read-only"))

@@ -12,11 +12,11 @@ from launch_tui.errors import LaunchError
 from launch_tui.safe_text import shown as safe
 
 if TYPE_CHECKING:
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.sync.opening import Shared
     from launch_tui.sync.worker import SessionSync
     from launch_tui.target import Target
     from launch_tui.tui.app import LaunchApp
-    from launch_tui.wizard.wizard import Wizard
 
 KEEP_REMOTE, STOP = 0, 1
 
@@ -38,7 +38,7 @@ def show(app: LaunchApp, sync: SessionSync) -> None:
 
 def ask_after_stop(app: LaunchApp, sync: SessionSync, exc: LaunchError) -> None:
     from launch_tui.sync.remote import Forked
-    from launch_tui.tui.screens.dialogs import ChoiceDialog
+    from launch_tui.tui.dialogs.common import ChoiceDialog
 
     if not isinstance(exc, Forked):
         app.notify(
@@ -107,7 +107,7 @@ async def _claim_asking(app: LaunchApp, shared: Shared, session_id: str) -> obje
     """The claim; if another machine holds it, the operator decides about a takeover."""
     from launch_tui.sync import opening
     from launch_tui.sync.remote import SessionClaimed
-    from launch_tui.tui.screens.dialogs import ConfirmDialog
+    from launch_tui.tui.dialogs.common import ConfirmDialog
 
     try:
         return await opening.claim(shared, session_id)
@@ -128,10 +128,10 @@ def start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
 
 
 async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
+    from launch_tui.launch.live import LiveLaunch
     from launch_tui.secrets import Secrets
     from launch_tui.session.live import LiveSession, default_operator
     from launch_tui.sync import opening
-    from launch_tui.wizard.wizard import Wizard
 
     try:
         shared = await opening.connect(folder, app.operator_name or default_operator())
@@ -145,17 +145,17 @@ async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> Non
     except LaunchError as exc:
         app.notify(safe(str(exc)), severity="error", timeout=12)
         return
-    wizard = Wizard(live, Secrets.from_env())
-    opening.attach(shared, wizard)
-    app.use_wizard(wizard)
+    launch = LiveLaunch(live, Secrets.from_env())
+    opening.attach(shared, launch)
+    app.use_launch(launch)
 
 
-def attach_opened(app: LaunchApp, wizard: Wizard, shared: tuple[Shared, object]) -> None:
+def attach_opened(app: LaunchApp, launch: LiveLaunch, shared: tuple[Shared, object]) -> None:
     from launch_tui.sync import opening
     from launch_tui.sync.claims import Claim
 
     taken = shared[1] if isinstance(shared[1], Claim) else None
-    opening.attach(shared[0], wizard, taken)
+    opening.attach(shared[0], launch, taken)
 
 
 def release_claim(app: LaunchApp, shared: tuple[Shared, object], session_id: str) -> None:

@@ -18,12 +18,12 @@ import signal
 import sys
 from pathlib import Path
 
+from launch_tui.launch import flows
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, session_files
 from launch_tui.target import load_target
-from launch_tui.wizard import flows
-from launch_tui.wizard.wizard import Wizard
 
 OPERATOR = "crash-bot"
 INFRA = ["infra.health", "auth.token-valid", "auth.token-invalid"]
@@ -36,33 +36,33 @@ def open_session(target_path: str, folder: Path) -> LiveSession:
     return LiveSession.create(load_target(target_path), OPERATOR, folder)
 
 
-def done(wizard: Wizard, item_id: str) -> bool:
-    return wizard.state.item(item_id).status in (ItemStatus.PASS, ItemStatus.WARN)
+def done(launch: LiveLaunch, item_id: str) -> bool:
+    return launch.state.item(item_id).status in (ItemStatus.PASS, ItemStatus.WARN)
 
 
-async def script(wizard: Wizard) -> None:
-    await wizard.run_checks(INFRA)
-    if not wizard.facts.tenant_id:
-        outcome = await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
+async def script(launch: LiveLaunch) -> None:
+    await launch.run_checks(INFRA)
+    if not launch.facts.tenant_id:
+        outcome = await flows.create_tenant(launch, await flows.create_tenant_step(launch))
         if outcome.conflict is not None:  # the tenant exists: adopt it, as the TUI offers
-            await flows.adopt_tenant(wizard, outcome.conflict)
-    if not done(wizard, "onboarding.integration-key"):
-        await flows.issue_key(wizard, await flows.issue_key_step(wizard))
-    if not done(wizard, "onboarding.detectors"):
+            await flows.adopt_tenant(launch, outcome.conflict)
+    if not done(launch, "onboarding.integration-key"):
+        await flows.issue_key(launch, await flows.issue_key_step(launch))
+    if not done(launch, "onboarding.detectors"):
         choice = {"TRADE": True, "SHIP": True, "ORDERS": False}
-        await flows.set_detectors(wizard, await flows.detectors_step(wizard, choice), choice)
-    wizard.add_note("onboarding.status", "crash test: onboarding done")
-    if not done(wizard, "first-value.enqueue"):
-        if not wizard.facts.customer_key:  # its secret went with the last process: a new one, the old revoked
-            await flows.replace_key(wizard)
+        await flows.set_detectors(launch, await flows.detectors_step(launch, choice), choice)
+    launch.add_note("onboarding.status", "crash test: onboarding done")
+    if not done(launch, "first-value.enqueue"):
+        if not launch.facts.customer_key:  # its secret went with the last process: a new one, the old revoked
+            await flows.replace_key(launch)
         csv, name = flows.template_upload("TRADE")
-        await flows.enqueue(wizard, await flows.enqueue_step(wizard, "TRADE", csv, name))
-    if not wizard.facts.invoice_id:
-        await flows.generate_invoice(wizard, await flows.generate_invoice_step(wizard))
-    if not done(wizard, "billing.invoice-lifecycle"):
-        await flows.invoice_lifecycle(wizard, await flows.lifecycle_step(wizard))
+        await flows.enqueue(launch, await flows.enqueue_step(launch, "TRADE", csv, name))
+    if not launch.facts.invoice_id:
+        await flows.generate_invoice(launch, await flows.generate_invoice_step(launch))
+    if not done(launch, "billing.invoice-lifecycle"):
+        await flows.invoice_lifecycle(launch, await flows.lifecycle_step(launch))
     for index in range(5):
-        wizard.add_note("billing.model", f"crash test note {index}")
+        launch.add_note("billing.model", f"crash test note {index}")
 
 
 def crash_before_outcome(live: LiveSession, action: str) -> None:
@@ -83,12 +83,12 @@ def main() -> int:
     live = open_session(target_path, folder)
     if os.environ.get("CRASH_BEFORE_OUTCOME_OF"):
         crash_before_outcome(live, os.environ["CRASH_BEFORE_OUTCOME_OF"])
-    wizard = Wizard(live, Secrets.from_env())
+    launch = LiveLaunch(live, Secrets.from_env())
     print("ready", flush=True)
     try:
-        asyncio.run(script(wizard))
+        asyncio.run(script(launch))
     finally:
-        wizard.close()
+        launch.close()
     print("done", flush=True)
     return 0
 

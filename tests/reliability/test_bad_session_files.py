@@ -48,8 +48,8 @@ def no_app(monkeypatch, terminal):
 
     def fake_run_app(app) -> int:
         reached.append(app)
-        if not app.wizard.read_only:
-            app.wizard.close()
+        if not app.launch.read_only:
+            app.launch.close()
         return 0
 
     monkeypatch.setattr(tui_run, "run_app", fake_run_app)

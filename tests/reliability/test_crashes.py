@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from launch_tui.launch import flows, recovery
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, read_session, session_files, verify_chain
-from launch_tui.wizard import flows, recovery
-from launch_tui.wizard.wizard import Wizard
 
 from .platform_count import Holdings, assert_exactly_once, holdings
 
@@ -96,20 +96,20 @@ async def recover(path: Path, sandbox: SandboxServer) -> list[str]:
     with the same key, or revoke what cannot be adopted; then revoke any other live key
     the sweep names. Returns the findings, for the failure message."""
     live = LiveSession.resume(path, "recoverer", drop_cut_short=True)
-    wizard = Wizard(live, Secrets(sandbox.credentials))
+    launch = LiveLaunch(live, Secrets(sandbox.credentials))
     findings = []
     try:
-        for intent in list(wizard.state.intents.values()):
-            found = await recovery.assess(wizard, intent)
+        for intent in list(launch.state.intents.values()):
+            found = await recovery.assess(launch, intent)
             findings.append(f"{intent.action}: {found.finding}")
             await found.choices[0][1]()
-        assert not wizard.state.intents, findings
-        swept = await recovery.sweep(wizard)
+        assert not launch.state.intents, findings
+        swept = await recovery.sweep(launch)
         if swept is not None:
             findings.append(f"sweep: {swept.finding}")
             await swept.choices[0][1]()
     finally:
-        wizard.close()
+        launch.close()
     if os.environ.get("EXACTLY_ONCE_TALLY"):  # what each recovery found, for docs/reliability.md
         with open(os.environ["EXACTLY_ONCE_TALLY"], "a", encoding="utf-8") as out:
             out.write(json.dumps({"recovered": [finding.split(":")[0] for finding in findings]}) + "\n")
@@ -236,23 +236,23 @@ async def test_a_crash_right_after_revoking_a_lost_key_still_ends_with_one_live_
 
     live = LiveSession.create(target_from_dict(sandbox.target_dict(tenant_slug="revoke-crash")), "alice", tmp_path)
     path = live.path
-    wizard = Wizard(live, Secrets(sandbox.credentials))
-    await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
+    launch = LiveLaunch(live, Secrets(sandbox.credentials))
+    await flows.create_tenant(launch, await flows.create_tenant_step(launch))
     key = flows.new_idempotency_key()  # the key is issued; the process dies before its outcome is saved
-    wizard.record(
+    launch.record(
         NewEvent(
             kind=EventKind.ACTION_INTENT,
             item="onboarding.integration-key",
             data={"action": "issue_key", "idempotency_key": key},
         )
     )
-    async with wizard.context() as ctx:
-        assert (await ctx.platform.issue_key(wizard.facts.tenant_id, flows.key_label(wizard), key)).ok
-    wizard.close()
+    async with launch.context() as ctx:
+        assert (await ctx.platform.issue_key(launch.facts.tenant_id, flows.key_label(launch), key)).ok
+    launch.close()
 
-    wizard = Wizard(LiveSession.resume(path, "alice"), Secrets(sandbox.credentials))
-    (intent,) = wizard.state.intents.values()
-    found = await recovery.assess(wizard, intent)
+    launch = LiveLaunch(LiveSession.resume(path, "alice"), Secrets(sandbox.credentials))
+    (intent,) = launch.state.intents.values()
+    found = await recovery.assess(launch, intent)
     assert found.choices[0][0].startswith("Revoke key_")
 
     def crash(*args, **kwargs):
@@ -262,15 +262,15 @@ async def test_a_crash_right_after_revoking_a_lost_key_still_ends_with_one_live_
     with pytest.raises(Crash):
         await found.choices[0][1]()
     monkeypatch.undo()
-    wizard.close()
+    launch.close()
 
-    wizard = Wizard(LiveSession.resume(path, "alice"), Secrets(sandbox.credentials))
+    launch = LiveLaunch(LiveSession.resume(path, "alice"), Secrets(sandbox.credentials))
     try:
-        (intent,) = wizard.state.intents.values()
-        found = await recovery.assess(wizard, intent)
+        (intent,) = launch.state.intents.values()
+        found = await recovery.assess(launch, intent)
         assert found.choices[0][0] == "Do it again (a new idempotency key)"  # the old key replays the revoked key
         await found.choices[0][1]()
         held = holdings(sandbox, "revoke-crash")
-        assert [k["id"] for k in held.live_keys] == [wizard.facts.key_id]  # the session's key is a live one
+        assert [k["id"] for k in held.live_keys] == [launch.facts.key_id]  # the session's key is a live one
     finally:
-        wizard.close()
+        launch.close()

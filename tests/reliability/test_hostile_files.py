@@ -39,8 +39,8 @@ def no_app(monkeypatch):
     """resume and replay refuse (or not) before any screen; no app starts here."""
 
     def fake_run_app(app) -> int:
-        if not app.wizard.read_only:
-            app.wizard.close()
+        if not app.launch.read_only:
+            app.launch.close()
         return 0
 
     monkeypatch.setattr(tui_run, "run_app", fake_run_app)

@@ -13,13 +13,13 @@ from textual.widgets import Input, Static
 
 from launch_tui.cli import main
 from launch_tui.errors import UsageError
+from launch_tui.launch import inputs
+from launch_tui.launch.inputs import InputError
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard import inputs
-from launch_tui.wizard.inputs import InputError
-from launch_tui.wizard.wizard import Wizard
 
 from ..conftest import make_target
 from ..tui.conftest import TEST_SECRETS
@@ -97,7 +97,7 @@ def detail_text(app) -> str:
 
 
 async def test_long_notes_and_typed_escape_sequences_are_kept_and_shown_escaped(live):
-    app = LaunchApp(Wizard(live, Secrets(TEST_SECRETS)))
+    app = LaunchApp(LiveLaunch(live, Secrets(TEST_SECRETS)))
     long_note = ("a ten-thousand-character note " * 400)[:10_000]
     async with app.run_test(size=(100, 30)) as pilot:
         await select_item(pilot, "infra.health")
@@ -144,7 +144,7 @@ class HostileHealth:
 async def test_escape_sequences_a_server_sends_back_are_shown_escaped(tmp_path):
     with FaultServer(HostileHealth()) as server:
         live = LiveSession.create(make_target(api_url=server.url), "alice", tmp_path / "sessions")
-        app = LaunchApp(Wizard(live, Secrets(TEST_SECRETS)))
+        app = LaunchApp(LiveLaunch(live, Secrets(TEST_SECRETS)))
         async with app.run_test(size=(100, 30)) as pilot:
             await select_item(pilot, "infra.health")
             await pilot.press("r")
@@ -163,7 +163,7 @@ async def test_the_tui_answers_keys_while_a_check_hangs(tmp_path):
     and the run can be cancelled, all while the worker waits on the network."""
     with FaultServer(faults.trickle) as server:
         live = LiveSession.create(make_target(api_url=server.url), "alice", tmp_path / "sessions")
-        app = LaunchApp(Wizard(live, Secrets(TEST_SECRETS)))
+        app = LaunchApp(LiveLaunch(live, Secrets(TEST_SECRETS)))
         async with app.run_test(size=(100, 30)) as pilot:
             await select_item(pilot, "infra.health")
             await pilot.press("r")
@@ -178,7 +178,7 @@ async def test_the_tui_answers_keys_while_a_check_hangs(tmp_path):
             await pilot.pause()
             assert table.cursor_row == row - 1
             await pilot.press("question_mark")
-            await wait_for_dialog(pilot, "HelpScreen")
+            await wait_for_dialog(pilot, "HelpDialog")
             await pilot.press("escape")
             await pilot.pause()
             assert type(app.screen).__name__ == "SectionScreen"

@@ -19,12 +19,12 @@ import tomli_w
 from launch_tui import cli, trust
 from launch_tui.clients.transport import CrossOriginRedirect, Policy, Transport, make_client
 from launch_tui.errors import UsageError
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.session.chain import event_hash, header_hash
 from launch_tui.tui.app import LaunchApp
-from launch_tui.tui.screens.trust import TrustDialog
-from launch_tui.wizard.wizard import Wizard
+from launch_tui.tui.dialogs.trust import TrustDialog
 
 from ..conftest import make_target
 from .faults import FaultServer, reply, response
@@ -190,8 +190,8 @@ async def test_the_tui_asks_before_any_request_and_sends_nothing_when_refused(tm
     with FaultServer(OK) as hostile:
         path = travelled_session(tmp_path / "sessions", intent=True)
         retarget(path, hostile.url)
-        wizard = Wizard(LiveSession.resume(path, "bob"), Secrets(SECRETS))
-        app = LaunchApp(wizard)
+        launch = LiveLaunch(LiveSession.resume(path, "bob"), Secrets(SECRETS))
+        app = LaunchApp(launch)
         async with app.run_test() as pilot:
             await pilot.pause()
             assert isinstance(app.screen, TrustDialog)
@@ -201,27 +201,27 @@ async def test_the_tui_asks_before_any_request_and_sends_nothing_when_refused(tm
             await pilot.pause()
             assert hostile.requests == 0
             with pytest.raises(Exception, match="does not trust"):
-                wizard.context()  # the one door every request goes through is shut
+                launch.context()  # the one door every request goes through is shut
             await pilot.press("enter")  # the focus is on Cancel: a stray Enter sends nothing
             await pilot.pause()
         assert app.return_code == 2
         assert hostile.requests == 0 and secrets_in(hostile) == []
-        assert trust.untrusted_origins(wizard.live.header)
+        assert trust.untrusted_origins(launch.live.header)
 
 
 async def test_the_tui_sends_only_after_the_operator_agrees(tmp_path):
     with FaultServer(OK) as hostile:
         path = travelled_session(tmp_path / "sessions", intent=True)
         retarget(path, hostile.url)
-        app = LaunchApp(Wizard(LiveSession.resume(path, "bob"), Secrets(SECRETS)))
+        app = LaunchApp(LiveLaunch(LiveSession.resume(path, "bob"), Secrets(SECRETS)))
         async with app.run_test() as pilot:
             await pilot.pause()
             assert isinstance(app.screen, TrustDialog) and hostile.requests == 0
             await pilot.click("#ok")
             await pilot.pause()
-            from launch_tui.tui.screens.since import SinceYouLeftScreen
+            from launch_tui.tui.dialogs.since import SinceYouLeftDialog
 
-            if isinstance(app.screen, SinceYouLeftScreen):  # on resume, what happened since comes next
+            if isinstance(app.screen, SinceYouLeftDialog):  # on resume, what happened since comes next
                 await pilot.click("#ok")
             for _ in range(50):  # crash recovery looks the tenant up once agreed
                 await pilot.pause(0.05)
@@ -322,7 +322,7 @@ def apps(monkeypatch) -> list[LaunchApp]:
 
     def fake_run_app(app: LaunchApp) -> int:
         started.append(app)
-        app.wizard.close()
+        app.launch.close()
         return 0
 
     monkeypatch.setattr(tui_run, "run_app", fake_run_app)
@@ -344,7 +344,7 @@ def test_new_trusts_the_operators_target_file_and_says_so_the_first_time(tmp_pat
     argv = ["new", "--target", str(target_file), "--sessions-dir", str(tmp_path / "sessions")]
     code, _, err = run_cli(argv)
     assert code == 0 and "trusted on this machine from target file" in err and "https://api.acme.example" in err
-    assert apps[0].wizard.untrusted == []
+    assert apps[0].launch.untrusted == []
     code, _, again = run_cli(argv)
     assert code == 0 and "trusted on this machine" not in again
 
@@ -354,7 +354,7 @@ def test_resume_of_a_retargeted_session_opens_with_the_question_pending(tmp_path
         path = travelled_session(tmp_path / "sessions", intent=True)
         retarget(path, hostile.url)
         code, _, _ = run_cli(["resume", str(path), "--operator", "bob"])
-        assert code == 0 and [str(entry.origin) for entry in apps[0].wizard.untrusted] == [hostile.url]
+        assert code == 0 and [str(entry.origin) for entry in apps[0].launch.untrusted] == [hostile.url]
         assert hostile.requests == 0
 
 

@@ -20,14 +20,14 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from launch_tui.cli import main
+from launch_tui.launch.checkpoints import Checkpoint
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.sync import opening
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.checkpoints import Checkpoint
-from launch_tui.wizard.wizard import Wizard
 
 from ..tui.driver import settle, walk_whole_launch
 
@@ -99,17 +99,17 @@ def tui_run(sandbox, tmp_path_factory):
         assert shared is not None and shared.online
         live = LiveSession.create(target_from_dict(sandbox.target_dict()), "alice", folder)
         await opening.claim(shared, live.path.stem)
-        wizard = Wizard(live, Secrets(sandbox.credentials))
-        opening.attach(shared, wizard)
-        app = LaunchApp(wizard)
+        launch = LiveLaunch(live, Secrets(sandbox.credentials))
+        opening.attach(shared, launch)
+        app = LaunchApp(launch)
         async with app.run_test(size=(120, 40)) as pilot:
             await walk_whole_launch(pilot)
             app.export_report()
             await settle(pilot)
-            await wizard.checkpoints.reach(Checkpoint.QUIT)
-            seen["synced"] = wizard.sync.line
+            await launch.checkpoints.reach(Checkpoint.QUIT)
+            seen["synced"] = launch.sync.line
             seen["lock_mode"] = stat.S_IMODE(os.stat(str(live.path) + ".lock").st_mode)
-            seen["memory"] = [app.wizard.facts.customer_key, app.wizard.facts.access_token]
+            seen["memory"] = [app.launch.facts.customer_key, app.launch.facts.access_token]
             seen["launch_complete"] = app.state.launch_complete
 
     try:

@@ -139,7 +139,7 @@ def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(sessio
         monkeypatch.setattr(tui_run, "run_app", lambda app: shown.append(app) or 0)
         assert cli_module.main(["replay", str(session_path)]) == 0
         (app,) = shown
-        assert app.wizard.read_only and len(app.wizard.replay.events) >= 2
+        assert app.launch.read_only and len(app.launch.replay.events) >= 2
     finally:
         writer.stdin.write("\n")
         writer.stdin.flush()

@@ -12,19 +12,19 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from launch_tui.clients.transport import Policy
+from launch_tui.launch import flows, recovery
+from launch_tui.launch.inputs import InputError
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, read_session
 from launch_tui.target import target_from_dict
-from launch_tui.wizard import flows, recovery
-from launch_tui.wizard.inputs import InputError
-from launch_tui.wizard.wizard import Wizard
 
 from .fault_proxy import FaultProxy
 from .platform_count import assert_exactly_once, holdings
 
-Do = Callable[[Wizard], Awaitable[object]]
+Do = Callable[[LiveLaunch], Awaitable[object]]
 FAST = Policy(connect_timeout=0.5, read_timeout=0.5, check_deadline=5, backoff_base=0.05)
 
 
@@ -40,38 +40,38 @@ def proxy(sandbox):
         yield fault_proxy
 
 
-def make_wizard(sandbox: SandboxServer, proxy: FaultProxy, tmp_path, slug: str) -> Wizard:
+def make_launch(sandbox: SandboxServer, proxy: FaultProxy, tmp_path, slug: str) -> LiveLaunch:
     target = {**sandbox.target_dict(tenant_slug=slug), "api_url": proxy.url}
     live = LiveSession.create(target_from_dict(target), "alice", tmp_path / "sessions")
-    return Wizard(live, Secrets(sandbox.credentials), policy=FAST)
+    return LiveLaunch(live, Secrets(sandbox.credentials), policy=FAST)
 
 
-async def tenant(w: Wizard) -> object:
+async def tenant(w: LiveLaunch) -> object:
     outcome = await flows.create_tenant(w, await flows.create_tenant_step(w))
     if outcome.conflict is not None:
         return await flows.adopt_tenant(w, outcome.conflict)
     return outcome
 
 
-async def key(w: Wizard) -> object:
+async def key(w: LiveLaunch) -> object:
     return await flows.issue_key(w, await flows.issue_key_step(w))
 
 
-async def detectors(w: Wizard) -> object:
+async def detectors(w: LiveLaunch) -> object:
     choice = {"TRADE": True, "SHIP": False, "ORDERS": True}
     return await flows.set_detectors(w, await flows.detectors_step(w, choice))
 
 
-async def enqueue(w: Wizard) -> object:
+async def enqueue(w: LiveLaunch) -> object:
     csv, name = flows.template_upload("TRADE")
     return await flows.enqueue(w, await flows.enqueue_step(w, "TRADE", csv, name))
 
 
-async def invoice(w: Wizard) -> object:
+async def invoice(w: LiveLaunch) -> object:
     return await flows.generate_invoice(w, await flows.generate_invoice_step(w))
 
 
-async def lifecycle(w: Wizard) -> object:
+async def lifecycle(w: LiveLaunch) -> object:
     return await flows.invoice_lifecycle(w, await flows.lifecycle_step(w))
 
 
@@ -90,11 +90,11 @@ STEPS: list[tuple[str, Do, list[tuple[str, str]]]] = [
 ]
 
 
-def done(w: Wizard, item: str) -> bool:
+def done(w: LiveLaunch, item: str) -> bool:
     return w.state.item(item).status in (ItemStatus.PASS, ItemStatus.WARN)
 
 
-async def until_done(w: Wizard, item: str, do: Do, found: list[str]) -> None:
+async def until_done(w: LiveLaunch, item: str, do: Do, found: list[str]) -> None:
     """An operator pressing Enter until the item is done: what is unknown is looked up
     first (and resolved by its first choice), and only then is anything sent again."""
     for _ in range(8):
@@ -117,7 +117,7 @@ def same_key_retries(path) -> list[str]:
 
 @pytest.mark.parametrize("kind", ["late", "drop", "cut"])
 async def test_each_action_with_a_fault_on_its_call_happens_once(sandbox, proxy, tmp_path, kind):
-    w = make_wizard(sandbox, proxy, tmp_path, f"fault-{kind}")
+    w = make_launch(sandbox, proxy, tmp_path, f"fault-{kind}")
     found: list[str] = []
     try:
         for item, do, requests in STEPS:
@@ -140,7 +140,7 @@ async def test_each_action_with_a_fault_on_its_call_happens_once(sandbox, proxy,
 
 
 async def test_cancel_during_each_action_leaves_it_open_and_it_happens_once(sandbox, proxy, tmp_path):
-    w = make_wizard(sandbox, proxy, tmp_path, "cancelled")
+    w = make_launch(sandbox, proxy, tmp_path, "cancelled")
     found: list[str] = []
     try:
         for item, do, requests in STEPS:
@@ -159,7 +159,7 @@ async def test_cancel_during_each_action_leaves_it_open_and_it_happens_once(sand
 
 
 async def test_enter_again_on_each_finished_action_says_what_exists_first(sandbox, proxy, tmp_path):
-    w = make_wizard(sandbox, proxy, tmp_path, "again")
+    w = make_launch(sandbox, proxy, tmp_path, "again")
     found: list[str] = []
     try:
         for item, do, _ in STEPS:
@@ -191,7 +191,7 @@ async def test_enter_again_on_each_finished_action_says_what_exists_first(sandbo
 
 
 async def test_while_an_outcome_is_unknown_a_new_key_is_refused_and_the_retry_reuses_the_old(sandbox, proxy, tmp_path):
-    w = make_wizard(sandbox, proxy, tmp_path, "one-invoice")
+    w = make_launch(sandbox, proxy, tmp_path, "one-invoice")
     try:
         await tenant(w)
         proxy.arm("POST", "/invoices/generate", "late", hold=1.5)

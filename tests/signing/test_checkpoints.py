@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from launch_tui.launch.checkpoints import Checkpoint, Checkpoints
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent, SessionState, read_session
 from launch_tui.signing.check import check_signatures
 from launch_tui.signing.sign import SigningKey
-from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
-from launch_tui.wizard.wizard import Wizard
 from tests.sshkeys import needs_ssh_keygen
 
 pytestmark = needs_ssh_keygen
@@ -21,21 +21,21 @@ def note(text: str = "x") -> NewEvent:
 
 
 @pytest.fixture
-def make_wizard(tmp_path, target):
-    made: list[Wizard] = []
+def make_launch(tmp_path, target):
+    made: list[LiveLaunch] = []
 
-    def build(key: SigningKey | None) -> Wizard:
-        wizard = Wizard(LiveSession.create(target, "alice", tmp_path / "sessions"), Secrets({}), signing_key=key)
-        made.append(wizard)
-        return wizard
+    def build(key: SigningKey | None) -> LiveLaunch:
+        launch = LiveLaunch(LiveSession.create(target, "alice", tmp_path / "sessions"), Secrets({}), signing_key=key)
+        made.append(launch)
+        return launch
 
     yield build
-    for wizard in made:
-        wizard.close()
+    for launch in made:
+        launch.close()
 
 
-def kinds(wizard: Wizard) -> list[str]:
-    return [event.kind.value for event in wizard.live.writer.events]
+def kinds(launch: LiveLaunch) -> list[str]:
+    return [event.kind.value for event in launch.live.writer.events]
 
 
 async def test_hooks_run_in_order_and_a_failing_one_is_a_notice():
@@ -70,48 +70,48 @@ async def test_a_blocking_hook_runs_off_the_event_loop():
     assert threads == [False]
 
 
-async def test_the_wizard_signs_at_a_checkpoint_and_not_twice_for_nothing_new(make_wizard, keys):
-    wizard = make_wizard(SigningKey(str(keys["ed25519"].path)))
-    wizard.record(note())
-    notices = await wizard.reach(Checkpoint.QUIT)
-    assert kinds(wizard)[-1] == "session.signed" and notices == [wizard.live.writer.events[-1].summary]
-    assert await wizard.reach(Checkpoint.PAUSE) == []  # nothing recorded since the last signature
-    assert kinds(wizard).count("session.signed") == 1
-    await wizard.reach(Checkpoint.ON_DEMAND)  # asked for: signed again
-    assert kinds(wizard).count("session.signed") == 2
-    signed = check_signatures(read_session(wizard.session_path))
+async def test_the_wizard_signs_at_a_checkpoint_and_not_twice_for_nothing_new(make_launch, keys):
+    launch = make_launch(SigningKey(str(keys["ed25519"].path)))
+    launch.record(note())
+    notices = await launch.reach(Checkpoint.QUIT)
+    assert kinds(launch)[-1] == "session.signed" and notices == [launch.live.writer.events[-1].summary]
+    assert await launch.reach(Checkpoint.PAUSE) == []  # nothing recorded since the last signature
+    assert kinds(launch).count("session.signed") == 1
+    await launch.reach(Checkpoint.ON_DEMAND)  # asked for: signed again
+    assert kinds(launch).count("session.signed") == 2
+    signed = check_signatures(read_session(launch.session_path))
     assert signed.status == "signed" and [c.checkpoint for c in signed.signatures] == ["quit", "on-demand"]
 
 
-async def test_a_key_that_cannot_sign_is_one_notice_and_the_session_goes_on(make_wizard, keys, monkeypatch):
+async def test_a_key_that_cannot_sign_is_one_notice_and_the_session_goes_on(make_launch, keys, monkeypatch):
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    wizard = make_wizard(SigningKey(str(keys["locked"].public)))  # its private half is in no agent
-    wizard.record(note())
-    before = kinds(wizard)
-    [notice] = await wizard.reach(Checkpoint.QUIT)
+    launch = make_launch(SigningKey(str(keys["locked"].public)))  # its private half is in no agent
+    launch.record(note())
+    before = kinds(launch)
+    [notice] = await launch.reach(Checkpoint.QUIT)
     assert notice.startswith("session not signed at quit: ") and "\n" not in notice
-    assert kinds(wizard) == before  # nothing lost, nothing added
-    wizard.record(note("still recording"))
-    assert kinds(wizard) == [*before, "note.added"]
+    assert kinds(launch) == before  # nothing lost, nothing added
+    launch.record(note("still recording"))
+    assert kinds(launch) == [*before, "note.added"]
 
 
-async def test_without_a_key_no_hook_runs_and_nothing_is_signed(make_wizard):
-    wizard = make_wizard(None)
-    wizard.record(note())
-    assert await wizard.reach(Checkpoint.QUIT) == []
-    assert "session.signed" not in kinds(wizard)
+async def test_without_a_key_no_hook_runs_and_nothing_is_signed(make_launch):
+    launch = make_launch(None)
+    launch.record(note())
+    assert await launch.reach(Checkpoint.QUIT) == []
+    assert "session.signed" not in kinds(launch)
 
 
-async def test_launch_complete_is_a_checkpoint_reached_once(make_wizard, keys, monkeypatch):
+async def test_launch_complete_is_a_checkpoint_reached_once(make_launch, keys, monkeypatch):
     # Narrow: "complete" is stood in for by a count of events, so the transition is
     # tested here; tests/tui/test_signing.py reaches it for real against the sandbox.
     monkeypatch.setattr(SessionState, "launch_complete", property(lambda state: state.last_seq >= 3))
-    wizard = make_wizard(SigningKey(str(keys["ed25519"].path)))
-    wizard.record(note())
-    assert wizard.due == []
-    wizard.record(note())  # event #3: complete now
-    wizard.record(note())
-    assert wizard.due == [Checkpoint.COMPLETE]
-    await wizard.reach_due()
-    assert kinds(wizard)[-1] == "session.signed"
-    assert read_session(wizard.session_path).events[-1].data["checkpoint"] == "complete"
+    launch = make_launch(SigningKey(str(keys["ed25519"].path)))
+    launch.record(note())
+    assert launch.due == []
+    launch.record(note())  # event #3: complete now
+    launch.record(note())
+    assert launch.due == [Checkpoint.COMPLETE]
+    await launch.reach_due()
+    assert kinds(launch)[-1] == "session.signed"
+    assert read_session(launch.session_path).events[-1].data["checkpoint"] == "complete"

@@ -8,12 +8,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent, read_session, verify_chain
 from launch_tui.sync import opening
 from launch_tui.sync.opening import Shared
 from launch_tui.sync.worker import SessionSync
-from launch_tui.wizard.wizard import Wizard
 
 from ..conftest import make_target
 
@@ -59,7 +59,7 @@ class Machine:
     folder: Path
     operator: str
     shared: Shared | None = None
-    wizard: Wizard | None = None
+    launch: LiveLaunch | None = None
     sync: SessionSync | None = None
     taken_over: object = None
     notes: list[str] = field(default_factory=list)
@@ -82,26 +82,26 @@ class Machine:
         self._attach(LiveSession.resume(self.folder / f"{session_id}.toml", self.operator), self.taken_over)
 
     def _attach(self, live: LiveSession, taken_over=None) -> None:
-        self.wizard = Wizard(live, Secrets({}))
-        self.sync = opening.attach(self.shared, self.wizard, taken_over)  # type: ignore[arg-type]
+        self.launch = LiveLaunch(live, Secrets({}))
+        self.sync = opening.attach(self.shared, self.launch, taken_over)  # type: ignore[arg-type]
 
     @property
     def live(self) -> LiveSession:
-        assert self.wizard is not None
-        return self.wizard.live
+        assert self.launch is not None
+        return self.launch.live
 
     def note(self, text: str) -> None:
-        assert self.wizard is not None
-        self.wizard.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note=text))  # listeners hear it
+        assert self.launch is not None
+        self.launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note=text))  # listeners hear it
 
     def push(self) -> None:
         assert self.sync is not None
         asyncio.run(self.sync.sync_now())
 
     def quit(self) -> None:
-        assert self.sync is not None and self.wizard is not None
+        assert self.sync is not None and self.launch is not None
         asyncio.run(self.sync.finish())
-        self.wizard.close()
+        self.launch.close()
 
 
 def chain_of(raw: bytes, tmp: Path) -> list[str]:

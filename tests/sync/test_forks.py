@@ -75,8 +75,8 @@ def test_every_interleaving_of_append_and_push(steps):
                 for machine in (alice, bob):  # no file lost an event
                     assert [event.hash for event in read_session(machine.live.path).events] == hashes(machine)
         finally:
-            alice.wizard.close()
-            bob.wizard.close()
+            alice.launch.close()
+            bob.launch.close()
 
 
 def test_the_comparison_names_the_first_diverging_event(tmp_path):
@@ -88,7 +88,7 @@ def test_the_comparison_names_the_first_diverging_event(tmp_path):
     base = path.read_bytes()
     alice.note("alice's")
     ours = path.read_bytes()
-    alice.wizard.close()
+    alice.launch.close()
     theirs_path = tmp_path / "theirs.toml"
     theirs_path.write_bytes(base)
     from launch_tui.session import LiveSession

@@ -38,7 +38,7 @@ async def test_every_n_events_wakes_the_loop(tmp_path, monkeypatch):
         assert b"note 2" in remote_copy(remote, "acme-launch.toml")
     finally:
         loop.cancel()
-        alice.wizard.close()
+        alice.launch.close()
 
 
 async def test_fewer_events_are_pushed_after_m_seconds(tmp_path, monkeypatch):
@@ -53,4 +53,4 @@ async def test_fewer_events_are_pushed_after_m_seconds(tmp_path, monkeypatch):
         assert b"a lone note" in remote_copy(remote, "acme-launch.toml")
     finally:
         loop.cancel()
-        alice.wizard.close()
+        alice.launch.close()

@@ -8,12 +8,12 @@ import asyncio
 import pytest
 from textual.widgets import Static
 
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent, read_session
 from launch_tui.sync import opening
 from launch_tui.sync.worker import SyncState
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.wizard import Wizard
 
 from ..conftest import make_target
 from .gitworld import Machine, bare_remote, clone, remote_claim, remote_copy
@@ -38,9 +38,9 @@ async def open_app(folder, operator: str, session_id: str | None = None) -> Laun
     else:
         await opening.claim(shared, session_id)
         live = LiveSession.resume(folder / f"{session_id}.toml", operator)
-    wizard = Wizard(live, Secrets({}))
-    opening.attach(shared, wizard)
-    return LaunchApp(wizard)
+    launch = LiveLaunch(live, Secrets({}))
+    opening.attach(shared, launch)
+    return LaunchApp(launch)
 
 
 async def wait_for(pilot, condition) -> None:
@@ -55,13 +55,13 @@ async def test_the_top_bar_says_synced_and_quit_pushes_the_last_events_and_relea
     remote = bare_remote(tmp_path / "remote.git")
     app = await open_app(clone(remote, tmp_path / "a"), "alice")
     async with app.run_test(size=(120, 30)) as pilot:
-        sync = app.wizard.sync
+        sync = app.launch.sync
         await wait_for(pilot, lambda: sync.state is SyncState.SYNCED)
         await pilot.pause()
         assert sync_label(app).startswith("synced ")
-        app.wizard.add_note("infra.health", "just before quitting")
+        app.launch.add_note("infra.health", "just before quitting")
         await app.action_quit()
-    path = app.wizard.session_path
+    path = app.launch.session_path
     assert remote_copy(remote, path.name) == path.read_bytes()
     assert read_session(path).events[-1].note == "just before quitting"
     assert remote_claim(remote, path.stem) is None
@@ -73,12 +73,12 @@ async def test_offline_the_top_bar_says_not_synced(tmp_path):
     remote.rename(tmp_path / "away.git")
     app = await open_app(folder, "alice")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.wizard.sync.state is SyncState.OFFLINE)
+        await wait_for(pilot, lambda: app.launch.sync.state is SyncState.OFFLINE)
         await pilot.pause()
         assert sync_label(app).startswith("not synced (remote unreachable from ")
-        app.wizard.add_note("infra.health", "kept locally")  # work goes on
+        app.launch.add_note("infra.health", "kept locally")  # work goes on
         app.exit(0)
-    assert read_session(app.wizard.session_path).events[-1].note == "kept locally"
+    assert read_session(app.launch.session_path).events[-1].note == "kept locally"
 
 
 def fork_alice_and_bob(tmp_path):
@@ -87,7 +87,7 @@ def fork_alice_and_bob(tmp_path):
     alice.start("acme-launch")
     alice.push()
     alice.note("alice's own")
-    alice.wizard.close()  # alice's machine dies with one event unpushed
+    alice.launch.close()  # alice's machine dies with one event unpushed
     bob = Machine(clone(remote, tmp_path / "b"), "bob")
     bob.resume("acme-launch", take_over=True)
     bob.push()
@@ -99,17 +99,17 @@ async def test_a_fork_stops_the_session_and_asks_keep_the_remotes_sets_ours_asid
     remote, folder = await asyncio.to_thread(fork_alice_and_bob, tmp_path)  # (the machines use asyncio.run)
     shared = await opening.connect(folder, "alice")  # alice is back: her copy is not a prefix of the remote's
     live = LiveSession.resume(folder / "acme-launch.toml", "alice")
-    wizard = Wizard(live, Secrets({}))
-    opening.attach(shared, wizard)
-    app = LaunchApp(wizard)
+    launch = LiveLaunch(live, Secrets({}))
+    opening.attach(shared, launch)
+    app = LaunchApp(launch)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: wizard.sync.state is SyncState.STOPPED)
+        await wait_for(pilot, lambda: launch.sync.state is SyncState.STOPPED)
         await wait_for(pilot, lambda: any(type(screen).__name__ == "ChoiceDialog" for screen in app.screen_stack))
         while dialog_on_top(app, "ChoiceDialog") is None:  # the credentials dialog opened first: not needed here
             await pilot.press("escape")
         assert "forked" in str(app.screen.finding) and "part at event #2" in str(app.screen.finding)
         with pytest.raises(Exception, match="not recorded"):
-            wizard.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="no"))
+            launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="no"))
         await pilot.click("#choice-0")
         await wait_for(pilot, lambda: not app.is_running)
     kept = list((folder / "forks").glob("acme-launch.*.toml"))
@@ -122,7 +122,7 @@ def alice_holds_a_session(tmp_path):
     alice = Machine(clone(remote, tmp_path / "a"), "alice")
     alice.start("acme-launch")
     alice.push()
-    alice.wizard.close()  # her machine died: the claim stays on the remote
+    alice.launch.close()  # her machine died: the claim stays on the remote
     return remote, clone(remote, tmp_path / "b")
 
 
@@ -136,14 +136,14 @@ async def test_from_the_home_screen_a_claimed_session_is_taken_over_only_when_th
         await pilot.pause()
         await pilot.click("#cancel")  # no: nothing is opened, nothing written
         await wait_for(pilot, lambda: all(worker.group != "open" or worker.is_finished for worker in app.workers))
-        assert app.wizard is None and len(read_session(folder / "acme-launch.toml").events) == 1
+        assert app.launch is None and len(read_session(folder / "acme-launch.toml").events) == 1
         app.open_session(folder / "acme-launch.toml")
         await wait_for(pilot, lambda: dialog_on_top(app, "ConfirmDialog") is not None)
         await pilot.pause()
         await pilot.click("#ok")
-        await wait_for(pilot, lambda: app.wizard is not None)
-        took = [event for event in app.wizard.live.writer.events if event.kind is EventKind.SESSION_TAKEN_OVER]
+        await wait_for(pilot, lambda: app.launch is not None)
+        took = [event for event in app.launch.live.writer.events if event.kind is EventKind.SESSION_TAKEN_OVER]
         assert len(took) == 1 and took[0].actor == "bob" and took[0].data["operator"] == "alice"
-        await wait_for(pilot, lambda: app.wizard.sync.state is SyncState.SYNCED)
+        await wait_for(pilot, lambda: app.launch.sync.state is SyncState.SYNCED)
         assert '"operator": "bob"' in remote_claim(remote, "acme-launch")
         app.exit(0)

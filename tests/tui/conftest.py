@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from launch_tui import timefmt
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.wizard import Wizard
 
 FROZEN = datetime(2026, 11, 30, 10, 0, 0, tzinfo=UTC)
 TEST_SECRETS = {
@@ -39,7 +39,7 @@ def make_app(sessions, target):
     def build(target_=None, secrets: dict | None = None) -> LaunchApp:
         live = LiveSession.create(target_ or target, "alice", sessions)
         opened.append(live)
-        return LaunchApp(Wizard(live, Secrets(TEST_SECRETS if secrets is None else secrets)))
+        return LaunchApp(LiveLaunch(live, Secrets(TEST_SECRETS if secrets is None else secrets)))
 
     yield build
     for live in opened:

@@ -85,7 +85,7 @@ async def fill_record(pilot, item_id: str, values: dict) -> None:
 async def walk_whole_launch(pilot) -> None:
     """Every section, in order, to launch complete (healthy sandbox, production target)."""
     app = pilot.app
-    slug = app.wizard.target.customer.tenant_slug
+    slug = app.launch.target.customer.tenant_slug
     for section in ("infra", "auth"):
         await goto(pilot, section)
         await pilot.press("a")
@@ -144,7 +144,7 @@ async def walk_whole_launch(pilot) -> None:
     )
 
     await goto(pilot, "decision")
-    today = app.wizard.today().isoformat()
+    today = app.launch.today().isoformat()
     await fill_record(pilot, "decision.signoff", {"owner": "Sam Founder", "date": today})
     await fill_record(
         pilot,
@@ -162,6 +162,6 @@ async def walk_whole_launch(pilot) -> None:
 
 async def past_since_you_left(pilot) -> None:
     """A resume opens on the "since you left" panel: read, then Enter."""
-    await wait_for_dialog(pilot, "SinceYouLeftScreen")
+    await wait_for_dialog(pilot, "SinceYouLeftDialog")
     await pilot.press("enter")
     await pilot.pause()

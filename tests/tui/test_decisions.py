@@ -68,7 +68,7 @@ async def test_waive_validates_then_undo_is_a_new_event(make_app, frozen_clock):
         await pilot.click("#ok")
         await pilot.pause()
         assert app.state.item("infra.health").status is ItemStatus.PENDING
-    kinds = [event.kind for event in open_read_only(app.wizard.live.path).file.events]
+    kinds = [event.kind for event in open_read_only(app.launch.live.path).file.events]
     assert kinds[-2:] == [EventKind.ITEM_WAIVED, EventKind.ITEM_UNCONFIRMED]
 
 

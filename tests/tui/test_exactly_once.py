@@ -9,12 +9,12 @@ import pytest
 from textual.widgets import Button
 
 from launch_tui.clients.transport import Policy
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, read_session
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.wizard import Wizard
 
 from ..reliability.fault_proxy import FaultProxy
 from .driver import goto, select_item, send_action, settle, wait_for_dialog
@@ -30,12 +30,12 @@ def live_keys(sandbox: SandboxServer, tenant_id: str) -> list[str]:
     return [k.id for k in sandbox.state.keys.values() if k.tenant_id == tenant_id and k.revoked_at is None]
 
 
-def wizard_app(sandbox, folder, api_url: str | None = None, policy: Policy | None = None) -> LaunchApp:
+def launch_app(sandbox, folder, api_url: str | None = None, policy: Policy | None = None) -> LaunchApp:
     target = sandbox.target_dict()
     if api_url:
         target["api_url"] = api_url
     live = LiveSession.create(target_from_dict(target), "alice", folder)
-    return LaunchApp(Wizard(live, Secrets(sandbox.credentials), policy=policy))
+    return LaunchApp(LiveLaunch(live, Secrets(sandbox.credentials), policy=policy))
 
 
 async def issue_and_reveal(pilot) -> None:
@@ -48,14 +48,14 @@ async def issue_and_reveal(pilot) -> None:
 
 
 async def test_enter_again_on_an_issued_key_asks_first_and_can_replace_it(sandbox, sessions):
-    app = wizard_app(sandbox, sessions)
+    app = launch_app(sandbox, sessions)
     async with app.run_test(size=(120, 40)) as pilot:
         await goto(pilot, "onboarding")
         await send_action(pilot, "onboarding.tenant")
         await settle(pilot)
         await issue_and_reveal(pilot)
-        first = app.wizard.facts.key_id
-        tenant = app.wizard.facts.tenant_id
+        first = app.launch.facts.key_id
+        tenant = app.launch.facts.tenant_id
 
         await select_item(pilot, "onboarding.integration-key")
         await pilot.press("enter")
@@ -79,13 +79,13 @@ async def test_enter_again_on_an_issued_key_asks_first_and_can_replace_it(sandbo
         await pilot.pause()
         reveal.action_submit()
         await settle(pilot)
-        second = app.wizard.facts.key_id
+        second = app.launch.facts.key_id
         assert second != first and live_keys(sandbox, tenant) == [second]  # exactly one live key
-        assert first in app.wizard.live.path.read_text()  # the revoked one is recorded
+        assert first in app.launch.live.path.read_text()  # the revoked one is recorded
 
 
 async def test_escape_on_the_unseen_secret_asks_before_losing_it(sandbox, sessions):
-    app = wizard_app(sandbox, sessions)
+    app = launch_app(sandbox, sessions)
     async with app.run_test(size=(120, 40)) as pilot:
         await goto(pilot, "onboarding")
         await send_action(pilot, "onboarding.tenant")
@@ -102,13 +102,13 @@ async def test_escape_on_the_unseen_secret_asks_before_losing_it(sandbox, sessio
         question = await wait_for_dialog(pilot, "ConfirmDialog")
         question.action_submit()  # yes, close and lose it
         await settle(pilot)
-        events = read_session(app.wizard.live.path).events
+        events = read_session(app.launch.live.path).events
         assert not [e for e in events if e.kind is EventKind.KEY_REVEALED]
 
 
 async def test_a_late_answer_is_looked_up_before_anything_is_sent_again(sandbox, sessions):
     with FaultProxy(sandbox.base_url) as proxy:
-        app = wizard_app(sandbox, sessions, proxy.url, Policy(read_timeout=0.5, connect_timeout=0.5))
+        app = launch_app(sandbox, sessions, proxy.url, Policy(read_timeout=0.5, connect_timeout=0.5))
         async with app.run_test(size=(120, 40)) as pilot:
             await goto(pilot, "onboarding")
             proxy.arm("POST", "/api/admin/tenants", "late", hold=1.5)
@@ -118,6 +118,6 @@ async def test_a_late_answer_is_looked_up_before_anything_is_sent_again(sandbox,
             assert "the platform acted" in looked.finding
             await pilot.click("#choice-0")  # adopt it
             await settle(pilot)
-            assert not app.wizard.state.intents
+            assert not app.launch.state.intents
             assert [t.slug for t in sandbox.state.tenants.values()].count("acme-freight") == 1
-            assert app.wizard.state.item("onboarding.tenant").status.value == "pass"
+            assert app.launch.state.item("onboarding.tenant").status.value == "pass"

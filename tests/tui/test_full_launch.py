@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession, open_read_only
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.wizard import Wizard
 
 from .driver import goto, past_since_you_left, send_action, settle, wait_for_dialog, walk_whole_launch
 
@@ -22,24 +22,24 @@ def sandbox():
         yield server
 
 
-def wizard_app(sandbox, folder, operator="alice") -> LaunchApp:
+def launch_app(sandbox, folder, operator="alice") -> LaunchApp:
     live = LiveSession.create(target_from_dict(sandbox.target_dict()), operator, folder)
-    return LaunchApp(Wizard(live, Secrets(sandbox.credentials)))
+    return LaunchApp(LiveLaunch(live, Secrets(sandbox.credentials)))
 
 
 async def test_new_to_launch_complete(sandbox, sessions):
-    app = wizard_app(sandbox, sessions)
+    app = launch_app(sandbox, sessions)
     async with app.run_test(size=(120, 40)) as pilot:
         await walk_whole_launch(pilot)
         state = app.state
         not_done = {item: state.item(item).status.value for item in state.items if not state.item(item).satisfied}
         assert not_done == {}
         assert state.launch_complete
-        assert app.wizard.results_preview, "the results preview has the job's rows"
+        assert app.launch.results_preview, "the results preview has the job's rows"
         assert state.item("first-value.artifact").refs["job_id"] == state.facts["job_id"]
         assert "LAUNCH COMPLETE" in str(app.screen.query_one("#verdict").render())
-        path = app.wizard.live.path
-        secret = app.wizard.facts.customer_key
+        path = app.launch.live.path
+        secret = app.launch.facts.customer_key
         assert secret
     written = [file for file in sessions.rglob("*") if file.is_file()]
     assert len(written) >= 5  # session, lock note or not, handoff guide and templates
@@ -51,26 +51,26 @@ async def test_new_to_launch_complete(sandbox, sessions):
 
 
 async def test_quit_midway_and_resume_in_a_new_app(sandbox, sessions):
-    app = wizard_app(sandbox, sessions)
+    app = launch_app(sandbox, sessions)
     async with app.run_test(size=(80, 24)) as pilot:
         await goto(pilot, "onboarding")
         await send_action(pilot, "onboarding.tenant")
         await settle(pilot)
         await pilot.press("q")
-    path = app.wizard.live.path
+    path = app.launch.live.path
     before = open_read_only(path).state
 
-    again = LaunchApp(Wizard(LiveSession.resume(path, "bob"), Secrets(sandbox.credentials)))
+    again = LaunchApp(LiveLaunch(LiveSession.resume(path, "bob"), Secrets(sandbox.credentials)))
     async with again.run_test(size=(80, 24)) as pilot:
         await past_since_you_left(pilot)
         assert again.screen.section.id == "onboarding"  # reopens where it was left
         assert again.state.item("onboarding.tenant").status is ItemStatus.PASS
-        assert again.wizard.facts.tenant_id == before.facts["tenant_id"]
+        assert again.launch.facts.tenant_id == before.facts["tenant_id"]
         assert again.state.items == before.items
 
 
 async def test_an_action_cancelled_at_its_dialog_sends_and_records_nothing(sandbox, sessions):
-    app = wizard_app(sandbox, sessions)
+    app = launch_app(sandbox, sessions)
     async with app.run_test(size=(80, 24)) as pilot:
         await goto(pilot, "onboarding")
         before = app.state.last_seq
@@ -87,20 +87,20 @@ async def test_resume_after_a_crash_mid_action_asks_what_to_do(sandbox, sessions
     from launch_tui.engine import onboarding
     from launch_tui.session import EventKind, NewEvent
 
-    app = wizard_app(sandbox, sessions)
-    wizard = app.wizard
-    wizard.record(
+    app = launch_app(sandbox, sessions)
+    launch = app.launch
+    launch.record(
         NewEvent(
             kind=EventKind.ACTION_INTENT,
             item="onboarding.tenant",
             data={"action": "create_tenant", "idempotency_key": "lt-k1"},
         )
     )
-    async with wizard.context() as ctx:
+    async with launch.context() as ctx:
         await onboarding.create_tenant(ctx, "lt-k1")  # reached the platform; then the crash
-    wizard.close()
+    launch.close()
 
-    again = LaunchApp(Wizard(LiveSession.resume(wizard.session_path, "bob"), Secrets(sandbox.credentials)))
+    again = LaunchApp(LiveLaunch(LiveSession.resume(launch.session_path, "bob"), Secrets(sandbox.credentials)))
     async with again.run_test(size=(80, 24)) as pilot:
         await past_since_you_left(pilot)
         dialog = await wait_for_dialog(pilot, "ChoiceDialog")
@@ -116,14 +116,14 @@ async def test_resume_offers_to_rerun_stale_results(sandbox, sessions):
 
     from launch_tui import timefmt
 
-    app = wizard_app(sandbox, sessions)
-    await app.wizard.run_checks(["infra.health"])
+    app = launch_app(sandbox, sessions)
+    await app.launch.run_checks(["infra.health"])
     first = app.state.item("infra.health").result_at
-    app.wizard.close()
+    app.launch.close()
     later = timefmt.utcnow() + timedelta(hours=2)  # health is useful for an hour
     timefmt.set_clock(lambda: later)
     try:
-        again = LaunchApp(Wizard(LiveSession.resume(app.wizard.session_path, "bob"), Secrets(sandbox.credentials)))
+        again = LaunchApp(LiveLaunch(LiveSession.resume(app.launch.session_path, "bob"), Secrets(sandbox.credentials)))
         async with again.run_test(size=(80, 24)) as pilot:
             await past_since_you_left(pilot)
             dialog = await wait_for_dialog(pilot, "ChoiceDialog")

@@ -8,11 +8,11 @@ import socket
 import pytest
 
 from launch_tui.errors import LaunchError
+from launch_tui.launch.replay import ReplayLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.session import open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.replay import ReplayWizard
 
 from .test_snapshots import seeded
 
@@ -34,7 +34,7 @@ def no_network(monkeypatch):
 async def test_replay_alongside_a_writer_touches_nothing(tmp_path, no_network):
     live = seeded(tmp_path / "sessions")  # still open for writing: the lock is held
     before = snapshot_folder(tmp_path)
-    app = LaunchApp(ReplayWizard(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
+    app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g", "full_stop", "full_stop", "comma", "G", "t")
         for section in ("infra", "guardrails", "summary"):
@@ -52,7 +52,7 @@ async def test_the_screens_show_the_state_as_of_the_selected_event(tmp_path):
     live.close()
     replay = Replay(open_read_only(live.path))
     health_at = next(position for position, event in enumerate(replay.events, start=1) if event.item == "infra.health")
-    app = LaunchApp(ReplayWizard(replay), mode="REPLAY · read-only")
+    app = LaunchApp(ReplayLaunch(replay), mode="REPLAY · read-only")
     async with app.run_test(size=(120, 40)) as pilot:
         app.replay_to(health_at - 1)
         await pilot.pause()
@@ -61,7 +61,7 @@ async def test_the_screens_show_the_state_as_of_the_selected_event(tmp_path):
         assert app.state.item("infra.health").status is ItemStatus.PASS
         assert f"event {health_at}/{len(replay.events)}" in str(app.replay_banner())
         await pilot.press("g")
-        assert app.wizard.replay.position == 1 and app.state.progress[0] == 0
+        assert app.launch.replay.position == 1 and app.state.progress[0] == 0
         await pilot.press("G")
         assert app.state.items == open_read_only(live.path).state.items
 
@@ -69,14 +69,14 @@ async def test_the_screens_show_the_state_as_of_the_selected_event(tmp_path):
 async def test_timeline_filters_by_section_actor_and_status(tmp_path):
     live = seeded(tmp_path / "sessions")
     live.close()
-    app = LaunchApp(ReplayWizard(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
+    app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         timeline = app.screen
         everything = len(timeline.shown)
         timeline.query_one("#filter-status").value = "fail"
         await pilot.pause()
-        events = app.wizard.replay.events
+        events = app.launch.replay.events
         assert timeline.shown and all(events[p - 1].status.value == "fail" for p in timeline.shown)
         timeline.query_one("#filter-status").clear()
         timeline.query_one("#filter-section").value = "guardrails"
@@ -91,8 +91,8 @@ async def test_timeline_filters_by_section_actor_and_status(tmp_path):
 def test_the_replay_wizard_cannot_write(tmp_path):
     live = seeded(tmp_path / "sessions")
     live.close()
-    wizard = ReplayWizard(Replay(open_read_only(live.path)))
-    for write in (wizard.confirm, wizard.add_note, wizard.record, wizard.run_checks):
+    launch = ReplayLaunch(Replay(open_read_only(live.path)))
+    for write in (launch.confirm, launch.add_note, launch.record, launch.run_checks):
         with pytest.raises(LaunchError, match="read-only"):
             write("infra.health")
 

@@ -5,6 +5,8 @@ replay shows the signatures on the timeline."""
 from __future__ import annotations
 
 from launch_tui.cli import main
+from launch_tui.launch.live import LiveLaunch
+from launch_tui.launch.replay import ReplayLaunch
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import (
@@ -18,8 +20,6 @@ from launch_tui.session.replay import Replay
 from launch_tui.signing.sign import SigningKey
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.replay import ReplayWizard
-from launch_tui.wizard.wizard import Wizard
 from tests.sshkeys import needs_ssh_keygen, write_allowed
 
 from .conftest import TEST_SECRETS
@@ -34,20 +34,22 @@ def signatures(path) -> list[str]:
 
 def signed_app(target, folder, key_path) -> LaunchApp:
     live = LiveSession.create(target, "alice", folder)
-    return LaunchApp(Wizard(live, Secrets(TEST_SECRETS), signing_key=SigningKey(str(key_path))))
+    return LaunchApp(LiveLaunch(live, Secrets(TEST_SECRETS), signing_key=SigningKey(str(key_path))))
 
 
 async def test_a_whole_launch_is_signed_at_complete_and_at_quit(sessions, keys, tmp_path, capsys):
     with SandboxServer(job_seconds=0.3) as sandbox:
         live = LiveSession.create(target_from_dict(sandbox.target_dict()), "alice", sessions)
-        app = LaunchApp(Wizard(live, Secrets(sandbox.credentials), signing_key=SigningKey(str(keys["ed25519"].path))))
+        app = LaunchApp(
+            LiveLaunch(live, Secrets(sandbox.credentials), signing_key=SigningKey(str(keys["ed25519"].path)))
+        )
         async with app.run_test(size=(120, 40)) as pilot:
             await walk_whole_launch(pilot)
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert app.state.launch_complete
             assert signatures(live.path) == ["complete"]
-            app.wizard.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="after complete"))
+            app.launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="after complete"))
             await pilot.press("q")
     assert signatures(live.path) == ["complete", "quit"]
     assert app.farewell and app.farewell[0].startswith("signed events #1–#")
@@ -61,11 +63,11 @@ async def test_a_whole_launch_is_signed_at_complete_and_at_quit(sessions, keys, 
 async def test_exporting_a_report_signs_first_so_the_report_names_the_signature(sessions, target, keys):
     app = signed_app(target, sessions, keys["rsa"].path)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.wizard.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="ready for review"))
+        app.launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="ready for review"))
         app.export_report()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        path = app.wizard.live.path
+        path = app.launch.live.path
         assert signatures(path) == ["report"]
         report = path.with_name(path.stem + "-report.md").read_text()
         assert "🔏 **SIGNED**" in report and "| alice | RSA `SHA256:" in report and "| report |" in report
@@ -79,9 +81,9 @@ async def test_a_key_that_cannot_sign_never_stops_a_quit(sessions, target, keys,
     locked = keys["locked"]
     app = signed_app(target, sessions, locked.public)  # its private half is in no agent
     async with app.run_test(size=(100, 30)) as pilot:
-        app.wizard.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="kept"))
+        app.launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="kept"))
         await pilot.press("q")
-    path = app.wizard.live.path
+    path = app.launch.live.path
     assert [line.split(":")[0] for line in app.farewell] == ["session not signed at quit"]
     assert signatures(path) == [] and read_session(path).events[-1].note == "kept"
 
@@ -92,7 +94,7 @@ async def test_replay_shows_signatures_on_the_timeline(tmp_path, target, keys):
 
     path = recorded_session(tmp_path / "sessions", target)
     assert sign.run(path, "alice", str(keys["ed25519"].path)) == 0
-    app = LaunchApp(ReplayWizard(Replay(open_read_only(path))), mode="REPLAY · read-only")
+    app = LaunchApp(ReplayLaunch(Replay(open_read_only(path))), mode="REPLAY · read-only")
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("t")
         await pilot.pause()
@@ -115,7 +117,7 @@ async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, 
         return events
 
     reseal(path, edit)
-    app = LaunchApp(ReplayWizard(Replay(open_read_only(path))), mode="REPLAY · read-only")
+    app = LaunchApp(ReplayLaunch(Replay(open_read_only(path))), mode="REPLAY · read-only")
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("t")
         await pilot.pause()

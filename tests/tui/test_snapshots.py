@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from launch_tui.launch import flows
+from launch_tui.launch.live import LiveLaunch
+from launch_tui.launch.replay import ReplayLaunch
 from launch_tui.results import Evidence, ItemStatus
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent, open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
-from launch_tui.tui.screens.action_dialogs import ActionDialog, RevealKeyDialog
-from launch_tui.tui.screens.target_form import TargetForm
-from launch_tui.wizard import flows
-from launch_tui.wizard.replay import ReplayWizard
-from launch_tui.wizard.wizard import Wizard
+from launch_tui.tui.dialogs.actions import ActionDialog, RevealKeyDialog
+from launch_tui.tui.dialogs.target import TargetDialog
 
 from ..conftest import make_target
 from .conftest import TEST_SECRETS
@@ -100,12 +100,14 @@ def snapshot_env(tmp_path, monkeypatch, frozen_clock):
     return Path("sessions")
 
 
-def wizard_app(folder: Path, section: str | None = None) -> LaunchApp:
+def launch_app(folder: Path, section: str | None = None) -> LaunchApp:
     live = seeded(folder)
     if section:
         live.record(NewEvent(kind=EventKind.SECTION_ENTERED, data={"section": section}))
     return LaunchApp(
-        Wizard(live, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"}))
+        LiveLaunch(
+            live, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"})
+        )
     )
 
 
@@ -114,7 +116,7 @@ def wizard_app(folder: Path, section: str | None = None) -> LaunchApp:
     "section", ["infra", "auth", "onboarding", "first-value", "guardrails", "billing", "decision", "summary"]
 )
 def test_section_screens(snap_compare, snapshot_env, size, section):
-    app = wizard_app(snapshot_env, section)
+    app = launch_app(snapshot_env, section)
     assert snap_compare(app, terminal_size=size)
 
 
@@ -133,16 +135,16 @@ def test_home(snap_compare, snapshot_env, size):
 @pytest.mark.parametrize("dialog", ["help", "target-form", "credentials", "waive", "record", "action", "reveal"])
 def test_dialogs(snap_compare, snapshot_env, size, dialog):
     if dialog == "credentials":
-        app = LaunchApp(Wizard(seeded(snapshot_env), Secrets({})))  # nothing set: it asks
+        app = LaunchApp(LiveLaunch(seeded(snapshot_env), Secrets({})))  # nothing set: it asks
         assert snap_compare(app, terminal_size=size)
         return
-    app = wizard_app(snapshot_env)
+    app = launch_app(snapshot_env)
 
     async def open_dialog(pilot):
         if dialog == "help":
             await pilot.press("question_mark")
         elif dialog == "target-form":
-            app.push_screen(TargetForm())
+            app.push_screen(TargetDialog())
         elif dialog == "waive":
             await pilot.press("w")
         elif dialog == "record":
@@ -151,7 +153,7 @@ def test_dialogs(snap_compare, snapshot_env, size, dialog):
             app.screen.query_one("ItemTable").move_cursor(row=1)
             await pilot.press("e")
         elif dialog == "action":
-            step = await flows.create_tenant_step(app.wizard)
+            step = await flows.create_tenant_step(app.launch)
             app.push_screen(ActionDialog(step, "production"))
         elif dialog == "reveal":
             app.push_screen(RevealKeyDialog("lk_1a2b3c4d_" + "9" * 48, "key_77aa", "lk_1a2b3c4d"))
@@ -166,7 +168,7 @@ def test_dialogs(snap_compare, snapshot_env, size, dialog):
 def test_replay(snap_compare, snapshot_env, size, where):
     live = seeded(snapshot_env)
     live.close()
-    app = LaunchApp(ReplayWizard(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
+    app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
 
     async def step(pilot):
         await pilot.press("up", "up")
@@ -181,7 +183,7 @@ def test_help_lists_every_section_key():
     from launch_tui.tui.screens.section import SectionScreen
 
     keys = {binding.key for binding in SectionScreen.BINDINGS}
-    from launch_tui.tui.screens.help import HELP
+    from launch_tui.tui.dialogs.help import HELP
 
     for key in ("r", "a", "x", "c", "e", "n", "w", "u"):
         assert key in keys and f"| {key} |" in HELP
@@ -195,7 +197,7 @@ def demo_app(folder: Path) -> LaunchApp:
             kind=EventKind.CHECK_RESULT, item="infra.health", status=ItemStatus.PASS, summary="HTTP 200", duration_ms=12
         )
     )
-    return LaunchApp(Wizard(live, Secrets(TEST_SECRETS)), mode="DEMO")
+    return LaunchApp(LiveLaunch(live, Secrets(TEST_SECRETS)), mode="DEMO")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -206,7 +208,7 @@ def test_demo_labels(snap_compare, snapshot_env, size, where):
 
     async def show(pilot):
         if where == "action":
-            step = await flows.create_tenant_step(app.wizard)
+            step = await flows.create_tenant_step(app.launch)
             app.push_screen(ActionDialog(step, "production", demo=True))
         elif where == "summary":
             app.show_section("summary")
@@ -230,14 +232,14 @@ def test_since_you_left(snap_compare, snapshot_env, size):
     live.close()
     resumed = LiveSession.resume(live.path, "bob")
     app = LaunchApp(
-        Wizard(
+        LiveLaunch(
             resumed, Secrets(TEST_SECRETS | {"RENDER_API_KEY": "rnd_test_1234567", "GITHUB_TOKEN": "ghp_test_1234567"})
         )
     )
 
     async def panel(pilot):
         for _ in range(50):
-            if type(app.screen).__name__ == "SinceYouLeftScreen":
+            if type(app.screen).__name__ == "SinceYouLeftDialog":
                 break
             await pilot.pause(0.02)
         await pilot.pause()

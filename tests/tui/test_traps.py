@@ -7,13 +7,13 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, Input, Select
 
+from launch_tui.launch import flows
+from launch_tui.launch.replay import ReplayLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.session import EventKind, NewEvent, open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
-from launch_tui.tui.screens.action_dialogs import ActionDialog
-from launch_tui.wizard import flows
-from launch_tui.wizard.replay import ReplayWizard
+from launch_tui.tui.dialogs.actions import ActionDialog
 
 from .conftest import goto_item, type_text
 from .driver import wait_for_dialog
@@ -80,7 +80,7 @@ async def test_a_bad_csv_path_keeps_the_enqueue_form_open(make_app, tmp_path):
 async def test_the_send_button_shows_its_key_and_the_key_sends(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        step = await flows.create_tenant_step(app.wizard)
+        step = await flows.create_tenant_step(app.launch)
         answers: list[object] = []
         app.push_screen(ActionDialog(step, "production"), answers.append)
         dialog = await wait_for_dialog(pilot, "ActionDialog")
@@ -105,8 +105,8 @@ async def test_detectors_read_on_and_off_and_their_request_fits_80x24(make_app):
         await pilot.press("space")
         assert str(dialog.query_one("#detector-SHIP", Checkbox).label) == "SHIP: off"
         await pilot.press("escape")
-        app.wizard.facts.tenant_id = "ten_1"
-        step = await flows.detectors_step(app.wizard, {"TRADE": True, "SHIP": False, "ORDERS": True})
+        app.launch.facts.tenant_id = "ten_1"
+        step = await flows.detectors_step(app.launch, {"TRADE": True, "SHIP": False, "ORDERS": True})
         app.push_screen(ActionDialog(step, "production"))
         preview = await wait_for_dialog(pilot, "ActionDialog")
         request = preview.query_one("#request")
@@ -179,7 +179,7 @@ async def test_c_and_enter_on_customer_received_do_the_same(make_app):
     for key in ("c", "enter"):
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            app.wizard.record(
+            app.launch.record(
                 NewEvent(
                     kind=EventKind.ACTION_RESULT,
                     item="onboarding.integration-key",
@@ -188,8 +188,8 @@ async def test_c_and_enter_on_customer_received_do_the_same(make_app):
                     data={"refs": {"key_id": "key_1", "key_prefix": "lk_1"}},
                 )
             )
-            app.wizard.facts.key_id = "key_1"
-            app.wizard.record(
+            app.launch.facts.key_id = "key_1"
+            app.launch.record(
                 NewEvent(
                     kind=EventKind.KEY_REVEALED,
                     item="onboarding.integration-key",
@@ -212,7 +212,7 @@ async def test_c_and_enter_on_customer_received_do_the_same(make_app):
 def replay_app(folder: Path) -> LaunchApp:
     live = seeded(folder)
     live.close()
-    return LaunchApp(ReplayWizard(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
+    return LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
 
 
 async def test_replay_help_lists_the_replay_keys(tmp_path):
@@ -231,10 +231,10 @@ async def test_stepping_in_replay_moves_the_detail_to_the_events_item(tmp_path):
         app.replay_to(1)
         app.show_section("infra")
         await pilot.pause()
-        for _ in range(len(app.wizard.replay.events)):
+        for _ in range(len(app.launch.replay.events)):
             await pilot.press("full_stop")
             await pilot.pause()
-            event = app.wizard.replay.current_event
+            event = app.launch.replay.current_event
             if event.item == "auth.token-invalid":
                 break
         assert app.screen.section.id == "auth" and app.screen.current_item == "auth.token-invalid"
@@ -249,16 +249,16 @@ async def test_a_filter_never_moves_the_as_of_point_and_escape_leaves_the_timeli
         await pilot.pause()
         await pilot.press("up", "up", "up")
         await pilot.pause()
-        position = app.wizard.replay.position
-        assert position < len(app.wizard.replay.events)
+        position = app.launch.replay.position
+        assert position < len(app.launch.replay.events)
         app.screen.query_one("#filter-section", Select).value = "guardrails"
         await pilot.pause()
         await pilot.pause()
-        assert app.wizard.replay.position == position
+        assert app.launch.replay.position == position
         app.screen.query_one("#filter-section", Select).value = Select.NULL
         await pilot.pause()
         await pilot.pause()
-        assert app.wizard.replay.position == position
+        assert app.launch.replay.position == position
         app.screen.query_one("#timeline").focus()
         await pilot.press("escape")
         await pilot.pause()

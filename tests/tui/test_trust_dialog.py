@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.tui.app import LaunchApp
-from launch_tui.wizard.wizard import Wizard
 
 from ..conftest import make_target
 from .conftest import TEST_SECRETS
@@ -34,7 +34,7 @@ def test_the_trust_question(snap_compare, snapshot_env, size):
         render={"api_service_id": "srv-api123", "api_url": "https://render.elsewhere.example"},
     )
     live = LiveSession.create(target, "alice", snapshot_env, trust_source=None)
-    app = LaunchApp(Wizard(live, Secrets(TEST_SECRETS)))
+    app = LaunchApp(LiveLaunch(live, Secrets(TEST_SECRETS)))
     assert snap_compare(app, terminal_size=size)
 
 
@@ -82,6 +82,6 @@ async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, m
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
-        assert app.wizard is None and type(app.screen).__name__ == "HomeScreen"
+        assert app.launch is None and type(app.screen).__name__ == "HomeScreen"
         assert any("not valid TOML" in note and "fix or remove it" in note for note in notes)
     LiveSession.resume(next(folder.glob("*.toml")), "carol").close()  # the lock was released

@@ -111,9 +111,9 @@ class HomeScreen(Screen):
         self.action_resume()
 
     def action_new(self) -> None:
-        from launch_tui.tui.screens.target_form import TargetForm
+        from launch_tui.tui.dialogs.target import TargetDialog
 
-        self.app.push_screen(TargetForm(), self._created)
+        self.app.push_screen(TargetDialog(), self._created)
 
     def _created(self, target) -> None:
         if target is not None:

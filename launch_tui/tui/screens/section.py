@@ -14,15 +14,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from launch_tui.checklist import Kind, Section
 from launch_tui.errors import LaunchError
+from launch_tui.launch import inputs
 from launch_tui.timefmt import utcnow
+from launch_tui.tui.dialogs.common import ConfirmDialog, TextDialog, WaiveDialog
+from launch_tui.tui.dialogs.record import RecordDialog
 from launch_tui.tui.look import safe
 from launch_tui.tui.screens.base import StateScreen
-from launch_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, WaiveDialog
-from launch_tui.tui.screens.record import RecordDialog
 from launch_tui.tui.widgets.detail import ItemDetail
 from launch_tui.tui.widgets.items import ItemTable, ResultsPreview
 from launch_tui.tui.widgets.sidebar import Sidebar
-from launch_tui.wizard import inputs
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
@@ -70,7 +70,7 @@ class SectionScreen(StateScreen):
         self.set_interval(0.25, self._tick)
 
     def on_screen_resume(self) -> None:
-        self.app.wizard_entered(self.section.id)
+        self.app.launch_entered(self.section.id)
         super().on_screen_resume()
 
     def _tick(self) -> None:
@@ -97,9 +97,9 @@ class SectionScreen(StateScreen):
 
     def _follow_replay(self) -> None:
         """In replay, stepping to an event puts the cursor (and so the detail panel) on its item."""
-        if not self.app.wizard.read_only:
+        if not self.app.launch.read_only:
             return
-        replay = self.app.wizard.replay
+        replay = self.app.launch.replay
         if replay.position == self._replay_position:
             return
         self._replay_position = replay.position
@@ -115,7 +115,7 @@ class SectionScreen(StateScreen):
         satisfied = {item.id for item in self.section.items if state.item(item.id).satisfied}
         before, self._satisfied = self._satisfied, satisfied
         current = self.current_item
-        if before is None or self.app.wizard.read_only or current is None or current not in satisfied:
+        if before is None or self.app.launch.read_only or current is None or current not in satisfied:
             return
         ids = [item.id for item in self.section.items]
         newly = satisfied - before
@@ -142,10 +142,10 @@ class SectionScreen(StateScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In replay the writing keys are gone (from the footer too)."""
-        return not (action in self.WRITING_ACTIONS and self.app.wizard.read_only)
+        return not (action in self.WRITING_ACTIONS and self.app.launch.read_only)
 
     def _draw_title(self, layout: bool = True) -> None:
-        if self.app.wizard.read_only:
+        if self.app.launch.read_only:
             self.query_one("#section-title", Static).update(
                 Text.assemble(self.app.replay_banner(), "\n", (self.section.heading, "bold"))
             )
@@ -173,11 +173,11 @@ class SectionScreen(StateScreen):
             running_for=(time.monotonic() - started) if started else None,
             now=utcnow(),
             extra=self.app.item_extra(item_id),
-            hints=not self.app.wizard.read_only,
+            hints=not self.app.launch.read_only,
             layout=layout,
         )
         for preview in self.query(ResultsPreview):
-            preview.show(self.app.wizard.results_preview if item_id == "first-value.results" else [])
+            preview.show(self.app.launch.results_preview if item_id == "first-value.results" else [])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
@@ -204,7 +204,7 @@ class SectionScreen(StateScreen):
 
     def action_primary(self) -> None:
         item_id = self.current_item
-        if item_id is None or self.app.wizard.read_only:
+        if item_id is None or self.app.launch.read_only:
             return
         kind = self.app.effective_kind(item_id)
         if kind is Kind.RECORD:
@@ -247,7 +247,7 @@ class SectionScreen(StateScreen):
         )
         dialog = TextDialog(f"Confirm {item_id}", explanation, lambda text: text)
         self.app.push_screen(
-            dialog, lambda note: note is not None and self._guard(self.app.wizard.confirm, item_id, note)
+            dialog, lambda note: note is not None and self._guard(self.app.launch.confirm, item_id, note)
         )
 
     def action_edit_record(self) -> None:
@@ -258,9 +258,9 @@ class SectionScreen(StateScreen):
         if item.kind is not Kind.RECORD:
             self.app.notify(f"{item_id} has no fields to fill in", severity="warning")
             return
-        dialog = RecordDialog(item, self.app.state.item(item_id).record, self.app.wizard.today())
+        dialog = RecordDialog(item, self.app.state.item(item_id).record, self.app.launch.today())
         self.app.push_screen(
-            dialog, lambda fields: fields is not None and self._guard(self.app.wizard.save_record, item_id, fields)
+            dialog, lambda fields: fields is not None and self._guard(self.app.launch.save_record, item_id, fields)
         )
 
     def action_note(self) -> None:
@@ -273,17 +273,17 @@ class SectionScreen(StateScreen):
             lambda text: inputs.text(text, "the note"),
         )
         self.app.push_screen(
-            dialog, lambda note: note is not None and self._guard(self.app.wizard.add_note, item_id, note)
+            dialog, lambda note: note is not None and self._guard(self.app.launch.add_note, item_id, note)
         )
 
     def action_waive(self) -> None:
         item_id = self.current_item
         if item_id is None:
             return
-        today = self.app.wizard.today()
+        today = self.app.launch.today()
         dialog = WaiveDialog(item_id, lambda reason, owner, until: inputs.waiver(reason, owner, until, today=today))
         self.app.push_screen(
-            dialog, lambda waiver: waiver is not None and self._guard(self.app.wizard.waive, item_id, **waiver)
+            dialog, lambda waiver: waiver is not None and self._guard(self.app.launch.waive, item_id, **waiver)
         )
 
     def action_undo(self) -> None:
@@ -300,7 +300,7 @@ class SectionScreen(StateScreen):
             "The undo is recorded as a new event; the original stays in the history.",
             "Undo",
         )
-        self.app.push_screen(dialog, lambda yes: yes and self._guard(self.app.wizard.undo, item_id))
+        self.app.push_screen(dialog, lambda yes: yes and self._guard(self.app.launch.undo, item_id))
 
     def action_previous_section(self) -> None:
         self.app.step_section(self.section.id, -1)

@@ -84,14 +84,14 @@ class SummaryScreen(StateScreen):
             verdict.append(f": {len(missing)} thing{'s' if len(missing) != 1 else ''} missing\n")
             for line in missing[:40]:
                 verdict.append(f"  • {safe(line)}\n")
-        if not self.app.wizard.read_only:
+        if not self.app.launch.read_only:
             verdict.append("\ne exports the launch decision record next to the session file.", style="dim")
         self.query_one("#summary", Static).update(Group(Text("Summary", style="bold"), table, legend, Text("")))
         self.query_one("#verdict", Static).update(verdict)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # replay writes nothing; `launch-tui report` exports a record
-        return not (action == "export" and self.app.wizard.read_only)
+        return not (action == "export" and self.app.launch.read_only)
 
     def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
         self.app.show_section(message.section_id)

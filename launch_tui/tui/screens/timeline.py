@@ -12,12 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
+from launch_tui.launch.replay import ReplayLaunch
 from launch_tui.session import Event
 from launch_tui.session.replay import Replay
 from launch_tui.tui.look import safe, short_time, status_text
 from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.widgets.sidebar import TIMELINE, Sidebar
-from launch_tui.wizard.replay import ReplayWizard
 
 if TYPE_CHECKING:
     from launch_tui.signing.check import SignatureCheck
@@ -69,10 +69,10 @@ class TimelineScreen(StateScreen):
 
     @property
     def session_replay(self) -> Replay:
-        """The timeline exists only in replay, whose wizard is a ReplayWizard."""
-        wizard = self.app.wizard
-        assert isinstance(wizard, ReplayWizard)
-        return wizard.replay
+        """The timeline exists only in replay, whose wizard is a ReplayLaunch."""
+        launch = self.app.launch
+        assert isinstance(launch, ReplayLaunch)
+        return launch.replay
 
     def compose(self) -> ComposeResult:
         yield self.app.top_bar()
@@ -130,7 +130,7 @@ class TimelineScreen(StateScreen):
         table = self.query_one(DataTable)
         table.clear()
         events = self.session_replay.events
-        signatures = self.app.wizard.signatures
+        signatures = self.app.launch.signatures
         for position in self.shown[low:high]:
             table.add_row(*event_line(events[position - 1], signatures.get(position)), key=str(position))
 
@@ -175,7 +175,7 @@ class TimelineScreen(StateScreen):
 
     def action_leave(self) -> None:
         """Escape: to the section of the event in view (or the first section)."""
-        event = self.app.wizard.replay.current_event
+        event = self.app.launch.replay.current_event
         sections = [section.id for section in self.app.checklist.sections]
         owner = (event.item or "").split(".", 1)[0] if event is not None else ""
         self.app.show_section(owner if owner in sections else (self.app.state.current_section or sections[0]))

@@ -40,7 +40,7 @@ class Sidebar(Vertical):
             for section in state.checklist.sections
         }
         labels[SUMMARY] = self._summary_label(state)
-        if self.app.wizard.read_only:
+        if self.app.launch.read_only:
             marker = "▶" if self.current == TIMELINE else " "
             labels[TIMELINE] = Text(f"{marker}  Timeline", style="bold")
         if labels != self._shown:  # redrawing an OptionList costs a layout: only on change
@@ -56,7 +56,7 @@ class Sidebar(Vertical):
         name = self.session_name if len(self.session_name) <= 22 else self.session_name[:21] + "…"
         if saved_at != self._saved_at:
             self._saved_at = saved_at
-            label = ("as of ", "yellow") if self.app.wizard.read_only else ("● saved ", "green")
+            label = ("as of ", "yellow") if self.app.launch.read_only else ("● saved ", "green")
             saved = Text.assemble(label, (saved_at or "-")[11:19], "\n", (name, "dim"))
             self.query_one("#saved", Static).update(saved, layout=False)  # always 2 lines (app.tcss)
 

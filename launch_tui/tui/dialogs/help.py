@@ -60,7 +60,7 @@ Stepping with , and . shows the event's item: the section and the detail panel f
 """
 
 
-class HelpScreen(ModalScreen):
+class HelpDialog(ModalScreen):
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("question_mark", "dismiss", "Close"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
+from launch_tui.launch.checkpoints import Checkpoint, Checkpoints
 
 
 def test_hooks_run_in_order_async_ones_are_awaited_and_a_failure_is_a_notice():

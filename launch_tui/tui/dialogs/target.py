@@ -16,8 +16,8 @@ from textual.widgets import Button, Input, Select, Static
 
 from launch_tui.errors import LaunchError
 from launch_tui.target import Target, describe_error, load_target
+from launch_tui.tui.dialogs.common import field_row
 from launch_tui.tui.look import safe
-from launch_tui.tui.screens.dialogs import field_row
 
 FIELDS = [
     # (id, label, placeholder)
@@ -48,7 +48,7 @@ def form_to_dict(values: dict[str, str], environment: str, team_mode: str) -> di
     return data
 
 
-class TargetForm(ModalScreen[Target | None]):
+class TargetDialog(ModalScreen[Target | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CLASSES = "dialog"
 

@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from launch_tui.launch.since import SinceYouLeft, platform_since
 from launch_tui.tui.look import safe
-from launch_tui.wizard.since import SinceYouLeft, platform_since
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
@@ -28,7 +28,7 @@ def _block(title: str, lines: list[str], empty: str) -> Text:
     return out
 
 
-class SinceYouLeftScreen(ModalScreen[None]):
+class SinceYouLeftDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape", "continue", "Continue"), Binding("enter", "continue", "Continue", show=False)]
     DEFAULT_CLASSES = "dialog"
 
@@ -66,7 +66,7 @@ class SinceYouLeftScreen(ModalScreen[None]):
 
     async def _look(self) -> None:
         try:
-            seen = await platform_since(self.app.wizard)
+            seen = await platform_since(self.app.launch)
         except Exception as exc:
             seen = [f"could not look: {type(exc).__name__}"]
         self.found.platform = seen

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from launch_tui.clients.platform import CSV_HEADERS, RESULTS_PATHS, UPLOAD_PATHS, sample_csv
 from launch_tui.files import ensure_private_dir, write_private
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.session import EventKind, NewEvent
-from launch_tui.wizard.wizard import Wizard
 
 TEMPLATE_TYPES = ("TRADE", "SHIP", "ORDERS")
 GUIDE = "api-usage-guide.md"
 
 
-def handoff_folder(wizard: Wizard) -> Path:
-    return wizard.live.path.with_name(wizard.live.path.stem + "-handoff")
+def handoff_folder(launch: LiveLaunch) -> Path:
+    return launch.live.path.with_name(launch.live.path.stem + "-handoff")
 
 
 def usage_guide(base_url: str, customer: str, key_prefix: str | None) -> str:
@@ -75,19 +75,19 @@ Every answer carries an `x-request-id` header: quote it when you contact support
 """
 
 
-def write_handoff(wizard: Wizard) -> dict[str, str]:
+def write_handoff(launch: LiveLaunch) -> dict[str, str]:
     """Write (or rewrite) the guide and templates; record where they are."""
-    folder = handoff_folder(wizard)
+    folder = handoff_folder(launch)
     ensure_private_dir(folder)
     files = {
         "guide": _write(
             folder / GUIDE,
-            usage_guide(wizard.target.api_url, wizard.target.customer.name, wizard.facts.key_prefix).encode(),
+            usage_guide(launch.target.api_url, launch.target.customer.name, launch.facts.key_prefix).encode(),
         )
     }
     for kind in TEMPLATE_TYPES:
         files[kind.lower()] = _write(folder / f"first-upload-{kind.lower()}.csv", sample_csv(kind))
-    wizard.record(NewEvent(kind=EventKind.HANDOFF_WRITTEN, item="onboarding.handoff", data={"files": files}))
+    launch.record(NewEvent(kind=EventKind.HANDOFF_WRITTEN, item="onboarding.handoff", data={"files": files}))
     return files
 
 

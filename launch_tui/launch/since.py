@@ -12,9 +12,9 @@ from pathlib import Path
 from launch_tui.checklist import Kind
 from launch_tui.clients.errors import TransportError
 from launch_tui.errors import LaunchError
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.session import Event, EventKind
-from launch_tui.wizard.wizard import Wizard
 
 LAST_EVENTS = 5
 QUIET = {EventKind.SECTION_ENTERED, EventKind.SESSION_RESUMED}
@@ -39,30 +39,30 @@ def replay_command(path: Path) -> str:
     return f"launch-tui replay {shlex.quote(str(path))}"
 
 
-def demo_gone(wizard: Wizard) -> str | None:
+def demo_gone(launch: LiveLaunch) -> str | None:
     """A demo's sandbox lived inside `launch-tui demo`: once that exits it is gone, and
     asking for its credentials would be asking for something nobody has."""
-    if not wizard.state.header.session.sandbox or wizard.secrets.has("LAUNCH_ADMIN_TOKEN"):
+    if not launch.state.header.session.sandbox or launch.secrets.has("LAUNCH_ADMIN_TOKEN"):
         return None
     return (
         "this is a demo session: its sandbox ran inside `launch-tui demo` and is gone, so nothing can run against "
-        f"it and no credentials are asked for. Review it with `{replay_command(wizard.session_path)}`, or start a "
+        f"it and no credentials are asked for. Review it with `{replay_command(launch.session_path)}`, or start a "
         "new demo with `make demo`."
     )
 
 
-def since_you_left(wizard: Wizard, events: list[Event]) -> SinceYouLeft:
+def since_you_left(launch: LiveLaunch, events: list[Event]) -> SinceYouLeft:
     """From the recorded events (the resume's own event last) and this machine's plans."""
-    found = SinceYouLeft(demo_gone=demo_gone(wizard))
+    found = SinceYouLeft(demo_gone=demo_gone(launch))
     earlier = [event for event in events if event.kind not in QUIET]
     found.last = [describe(event) for event in earlier[-LAST_EVENTS:]]
-    for intent in sorted(wizard.state.intents.values(), key=lambda intent: intent.seq):
+    for intent in sorted(launch.state.intents.values(), key=lambda intent: intent.seq):
         found.unknown.append(
             f"{intent.action} ({intent.item}): intent recorded at event #{intent.seq}, no outcome recorded; "
             "the platform is asked before anything runs again"
         )
     if found.demo_gone is None:
-        found.not_here = not_automated_here(wizard)
+        found.not_here = not_automated_here(launch)
     return found
 
 
@@ -74,38 +74,38 @@ def describe(event: Event) -> str:
     return f"{when} {event.actor}: {what}"
 
 
-def not_automated_here(wizard: Wizard) -> list[str]:
+def not_automated_here(launch: LiveLaunch) -> list[str]:
     """Items with a verdict that this machine could not re-run, and why; earlier verdicts stand."""
     lines = []
-    state = wizard.state
-    key_items = [item_id for item_id in CUSTOMER_KEY_ITEMS if not wizard.plan(item_id).automated]
-    if key_items and not wizard.facts.customer_key:
+    state = launch.state
+    key_items = [item_id for item_id in CUSTOMER_KEY_ITEMS if not launch.plan(item_id).automated]
+    if key_items and not launch.facts.customer_key:
         lines.append(
             "the customer's key is not on this machine (it is never saved): section 4 re-runs need it, or "
             "LAUNCH_INTEGRATION_KEY set to a key of the customer's tenant; earlier passes stand"
         )
     for item in state.checklist.items:
-        if item.kind is not Kind.AUTO or item.id in key_items or wizard.plan(item.id).automated:
+        if item.kind is not Kind.AUTO or item.id in key_items or launch.plan(item.id).automated:
             continue
         earlier = state.item(item.id).result
         if earlier in (ItemStatus.PASS, ItemStatus.WARN):
             assert earlier is not None
-            lines.append(f"{item.id}: {wizard.plan(item.id).reason}; its earlier {earlier.value} stands")
+            lines.append(f"{item.id}: {launch.plan(item.id).reason}; its earlier {earlier.value} stands")
     return lines
 
 
-async def platform_since(wizard: Wizard) -> list[str]:
+async def platform_since(launch: LiveLaunch) -> list[str]:
     """Read-only looks at what the session refers to: the customer's key, the first job,
     the invoice. Each says what it saw, or why it cannot look from here."""
     from launch_tui.engine import billing, first_value, onboarding
     from launch_tui.engine.base import Unavailable
 
-    facts, state = wizard.facts, wizard.state
+    facts, state = launch.facts, launch.state
     seen: list[str] = []
-    admin = wizard.secrets.has("LAUNCH_ADMIN_TOKEN")
+    admin = launch.secrets.has("LAUNCH_ADMIN_TOKEN")
     if not (facts.tenant_id or facts.job_id):
         return seen
-    async with wizard.context() as ctx:
+    async with launch.context() as ctx:
         if facts.key_id and facts.tenant_id:
             if not admin:
                 seen.append(f"key {facts.key_id}: cannot look from here (LAUNCH_ADMIN_TOKEN is not set)")

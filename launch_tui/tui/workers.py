@@ -12,10 +12,10 @@ from launch_tui.checklist import Kind
 from launch_tui.engine import ActionOutcome, actions
 from launch_tui.engine.actions import Call, Existing
 from launch_tui.errors import LaunchError
+from launch_tui.launch import flows, recovery
 from launch_tui.session import EventKind, NewEvent
 from launch_tui.session.state import PendingIntent
 from launch_tui.tui.look import safe
-from launch_tui.wizard import flows, recovery
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
@@ -27,7 +27,7 @@ def start_item(app: LaunchApp, item_id: str) -> None:
     if item_id in app.running:
         app.notify(f"{item_id} is running already")
         return
-    kind = app.wizard.effective_kind(item_id)
+    kind = app.launch.effective_kind(item_id)
     if kind is Kind.AUTO:
         _worker(app, item_id, _check)
     elif kind is Kind.ACTION:
@@ -37,7 +37,7 @@ def start_item(app: LaunchApp, item_id: str) -> None:
     elif item_id == "onboarding.handoff":
         handoff(app, item_id)
     else:
-        reason = app.wizard.manual_reason(item_id)
+        reason = app.launch.manual_reason(item_id)
         app.notify(safe(reason or f"{item_id} is confirmed by a person: press c"), timeout=8)
 
 
@@ -46,7 +46,7 @@ def start_section(app: LaunchApp, section_id: str) -> None:
     item_ids = [
         item.id
         for item in section.items
-        if item.kind is Kind.AUTO and item.id not in app.running and app.wizard.plan(item.id).automated
+        if item.kind is Kind.AUTO and item.id not in app.running and app.launch.plan(item.id).automated
     ]
     left = left_by_run_all(app, section_id, item_ids)
     if not item_ids:
@@ -58,7 +58,7 @@ def start_section(app: LaunchApp, section_id: str) -> None:
         app.notify(f"running {len(item_ids)} check(s); {left}", timeout=8)
 
     async def run() -> None:
-        await app.wizard.run_checks(item_ids, on_start=app.mark_running)
+        await app.launch.run_checks(item_ids, on_start=app.mark_running)
 
     app.run_worker(
         _tracked(app, item_ids, run), group="checks", exit_on_error=False, description=f"section {section_id}"
@@ -71,7 +71,7 @@ def left_by_run_all(app: LaunchApp, section_id: str, running: list[str]) -> str:
     for item in app.checklist.section(section_id).items:
         if item.id in running or item.id in app.running or app.state.item(item.id).satisfied:
             continue
-        kind = app.wizard.effective_kind(item.id)
+        kind = app.launch.effective_kind(item.id)
         if kind is Kind.ACTION:
             why.append(f"{item.id} (an action: Enter)")
         elif kind is Kind.RECORD:
@@ -79,7 +79,7 @@ def left_by_run_all(app: LaunchApp, section_id: str, running: list[str]) -> str:
         elif kind is Kind.MANUAL:
             why.append(f"{item.id} (a person confirms: c)")
         else:
-            why.append(f"{item.id} (cannot run here: {app.wizard.plan(item.id).reason or 'see its detail'})")
+            why.append(f"{item.id} (cannot run here: {app.launch.plan(item.id).reason or 'see its detail'})")
     return ("left: " + "; ".join(why)) if why else ""
 
 
@@ -98,7 +98,7 @@ async def _tracked(app: LaunchApp, item_ids: list[str], run: Callable[[], Awaita
     finally:
         for item_id in item_ids:
             app.running.pop(item_id, None)
-        app.wizard.extras.pop("first-value.poll", None)
+        app.launch.extras.pop("first-value.poll", None)
         app.refresh_screen()
 
 
@@ -107,23 +107,23 @@ async def _tracked(app: LaunchApp, item_ids: list[str], run: Callable[[], Awaita
 
 async def _check(app: LaunchApp, item_id: str) -> None:
     """A check; without LAUNCH_REVOKED_KEY, auth.token-revoked is the canary action instead."""
-    wizard = app.wizard
+    launch = app.launch
     canary = actions.spec("issue_canary")
     if (
         item_id == canary.item_id
-        and not wizard.plan(item_id).automated
-        and wizard.facts.tenant_id
-        and wizard.secrets.has("LAUNCH_ADMIN_TOKEN")
+        and not launch.plan(item_id).automated
+        and launch.facts.tenant_id
+        and launch.secrets.has("LAUNCH_ADMIN_TOKEN")
     ):
         await _perform_action(app, item_id, canary.name)
         return
     app.mark_running(item_id)
-    await flows.run_check(wizard, item_id, lambda progress: app.refresh_screen())
+    await flows.run_check(launch, item_id, lambda progress: app.refresh_screen())
     if item_id == "first-value.poll":
-        await wizard.recapture_outdated()  # the status read before the job said "no job yet"
-    if item_id in wizard.kept:  # it cannot run here: its earlier verdict stands
+        await launch.recapture_outdated()  # the status read before the job said "no job yet"
+    if item_id in launch.kept:  # it cannot run here: its earlier verdict stands
         app.notify(
-            f"{item_id} not re-run here: {safe(wizard.plan(item_id).reason)}; its earlier verdict stands", timeout=10
+            f"{item_id} not re-run here: {safe(launch.plan(item_id).reason)}; its earlier verdict stands", timeout=10
         )
 
 
@@ -141,10 +141,10 @@ async def _perform(app: LaunchApp, item_id: str) -> None:
 async def _perform_action(app: LaunchApp, item_id: str, name: str) -> None:
     """Settle what is unknown first, ask before repeating what is done, then ask the
     operator what is needed, show the exact request, and send only on their word."""
-    wizard = app.wizard
+    launch = app.launch
     if not await _settle_open_intents(app, item_id):
         return
-    found = await flows.existing(wizard, name)
+    found = await flows.existing(launch, name)
     ask = ASK.get(name, Ask())
     replace = False
     if found is not None:
@@ -156,19 +156,19 @@ async def _perform_action(app: LaunchApp, item_id: str, name: str) -> None:
     if call is None:
         return
     if name == "invoice_lifecycle":
-        step = await flows.lifecycle_step(wizard)
+        step = await flows.lifecycle_step(launch)
     elif replace and name == "issue_key":
-        step = await flows.replace_key_step(wizard)
+        step = await flows.replace_key_step(launch)
     else:
-        step = await flows.step(wizard, name, call)
-    outcome = await _send(app, item_id, step, lambda: flows.run_main(wizard, step), type_slug=ask.type_slug)
+        step = await flows.step(launch, name, call)
+    outcome = await _send(app, item_id, step, lambda: flows.run_main(launch, step), type_slug=ask.type_slug)
     if outcome is not None:
         await ask.after(app, outcome)
 
 
 async def _ask_repeat(app: LaunchApp, item_id: str, found: Existing) -> str | None:
     """The action succeeded before: say what exists and ask, before anything is sent."""
-    from launch_tui.tui.screens.dialogs import ChoiceDialog
+    from launch_tui.tui.dialogs.common import ChoiceDialog
 
     options = ([("replace", found.replace)] if found.replace else []) + [(None, "Keep it as it is")]
     chosen = await app.push_screen_wait(
@@ -180,10 +180,10 @@ async def _ask_repeat(app: LaunchApp, item_id: str, found: Existing) -> str | No
 async def _settle_open_intents(app: LaunchApp, item_id: str) -> bool:
     """An earlier call of this item has an unknown outcome: look it up before anything
     else is sent. True when nothing is left open."""
-    for intent in flows.open_intents(app.wizard, item_id):
+    for intent in flows.open_intents(app.launch, item_id):
         app.notify(recovery.LOOKING, timeout=4)
         await _resolve(app, intent)
-    return not flows.open_intents(app.wizard, item_id)
+    return not flows.open_intents(app.launch, item_id)
 
 
 async def _send(
@@ -191,11 +191,11 @@ async def _send(
 ) -> Any:
     """Show the exact request; only if the operator says send, run it (None otherwise).
     In production, `type_slug` actions also ask for the tenant slug to be typed."""
-    from launch_tui.tui.screens.action_dialogs import ActionDialog
+    from launch_tui.tui.dialogs.actions import ActionDialog
 
-    target = app.wizard.target
+    target = app.launch.target
     slug = target.customer.tenant_slug if (type_slug and target.is_production) else None
-    demo = app.wizard.state.header.session.sandbox
+    demo = app.launch.state.header.session.sandbox
     if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug, demo=demo)):
         return None
     app.mark_running(item_id)
@@ -205,7 +205,7 @@ async def _send(
         app.mark_done(item_id)
     if isinstance(outcome, ActionOutcome) and outcome.unknown:
         app.notify(safe(f"{recovery.LOOKING}: {item_id}"), severity="warning", timeout=8)
-        intent = next(iter(flows.open_intents(app.wizard, item_id)), None)
+        intent = next(iter(flows.open_intents(app.launch, item_id)), None)
         if intent is not None:
             await _resolve(app, intent)
         return None
@@ -231,35 +231,35 @@ async def _nothing(app: LaunchApp, outcome: Any) -> None:
 
 
 async def _key_arguments(app: LaunchApp) -> Call:
-    return Call({"label": flows.key_label(app.wizard)})
+    return Call({"label": flows.key_label(app.launch)})
 
 
 async def _invoice_arguments(app: LaunchApp) -> Call:
     from launch_tui.engine import billing
 
-    start, end = billing.current_month(app.wizard.today())
+    start, end = billing.current_month(app.launch.today())
     return Call({"period_start": start, "period_end": end})
 
 
 async def _adopt_if_taken(app: LaunchApp, outcome: Any) -> None:
-    from launch_tui.tui.screens.dialogs import ConfirmDialog
+    from launch_tui.tui.dialogs.common import ConfirmDialog
 
     if outcome.conflict is None:
         return
     tenant = outcome.conflict
     question = ConfirmDialog(
         "The slug is taken",
-        f"{outcome.result.summary}\n\nAdopt tenant {tenant.id} as {app.wizard.target.customer.name}'s tenant? "
+        f"{outcome.result.summary}\n\nAdopt tenant {tenant.id} as {app.launch.target.customer.name}'s tenant? "
         "Nothing is created; later steps use that tenant.",
         "Adopt it",
     )
     if await app.push_screen_wait(question):
-        await flows.adopt_tenant(app.wizard, tenant)
+        await flows.adopt_tenant(app.launch, tenant)
 
 
 async def _reveal(app: LaunchApp, outcome: Any) -> None:
     """The one-time secret: shown once, and the dialog asks before it is closed unseen."""
-    from launch_tui.tui.screens.action_dialogs import RevealKeyDialog
+    from launch_tui.tui.dialogs.actions import RevealKeyDialog
 
     if not isinstance(outcome, ActionOutcome) or not outcome.secret:
         return
@@ -267,7 +267,7 @@ async def _reveal(app: LaunchApp, outcome: Any) -> None:
     key_id = str(refs.get("key_id", ""))
     shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, key_id, str(refs.get("key_prefix", ""))))
     if shown and (shown["revealed"] or shown["copied"]):
-        app.wizard.record(
+        app.launch.record(
             NewEvent(
                 kind=EventKind.KEY_REVEALED, item=actions.spec("issue_key").item_id, data={"key_id": key_id, **shown}
             )
@@ -276,26 +276,26 @@ async def _reveal(app: LaunchApp, outcome: Any) -> None:
 
 async def _detector_arguments(app: LaunchApp) -> Call | None:
     from launch_tui.engine.onboarding import DEFAULT_DETECTORS
-    from launch_tui.tui.screens.action_dialogs import DetectorsDialog
+    from launch_tui.tui.dialogs.actions import DetectorsDialog
 
     choice = await app.push_screen_wait(DetectorsDialog(dict(DEFAULT_DETECTORS), dict(DEFAULT_DETECTORS)))
     if choice is None:
         return None
     if choice == "defaults":
-        app.wizard.confirm(actions.spec("set_detectors").item_id, "the platform's default detector config was accepted")
+        app.launch.confirm(actions.spec("set_detectors").item_id, "the platform's default detector config was accepted")
         return None
     return Call({"detectors": dict(choice)})
 
 
 async def _enqueue_arguments(app: LaunchApp) -> Call | None:
-    from launch_tui.tui.screens.action_dialogs import EnqueueDialog
+    from launch_tui.tui.dialogs.actions import EnqueueDialog
 
-    chosen = await app.push_screen_wait(EnqueueDialog(app.wizard.facts.job_type or "TRADE"))
+    chosen = await app.push_screen_wait(EnqueueDialog(app.launch.facts.job_type or "TRADE"))
     if chosen is None:
         return None
     job_type = chosen["job_type"]
     if chosen["job_id"]:
-        flows.record_customer_job(app.wizard, chosen["job_id"], job_type)
+        flows.record_customer_job(app.launch, chosen["job_id"], job_type)
         return None
     csv, name = chosen.get("upload") or flows.template_upload(job_type)  # the dialog read and checked the file
     return Call({"job_type": job_type, "filename": name, "source": chosen["path"] or "template"}, payload=csv)
@@ -326,13 +326,13 @@ async def _after_opening(app: LaunchApp) -> None:
 
 async def _offer_reruns(app: LaunchApp) -> None:
     from launch_tui.timefmt import utcnow
-    from launch_tui.tui.screens.dialogs import ChoiceDialog
+    from launch_tui.tui.dialogs.common import ChoiceDialog
 
-    state, now = app.wizard.state, utcnow()
+    state, now = app.launch.state, utcnow()
     stale = [
         item.id
         for item in app.checklist.items
-        if state.item(item.id).is_stale(item, now) and app.wizard.plan(item.id).automated
+        if state.item(item.id).is_stale(item, now) and app.launch.plan(item.id).automated
     ]
     if not stale:
         return
@@ -340,17 +340,17 @@ async def _offer_reruns(app: LaunchApp) -> None:
     if await app.push_screen_wait(ChoiceDialog("Stale results", finding, ["Re-run them now", "Later"])) == 0:
 
         async def run() -> None:
-            await app.wizard.run_checks(stale, on_start=app.mark_running)
+            await app.launch.run_checks(stale, on_start=app.mark_running)
 
         app.run_worker(_tracked(app, stale, run), group="checks", exit_on_error=False, description="re-run stale")
 
 
 async def _recover(app: LaunchApp) -> None:
-    from launch_tui.tui.screens.dialogs import ChoiceDialog
+    from launch_tui.tui.dialogs.common import ChoiceDialog
 
-    for intent in list(app.wizard.state.intents.values()):
+    for intent in list(app.launch.state.intents.values()):
         await _resolve(app, intent)
-    found = await recovery.sweep(app.wizard)
+    found = await recovery.sweep(app.launch)
     if found is not None:
         labels = [label for label, _ in found.choices] + ["Leave them (they stay live)"]
         if await app.push_screen_wait(ChoiceDialog("Live keys besides the customer's", found.finding, labels)) == 0:
@@ -359,9 +359,9 @@ async def _recover(app: LaunchApp) -> None:
 
 async def _resolve(app: LaunchApp, intent: PendingIntent) -> None:
     """Look one open intent up on the platform and let the operator choose."""
-    from launch_tui.tui.screens.dialogs import ChoiceDialog
+    from launch_tui.tui.dialogs.common import ChoiceDialog
 
-    found = await recovery.assess(app.wizard, intent)
+    found = await recovery.assess(app.launch, intent)
     title = f"{recovery.LOOKING}: {intent.action} ({intent.item})"
     chosen = await app.push_screen_wait(ChoiceDialog(title, found.finding, [label for label, _ in found.choices]))
     if chosen is None:
@@ -381,17 +381,17 @@ async def _resolve(app: LaunchApp, intent: PendingIntent) -> None:
 def handoff(app: LaunchApp, item_id: str) -> None:
     """Write the guide and templates (small files: no worker needed), then ask the
     operator to confirm the customer received them and the secret."""
-    from launch_tui.tui.screens.dialogs import TextDialog
-    from launch_tui.wizard.handoff import write_handoff
+    from launch_tui.launch.handoff import write_handoff
+    from launch_tui.tui.dialogs.common import TextDialog
 
     try:
-        files = write_handoff(app.wizard)
+        files = write_handoff(app.launch)
     except OSError as exc:
         app.notify(f"could not write the handoff files: {exc.strerror}", severity="error")
         return
     listing = "\n".join(f"  {path}" for path in files.values())
     prompt = (
-        f"Written for the customer:\n{listing}\n\nThe key's secret: {app.wizard.secret_delivery()}.\n\n"
+        f"Written for the customer:\n{listing}\n\nThe key's secret: {app.launch.secret_delivery()}.\n\n"
         "Confirm that the customer received the integration key's secret (one-time reveal), the usage guide and "
         "the first-upload template. Optional note (how it was sent), then Enter:"
     )
@@ -401,7 +401,7 @@ def handoff(app: LaunchApp, item_id: str) -> None:
 
 def _confirm_handoff(app: LaunchApp, files: dict[str, str], note: str) -> None:
     try:
-        app.wizard.confirm_handoff(files, note)
+        app.launch.confirm_handoff(files, note)
     except LaunchError as exc:
         app.notify(safe(str(exc)), severity="warning")
 
@@ -413,14 +413,14 @@ def export_report(app: LaunchApp) -> None:
 async def _export(app: LaunchApp) -> None:
     import asyncio
 
-    from launch_tui.wizard import exports
-    from launch_tui.wizard.checkpoints import Checkpoint
+    from launch_tui.launch import exports
+    from launch_tui.launch.checkpoints import Checkpoint
 
     await app.reach_checkpoint(Checkpoint.REPORT)  # signed first, so that the report names the signature
     try:
         # Reading and folding a long session is file work: off the event loop.
-        text, last_hash = await asyncio.to_thread(exports.build_report_text, app.wizard.live.path)
-        path = exports.save_report(app.wizard, text, last_hash)
+        text, last_hash = await asyncio.to_thread(exports.build_report_text, app.launch.live.path)
+        path = exports.save_report(app.launch, text, last_hash)
     except LaunchError as exc:
         app.notify(safe(str(exc)), severity="error", timeout=10)
         return

@@ -2,26 +2,26 @@
 platform did and nothing is created twice."""
 
 from launch_tui.engine import onboarding
+from launch_tui.launch import flows, recovery
 from launch_tui.results import ItemStatus
 from launch_tui.session import EventKind, NewEvent
-from launch_tui.wizard import flows, recovery
 
 from .conftest import customer_tenants, resume
 
 
-def crash_after_intent(wizard, step, key):
-    wizard.record(
+def crash_after_intent(launch, step, key):
+    launch.record(
         NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data={"action": step.action, "idempotency_key": key})
     )
 
 
-async def test_tenant_created_before_the_crash_is_adopted_not_recreated(make_wizard, sandbox):
-    wizard = make_wizard()
-    step = await flows.create_tenant_step(wizard)
-    crash_after_intent(wizard, step, "lt-crash-1")
-    async with wizard.context() as ctx:  # the call reached the platform; the outcome was never saved
+async def test_tenant_created_before_the_crash_is_adopted_not_recreated(make_launch, sandbox):
+    launch = make_launch()
+    step = await flows.create_tenant_step(launch)
+    crash_after_intent(launch, step, "lt-crash-1")
+    async with launch.context() as ctx:  # the call reached the platform; the outcome was never saved
         await onboarding.create_tenant(ctx, "lt-crash-1")
-    again = resume(wizard, sandbox)
+    again = resume(launch, sandbox)
     [intent] = again.state.intents.values()
     found = await recovery.assess(again, intent)
     assert "exists" in found.finding and found.choices[0][0].startswith("Adopt")
@@ -31,10 +31,10 @@ async def test_tenant_created_before_the_crash_is_adopted_not_recreated(make_wiz
     again.close()
 
 
-async def test_tenant_never_created_is_created_once_with_the_same_key(make_wizard, sandbox):
-    wizard = make_wizard()
-    crash_after_intent(wizard, await flows.create_tenant_step(wizard), "lt-crash-2")
-    again = resume(wizard, sandbox)
+async def test_tenant_never_created_is_created_once_with_the_same_key(make_launch, sandbox):
+    launch = make_launch()
+    crash_after_intent(launch, await flows.create_tenant_step(launch), "lt-crash-2")
+    again = resume(launch, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     assert "no tenant" in found.finding
     await found.choices[0][1]()
@@ -42,14 +42,14 @@ async def test_tenant_never_created_is_created_once_with_the_same_key(make_wizar
     again.close()
 
 
-async def test_a_key_whose_secret_was_lost_is_revoked(make_wizard, sandbox):
-    wizard = make_wizard()
-    await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
-    step = await flows.issue_key_step(wizard)
-    crash_after_intent(wizard, step, "lt-crash-3")
-    async with wizard.context() as ctx:
-        lost = await onboarding.issue_key(ctx, "lt-crash-3", flows.key_label(wizard))
-    again = resume(wizard, sandbox)
+async def test_a_key_whose_secret_was_lost_is_revoked(make_launch, sandbox):
+    launch = make_launch()
+    await flows.create_tenant(launch, await flows.create_tenant_step(launch))
+    step = await flows.issue_key_step(launch)
+    crash_after_intent(launch, step, "lt-crash-3")
+    async with launch.context() as ctx:
+        lost = await onboarding.issue_key(ctx, "lt-crash-3", flows.key_label(launch))
+    again = resume(launch, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     assert "secret is lost" in found.finding
     assert found.orphans == [lost.result.refs["key_id"]] and found.choices[0][0].startswith("Revoke key_")
@@ -63,41 +63,41 @@ async def test_a_key_whose_secret_was_lost_is_revoked(make_wizard, sandbox):
     again.close()
 
 
-async def test_leaving_it_closes_the_intent_without_a_verdict(make_wizard, sandbox):
-    wizard = make_wizard()
-    crash_after_intent(wizard, await flows.create_tenant_step(wizard), "lt-crash-4")
-    again = resume(wizard, sandbox)
+async def test_leaving_it_closes_the_intent_without_a_verdict(make_launch, sandbox):
+    launch = make_launch()
+    crash_after_intent(launch, await flows.create_tenant_step(launch), "lt-crash-4")
+    again = resume(launch, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     await found.choices[-1][1]()
     assert not again.state.intents and again.state.item("onboarding.tenant").status is ItemStatus.PENDING
     again.close()
 
 
-async def start_lifecycle(wizard):
-    await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
-    await flows.generate_invoice(wizard, await flows.generate_invoice_step(wizard))
-    return wizard.facts.invoice_id
+async def start_lifecycle(launch):
+    await flows.create_tenant(launch, await flows.create_tenant_step(launch))
+    await flows.generate_invoice(launch, await flows.generate_invoice_step(launch))
+    return launch.facts.invoice_id
 
 
 def invoices(sandbox):
     return sorted(invoice.status for invoice in sandbox.state.invoices.values())
 
 
-async def test_a_lifecycle_cut_after_issuing_finishes_without_repeating(make_wizard, sandbox):
+async def test_a_lifecycle_cut_after_issuing_finishes_without_repeating(make_launch, sandbox):
     from launch_tui.engine import billing
 
-    wizard = make_wizard()
-    first = await start_lifecycle(wizard)
-    wizard.record(
+    launch = make_launch()
+    first = await start_lifecycle(launch)
+    launch.record(
         NewEvent(
             kind=EventKind.ACTION_INTENT,
             item="billing.invoice-lifecycle",
             data={"action": "invoice_issue", "idempotency_key": "lt-issue"},
         )
     )
-    async with wizard.context() as ctx:
+    async with launch.context() as ctx:
         await billing.invoice_transition(ctx, "lt-issue", "issue", first)  # done, outcome lost
-    again = resume(wizard, sandbox)
+    again = resume(launch, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     assert "issue was applied" in found.finding and found.choices[0][0].startswith("Adopt")
     await found.choices[0][1]()
@@ -109,27 +109,27 @@ async def test_a_lifecycle_cut_after_issuing_finishes_without_repeating(make_wiz
     again.close()
 
 
-async def test_an_interrupted_second_invoice_is_replayed_not_generated_again(make_wizard, sandbox):
+async def test_an_interrupted_second_invoice_is_replayed_not_generated_again(make_launch, sandbox):
     from launch_tui.engine import billing
 
-    wizard = make_wizard()
-    first = await start_lifecycle(wizard)
-    await flows.invoice_lifecycle(wizard, await flows.lifecycle_step(wizard))
+    launch = make_launch()
+    first = await start_lifecycle(launch)
+    await flows.invoice_lifecycle(launch, await flows.lifecycle_step(launch))
     assert invoices(sandbox) == ["cancelled", "paid"]
     # Run it again from a fresh first invoice, and crash after the platform generated the second.
-    await flows.generate_invoice(wizard, await flows.generate_invoice_step(wizard))
-    wizard.record(
+    await flows.generate_invoice(launch, await flows.generate_invoice_step(launch))
+    launch.record(
         NewEvent(
             kind=EventKind.ACTION_INTENT,
             item="billing.invoice-lifecycle",
             data={"action": "invoice_generate_for_cancel", "idempotency_key": "lt-gen"},
         )
     )
-    async with wizard.context() as ctx:
-        await billing.invoice_transition(ctx, "lt-i", "issue", wizard.facts.invoice_id)
-        await billing.invoice_transition(ctx, "lt-p", "mark-paid", wizard.facts.invoice_id)
-        await billing.generate_invoice(ctx, "lt-gen", *billing.current_month(wizard.today()))
-    again = resume(wizard, sandbox)
+    async with launch.context() as ctx:
+        await billing.invoice_transition(ctx, "lt-i", "issue", launch.facts.invoice_id)
+        await billing.invoice_transition(ctx, "lt-p", "mark-paid", launch.facts.invoice_id)
+        await billing.generate_invoice(ctx, "lt-gen", *billing.current_month(launch.today()))
+    again = resume(launch, sandbox)
     again.facts.invoice_id = again.state.facts["invoice_id"]
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     await found.choices[0][1]()  # sent again with the same key: the platform answers with the second invoice
@@ -139,14 +139,14 @@ async def test_an_interrupted_second_invoice_is_replayed_not_generated_again(mak
     again.close()
 
 
-async def test_after_a_revoked_lost_key_recovery_issues_a_new_live_key(make_wizard, sandbox):
-    wizard = make_wizard()
-    await flows.create_tenant(wizard, await flows.create_tenant_step(wizard))
-    crash_after_intent(wizard, await flows.issue_key_step(wizard), "lt-key")
-    async with wizard.context() as ctx:
-        lost = await onboarding.issue_key(ctx, "lt-key", flows.key_label(wizard))
+async def test_after_a_revoked_lost_key_recovery_issues_a_new_live_key(make_launch, sandbox):
+    launch = make_launch()
+    await flows.create_tenant(launch, await flows.create_tenant_step(launch))
+    crash_after_intent(launch, await flows.issue_key_step(launch), "lt-key")
+    async with launch.context() as ctx:
+        lost = await onboarding.issue_key(ctx, "lt-key", flows.key_label(launch))
         await onboarding.revoke_key(ctx, "lt-revoke", lost.result.refs["key_id"])  # revoked, then the crash
-    again = resume(wizard, sandbox)
+    again = resume(launch, sandbox)
     found = await recovery.assess(again, next(iter(again.state.intents.values())))
     assert found.choices[0][0] == "Do it again (a new idempotency key)"
     await found.choices[0][1]()

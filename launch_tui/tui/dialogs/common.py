@@ -14,8 +14,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from launch_tui.errors import LaunchError
+from launch_tui.launch.inputs import InputError
 from launch_tui.tui.look import safe
-from launch_tui.wizard.inputs import InputError
 
 
 class FieldError(InputError):

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from launch_tui.commands.report import render
 from launch_tui.files import write_private
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.report.decision import build_record
 from launch_tui.session import EventKind, NewEvent, open_read_only
-from launch_tui.wizard.wizard import Wizard
 
 
-def report_path(wizard: Wizard) -> Path:
-    return wizard.live.path.with_name(wizard.live.path.stem + "-report.md")
+def report_path(launch: LiveLaunch) -> Path:
+    return launch.live.path.with_name(launch.live.path.stem + "-report.md")
 
 
 def build_report_text(session_path: Path) -> tuple[str, str]:
@@ -22,8 +22,8 @@ def build_report_text(session_path: Path) -> tuple[str, str]:
     return render(record, "md"), record.integrity.last_hash or ""
 
 
-def save_report(wizard: Wizard, text: str, last_hash: str) -> Path:
-    path = report_path(wizard)
+def save_report(launch: LiveLaunch, text: str, last_hash: str) -> Path:
+    path = report_path(launch)
     write_private(path, text, replace=True)
-    wizard.record(NewEvent(kind=EventKind.REPORT_EXPORTED, data={"path": str(path), "covers_hash": last_hash}))
+    launch.record(NewEvent(kind=EventKind.REPORT_EXPORTED, data={"path": str(path), "covers_hash": last_hash}))
     return path

@@ -8,20 +8,20 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from launch_tui.launch.checkpoints import Checkpoint
 from launch_tui.signing.record import nothing_new, signature_event
 from launch_tui.signing.sign import SigningFailed, SigningKey, sign_head
-from launch_tui.wizard.checkpoints import Checkpoint
 
 if TYPE_CHECKING:
-    from launch_tui.wizard.wizard import Wizard
+    from launch_tui.launch.live import LiveLaunch
 
 
-def install_signing(wizard: Wizard, key: SigningKey | None) -> None:
+def install_signing(launch: LiveLaunch, key: SigningKey | None) -> None:
     if key is None:
         return
 
     async def sign_at(checkpoint: Checkpoint) -> str | None:
-        events = wizard.live.writer.events
+        events = launch.live.writer.events
         if not events or (checkpoint is not Checkpoint.ON_DEMAND and nothing_new(events)):
             return None
         head = events[-1]
@@ -30,7 +30,7 @@ def install_signing(wizard: Wizard, key: SigningKey | None) -> None:
         except SigningFailed as exc:
             return f"session not signed at {checkpoint.value}: {exc}"
         # Events recorded while ssh-keygen ran come after `head`: the signature covers up to it.
-        event = wizard.record(signature_event(signature, wizard.operator, head, checkpoint.value))
+        event = launch.record(signature_event(signature, launch.operator, head, checkpoint.value))
         return event.summary
 
-    wizard.checkpoints.register("signing", sign_at)
+    launch.checkpoints.register("signing", sign_at)

@@ -13,10 +13,10 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from launch_tui.errors import LaunchError
 from launch_tui.labels import DEMO_BADGE
+from launch_tui.launch.flows import Step
+from launch_tui.launch.inputs import InputError
+from launch_tui.tui.dialogs.common import Dialog, FieldError, field_row
 from launch_tui.tui.look import safe
-from launch_tui.tui.screens.dialogs import Dialog, FieldError, field_row
-from launch_tui.wizard.flows import Step
-from launch_tui.wizard.inputs import InputError
 
 JOB_TYPES = ("TRADE", "SHIP", "ORDERS")
 
@@ -146,7 +146,7 @@ class RevealKeyDialog(Dialog):
         if self.revealed or self.copied:
             self.dismiss(self.collect())
             return
-        from launch_tui.tui.screens.dialogs import ConfirmDialog
+        from launch_tui.tui.dialogs.common import ConfirmDialog
 
         question = ConfirmDialog(
             "Close without the secret?",
@@ -229,7 +229,7 @@ class EnqueueDialog(Dialog):
     def collect(self) -> dict[str, Any]:
         """The customer's file is read and checked here, so a bad path keeps the form
         open with what was typed, the focus on the path."""
-        from launch_tui.wizard.flows import read_upload
+        from launch_tui.launch.flows import read_upload
 
         job_type = str(self.query_one("#job-type", Select).value)
         path = self.query_one("#csv-path", Input).value.strip()

@@ -16,15 +16,15 @@ from launch_tui.checklist import Checklist, Kind
 from launch_tui.clients.transport import Policy
 from launch_tui.engine import Facts, Plan, RunContext, plan_item, run_items
 from launch_tui.errors import LaunchError
+from launch_tui.launch import inputs
+from launch_tui.launch.checkpoints import Checkpoint, Checkpoints
+from launch_tui.launch.inputs import InputError
 from launch_tui.results import CheckResult, ItemStatus, Status
 from launch_tui.safe_text import shown as safe_line
 from launch_tui.secrets import Secrets
 from launch_tui.session import Event, EventKind, LiveSession, NewEvent, SessionState
 from launch_tui.target import Target
 from launch_tui.timefmt import utcnow
-from launch_tui.wizard import inputs
-from launch_tui.wizard.checkpoints import Checkpoint, Checkpoints
-from launch_tui.wizard.inputs import InputError
 
 if TYPE_CHECKING:
     from launch_tui.signing.sign import SigningKey
@@ -33,7 +33,7 @@ Listener = Callable[[Event], None]
 Callback = Callable[[Any], Any]
 
 
-class Wizard:
+class LiveLaunch:
     read_only = False
 
     def __init__(
@@ -61,7 +61,7 @@ class Wizard:
         self.on_checkpoint_due: Callable[[Checkpoint], None] | None = None
         self.due: list[Checkpoint] = []
         if signing_key is not None:
-            from launch_tui.wizard.signing import install_signing
+            from launch_tui.launch.signing import install_signing
 
             install_signing(self, signing_key)
         # Origins the session's header names that this machine has not trusted for the

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 READ_ONLY = "replay is read-only: nothing can be changed here (resume the session to work on it)"
 
 
-class ReplayWizard:
+class ReplayLaunch:
     read_only = True
 
     def __init__(self, replay: Replay) -> None:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.target import target_from_dict
-from launch_tui.wizard.wizard import Wizard
 
 
 @pytest.fixture
@@ -16,25 +16,25 @@ def sandbox():
 
 
 @pytest.fixture
-def make_wizard(sandbox, tmp_path):
-    made: list[Wizard] = []
+def make_launch(sandbox, tmp_path):
+    made: list[LiveLaunch] = []
 
-    def build(secrets: dict | None = None, **target) -> Wizard:
+    def build(secrets: dict | None = None, **target) -> LiveLaunch:
         live = LiveSession.create(target_from_dict(sandbox.target_dict(**target)), "alice", tmp_path / "sessions")
-        wizard = Wizard(live, Secrets(sandbox.credentials if secrets is None else secrets))
-        made.append(wizard)
-        return wizard
+        launch = LiveLaunch(live, Secrets(sandbox.credentials if secrets is None else secrets))
+        made.append(launch)
+        return launch
 
     yield build
-    for wizard in made:
-        wizard.close()
+    for launch in made:
+        launch.close()
 
 
-def resume(wizard: Wizard, sandbox) -> Wizard:
+def resume(launch: LiveLaunch, sandbox) -> LiveLaunch:
     """Quit and come back, as ops would the next day: memory (secrets, facts) is gone."""
-    path = wizard.session_path
-    wizard.close()
-    return Wizard(LiveSession.resume(path, "bob"), Secrets(sandbox.credentials))
+    path = launch.session_path
+    launch.close()
+    return LiveLaunch(LiveSession.resume(path, "bob"), Secrets(sandbox.credentials))
 
 
 def customer_tenants(sandbox, slug: str = "acme-freight") -> int:

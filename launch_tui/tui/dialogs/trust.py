@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from launch_tui.safe_text import shown as safe
 from launch_tui.trust import Untrusted, trust_file
-from launch_tui.tui.screens.dialogs import Dialog
+from launch_tui.tui.dialogs.common import Dialog
 
 
 class TrustDialog(Dialog):

@@ -12,9 +12,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from launch_tui.launch.credentials import credential_uses, uses_line
 from launch_tui.secrets import ENV_VARS, Secrets
 from launch_tui.target import Target
-from launch_tui.wizard.credentials import credential_uses, uses_line
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
@@ -33,7 +33,7 @@ def missing_secrets(target: Target, secrets: Secrets) -> list[str]:
     return [name for name in relevant_secrets(target) if not secrets.has(name)]
 
 
-class SecretsScreen(ModalScreen[bool]):
+class SecretsDialog(ModalScreen[bool]):
     """Asks for the missing credentials; dismisses True once the operator continues."""
 
     BINDINGS = [Binding("escape", "skip", "Skip")]

@@ -3,10 +3,10 @@ its passes into skips, and progress does not drop because of where it is opened.
 
 from __future__ import annotations
 
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent, open_read_only
-from launch_tui.wizard.wizard import Wizard
 
 
 async def test_rerunning_section_4_without_the_customers_key_keeps_the_earlier_pass(tmp_path, target):
@@ -23,23 +23,23 @@ async def test_rerunning_section_4_without_the_customers_key_keeps_the_earlier_p
             )
         )
         before = live.state.progress
-    wizard = Wizard(LiveSession.resume(live.path, "bob"), Secrets({}))  # a second machine: no key at all
+    launch = LiveLaunch(LiveSession.resume(live.path, "bob"), Secrets({}))  # a second machine: no key at all
     try:
-        assert not wizard.plan("first-value.token").automated
-        last = wizard.state.last_seq
-        await wizard.run_checks(["first-value.token", "first-value.poll"])
-        assert wizard.state.last_seq == last  # no SKIP recorded over the PASS
-        assert wizard.state.item("first-value.token").status is ItemStatus.PASS
-        assert wizard.state.progress == before
-        why = str(wizard.item_extra("first-value.token"))
+        assert not launch.plan("first-value.token").automated
+        last = launch.state.last_seq
+        await launch.run_checks(["first-value.token", "first-value.poll"])
+        assert launch.state.last_seq == last  # no SKIP recorded over the PASS
+        assert launch.state.item("first-value.token").status is ItemStatus.PASS
+        assert launch.state.progress == before
+        why = str(launch.item_extra("first-value.token"))
         assert "not re-run here" in why and "the earlier PASS" in why and "stands" in why
     finally:
-        wizard.close()
+        launch.close()
     assert open_read_only(live.path).state.item("first-value.poll").status is ItemStatus.PASS
 
 
 async def test_a_skip_still_lands_where_there_was_no_verdict(tmp_path, target):
     with LiveSession.create(target, "alice", tmp_path) as live:
-        wizard = Wizard(live, Secrets({}))
-        await wizard.run_checks(["first-value.token"])
-        assert wizard.state.item("first-value.token").status is ItemStatus.SKIP
+        launch = LiveLaunch(live, Secrets({}))
+        await launch.run_checks(["first-value.token"])
+        assert launch.state.item("first-value.token").status is ItemStatus.SKIP

@@ -18,12 +18,12 @@ from launch_tui.clients.platform import CSV_HEADERS, PlatformClient, TenantInfo,
 from launch_tui.engine import ActionOutcome, actions, billing, first_value
 from launch_tui.engine.actions import Call, Existing
 from launch_tui.engine.first_value import PollProgress
+from launch_tui.launch.inputs import InputError
+from launch_tui.launch.live import LiveLaunch
+from launch_tui.launch.previews import RequestPreview, preview
 from launch_tui.results import CheckResult, ItemStatus
 from launch_tui.session import EventKind, NewEvent
 from launch_tui.session.state import PendingIntent
-from launch_tui.wizard.inputs import InputError
-from launch_tui.wizard.previews import RequestPreview, preview
-from launch_tui.wizard.wizard import Wizard
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -47,7 +47,7 @@ class Step:
 UNKNOWN = "outcome unknown"
 
 
-async def step(wizard: Wizard, name: str, call: Call | None = None, title: str | None = None) -> Step:
+async def step(launch: LiveLaunch, name: str, call: Call | None = None, title: str | None = None) -> Step:
     """The exact request(s) `name` will send, from its registered request: what the dialog shows."""
     spec = actions.spec(name)
     call = call or Call()
@@ -55,14 +55,14 @@ async def step(wizard: Wizard, name: str, call: Call | None = None, title: str |
     if spec.request is not None:
         request = spec.request
         requests = await preview(
-            wizard.target.api_url,
-            wizard.secrets,
-            lambda p: request(p, wizard.target, wizard.facts, call, "<idempotency key>"),
+            launch.target.api_url,
+            launch.secrets,
+            lambda p: request(p, launch.target, launch.facts, call, "<idempotency key>"),
         )
     return Step(name, spec.item_id, title or spec.title, requests, call)
 
 
-async def perform(wizard: Wizard, step: Step, *, key: str | None = None) -> ActionOutcome:
+async def perform(launch: LiveLaunch, step: Step, *, key: str | None = None) -> ActionOutcome:
     """Record the intent (its idempotency key and arguments), make the call, record the
     outcome. An outcome that is unknown (a read timeout, a dropped connection, a 5xx)
     is recorded as such and leaves the intent open: the next try looks it up first and
@@ -71,7 +71,7 @@ async def perform(wizard: Wizard, step: Step, *, key: str | None = None) -> Acti
     key = key or new_idempotency_key()
     unknown = [
         i
-        for i in wizard.state.intents.values()
+        for i in launch.state.intents.values()
         if i.action == step.action and i.args == step.call.args and i.idempotency_key != key
     ]
     if unknown:  # a retry under a new key could act twice: the earlier call is looked up first
@@ -81,33 +81,33 @@ async def perform(wizard: Wizard, step: Step, *, key: str | None = None) -> Acti
         )
     request = step.requests[0].as_data() if step.requests else {}
     data = {"action": step.action, "idempotency_key": key, "args": dict(step.call.args), **request}
-    wizard.record(NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data=data))
-    async with wizard.context() as ctx:
+    launch.record(NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data=data))
+    async with launch.context() as ctx:
         outcome = await spec.run(ctx, key, step.call)
     result = outcome.result if outcome.result.id == step.item else outcome.result.model_copy(update={"id": step.item})
     if outcome.unknown:
         summary = f"{UNKNOWN}: {result.summary}; the next try looks it up on the platform before sending again"
         result = result.model_copy(update={"summary": summary})
-        wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=key, action=step.action, unknown=True)
+        launch.record_result(result, EventKind.ACTION_RESULT, idempotency_key=key, action=step.action, unknown=True)
         return ActionOutcome(result, None, None, unknown=True)
     extra = {"partial": True} if spec.partial else {}
-    wizard.record_result(result, EventKind.ACTION_RESULT, idempotency_key=key, action=step.action, **extra)
+    launch.record_result(result, EventKind.ACTION_RESULT, idempotency_key=key, action=step.action, **extra)
     return ActionOutcome(result, outcome.secret, outcome.conflict)
 
 
-def open_intents(wizard: Wizard, item_id: str) -> list[PendingIntent]:
+def open_intents(launch: LiveLaunch, item_id: str) -> list[PendingIntent]:
     """The item's calls whose outcome is unknown, oldest first."""
-    return sorted((i for i in wizard.state.intents.values() if i.item == item_id), key=lambda i: i.seq)
+    return sorted((i for i in launch.state.intents.values() if i.item == item_id), key=lambda i: i.seq)
 
 
-async def existing(wizard: Wizard, name: str) -> Existing | None:
+async def existing(launch: LiveLaunch, name: str) -> Existing | None:
     """What a repeat of `name` would duplicate, with who did it and when, or None."""
     spec = actions.spec(name)
-    state = wizard.state.item(spec.item_id)
+    state = launch.state.item(spec.item_id)
     if spec.existing is None or state.result not in (ItemStatus.PASS, ItemStatus.WARN) or not state.refs:
         return None
     try:
-        async with wizard.context() as ctx:
+        async with launch.context() as ctx:
             found = await spec.existing(ctx, dict(state.refs))
     except TransportError as exc:  # cannot tell whether it is still there: say it was done, and ask
         found = Existing(f"{spec.item_id} was done; the platform could not be checked now ({exc})")
@@ -121,97 +121,97 @@ async def existing(wizard: Wizard, name: str) -> Existing | None:
 # What each action will send ----------------------------------------------------------------
 
 
-def _tenant(wizard: Wizard) -> str:
-    if not wizard.facts.tenant_id:
+def _tenant(launch: LiveLaunch) -> str:
+    if not launch.facts.tenant_id:
         raise InputError("no tenant yet: create the customer's tenant first (section 3, first item)")
-    return wizard.facts.tenant_id
+    return launch.facts.tenant_id
 
 
-async def create_tenant_step(wizard: Wizard) -> Step:
-    return await step(wizard, "create_tenant", title=f"Create the tenant {wizard.target.customer.tenant_slug}")
+async def create_tenant_step(launch: LiveLaunch) -> Step:
+    return await step(launch, "create_tenant", title=f"Create the tenant {launch.target.customer.tenant_slug}")
 
 
-async def issue_key_step(wizard: Wizard) -> Step:
-    _tenant(wizard)
-    return await step(wizard, "issue_key", Call({"label": key_label(wizard)}))
+async def issue_key_step(launch: LiveLaunch) -> Step:
+    _tenant(launch)
+    return await step(launch, "issue_key", Call({"label": key_label(launch)}))
 
 
-async def detectors_step(wizard: Wizard, detectors: dict[str, bool]) -> Step:
-    _tenant(wizard)
-    return await step(wizard, "set_detectors", Call({"detectors": dict(detectors)}))
+async def detectors_step(launch: LiveLaunch, detectors: dict[str, bool]) -> Step:
+    _tenant(launch)
+    return await step(launch, "set_detectors", Call({"detectors": dict(detectors)}))
 
 
-async def enqueue_step(wizard: Wizard, job_type: str, csv: bytes, filename: str, source: str = "template") -> Step:
+async def enqueue_step(launch: LiveLaunch, job_type: str, csv: bytes, filename: str, source: str = "template") -> Step:
     call = Call({"job_type": job_type, "filename": filename, "source": source}, payload=csv)
-    return await step(wizard, "enqueue_job", call, title=f"Enqueue the customer's first {job_type} job")
+    return await step(launch, "enqueue_job", call, title=f"Enqueue the customer's first {job_type} job")
 
 
-async def generate_invoice_step(wizard: Wizard) -> Step:
-    _tenant(wizard)
-    start, end = billing.current_month(wizard.today())
-    return await step(wizard, "generate_invoice", Call({"period_start": start, "period_end": end}))
+async def generate_invoice_step(launch: LiveLaunch) -> Step:
+    _tenant(launch)
+    start, end = billing.current_month(launch.today())
+    return await step(launch, "generate_invoice", Call({"period_start": start, "period_end": end}))
 
 
-async def lifecycle_step(wizard: Wizard) -> Step:
-    _tenant(wizard)
-    invoice = wizard.facts.invoice_id or "<invoice id>"
+async def lifecycle_step(launch: LiveLaunch) -> Step:
+    _tenant(launch)
+    invoice = launch.facts.invoice_id or "<invoice id>"
 
     async def calls(p: PlatformClient) -> None:
         await p.invoice_transition(invoice, "issue", "<idempotency key>")
         await p.invoice_transition(invoice, "mark-paid", "<idempotency key>")
-        await p.generate_invoice(_tenant(wizard), *billing.current_month(wizard.today()), "<idempotency key>")
+        await p.generate_invoice(_tenant(launch), *billing.current_month(launch.today()), "<idempotency key>")
         await p.invoice_transition("<second invoice id>", "cancel", "<idempotency key>")
 
     spec = actions.spec("invoice_lifecycle")
-    return Step(spec.name, spec.item_id, spec.title, await preview(wizard.target.api_url, wizard.secrets, calls))
+    return Step(spec.name, spec.item_id, spec.title, await preview(launch.target.api_url, launch.secrets, calls))
 
 
-async def canary_step(wizard: Wizard) -> Step:
-    _tenant(wizard)
-    return await step(wizard, "issue_canary")
+async def canary_step(launch: LiveLaunch) -> Step:
+    _tenant(launch)
+    return await step(launch, "issue_canary")
 
 
-async def revoked_key_check(wizard: Wizard, step: Step) -> CheckResult | None:
+async def revoked_key_check(launch: LiveLaunch, step: Step) -> CheckResult | None:
     """The canary (its secret stays in memory), then the real check with it."""
-    outcome = await perform(wizard, step)
+    outcome = await perform(launch, step)
     if outcome.result.status.value != "pass":
         if not outcome.unknown:
-            wizard.record_result(outcome.result, EventKind.ACTION_RESULT, action="issue_canary")
+            launch.record_result(outcome.result, EventKind.ACTION_RESULT, action="issue_canary")
         return outcome.result
-    results = await wizard.run_checks(["auth.token-revoked"])
+    results = await launch.run_checks(["auth.token-revoked"])
     return results[0] if results else None
 
 
-def key_label(wizard: Wizard) -> str:
-    return actions.key_label(wizard.target)
+def key_label(launch: LiveLaunch) -> str:
+    return actions.key_label(launch.target)
 
 
 # Doing it -------------------------------------------------------------------------------------
 
 
-async def create_tenant(wizard: Wizard, step: Step, key: str | None = None) -> ActionOutcome:
-    return await perform(wizard, step, key=key)
+async def create_tenant(launch: LiveLaunch, step: Step, key: str | None = None) -> ActionOutcome:
+    return await perform(launch, step, key=key)
 
 
-async def adopt_tenant(wizard: Wizard, tenant: TenantInfo, key: str | None = None) -> ActionOutcome:
+async def adopt_tenant(launch: LiveLaunch, tenant: TenantInfo, key: str | None = None) -> ActionOutcome:
     """The operator chose to use an existing tenant with the customer's slug. No network."""
     args = {"tenant_id": tenant.id, "slug": tenant.slug, "name": tenant.name, "created_at": tenant.created_at}
-    return await perform(wizard, await step(wizard, "adopt_tenant", Call(args)), key=key)
+    return await perform(launch, await step(launch, "adopt_tenant", Call(args)), key=key)
 
 
-async def issue_key(wizard: Wizard, step: Step) -> ActionOutcome:
-    return await perform(wizard, step)
+async def issue_key(launch: LiveLaunch, step: Step) -> ActionOutcome:
+    return await perform(launch, step)
 
 
-async def revoke_key(wizard: Wizard, key_id: str) -> ActionOutcome:
-    return await perform(wizard, await step(wizard, "revoke_key", Call({"key_id": key_id}), f"Revoke key {key_id}"))
+async def revoke_key(launch: LiveLaunch, key_id: str) -> ActionOutcome:
+    return await perform(launch, await step(launch, "revoke_key", Call({"key_id": key_id}), f"Revoke key {key_id}"))
 
 
-async def replace_key_step(wizard: Wizard) -> Step:
+async def replace_key_step(launch: LiveLaunch) -> Step:
     """The dialog of "issue a new one and revoke the old": both requests."""
-    old = wizard.facts.key_id or "<the old key's id>"
-    issue = await issue_key_step(wizard)
-    revoke = await step(wizard, "revoke_key", Call({"key_id": old}))
+    old = launch.facts.key_id or "<the old key's id>"
+    issue = await issue_key_step(launch)
+    revoke = await step(launch, "revoke_key", Call({"key_id": old}))
     return Step(
         issue.action,
         issue.item,
@@ -222,82 +222,82 @@ async def replace_key_step(wizard: Wizard) -> Step:
     )
 
 
-async def replace_key(wizard: Wizard) -> ActionOutcome:
+async def replace_key(launch: LiveLaunch) -> ActionOutcome:
     """Issue a new one and revoke the old: the new key first, so a failure leaves the old one working."""
-    old = wizard.facts.key_id
-    outcome = await issue_key(wizard, await issue_key_step(wizard))
-    if old and outcome.result.status.value == "pass" and not outcome.unknown and wizard.facts.key_id != old:
-        await revoke_key(wizard, old)
+    old = launch.facts.key_id
+    outcome = await issue_key(launch, await issue_key_step(launch))
+    if old and outcome.result.status.value == "pass" and not outcome.unknown and launch.facts.key_id != old:
+        await revoke_key(launch, old)
     return outcome
 
 
-async def set_detectors(wizard: Wizard, step: Step, detectors: dict[str, bool] | None = None) -> ActionOutcome:
-    return await perform(wizard, step)
+async def set_detectors(launch: LiveLaunch, step: Step, detectors: dict[str, bool] | None = None) -> ActionOutcome:
+    return await perform(launch, step)
 
 
-async def enqueue(wizard: Wizard, step: Step, *_: object) -> ActionOutcome:
+async def enqueue(launch: LiveLaunch, step: Step, *_: object) -> ActionOutcome:
     """The upload itself is in the step (`enqueue_step`); extra arguments are ignored."""
-    return await perform(wizard, step)
+    return await perform(launch, step)
 
 
-async def generate_invoice(wizard: Wizard, step: Step) -> ActionOutcome:
-    return await perform(wizard, step)
+async def generate_invoice(launch: LiveLaunch, step: Step) -> ActionOutcome:
+    return await perform(launch, step)
 
 
-async def run_main(wizard: Wizard, step: Step) -> Any:
+async def run_main(launch: LiveLaunch, step: Step) -> Any:
     """Perform an item's main action after the operator agreed to `step`."""
     if step.action == "invoice_lifecycle":
-        return await invoice_lifecycle(wizard, step)
+        return await invoice_lifecycle(launch, step)
     if step.action == "issue_canary":
-        return await revoked_key_check(wizard, step)
+        return await revoked_key_check(launch, step)
     if step.replaces:
-        return await replace_key(wizard)
-    return await perform(wizard, step)
+        return await replace_key(launch)
+    return await perform(launch, step)
 
 
-async def run_check(wizard: Wizard, item_id: str, on_progress: Callable[[PollProgress], Any] | None = None) -> Any:
+async def run_check(launch: LiveLaunch, item_id: str, on_progress: Callable[[PollProgress], Any] | None = None) -> Any:
     """An automated item: the poll shows its progress, results keep a preview; the rest
     are plain checks."""
     if item_id == "first-value.poll":
-        return await poll(wizard, on_progress)
+        return await poll(launch, on_progress)
     if item_id == "first-value.results":
-        return await read_results(wizard)
-    return await wizard.run_checks([item_id])
+        return await read_results(launch)
+    return await launch.run_checks([item_id])
 
 
 LIFECYCLE_STEPS = {"draft": ("issue", "mark-paid"), "issued": ("mark-paid",), "paid": ()}
 
 
-async def invoice_lifecycle(wizard: Wizard, step: Step) -> CheckResult:
+async def invoice_lifecycle(launch: LiveLaunch, step: Step) -> CheckResult:
     """Two invoices, because a paid one cannot be cancelled: the generated one is issued
     then marked paid; a second is generated and cancelled. Each call is its own action
     (`invoice_*`), with its own intent.
 
     It starts from where the invoices stand on the platform, so running it again after
     a crash (once recovery has settled the interrupted call) does only what is left."""
-    if not wizard.facts.invoice_id:
+    if not launch.facts.invoice_id:
         raise InputError("no invoice yet: generate one first (the item above)")
-    if open_intents(wizard, step.item):
+    if open_intents(launch, step.item):
         raise InputError(f"a call of the lifecycle has an unknown outcome: resolve it first ({UNKNOWN})")
-    paid = wizard.facts.invoice_id
-    start, end = billing.current_month(wizard.today())
+    paid = launch.facts.invoice_id
+    start, end = billing.current_month(launch.today())
     evidence: list[Any] = []
 
     async def call(name: str, args: dict[str, Any]) -> ActionOutcome:
-        outcome = await perform(wizard, await _sub_step(wizard, name, Call(args), step.title))
+        outcome = await perform(launch, await _sub_step(launch, name, Call(args), step.title))
         evidence.extend(outcome.result.evidence)
         return outcome
 
     def verdict(result: CheckResult) -> CheckResult:
-        wizard.facts.invoice_id = paid  # the lifecycle's subject stays the first invoice
+        launch.facts.invoice_id = paid  # the lifecycle's subject stays the first invoice
         final = result.model_copy(update={"evidence": evidence[-20:]})
-        wizard.record_result(final, EventKind.ACTION_RESULT, action="invoice_lifecycle")
+        launch.record_result(final, EventKind.ACTION_RESULT, action="invoice_lifecycle")
         return final
 
     def stopped(outcome: ActionOutcome) -> bool:
         return outcome.unknown or outcome.result.status.value != "pass"
 
-    status = await _invoice_status(wizard, paid)
+    status = await _invoice_status(launch, paid)
     if status not in LIFECYCLE_STEPS:
         return verdict(
             CheckResult(
@@ -312,11 +312,11 @@ async def invoice_lifecycle(wizard: Wizard, step: Step) -> CheckResult:
             return outcome.result if outcome.unknown else verdict(outcome.result)
 
     # The second invoice of *this* paid invoice's lifecycle, if one was generated.
-    second = wizard.state.facts.get("cancel_invoice_id") if wizard.state.facts.get("cancel_for") == paid else None
-    second_status = await _invoice_status(wizard, second) if second else None
+    second = launch.state.facts.get("cancel_invoice_id") if launch.state.facts.get("cancel_for") == paid else None
+    second_status = await _invoice_status(launch, second) if second else None
     if second_status not in ("draft", "issued", "cancelled"):
         outcome = await call("invoice_generate_for_cancel", {"period_start": start, "period_end": end, "for": paid})
-        wizard.facts.invoice_id = paid
+        launch.facts.invoice_id = paid
         if stopped(outcome):
             return outcome.result if outcome.unknown else verdict(outcome.result)
         second, second_status = str(outcome.result.refs["cancel_invoice_id"]), "draft"
@@ -329,14 +329,14 @@ async def invoice_lifecycle(wizard: Wizard, step: Step) -> CheckResult:
     return verdict(CheckResult(id=step.item, status="pass", summary=summary, refs=refs))
 
 
-async def _sub_step(wizard: Wizard, name: str, call: Call, title: str) -> Step:
+async def _sub_step(launch: LiveLaunch, name: str, call: Call, title: str) -> Step:
     """The intent records this call's real request (the dialog showed placeholders for an
     invoice that did not exist yet)."""
-    return await step(wizard, name, call, title)
+    return await step(launch, name, call, title)
 
 
-async def _invoice_status(wizard: Wizard, invoice_id: str) -> str:
-    async with wizard.context() as ctx:
+async def _invoice_status(launch: LiveLaunch, invoice_id: str) -> str:
+    async with launch.context() as ctx:
         return await billing.invoice_status(ctx, invoice_id)
 
 
@@ -366,43 +366,43 @@ def template_upload(job_type: str) -> tuple[bytes, str]:
     return sample_csv(job_type), f"{job_type.lower()}-first-upload.csv"
 
 
-def record_customer_job(wizard: Wizard, job_id: str, job_type: str) -> None:
+def record_customer_job(launch: LiveLaunch, job_id: str, job_type: str) -> None:
     """The customer enqueued on their side and read out the job id: poll will verify it."""
     job_id = job_id.strip()
     if not job_id or len(job_id) > 100 or not all(ch.isalnum() or ch in "_-" for ch in job_id):
         raise InputError(f"{job_id!r} is not a job id; it looks like job_abc123")
-    wizard.facts.update(job_id=job_id, job_type=job_type)
+    launch.facts.update(job_id=job_id, job_type=job_type)
     result = CheckResult(
         id="first-value.enqueue",
         status="pass",
-        summary=f"the customer enqueued {job_type} job {job_id} on their side (read out to {wizard.operator}); polling verifies it",
+        summary=f"the customer enqueued {job_type} job {job_id} on their side (read out to {launch.operator}); polling verifies it",
         refs={"job_id": job_id, "job_type": job_type, "entered_by_operator": True},
     )
-    wizard.record_result(result, EventKind.ACTION_RESULT, action="customer_enqueued")
+    launch.record_result(result, EventKind.ACTION_RESULT, action="customer_enqueued")
 
 
-async def poll(wizard: Wizard, on_progress: Callable[[PollProgress], Any] | None = None) -> CheckResult:
+async def poll(launch: LiveLaunch, on_progress: Callable[[PollProgress], Any] | None = None) -> CheckResult:
     def show(progress: PollProgress) -> None:
         line = Text(
-            f"polling job {wizard.facts.job_id}: attempt {progress.attempt}, {progress.elapsed_s:.1f}s, status {progress.status}",
+            f"polling job {launch.facts.job_id}: attempt {progress.attempt}, {progress.elapsed_s:.1f}s, status {progress.status}",
             style="bold blue",
         )
         if progress.next_poll_in_s:
             line.append(f", next in {progress.next_poll_in_s:.1f}s", style="dim")
-        wizard.extras["first-value.poll"] = line
+        launch.extras["first-value.poll"] = line
         if on_progress:
             on_progress(progress)
 
-    async with wizard.context() as ctx:
+    async with launch.context() as ctx:
         result = await first_value.poll_job(ctx, on_progress=show)
-    wizard.record_result(result)
+    launch.record_result(result)
     return result
 
 
-async def read_results(wizard: Wizard) -> CheckResult:
+async def read_results(launch: LiveLaunch) -> CheckResult:
     """Read the job's results and keep the first rows for the preview table."""
-    async with wizard.context() as ctx:
+    async with launch.context() as ctx:
         result, rows = await first_value.read_results_preview(ctx)
-    wizard.results_preview = rows
-    wizard.record_result(result)
+    launch.results_preview = rows
+    launch.record_result(result)
     return result

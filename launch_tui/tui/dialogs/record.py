@@ -11,9 +11,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Select
 
 from launch_tui.checklist import Item
+from launch_tui.launch import inputs
+from launch_tui.tui.dialogs.common import Dialog
 from launch_tui.tui.look import safe
-from launch_tui.tui.screens.dialogs import Dialog
-from launch_tui.wizard import inputs
 
 
 class GapsEditor(VerticalScroll):

@@ -12,9 +12,12 @@ by a killed run never blocks the next one."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from launch_tui.errors import UsageError
@@ -52,6 +55,24 @@ def write_private(path: Path, data: str | bytes, *, replace: bool) -> None:
         raise UsageError(f"{path} is a folder; give a file name") from None
     except OSError as exc:
         raise UsageError(f"cannot write {path} ({exc.strerror})") from None
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path`'s sibling `NAME.lock` (0600, never through a link)
+    while a read-modify-write of `path` runs, so two processes adding to one file at once
+    both land: the second waits and reads what the first wrote."""
+    lock = path.with_name(path.name + ".lock")
+    try:
+        ensure_private_dir(path.parent)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise UsageError(f"cannot lock {path} ({exc.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 class LinkRefused(UsageError):

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import tomli_w
 
 from launch_tui.errors import UsageError
-from launch_tui.files import NotAFile, read_regular, write_private
+from launch_tui.files import NotAFile, exclusive, read_regular, write_private
 from launch_tui.target import Target
 from launch_tui.timefmt import now_iso
 
@@ -149,6 +149,11 @@ def announce(target: Any, source: str) -> None:
 
 def add(entries: Iterable[Untrusted], source: str, path: Path | None = None) -> None:
     path = path or trust_file()
+    with exclusive(path):  # two launch-tui processes trusting at once: both entries land
+        _add(path, entries, source)
+
+
+def _add(path: Path, entries: Iterable[Untrusted], source: str) -> None:
     document = _read_document(path)
     rows: list[dict[str, Any]] = document.setdefault("trusted", [])
     for entry in entries:

@@ -126,6 +126,30 @@ def test_a_broken_or_linked_store_is_one_line(tmp_path, monkeypatch):
     assert elsewhere.read_text() == ""
 
 
+def _trust_origins(store: str, first_port: int, count: int) -> None:
+    """A child process that trusts `count` origins of its own, one answer at a time."""
+    for port in range(first_port, first_port + count):
+        trust.trust(make_target(api_url=f"https://api.example.com:{port}"), f"child {first_port}", Path(store))
+
+
+def test_two_processes_trusting_at_once_both_land(tmp_path):
+    """Each yes is a read-modify-write of one file: without the lock, a process that read
+    before the other wrote would write its old copy back and drop the other's entry."""
+    import multiprocessing
+
+    store = tmp_path / "trusted-origins.toml"
+    spawn = multiprocessing.get_context("spawn")
+    children = [spawn.Process(target=_trust_origins, args=(str(store), first, 25)) for first in (10000, 20000)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(120)
+        assert child.exitcode == 0
+    ports = {origin.port for origin in trust.load(store)}
+    assert ports == set(range(10000, 10025)) | set(range(20000, 20025))
+    assert os.stat(store.with_name(store.name + ".lock")).st_mode & 0o777 == 0o600
+
+
 # Headless: check SESSION --------------------------------------------------------------
 
 

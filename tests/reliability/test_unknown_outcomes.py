@@ -29,12 +29,6 @@ FAST = Policy(connect_timeout=0.5, read_timeout=0.5, check_deadline=5, backoff_b
 
 
 @pytest.fixture
-def sandbox():
-    with SandboxServer(job_seconds=0.2) as server:
-        yield server
-
-
-@pytest.fixture
 def proxy(sandbox):
     with FaultProxy(sandbox.base_url) as fault_proxy:
         yield fault_proxy

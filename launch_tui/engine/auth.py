@@ -20,20 +20,22 @@ from launch_tui.target import Target
 _ROUTE_LEVEL_404 = {None, "not_found", "route_not_found", "no_route"}
 
 
-def _valid_key(ctx: RunContext) -> tuple[str, str] | None:
-    if key := ctx.secrets.get("LAUNCH_INTEGRATION_KEY"):
-        return key, "LAUNCH_INTEGRATION_KEY"
-    if ctx.facts.customer_key:
-        return ctx.facts.customer_key, "the customer's key"
+def _key(ctx: RunContext, variable: str, made: str | None, made_as: str) -> tuple[str, str] | None:
+    """A key and where it came from: the environment variable first, else the one this
+    session made (`made`, named `made_as`)."""
+    if key := ctx.secrets.get(variable):
+        return key, variable
+    if made:
+        return made, made_as
     return None
+
+
+def _valid_key(ctx: RunContext) -> tuple[str, str] | None:
+    return _key(ctx, "LAUNCH_INTEGRATION_KEY", ctx.facts.customer_key, "the customer's key")
 
 
 def _revoked_key(ctx: RunContext) -> tuple[str, str] | None:
-    if key := ctx.secrets.get("LAUNCH_REVOKED_KEY"):
-        return key, "LAUNCH_REVOKED_KEY"
-    if ctx.facts.revoked_key:
-        return ctx.facts.revoked_key, "the canary key"
-    return None
+    return _key(ctx, "LAUNCH_REVOKED_KEY", ctx.facts.revoked_key, "the canary key")
 
 
 def _needed(found: tuple[str, str] | None, why_not: str | None) -> tuple[str, str]:

@@ -151,22 +151,30 @@ async def test_contract_gate_is_found_in_rulesets_not_only_classic_protection(sh
     assert result.status is Status.PASS and "rulesets" in result.summary
 
 
-async def test_github_wrong_repo_is_an_error_naming_the_fix(shared_sandbox):
-    target = target_of(shared_sandbox, github__repo="acme/other")
-    result = await check(shared_sandbox, "guardrails.force-rls", target=target)
-    assert result.status is Status.ERROR and "github.repo" in result.summary
-
-
-async def test_nightly_unknown_workflow_is_an_error(shared_sandbox):
-    target = target_of(shared_sandbox, github__nightly_workflow="nope.yml")
-    result = await check(shared_sandbox, "guardrails.nightly", target=target)
-    assert result.status is Status.ERROR and "nope.yml" in result.summary
-
-
-async def test_force_rls_none_found_fails(shared_sandbox):
-    target = target_of(shared_sandbox, github__force_rls_check="no-such-check")
-    result = await check(shared_sandbox, "guardrails.force-rls", target=target)
-    assert result.status is Status.FAIL and "no run found" in result.summary
+@pytest.mark.parametrize(
+    "setting, item, status, said",
+    [
+        pytest.param(
+            {"github__repo": "acme/other"}, "guardrails.force-rls", Status.ERROR, "github.repo", id="wrong-repo"
+        ),
+        pytest.param(
+            {"github__nightly_workflow": "nope.yml"}, "guardrails.nightly", Status.ERROR, "nope.yml", id="no-workflow"
+        ),
+        pytest.param(
+            {"github__force_rls_check": "no-such-check"},
+            "guardrails.force-rls",
+            Status.FAIL,
+            "no run found",
+            id="no-run",
+        ),
+    ],
+)
+async def test_a_github_setting_naming_nothing_there_says_so(shared_sandbox, setting, item, status, said):
+    # A wrong repository is an error naming the fix; an unknown workflow is an error; a
+    # force-RLS check that never ran fails.
+    target = target_of(shared_sandbox, **setting)
+    result = await check(shared_sandbox, item, target=target)
+    assert result.status is status and said in result.summary
 
 
 async def test_github_without_token_is_manual_saying_how(shared_sandbox):

@@ -50,22 +50,23 @@ async def test_bad_render_key_is_an_error_not_a_fail(shared_sandbox):
     assert result.status is Status.ERROR and "RENDER_API_KEY" in result.summary
 
 
-async def test_predeploy_command_that_differs_but_migrates_warns(make_sandbox):
+@pytest.mark.parametrize(
+    "command, status, said",
+    [
+        pytest.param(
+            "cd apps/api &&  npx prisma migrate deploy --schema prisma/schema.prisma",
+            Status.WARN,
+            "differs",
+            id="differs-but-migrates-warns",
+        ),
+        pytest.param("  cd apps/api  &&\tnpx prisma migrate deploy ", Status.PASS, "", id="whitespace-is-normalised"),
+    ],
+)
+async def test_a_predeploy_command_other_than_the_runbooks(make_sandbox, command, status, said):
     server = make_sandbox()
-    server.world.services[
-        server.world.api_service_id
-    ].predeploy_command = "cd apps/api &&  npx prisma migrate deploy --schema prisma/schema.prisma"
+    server.world.services[server.world.api_service_id].predeploy_command = command
     result = await check(server, "infra.predeploy-migration")
-    assert result.status is Status.WARN and "differs" in result.summary
-
-
-async def test_predeploy_command_whitespace_is_normalised(make_sandbox):
-    server = make_sandbox()
-    server.world.services[
-        server.world.api_service_id
-    ].predeploy_command = "  cd apps/api  &&\tnpx prisma migrate deploy "
-    result = await check(server, "infra.predeploy-migration")
-    assert result.status is Status.PASS
+    assert result.status is status and said in result.summary
 
 
 async def test_web_app_with_only_web_url(shared_sandbox):

@@ -19,7 +19,6 @@ import pytest
 from launch_tui.cli import build_parser, main, section_ids
 from launch_tui.cli_help import HELP
 from launch_tui.engine.headless import check_command
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.terminal import color_wanted
@@ -48,9 +47,8 @@ def launch(
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(job_seconds=0.2) as server:
-        yield server
+def sandbox(make_module_sandbox):
+    return make_module_sandbox(job_seconds=0.2)
 
 
 # No terminal, no TUI ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import json
 import secrets as pysecrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 from launch_tui.clients.errors import TransportError
@@ -311,6 +311,11 @@ def parse_health(data: dict[str, Any]) -> Health:
     )
 
 
+def is_record(data: Any) -> TypeGuard[dict[str, Any]]:
+    """A JSON object with a string `id`: what the platform answers for a tenant, a key or an invoice."""
+    return isinstance(data, dict) and isinstance(data.get("id"), str)
+
+
 @dataclass(frozen=True)
 class TenantInfo:
     id: str
@@ -320,7 +325,7 @@ class TenantInfo:
 
 
 def parse_tenant(data: Any) -> TenantInfo | None:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    if not is_record(data):
         return None
     return TenantInfo(data["id"], str(data.get("slug", "")), str(data.get("name", "")), data.get("createdAt"))
 
@@ -339,7 +344,7 @@ class KeyInfo:
 
 
 def parse_key(data: Any) -> KeyInfo | None:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    if not is_record(data):
         return None
     return KeyInfo(
         data["id"],
@@ -397,6 +402,6 @@ class InvoiceInfo:
 
 
 def parse_invoice(data: Any) -> InvoiceInfo | None:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    if not is_record(data):
         return None
     return InvoiceInfo(data["id"], str(data.get("status", "")), data.get("tenantId"))

@@ -355,6 +355,10 @@ def _detectors(args: Args) -> dict[str, bool]:
     return {str(k): bool(v) for k, v in chosen.items()} if isinstance(chosen, dict) else dict(DEFAULT_DETECTORS)
 
 
+def _shown(detectors: dict[str, Any]) -> str:
+    return ", ".join(f"{name} {'on' if on else 'off'}" for name, on in detectors.items())
+
+
 async def _request_detectors(p: PlatformClient, target: Target, facts: Facts, call: Call, key: str) -> object:
     return await p.set_detectors(_tenant(facts), _detectors(call.args), key)
 
@@ -363,9 +367,8 @@ async def _lookup_detectors(ctx: RunContext, intent: Intent) -> Lookup:
     wanted = _detectors(intent.args)
     current = await onboarding.read_detectors(ctx)
     if all(current.get(name) == on for name, on in wanted.items()):
-        shown = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in wanted.items())
         verdict = passed(
-            f"detector config set: {shown}",
+            f"detector config set: {_shown(wanted)}",
             tenant_id=ctx.facts.tenant_id or "",
             **{f"detector_{name}": on for name, on in wanted.items()},
         )
@@ -382,8 +385,7 @@ async def _existing_detectors(ctx: RunContext, refs: dict[str, Any]) -> Existing
     chosen = {k.removeprefix("detector_"): v for k, v in refs.items() if k.startswith("detector_")}
     if not chosen:
         return None
-    shown = ", ".join(f"{name} {'on' if on else 'off'}" for name, on in chosen.items())
-    return Existing(f"the detector config is set ({shown})", replace="Set it again")
+    return Existing(f"the detector config is set ({_shown(chosen)})", replace="Set it again")
 
 
 @action(

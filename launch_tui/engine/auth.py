@@ -6,6 +6,8 @@ Tokens obtained here are registered as secrets and kept in memory only.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from launch_tui.clients.errors import TransportError
 from launch_tui.clients.platform import RouteProbe, access_token_of, forged_token, high_risk_routes, random_key
@@ -20,45 +22,46 @@ from launch_tui.target import Target
 _ROUTE_LEVEL_404 = {None, "not_found", "route_not_found", "no_route"}
 
 
-def _valid_key(ctx: RunContext) -> tuple[str, str] | None:
-    if key := ctx.secrets.get("LAUNCH_INTEGRATION_KEY"):
-        return key, "LAUNCH_INTEGRATION_KEY"
-    if ctx.facts.customer_key:
-        return ctx.facts.customer_key, "the customer's key"
-    return None
+@dataclass(frozen=True)
+class KeySource:
+    """Where a token check's key comes from: the environment variable, else the key this
+    session made (`made`, named `made_as` in summaries); `missing` says what to do when
+    there is neither."""
 
+    variable: str
+    made: Callable[[Facts], str | None]
+    made_as: str
+    missing: str
 
-def _revoked_key(ctx: RunContext) -> tuple[str, str] | None:
-    if key := ctx.secrets.get("LAUNCH_REVOKED_KEY"):
-        return key, "LAUNCH_REVOKED_KEY"
-    if ctx.facts.revoked_key:
-        return ctx.facts.revoked_key, "the canary key"
-    return None
+    def precondition(self, target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
+        if secrets.has(self.variable) or (facts and self.made(facts)):
+            return None
+        return self.missing
 
-
-def _needed(found: tuple[str, str] | None, why_not: str | None) -> tuple[str, str]:
-    """The key a check's precondition promised; if it went meanwhile, the check is skipped."""
-    if found is None:
+    def key(self, ctx: RunContext) -> tuple[str, str]:
+        """The key and where it came from; if it went since the precondition held, the check is skipped."""
+        if key := ctx.secrets.get(self.variable):
+            return key, self.variable
+        if made := self.made(ctx.facts):
+            return made, self.made_as
+        why_not = self.precondition(ctx.target, ctx.secrets, ctx.facts)
         raise Unavailable(why_not or "the key this check needs is not there")
-    return found
 
 
-def needs_valid_key(target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
-    if secrets.has("LAUNCH_INTEGRATION_KEY") or (facts and facts.customer_key):
-        return None
-    return (
-        "no valid integration key: set LAUNCH_INTEGRATION_KEY to a current key of this environment, "
-        "or issue the customer's key in section 3 and run this again"
-    )
-
-
-def needs_revoked_key(target: Target, secrets: Secrets, facts: Facts | None) -> str | None:
-    if secrets.has("LAUNCH_REVOKED_KEY") or (facts and facts.revoked_key):
-        return None
-    return (
-        "no revoked key to try: issue a key, revoke it, and set LAUNCH_REVOKED_KEY to its secret "
-        "(in the wizard, let it issue and revoke a canary key)"
-    )
+VALID_KEY = KeySource(
+    "LAUNCH_INTEGRATION_KEY",
+    lambda facts: facts.customer_key,
+    "the customer's key",
+    "no valid integration key: set LAUNCH_INTEGRATION_KEY to a current key of this environment, "
+    "or issue the customer's key in section 3 and run this again",
+)
+REVOKED_KEY = KeySource(
+    "LAUNCH_REVOKED_KEY",
+    lambda facts: facts.revoked_key,
+    "the canary key",
+    "no revoked key to try: issue a key, revoke it, and set LAUNCH_REVOKED_KEY to its secret "
+    "(in the wizard, let it issue and revoke a canary key)",
+)
 
 
 def remember_token(reply: Reply) -> str | None:
@@ -68,9 +71,9 @@ def remember_token(reply: Reply) -> str | None:
     return token
 
 
-@check("auth.token-valid", requires=needs_valid_key)
+@check("auth.token-valid", requires=VALID_KEY.precondition)
 async def token_valid(ctx: RunContext) -> Verdict:
-    key, source = _needed(_valid_key(ctx), needs_valid_key(ctx.target, ctx.secrets, ctx.facts))
+    key, source = VALID_KEY.key(ctx)
     reply = await ctx.platform.exchange_token(key)
     if reply.ok:
         token = remember_token(reply)
@@ -95,9 +98,9 @@ async def token_valid(ctx: RunContext) -> Verdict:
     return failed(f"the token endpoint answered {reply.status_text()}, expected 200 with a bearer token")
 
 
-@check("auth.token-revoked", requires=needs_revoked_key)
+@check("auth.token-revoked", requires=REVOKED_KEY.precondition)
 async def token_revoked(ctx: RunContext) -> Verdict:
-    key, source = _needed(_revoked_key(ctx), needs_revoked_key(ctx.target, ctx.secrets, ctx.facts))
+    key, source = REVOKED_KEY.key(ctx)
     reply = await ctx.platform.exchange_token(key)
     if reply.status_code == 401:
         return passed(f"{source} is refused ({reply.status_text()})")

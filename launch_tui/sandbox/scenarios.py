@@ -8,6 +8,7 @@ into plain settings (a latency, a flag, a command string) that the routes read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from launch_tui.errors import UsageError
 
@@ -137,6 +138,16 @@ def parse_scenarios(text: str) -> tuple[str, ...]:
     return tuple(names) or ("healthy",)
 
 
+Value = TypeVar("Value")
+Otherwise = TypeVar("Otherwise")
+
+
+def first_chosen(chosen: set[str], values: dict[str, Value], otherwise: Otherwise) -> Value | Otherwise:
+    """The value of the first scenario in `values` that is chosen (their order decides
+    when several are), else `otherwise`."""
+    return next((value for name, value in values.items() if name in chosen), otherwise)
+
+
 @dataclass(frozen=True)
 class Faults:
     """What the chosen scenarios change, as settings the routes read."""
@@ -196,20 +207,12 @@ class Faults:
             branch_protected="unprotected-branch" not in chosen,
             nightly_age_hours=40.0 if "stale-nightly" in chosen else 3.0,
             force_rls_conclusion="failure" if "rls-red" in chosen else "success",
-            github_token=(
-                "fine-grained"
-                if "fine-grained-token" in chosen
-                else "classic-read"
-                if "read-only-token" in chosen
-                else "classic-admin"
+            github_token=first_chosen(
+                chosen, {"fine-grained-token": "fine-grained", "read-only-token": "classic-read"}, "classic-admin"
             ),
             github_classic="none" if "ruleset-only" in chosen else "unit-tests",
-            github_gate=(
-                "evaluate"
-                if "evaluate-ruleset" in chosen
-                else "workflow"
-                if "workflow-gate" in chosen
-                else "status-check"
+            github_gate=first_chosen(
+                chosen, {"evaluate-ruleset": "evaluate", "workflow-gate": "workflow"}, "status-check"
             ),
             merge_queue="merge-queue" in chosen,
             solo_review_blockers="solo-review-blockers" in chosen,
@@ -218,17 +221,13 @@ class Faults:
             github_page_size=2 if "github-small-pages" in chosen else 100,
             github_rate_limited="github-rate-limited" in chosen,
             env_in_groups="env-group" in chosen,
-            database_host="elsewhere"
-            if "postgres-elsewhere" in chosen
-            else "hidden"
-            if "postgres-hidden" in chosen
-            else "render",
+            database_host=first_chosen(
+                chosen, {"postgres-elsewhere": "elsewhere", "postgres-hidden": "hidden"}, "render"
+            ),
             postgres_suspended="postgres-suspended" in chosen,
-            api_newest_deploy="build_in_progress"
-            if "deploy-in-progress" in chosen
-            else "pre_deploy_failed"
-            if "deploy-failed" in chosen
-            else None,
+            api_newest_deploy=first_chosen(
+                chosen, {"deploy-in-progress": "build_in_progress", "deploy-failed": "pre_deploy_failed"}, None
+            ),
             web_newest_deploy="build_failed" if "deploy-failed" in chosen else None,
             render_page_cap=3 if "render-small-pages" in chosen else None,
             web_needs_slash="web-needs-slash" in chosen,

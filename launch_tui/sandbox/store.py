@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from launch_tui.sandbox import rows as rowdata
 from launch_tui.sandbox.replies import ApiError
@@ -30,6 +30,17 @@ TRANSITIONS = {
     "mark-paid": ({"issued"}, "paid", "paid_at"),
     "cancel": ({"draft", "issued"}, "cancelled", "cancelled_at"),
 }
+
+
+Held = TypeVar("Held")
+
+
+def held(table: dict[str, Held], object_id: str, what: str) -> Held:
+    """The object with this id; else the platform's 404 `<what>_not_found`."""
+    found = table.get(object_id)
+    if found is None:
+        raise ApiError(404, f"{what}_not_found", f"no {what} with id {object_id!r}")
+    return found
 
 
 @overload
@@ -177,10 +188,7 @@ class Store:
         return tenant
 
     def tenant(self, tenant_id: str) -> Tenant:
-        tenant = self.tenants.get(tenant_id)
-        if tenant is None:
-            raise ApiError(404, "tenant_not_found", f"no tenant with id {tenant_id!r}")
-        return tenant
+        return held(self.tenants, tenant_id, "tenant")
 
     def onboarding_steps(self, tenant: Tenant) -> dict[str, bool]:
         now = self.now()
@@ -272,10 +280,7 @@ class Store:
         return invoice
 
     def invoice(self, invoice_id: str) -> Invoice:
-        invoice = self.invoices.get(invoice_id)
-        if invoice is None:
-            raise ApiError(404, "invoice_not_found", f"no invoice with id {invoice_id!r}")
-        return invoice
+        return held(self.invoices, invoice_id, "invoice")
 
     def move_invoice(self, invoice_id: str, action: str) -> Invoice:
         invoice = self.invoice(invoice_id)

@@ -87,19 +87,20 @@ class ItemState:
 
     @property
     def who(self) -> str | None:
-        if self.status is ItemStatus.CONFIRMED:
-            return self.confirmed_by
-        if self.status is ItemStatus.WAIVED and self.waiver:
-            return self.waiver.by
-        return self.result_by
+        return self._decided[0]
 
     @property
     def when(self) -> str | None:
+        return self._decided[1]
+
+    @property
+    def _decided(self) -> tuple[str | None, str | None]:
+        """Who gave the status shown, and when: the person who confirmed or waived it, else the verdict's."""
         if self.status is ItemStatus.CONFIRMED:
-            return self.confirmed_at
+            return self.confirmed_by, self.confirmed_at
         if self.status is ItemStatus.WAIVED and self.waiver:
-            return self.waiver.at
-        return self.result_at
+            return self.waiver.by, self.waiver.at
+        return self.result_by, self.result_at
 
     def is_stale(self, item: Item, now: datetime) -> bool:
         """A verdict older than its useful age (health after an hour, nightly after 36 h)."""

@@ -30,7 +30,6 @@ from launch_tui.clients.github import (
 )
 from launch_tui.engine import RunContext, run_items
 from launch_tui.results import Status
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.target import target_from_dict
 
@@ -218,8 +217,9 @@ CALLS = [
 
 
 @pytest.mark.parametrize("scenario", GITHUB_SCENARIOS)
-def test_the_look_alike_answers_validate_against_githubs_schemas(scenario: str) -> None:
-    with SandboxServer((scenario,)) as server, httpx.Client(base_url=server.base_url) as http:
+def test_the_look_alike_answers_validate_against_githubs_schemas(scenario: str, make_sandbox) -> None:
+    server = make_sandbox(scenario)
+    with httpx.Client(base_url=server.base_url) as http:
         token = {"Authorization": f"Bearer {server.credentials['GITHUB_TOKEN']}"}
         for name, path, params in CALLS:
             url: str | None = REPO + path

@@ -19,7 +19,6 @@ import pytest
 from launch_tui.clients.render_models import database_host, parse_deploy, parse_postgres, parse_service
 from launch_tui.engine import RunContext, run_items
 from launch_tui.results import Status
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.target import target_from_dict
 
@@ -287,34 +286,34 @@ SANDBOX_CALLS = [
 
 
 @pytest.mark.parametrize("scenario", ["env-group,deploy-failed", "postgres-suspended,deploy-in-progress"])
-def test_the_look_alike_validates_and_sends_nothing_the_schema_does_not_know(scenario: str) -> None:
+def test_the_look_alike_validates_and_sends_nothing_the_schema_does_not_know(scenario: str, make_sandbox) -> None:
     calls = SANDBOX_CALLS + ([("/env-groups/evg-sandboxapisecrets0", "envGroup")] if "env-group" in scenario else [])
-    with SandboxServer(tuple(scenario.split(","))) as server:
-        headers = {"Authorization": f"Bearer {server.credentials['RENDER_API_KEY']}"}
-        with httpx.Client(base_url=server.render_url, headers=headers) as client:
-            for path, shape in calls:
-                reply = client.get(path)
-                assert (reply.status_code >= 400) == (shape == "error"), (path, reply.status_code)
-                validate(reply.json(), shape)
-                assert unknown_fields(reply.json(), shape) == [], path
-                assert "render-request-id" in reply.headers and "x-request-id" not in reply.headers
-            service = client.get("/services/srv-sandboxapi").json()
-            validate(service["serviceDetails"], "webServiceDetails")
-            assert unknown_fields(service["serviceDetails"], "webServiceDetails") == []
-            validate(service["serviceDetails"]["envSpecificDetails"], "nativeEnvironmentDetails")
-        unauthorized = httpx.get(f"{server.render_url}/services")
-        assert unauthorized.status_code == 401
-        validate(unauthorized.json(), "error")
+    server = make_sandbox(*scenario.split(","))
+    headers = {"Authorization": f"Bearer {server.credentials['RENDER_API_KEY']}"}
+    with httpx.Client(base_url=server.render_url, headers=headers) as client:
+        for path, shape in calls:
+            reply = client.get(path)
+            assert (reply.status_code >= 400) == (shape == "error"), (path, reply.status_code)
+            validate(reply.json(), shape)
+            assert unknown_fields(reply.json(), shape) == [], path
+            assert "render-request-id" in reply.headers and "x-request-id" not in reply.headers
+        service = client.get("/services/srv-sandboxapi").json()
+        validate(service["serviceDetails"], "webServiceDetails")
+        assert unknown_fields(service["serviceDetails"], "webServiceDetails") == []
+        validate(service["serviceDetails"]["envSpecificDetails"], "nativeEnvironmentDetails")
+    unauthorized = httpx.get(f"{server.render_url}/services")
+    assert unauthorized.status_code == 401
+    validate(unauthorized.json(), "error")
 
 
-def test_the_look_alike_pages_as_render_documents() -> None:
-    with SandboxServer(("env-group",)) as server:
-        headers = {"Authorization": f"Bearer {server.credentials['RENDER_API_KEY']}"}
-        with httpx.Client(base_url=server.render_url, headers=headers) as client:
-            assert len(client.get("/services/srv-sandboxapi/deploys").json()) == 3  # all, within the default 20
-            assert len(client.get("/services/srv-sandboxapi/deploys", params={"limit": 2}).json()) == 2
-            live = client.get("/services/srv-sandboxapi/deploys", params={"status": "live"}).json()
-            assert [item["deploy"]["status"] for item in live] == ["live"]
-            bad = client.get("/services/srv-sandboxapi/deploys", params={"status": "running"})
-            assert bad.status_code == 400 and set(bad.json()) == {"id", "message"}
-            assert client.get("/env-groups", params={"ownerId": "tea-elsewhere"}).json() == []
+def test_the_look_alike_pages_as_render_documents(make_sandbox) -> None:
+    server = make_sandbox("env-group")
+    headers = {"Authorization": f"Bearer {server.credentials['RENDER_API_KEY']}"}
+    with httpx.Client(base_url=server.render_url, headers=headers) as client:
+        assert len(client.get("/services/srv-sandboxapi/deploys").json()) == 3  # all, within the default 20
+        assert len(client.get("/services/srv-sandboxapi/deploys", params={"limit": 2}).json()) == 2
+        live = client.get("/services/srv-sandboxapi/deploys", params={"status": "live"}).json()
+        assert [item["deploy"]["status"] for item in live] == ["live"]
+        bad = client.get("/services/srv-sandboxapi/deploys", params={"status": "running"})
+        assert bad.status_code == 400 and set(bad.json()) == {"id", "message"}
+        assert client.get("/env-groups", params={"ownerId": "tea-elsewhere"}).json() == []

@@ -25,26 +25,26 @@ from .helpers import idem, secrets_of, target_of, unique_slug
 
 
 @pytest.fixture
-def target(healthy):
-    return target_of(healthy, tenant_slug=unique_slug())
+def target(shared_sandbox):
+    return target_of(shared_sandbox, tenant_slug=unique_slug())
 
 
-async def test_create_tenant_sends_the_recorded_idempotency_key_and_replays(healthy, target):
+async def test_create_tenant_sends_the_recorded_idempotency_key_and_replays(shared_sandbox, target):
     key = idem()
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         first = await create_tenant(ctx, key)
         again = await create_tenant(ctx, key)  # a retry after a crash: the platform replays
     assert first.result.status is Status.PASS and again.result.status is Status.PASS
     assert first.result.refs["tenant_id"] == again.result.refs["tenant_id"] == ctx.facts.tenant_id
-    assert any(stored_key == key for (_, _, stored_key) in healthy.world.replays)
-    assert sum(t.slug == target.customer.tenant_slug for t in healthy.state.tenants.values()) == 1
+    assert any(stored_key == key for (_, _, stored_key) in shared_sandbox.world.replays)
+    assert sum(t.slug == target.customer.tenant_slug for t in shared_sandbox.state.tenants.values()) == 1
 
 
-async def test_taken_slug_asks_then_adopts_the_existing_tenant(healthy, target):
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+async def test_taken_slug_asks_then_adopts_the_existing_tenant(shared_sandbox, target):
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         created = await create_tenant(ctx, idem())
     facts = Facts()
-    async with RunContext(target, secrets_of(healthy), facts) as ctx:
+    async with RunContext(target, secrets_of(shared_sandbox), facts) as ctx:
         conflict = await create_tenant(ctx, idem())
         assert conflict.result.status is Status.MANUAL and "already belongs" in conflict.result.summary
         assert conflict.conflict.id == created.result.refs["tenant_id"] and facts.tenant_id is None
@@ -54,9 +54,9 @@ async def test_taken_slug_asks_then_adopts_the_existing_tenant(healthy, target):
         assert found.id == facts.tenant_id
 
 
-async def test_issue_key_gives_the_secret_to_the_caller_only(healthy, target):
+async def test_issue_key_gives_the_secret_to_the_caller_only(shared_sandbox, target):
     facts = Facts()
-    async with RunContext(target, secrets_of(healthy), facts) as ctx:
+    async with RunContext(target, secrets_of(shared_sandbox), facts) as ctx:
         await create_tenant(ctx, idem())
         outcome = await issue_key(ctx, idem(), label="acme prod")
         keys = await list_keys(ctx, label="acme prod")
@@ -70,17 +70,17 @@ async def test_issue_key_gives_the_secret_to_the_caller_only(healthy, target):
     assert secret not in repr(facts)
 
 
-async def test_detectors_set_and_read_back(healthy, target):
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+async def test_detectors_set_and_read_back(shared_sandbox, target):
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         await create_tenant(ctx, idem())
         outcome = await set_detectors(ctx, idem(), {"TRADE": True, "SHIP": False, "ORDERS": True})
         assert outcome.result.status is Status.PASS and "SHIP off" in outcome.result.summary
         assert await read_detectors(ctx) == {"TRADE": True, "SHIP": False, "ORDERS": True}
 
 
-async def test_enqueue_poll_with_progress_and_read_results(healthy, target):
+async def test_enqueue_poll_with_progress_and_read_results(shared_sandbox, target):
     seen: list[PollProgress] = []
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         await create_tenant(ctx, idem())
         await issue_key(ctx, idem())
         enqueued = await enqueue_job(ctx, idem(), "TRADE")
@@ -93,15 +93,15 @@ async def test_enqueue_poll_with_progress_and_read_results(healthy, target):
     assert all(p.next_poll_in_s >= 0.5 for p in seen[:-1])
 
 
-async def test_enqueue_with_a_bad_csv_says_which_header(healthy, target):
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+async def test_enqueue_with_a_bad_csv_says_which_header(shared_sandbox, target):
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         await create_tenant(ctx, idem())
         await issue_key(ctx, idem())
         outcome = await enqueue_job(ctx, idem(), "SHIP", csv=b"wrong,header\n1,2\n")
     assert outcome.result.status is Status.FAIL and "shipment_id" in outcome.result.summary
 
 
-async def test_batch_enqueue(healthy, target):
+async def test_batch_enqueue(shared_sandbox, target):
     record = dict(
         zip(
             [
@@ -118,15 +118,15 @@ async def test_batch_enqueue(healthy, target):
             strict=False,
         )
     )
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         await create_tenant(ctx, idem())
         await issue_key(ctx, idem())
         outcome = await enqueue_job(ctx, idem(), "TRADE", records=[record])
     assert outcome.result.status is Status.PASS and ctx.facts.job_type == "TRADE"
 
 
-async def test_invoice_lifecycle(healthy, target):
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+async def test_invoice_lifecycle(shared_sandbox, target):
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         await create_tenant(ctx, idem())
         generated = await generate_invoice(ctx, idem())
         assert generated.result.refs["invoice_status"] == "draft"
@@ -139,8 +139,8 @@ async def test_invoice_lifecycle(healthy, target):
         assert cancelled.result.refs["invoice_status"] == "cancelled"
 
 
-async def test_canary_key_feeds_the_revoked_key_check(healthy, target):
-    secrets = secrets_of(healthy, LAUNCH_REVOKED_KEY=None)
+async def test_canary_key_feeds_the_revoked_key_check(shared_sandbox, target):
+    secrets = secrets_of(shared_sandbox, LAUNCH_REVOKED_KEY=None)
     async with RunContext(target, secrets) as ctx:
         await create_tenant(ctx, idem())
         canary = await issue_canary_key(ctx, idem())
@@ -149,19 +149,19 @@ async def test_canary_key_feeds_the_revoked_key_check(healthy, target):
     assert result.status is Status.PASS and "canary" in result.summary
 
 
-async def test_actions_without_admin_token_skip_saying_which_variable(healthy, target):
-    async with RunContext(target, secrets_of(healthy, LAUNCH_ADMIN_TOKEN=None)) as ctx:
+async def test_actions_without_admin_token_skip_saying_which_variable(shared_sandbox, target):
+    async with RunContext(target, secrets_of(shared_sandbox, LAUNCH_ADMIN_TOKEN=None)) as ctx:
         outcome = await create_tenant(ctx, idem())
     assert outcome.result.status is Status.SKIP and "LAUNCH_ADMIN_TOKEN" in outcome.result.summary
 
 
-async def test_actions_before_a_tenant_say_what_comes_first(healthy, target):
-    async with RunContext(target, secrets_of(healthy)) as ctx:
+async def test_actions_before_a_tenant_say_what_comes_first(shared_sandbox, target):
+    async with RunContext(target, secrets_of(shared_sandbox)) as ctx:
         outcome = await issue_key(ctx, idem())
     assert outcome.result.status is Status.SKIP and "create" in outcome.result.summary
 
 
-async def test_wrong_admin_token_is_an_error_naming_it(healthy, target):
-    async with RunContext(target, secrets_of(healthy, LAUNCH_ADMIN_TOKEN="sbx_admin_wrong_0000")) as ctx:
+async def test_wrong_admin_token_is_an_error_naming_it(shared_sandbox, target):
+    async with RunContext(target, secrets_of(shared_sandbox, LAUNCH_ADMIN_TOKEN="sbx_admin_wrong_0000")) as ctx:
         outcome = await create_tenant(ctx, idem())
     assert outcome.result.status is Status.ERROR and "LAUNCH_ADMIN_TOKEN" in outcome.result.summary

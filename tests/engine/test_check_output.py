@@ -17,7 +17,6 @@ from launch_tui.engine.headless import check_command, run_check
 from launch_tui.errors import UsageError
 from launch_tui.report.check_output import CheckRun, exit_code, render_check
 from launch_tui.results import CheckResult, Evidence, Status
-from launch_tui.sandbox import SandboxServer
 
 from .helpers import onboard, secrets_of, target_of
 
@@ -57,12 +56,12 @@ def synthetic(target, *statuses: Status) -> CheckRun:
         ((), 0),
     ],
 )
-def test_exit_codes(healthy, statuses, code):
-    assert exit_code(synthetic(target_of(healthy), *statuses)) == code
+def test_exit_codes(shared_sandbox, statuses, code):
+    assert exit_code(synthetic(target_of(shared_sandbox), *statuses)) == code
 
 
-def test_junit_tells_failure_from_error_and_skips_manual(healthy):
-    run = synthetic(target_of(healthy), Status.PASS, Status.FAIL, Status.ERROR, Status.MANUAL, Status.WARN)
+def test_junit_tells_failure_from_error_and_skips_manual(shared_sandbox):
+    run = synthetic(target_of(shared_sandbox), Status.PASS, Status.FAIL, Status.ERROR, Status.MANUAL, Status.WARN)
     root = ET.fromstring(render_check(run, "junit"))
     cases = {case.get("name"): case for case in root.iter("testcase")}
     ids = [item.id for item, _ in run.items]
@@ -73,19 +72,19 @@ def test_junit_tells_failure_from_error_and_skips_manual(healthy):
     assert cases[ids[0]].find("failure") is None and cases[ids[4]].find("failure") is None
 
 
-def test_text_is_one_line_per_item_and_coloured_only_when_asked(healthy):
-    run = synthetic(target_of(healthy), Status.PASS, Status.FAIL)
+def test_text_is_one_line_per_item_and_coloured_only_when_asked(shared_sandbox):
+    run = synthetic(target_of(shared_sandbox), Status.PASS, Status.FAIL)
     plain = render_check(run, "text")
     assert len(plain.splitlines()) == 2 + 2 and "\x1b" not in plain
     assert plain.splitlines()[2].startswith("FAIL ")
     assert "\x1b[1;31mFAIL" in render_check(run, "text", color=True)
 
 
-async def test_json_has_the_spec_shape_and_every_item_of_the_chosen_sections(healthy):
-    run = await run_check(target_of(healthy), secrets_of(healthy), ["infra", "guardrails"])
+async def test_json_has_the_spec_shape_and_every_item_of_the_chosen_sections(shared_sandbox):
+    run = await run_check(target_of(shared_sandbox), secrets_of(shared_sandbox), ["infra", "guardrails"])
     data = json.loads(render_check(run, "json"))
     assert data["schema"] == "launch-tui/check/v1"
-    assert data["target"] == {"environment": "production", "api_url": healthy.base_url}
+    assert data["target"] == {"environment": "production", "api_url": shared_sandbox.base_url}
     assert data["started_at"].endswith("Z") and data["finished_at"].endswith("Z")
     expected = [i.id for i in CHECKLIST.items if i.section_id in ("infra", "guardrails")]
     assert [r["id"] for r in data["results"]] == expected
@@ -95,7 +94,7 @@ async def test_json_has_the_spec_shape_and_every_item_of_the_chosen_sections(hea
     assert health["summary"] == "HTTP 200, status ok, 0 pending migrations"
     [evidence] = health["evidence"]
     assert {"method", "url", "status_code", "request_id", "duration_ms", "at"} <= evidence.keys()
-    assert evidence["url"] == f"{healthy.base_url}/health" and evidence["request_id"].startswith("req_")
+    assert evidence["url"] == f"{shared_sandbox.base_url}/health" and evidence["request_id"].startswith("req_")
     assert data["counts"] == {"pass": 10, "warn": 0, "fail": 0, "error": 0, "skip": 0, "manual": 2}
     assert next(r for r in data["results"] if r["id"] == "guardrails.alert-routing")["status"] == "manual"
 
@@ -111,19 +110,19 @@ def forms(value: str) -> set[str]:
     }
 
 
-async def test_no_secret_in_any_output_format():
+async def test_no_secret_in_any_output_format(make_sandbox):
     """Distinctive credentials, the customer's key and token, every secret Render value:
     none of them, nor their base64 or URL-encoded forms, in text, JSON or JUnit."""
     # env-group: the secrets come from linked Render env groups, read like the service's own.
-    with SandboxServer(("revoked-key-accepted", "invalid-key-accepted", "env-group"), job_seconds=0.2) as server:
-        facts = await onboard(server)
-        run = await run_check(target_of(server), secrets_of(server), None, facts)
-        secrets = [*server.credentials.values(), *server.render_secret_values, facts.customer_key, facts.access_token]
-        env_values = [
-            v
-            for v in server.render_env_values
-            if len(v) >= 6 and v not in ("production", server.base_url, server.web_url, server.web_url.rstrip("/"))
-        ]
+    server = make_sandbox("revoked-key-accepted", "invalid-key-accepted", "env-group", job_seconds=0.2)
+    facts = await onboard(server)
+    run = await run_check(target_of(server), secrets_of(server), None, facts)
+    secrets = [*server.credentials.values(), *server.render_secret_values, facts.customer_key, facts.access_token]
+    env_values = [
+        v
+        for v in server.render_env_values
+        if len(v) >= 6 and v not in ("production", server.base_url, server.web_url, server.web_url.rstrip("/"))
+    ]
     assert all(secrets) and len(secrets) >= 12
     outputs = [render_check(run, fmt) for fmt in ("text", "json", "junit")]
     for output in outputs:
@@ -135,17 +134,17 @@ async def test_no_secret_in_any_output_format():
     assert revoked.critical and revoked.status is Status.FAIL
 
 
-def test_check_command_writes_the_report_and_returns_the_exit_code(healthy, tmp_path, monkeypatch):
-    target_file = healthy.write_target(tmp_path / "target.toml")
-    for name, value in healthy.credentials.items():
+def test_check_command_writes_the_report_and_returns_the_exit_code(shared_sandbox, tmp_path, monkeypatch):
+    target_file = shared_sandbox.write_target(tmp_path / "target.toml")
+    for name, value in shared_sandbox.credentials.items():
         monkeypatch.setenv(name, value)
     out = tmp_path / "report.xml"
     code = check_command(target_file, ["auth"], "junit", out)
     assert code == 0 and ET.parse(out).getroot().get("tests") == "4"
 
 
-def test_check_command_refuses_bad_input_before_any_request(healthy, tmp_path):
-    target_file = healthy.write_target(tmp_path / "target.toml")
+def test_check_command_refuses_bad_input_before_any_request(shared_sandbox, tmp_path):
+    target_file = shared_sandbox.write_target(tmp_path / "target.toml")
     with pytest.raises(UsageError, match="unknown section 'nope'"):
         check_command(target_file, ["nope"], "text", None)
     with pytest.raises(UsageError, match="unknown format"):

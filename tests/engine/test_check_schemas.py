@@ -17,7 +17,6 @@ from launch_tui.engine.headless import run_check
 from launch_tui.report.check_output import CheckRun, render_check
 from launch_tui.report.schemas import closed
 from launch_tui.results import CheckResult, Evidence, Status
-from launch_tui.sandbox import SandboxServer
 
 from .helpers import secrets_of, target_of
 
@@ -35,13 +34,13 @@ def validate_json(text: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def broken_run() -> CheckRun:
+def broken_run(make_module_sandbox) -> CheckRun:
     """Every status a real run gives: fail and warn from scenarios, manual and skip from
     missing credentials and facts."""
     import asyncio
 
-    with SandboxServer(("degraded", "rls-red"), job_seconds=0.2) as server:
-        return asyncio.run(run_check(target_of(server), secrets_of(server, RENDER_API_KEY=None)))
+    server = make_module_sandbox("degraded", "rls-red", job_seconds=0.2)
+    return asyncio.run(run_check(target_of(server), secrets_of(server, RENDER_API_KEY=None)))
 
 
 def test_a_real_run_is_valid_junit_and_valid_json(broken_run):

@@ -21,8 +21,8 @@ async def run(server: SandboxServer, items: list[str] = INFRA, **changes):
         return {result.id: result for result in await run_items(ctx, items)}
 
 
-async def test_healthy_reads_the_linked_env_group_and_ties_the_database(healthy):
-    results = await run(healthy)
+async def test_healthy_reads_the_linked_env_group_and_ties_the_database(shared_sandbox):
+    results = await run(shared_sandbox)
     assert {i: r.status for i, r in results.items()} == dict.fromkeys(INFRA, Status.PASS)
     assert (
         results["infra.database"].summary
@@ -33,9 +33,9 @@ async def test_healthy_reads_the_linked_env_group_and_ties_the_database(healthy)
     assert any("/env-groups?" in u for u in urls) and any(f"/postgres/{POSTGRES_ID}" in u for u in urls)
 
 
-async def test_env_groups_supply_what_the_services_lack():
-    with SandboxServer(("env-group",)) as server:
-        results = await run(server)
+async def test_env_groups_supply_what_the_services_lack(make_sandbox):
+    server = make_sandbox("env-group")
+    results = await run(server)
     assert {i: r.status for i, r in results.items()} == dict.fromkeys(INFRA, Status.PASS), {
         i: r.summary for i, r in results.items()
     }
@@ -45,17 +45,17 @@ async def test_env_groups_supply_what_the_services_lack():
     assert results["infra.database"].refs["source"] == "env group acme-api-secrets"
 
 
-async def test_a_suspended_database_fails_saying_so_and_how_to_resume():
-    with SandboxServer(("postgres-suspended",)) as server:
-        result = (await run(server, ["infra.database"]))["infra.database"]
+async def test_a_suspended_database_fails_saying_so_and_how_to_resume(make_sandbox):
+    server = make_sandbox("postgres-suspended")
+    result = (await run(server, ["infra.database"]))["infra.database"]
     assert result.status is Status.FAIL
     assert f"names Render Postgres acme-db ({POSTGRES_ID}), which is suspended by billing" in result.summary
     assert "resume it on Render" in result.summary
 
 
-async def test_a_database_url_that_is_no_render_postgres_fails_naming_the_host_and_the_fix():
-    with SandboxServer(("postgres-elsewhere",)) as server:
-        result = (await run(server, ["infra.database"]))["infra.database"]
+async def test_a_database_url_that_is_no_render_postgres_fails_naming_the_host_and_the_fix(make_sandbox):
+    server = make_sandbox("postgres-elsewhere")
+    result = (await run(server, ["infra.database"]))["infra.database"]
     assert result.status is Status.FAIL
     assert (
         "names host db.elsewhere.invalid, which is none of the workspace's Render Postgres instances "
@@ -65,18 +65,18 @@ async def test_a_database_url_that_is_no_render_postgres_fails_naming_the_host_a
     assert any(e.url.endswith("/postgres?ownerId=tea-sandbox0000000000000&limit=100") for e in result.evidence)
 
 
-async def test_a_database_the_key_cannot_see_warns_that_it_cannot_tell():
-    with SandboxServer(("postgres-hidden",)) as server:
-        result = (await run(server, ["infra.database"]))["infra.database"]
+async def test_a_database_the_key_cannot_see_warns_that_it_cannot_tell(make_sandbox):
+    server = make_sandbox("postgres-hidden")
+    result = (await run(server, ["infra.database"]))["infra.database"]
     assert result.status is Status.WARN
     assert "dpg-otherworkspace00000-a, which RENDER_API_KEY cannot see" in result.summary
     assert "cannot tell whether it is available" in result.summary and "a key of a member" in result.summary
 
 
-async def test_a_deploy_in_progress_above_a_live_one_warns_naming_both():
-    with SandboxServer(("deploy-in-progress",)) as server:
-        building, live = (d.id for d in server.world.services["srv-sandboxapi"].deploys[:2])
-        result = (await run(server, ["infra.predeploy-migration"]))["infra.predeploy-migration"]
+async def test_a_deploy_in_progress_above_a_live_one_warns_naming_both(make_sandbox):
+    server = make_sandbox("deploy-in-progress")
+    building, live = (d.id for d in server.world.services["srv-sandboxapi"].deploys[:2])
+    result = (await run(server, ["infra.predeploy-migration"]))["infra.predeploy-migration"]
     assert result.status is Status.WARN
     assert f"newest deploy {building} is build_in_progress; {live} (older, live) serves" in result.summary
     assert "check again when it is done" in result.summary
@@ -84,11 +84,11 @@ async def test_a_deploy_in_progress_above_a_live_one_warns_naming_both():
     assert any("status=live" in e.url for e in result.evidence)  # found with list-deploys' status filter
 
 
-async def test_failed_deploys_above_live_ones_fail_the_migration_and_warn_the_web_app():
-    with SandboxServer(("deploy-failed",)) as server:
-        api_failed, api_live = (d.id for d in server.world.services["srv-sandboxapi"].deploys[:2])
-        web_failed, web_live = (d.id for d in server.world.services["srv-sandboxweb"].deploys[:2])
-        results = await run(server, ["infra.predeploy-migration", "infra.web-app"])
+async def test_failed_deploys_above_live_ones_fail_the_migration_and_warn_the_web_app(make_sandbox):
+    server = make_sandbox("deploy-failed")
+    api_failed, api_live = (d.id for d in server.world.services["srv-sandboxapi"].deploys[:2])
+    web_failed, web_live = (d.id for d in server.world.services["srv-sandboxweb"].deploys[:2])
+    results = await run(server, ["infra.predeploy-migration", "infra.web-app"])
     migration, web = results["infra.predeploy-migration"], results["infra.web-app"]
     assert migration.status is Status.FAIL
     assert (
@@ -99,25 +99,25 @@ async def test_failed_deploys_above_live_ones_fail_the_migration_and_warn_the_we
     assert f"{web_failed} is build_failed; {web_live} (older, live) serves: read {web_failed}'s logs" in web.summary
 
 
-async def test_small_pages_are_all_read():
-    with SandboxServer(("render-small-pages",)) as server:
-        results = await run(server)
+async def test_small_pages_are_all_read(make_sandbox):
+    server = make_sandbox("render-small-pages")
+    results = await run(server)
     assert {i: r.status for i, r in results.items()} == dict.fromkeys(INFRA, Status.PASS)
 
 
-async def test_web_url_is_requested_with_its_trailing_slash():
-    with SandboxServer(("web-needs-slash",)) as server:
-        assert server.web_url.endswith("/web/")
-        kept = (await run(server, ["infra.web-app"]))["infra.web-app"]
-        dropped = (await run(server, ["infra.web-app"], web_url=server.web_url.rstrip("/")))["infra.web-app"]
+async def test_web_url_is_requested_with_its_trailing_slash(make_sandbox):
+    server = make_sandbox("web-needs-slash")
+    assert server.web_url.endswith("/web/")
+    kept = (await run(server, ["infra.web-app"]))["infra.web-app"]
+    dropped = (await run(server, ["infra.web-app"], web_url=server.web_url.rstrip("/")))["infra.web-app"]
     assert kept.status is Status.PASS and f"{server.web_url} answers HTTP 200" in kept.summary
     assert [e.url for e in kept.evidence if "/web" in e.url] == [server.web_url]
     # The same server, asked without the slash, says 404: why the slash must not be stripped.
     assert dropped.status is Status.FAIL and "answers HTTP 404" in dropped.summary
 
 
-async def test_render_errors_show_renders_message_and_keep_its_request_id(healthy):
-    result = (await run(healthy, ["infra.predeploy-migration"], render__api_service_id="srv-doesnotexist"))[
+async def test_render_errors_show_renders_message_and_keep_its_request_id(shared_sandbox):
+    result = (await run(shared_sandbox, ["infra.predeploy-migration"], render__api_service_id="srv-doesnotexist"))[
         "infra.predeploy-migration"
     ]
     assert result.status is Status.ERROR
@@ -125,8 +125,10 @@ async def test_render_errors_show_renders_message_and_keep_its_request_id(health
     assert result.evidence and all(RENDER_REQUEST_ID.fullmatch(e.request_id or "") for e in result.evidence)
 
 
-async def test_a_wrong_render_key_is_an_error_quoting_render(healthy):
-    async with RunContext(target_of(healthy), secrets_of(healthy, RENDER_API_KEY="rnd_wrong_key_123")) as ctx:
+async def test_a_wrong_render_key_is_an_error_quoting_render(shared_sandbox):
+    async with RunContext(
+        target_of(shared_sandbox), secrets_of(shared_sandbox, RENDER_API_KEY="rnd_wrong_key_123")
+    ) as ctx:
         [result] = await run_items(ctx, ["infra.database"])
     assert result.status is Status.ERROR
     assert 'HTTP 401 ("unauthorized")' in result.summary and "RENDER_API_KEY" in result.summary

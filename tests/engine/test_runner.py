@@ -14,7 +14,6 @@ from launch_tui.engine import RunContext, run_items
 from launch_tui.engine.base import CHECKS
 from launch_tui.errors import LaunchError
 from launch_tui.results import Status
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import registry
 
 from .helpers import onboard, secrets_of, target_of
@@ -34,19 +33,18 @@ INDEPENDENT = [
 
 
 @pytest.fixture(scope="module")
-def slow_sandbox():
-    with SandboxServer(latency_ms=300, job_seconds=0.2) as server:
-        yield server
+def slow_sandbox(make_module_sandbox):
+    return make_module_sandbox(latency_ms=300, job_seconds=0.2)
 
 
-async def test_results_come_in_checklist_order_whatever_the_request_order(healthy):
-    async with RunContext(target_of(healthy), secrets_of(healthy)) as ctx:
+async def test_results_come_in_checklist_order_whatever_the_request_order(shared_sandbox):
+    async with RunContext(target_of(shared_sandbox), secrets_of(shared_sandbox)) as ctx:
         results = await run_items(ctx, ["guardrails.nightly", "infra.health", "auth.token-valid"])
     assert [r.id for r in results] == ["infra.health", "auth.token-valid", "guardrails.nightly"]
 
 
-async def test_unknown_item_is_refused_before_anything_runs(healthy):
-    async with RunContext(target_of(healthy), secrets_of(healthy)) as ctx:
+async def test_unknown_item_is_refused_before_anything_runs(shared_sandbox):
+    async with RunContext(target_of(shared_sandbox), secrets_of(shared_sandbox)) as ctx:
         with pytest.raises(LaunchError, match=r"unknown checklist item 'infra\.nope'"):
             await run_items(ctx, ["infra.health", "infra.nope"])
 
@@ -88,14 +86,14 @@ async def test_dependent_checks_wait_for_their_dependencies(slow_sandbox):
     assert events.index("start infra.health") < events.index("done first-value.poll")
 
 
-async def test_a_crashing_check_is_one_error_line_and_the_others_carry_on(healthy, monkeypatch):
+async def test_a_crashing_check_is_one_error_line_and_the_others_carry_on(shared_sandbox, monkeypatch):
     registry.add("crash-secret-value-42")
 
     async def boom(ctx):
         raise RuntimeError("exploded holding crash-secret-value-42\nsecond line")
 
     monkeypatch.setitem(CHECKS, "infra.health", replace(CHECKS["infra.health"], run=boom))
-    async with RunContext(target_of(healthy), secrets_of(healthy)) as ctx:
+    async with RunContext(target_of(shared_sandbox), secrets_of(shared_sandbox)) as ctx:
         results = await run_items(
             ctx, ["infra.health", "auth.token-invalid", "auth.route-enforcement"], on_result=lambda r: 1 / 0
         )  # a broken callback is logged, not fatal
@@ -105,11 +103,11 @@ async def test_a_crashing_check_is_one_error_line_and_the_others_carry_on(health
     assert invalid.status is Status.PASS and routes.status is Status.PASS
 
 
-async def test_a_check_over_its_deadline_is_an_error_saying_so(monkeypatch):
-    with SandboxServer(latency_ms=1500) as server:
-        monkeypatch.setitem(CHECKS, "infra.health", replace(CHECKS["infra.health"], deadline=0.5))
-        async with RunContext(target_of(server), secrets_of(server)) as ctx:
-            [result] = await run_items(ctx, ["infra.health"])
+async def test_a_check_over_its_deadline_is_an_error_saying_so(monkeypatch, make_sandbox):
+    server = make_sandbox(latency_ms=1500)
+    monkeypatch.setitem(CHECKS, "infra.health", replace(CHECKS["infra.health"], deadline=0.5))
+    async with RunContext(target_of(server), secrets_of(server)) as ctx:
+        [result] = await run_items(ctx, ["infra.health"])
     assert result.status is Status.ERROR, result.summary
     assert "deadline" in result.summary or "no response within 0.5 s" in result.summary
     assert result.duration_ms < 1500

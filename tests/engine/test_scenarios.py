@@ -10,7 +10,7 @@ from launch_tui.checklist import Kind, load_checklist
 from launch_tui.engine.headless import run_check
 from launch_tui.report.check_output import exit_code
 from launch_tui.results import Status
-from launch_tui.sandbox import BREAKS, SandboxServer
+from launch_tui.sandbox import BREAKS
 from launch_tui.sandbox.scenarios import OUTCOMES, WARNS
 
 from .helpers import onboard, secrets_of, target_of
@@ -32,9 +32,9 @@ def dependents(broken: set[str]) -> set[str]:
     return found
 
 
-async def test_healthy_sandbox_passes_every_automated_item(healthy):
-    facts = await onboard(healthy)
-    run = await run_check(target_of(healthy), secrets_of(healthy), None, facts)
+async def test_healthy_sandbox_passes_every_automated_item(shared_sandbox):
+    facts = await onboard(shared_sandbox)
+    run = await run_check(target_of(shared_sandbox), secrets_of(shared_sandbox), None, facts)
     by_id = {result.id: result for result in run.results}
     assert {i: by_id[i].summary for i in AUTO if by_id[i].status is not Status.PASS} == {}
     assert exit_code(run) == 0
@@ -44,8 +44,8 @@ async def test_healthy_sandbox_passes_every_automated_item(healthy):
             assert by_id[item.id].status is Status.MANUAL, item.id
 
 
-async def test_headless_without_facts_skips_the_wizard_items_and_still_exits_0(healthy):
-    run = await run_check(target_of(healthy), secrets_of(healthy))
+async def test_headless_without_facts_skips_the_wizard_items_and_still_exits_0(shared_sandbox):
+    run = await run_check(target_of(shared_sandbox), secrets_of(shared_sandbox))
     by_id = {result.id: result.status for result in run.results}
     skipped = {i for i, status in by_id.items() if status is Status.SKIP}
     assert skipped == {
@@ -62,10 +62,10 @@ FAULTS = [name for name in BREAKS if name not in ("healthy", "slow")]
 
 
 @pytest.mark.parametrize("scenario", FAULTS)
-async def test_each_fault_breaks_exactly_its_items(scenario):
-    with SandboxServer((scenario,), job_seconds=0.3) as server:
-        facts = await onboard(server)
-        run = await run_check(target_of(server), secrets_of(server), None, facts)
+async def test_each_fault_breaks_exactly_its_items(scenario, make_sandbox):
+    server = make_sandbox(scenario, job_seconds=0.3)
+    facts = await onboard(server)
+    run = await run_check(target_of(server), secrets_of(server), None, facts)
     broken = set(BREAKS[scenario])
     by_id = {result.id: result for result in run.results}
     not_passing = {i: (by_id[i].status.value, by_id[i].summary) for i in AUTO if by_id[i].status is not Status.PASS}
@@ -81,10 +81,10 @@ async def test_each_fault_breaks_exactly_its_items(scenario):
     assert exit_code(run) == expected_code
 
 
-async def test_slow_jobs_still_pass_within_the_poll_deadline():
-    with SandboxServer(("slow",), job_seconds=0.3) as server:
-        facts = await onboard(server)
-        run = await run_check(target_of(server), secrets_of(server), ["first-value"], facts)
+async def test_slow_jobs_still_pass_within_the_poll_deadline(make_sandbox):
+    server = make_sandbox("slow", job_seconds=0.3)
+    facts = await onboard(server)
+    run = await run_check(target_of(server), secrets_of(server), ["first-value"], facts)
     statuses = {result.id: result.status for result in run.results}
     assert statuses["first-value.poll"] is Status.PASS
     assert statuses["first-value.results"] is Status.PASS

@@ -3,16 +3,9 @@ from __future__ import annotations
 import pytest
 
 from launch_tui.launch.live import LiveLaunch
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.target import target_from_dict
-
-
-@pytest.fixture
-def sandbox():
-    with SandboxServer(job_seconds=0.2) as server:
-        yield server
 
 
 @pytest.fixture

@@ -9,10 +9,18 @@ from launch_tui.session import EventKind, NewEvent
 from .conftest import customer_tenants, resume
 
 
+def record_intent(launch, item, action, key):
+    launch.record(NewEvent(kind=EventKind.ACTION_INTENT, item=item, data={"action": action, "idempotency_key": key}))
+
+
 def crash_after_intent(launch, step, key):
-    launch.record(
-        NewEvent(kind=EventKind.ACTION_INTENT, item=step.item, data={"action": step.action, "idempotency_key": key})
-    )
+    record_intent(launch, step.item, step.action, key)
+
+
+async def resume_and_assess(launch, sandbox):
+    """Come back after the crash and look up what the platform did with the open intent."""
+    again = resume(launch, sandbox)
+    return again, await recovery.assess(again, next(iter(again.state.intents.values())))
 
 
 async def test_tenant_created_before_the_crash_is_adopted_not_recreated(make_launch, sandbox):
@@ -34,8 +42,7 @@ async def test_tenant_created_before_the_crash_is_adopted_not_recreated(make_lau
 async def test_tenant_never_created_is_created_once_with_the_same_key(make_launch, sandbox):
     launch = make_launch()
     crash_after_intent(launch, await flows.create_tenant_step(launch), "lt-crash-2")
-    again = resume(launch, sandbox)
-    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    again, found = await resume_and_assess(launch, sandbox)
     assert "no tenant" in found.finding
     await found.choices[0][1]()
     assert customer_tenants(sandbox) == 1 and not again.state.intents
@@ -49,8 +56,7 @@ async def test_a_key_whose_secret_was_lost_is_revoked(make_launch, sandbox):
     crash_after_intent(launch, step, "lt-crash-3")
     async with launch.context() as ctx:
         lost = await onboarding.issue_key(ctx, "lt-crash-3", flows.key_label(launch))
-    again = resume(launch, sandbox)
-    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    again, found = await resume_and_assess(launch, sandbox)
     assert "secret is lost" in found.finding
     assert found.orphans == [lost.result.refs["key_id"]] and found.choices[0][0].startswith("Revoke key_")
     outcome = await found.choices[0][1]()  # revoke it, then issue a new key
@@ -66,8 +72,7 @@ async def test_a_key_whose_secret_was_lost_is_revoked(make_launch, sandbox):
 async def test_leaving_it_closes_the_intent_without_a_verdict(make_launch, sandbox):
     launch = make_launch()
     crash_after_intent(launch, await flows.create_tenant_step(launch), "lt-crash-4")
-    again = resume(launch, sandbox)
-    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    again, found = await resume_and_assess(launch, sandbox)
     await found.choices[-1][1]()
     assert not again.state.intents and again.state.item("onboarding.tenant").status is ItemStatus.PENDING
     again.close()
@@ -88,17 +93,10 @@ async def test_a_lifecycle_cut_after_issuing_finishes_without_repeating(make_lau
 
     launch = make_launch()
     first = await start_lifecycle(launch)
-    launch.record(
-        NewEvent(
-            kind=EventKind.ACTION_INTENT,
-            item="billing.invoice-lifecycle",
-            data={"action": "invoice_issue", "idempotency_key": "lt-issue"},
-        )
-    )
+    record_intent(launch, "billing.invoice-lifecycle", "invoice_issue", "lt-issue")
     async with launch.context() as ctx:
         await billing.invoice_transition(ctx, "lt-issue", "issue", first)  # done, outcome lost
-    again = resume(launch, sandbox)
-    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    again, found = await resume_and_assess(launch, sandbox)
     assert "issue was applied" in found.finding and found.choices[0][0].startswith("Adopt")
     await found.choices[0][1]()
     assert not again.state.intents
@@ -118,13 +116,7 @@ async def test_an_interrupted_second_invoice_is_replayed_not_generated_again(mak
     assert invoices(sandbox) == ["cancelled", "paid"]
     # Run it again from a fresh first invoice, and crash after the platform generated the second.
     await flows.generate_invoice(launch, await flows.generate_invoice_step(launch))
-    launch.record(
-        NewEvent(
-            kind=EventKind.ACTION_INTENT,
-            item="billing.invoice-lifecycle",
-            data={"action": "invoice_generate_for_cancel", "idempotency_key": "lt-gen"},
-        )
-    )
+    record_intent(launch, "billing.invoice-lifecycle", "invoice_generate_for_cancel", "lt-gen")
     async with launch.context() as ctx:
         await billing.invoice_transition(ctx, "lt-i", "issue", launch.facts.invoice_id)
         await billing.invoice_transition(ctx, "lt-p", "mark-paid", launch.facts.invoice_id)
@@ -146,8 +138,7 @@ async def test_after_a_revoked_lost_key_recovery_issues_a_new_live_key(make_laun
     async with launch.context() as ctx:
         lost = await onboarding.issue_key(ctx, "lt-key", flows.key_label(launch))
         await onboarding.revoke_key(ctx, "lt-revoke", lost.result.refs["key_id"])  # revoked, then the crash
-    again = resume(launch, sandbox)
-    found = await recovery.assess(again, next(iter(again.state.intents.values())))
+    again, found = await resume_and_assess(launch, sandbox)
     assert found.choices[0][0] == "Do it again (a new idempotency key)"
     await found.choices[0][1]()
     live_keys = [

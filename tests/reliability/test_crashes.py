@@ -34,12 +34,6 @@ CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def sandbox():
-    with SandboxServer(job_seconds=0.2) as server:
-        yield server
-
-
 def start_child(sandbox: SandboxServer, target: Path, folder: Path, **env_extra: str) -> subprocess.Popen:
     env = {**os.environ, **sandbox.credentials, "PYTHONPATH": str(ROOT), **env_extra}
     return subprocess.Popen(

@@ -75,6 +75,14 @@ def retarget(path: Path, api_url: str, *, reseal: bool = True) -> None:
     path.write_text(text)
 
 
+def acme_target(folder: Path, api_url: str) -> Path:
+    """The operator's own target file for Acme (staging, solo) at `api_url`."""
+    path = folder / "acme.toml"
+    target = {"environment": "staging", "api_url": api_url, "team_mode": "solo"}
+    path.write_text(tomli_w.dumps({**target, "customer": {"name": "Acme", "tenant_slug": "acme"}}))
+    return path
+
+
 def travelled_session(folder: Path, *, intent: bool = False) -> Path:
     """A session made on another machine (its origins are not trusted here), with a
     crash-interrupted tenant creation when `intent`."""
@@ -189,17 +197,7 @@ def test_check_refuses_an_altered_session_before_any_request(tmp_path, monkeypat
 
 def test_check_target_trusts_the_operators_own_file_and_says_so_once(tmp_path, monkeypatch, _own_trust_file):
     with FaultServer(OK) as server:
-        target_file = tmp_path / "acme.toml"
-        target_file.write_text(
-            tomli_w.dumps(
-                {
-                    "environment": "staging",
-                    "api_url": server.url,
-                    "team_mode": "solo",
-                    "customer": {"name": "Acme", "tenant_slug": "acme"},
-                }
-            )
-        )
+        target_file = acme_target(tmp_path, server.url)
         _code, _, err = run_cli(["check", "--target", str(target_file), "--section", "infra"])
         assert f"trusted on this machine from target file {target_file}" in err and server.url in err
         assert str(_own_trust_file) in err
@@ -318,17 +316,7 @@ def test_a_platform_redirecting_elsewhere_makes_check_record_an_error(tmp_path, 
         monkeypatch.setenv(name, value)
     with FaultServer(OK) as elsewhere, FaultServer(OK) as platform:
         platform.handler = redirect_to(elsewhere.url, "308 Permanent Redirect")
-        target_file = tmp_path / "acme.toml"
-        target_file.write_text(
-            tomli_w.dumps(
-                {
-                    "environment": "staging",
-                    "api_url": platform.url,
-                    "team_mode": "solo",
-                    "customer": {"name": "Acme", "tenant_slug": "acme"},
-                }
-            )
-        )
+        target_file = acme_target(tmp_path, platform.url)
         code, out, _ = run_cli(["check", "--target", str(target_file), "--format", "json"])
         assert code in (1, 3) and platform.requests > 0 and elsewhere.requests == 0
         assert f"to {elsewhere.url}" in out and "not followed" in out
@@ -354,17 +342,7 @@ def apps(monkeypatch) -> list[LaunchApp]:
 
 
 def test_new_trusts_the_operators_target_file_and_says_so_the_first_time(tmp_path, apps):
-    target_file = tmp_path / "acme.toml"
-    target_file.write_text(
-        tomli_w.dumps(
-            {
-                "environment": "staging",
-                "api_url": "https://api.acme.example",
-                "team_mode": "solo",
-                "customer": {"name": "Acme", "tenant_slug": "acme"},
-            }
-        )
-    )
+    target_file = acme_target(tmp_path, "https://api.acme.example")
     argv = ["new", "--target", str(target_file), "--sessions-dir", str(tmp_path / "sessions")]
     code, _, err = run_cli(argv)
     assert code == 0 and "trusted on this machine from target file" in err and "https://api.acme.example" in err

@@ -22,7 +22,6 @@ import pytest
 from launch_tui.cli import main
 from launch_tui.launch.checkpoints import Checkpoint
 from launch_tui.launch.live import LiveLaunch
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.sync import opening
@@ -76,9 +75,8 @@ def everything_under(folder: Path) -> dict[Path, str]:
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(job_seconds=0.3, credentials=GIVEN) as server:
-        yield server
+def sandbox(make_module_sandbox):
+    return make_module_sandbox(job_seconds=0.3, credentials=GIVEN)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,33 @@ def session_path(tmp_path) -> Path:
         return live.path
 
 
+@dataclass
+class Writer:
+    process: subprocess.Popen
+    said_last: str = ""  # what it printed once stopped: how many notes it wrote
+
+
+@contextlib.contextmanager
+def bob_writing(session_path: Path) -> Iterator[Writer]:
+    """Bob holds the session (WRITER) and writes notes while the block runs; then he is
+    told to stop, and what he printed last is kept."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(session_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    writer = Writer(process)
+    try:
+        assert process.stdout.readline().strip() == "locked"
+        yield writer
+    finally:
+        process.stdin.write("\n")
+        process.stdin.flush()
+        writer.said_last, _ = process.communicate(timeout=60)
+
+
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "launch_tui.cli", *args], capture_output=True, text=True, env=ENV, timeout=120
@@ -84,20 +113,12 @@ def in_process(*args: str) -> tuple[int, str]:
 
 
 def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify_work(session_path):
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(session_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
-    try:
-        assert writer.stdout.readline().strip() == "locked"
+    with bob_writing(session_path) as writer:
         before = session_path.stat().st_size
         second = cli_on_a_terminal("resume", str(session_path), "--operator", "carol", env=ENV)
         assert second.returncode == 2 and second.stdout == ""
         assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
-        assert f"open for writing by pid {writer.pid}" in second.stderr and "operator bob" in second.stderr
+        assert f"open for writing by pid {writer.process.pid}" in second.stderr and "operator bob" in second.stderr
         assert "launch-tui replay" in second.stderr  # says what can be done meanwhile
         # Read-only work alongside the writer: every read sees whole events and an intact
         # chain (at most the event being written, as a cut-short tail, which it sets aside).
@@ -111,11 +132,7 @@ def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify
         assert verify[0] in (0, 1) and "ALTERED" not in verify[1], verify  # 1: an event mid-write
         assert listing[0] == 0 and "bob" in listing[1]
         assert session_path.stat().st_size > before  # the writer kept writing meanwhile
-    finally:
-        writer.stdin.write("\n")
-        writer.stdin.flush()
-        count = int(writer.stdout.readline())
-        writer.wait(timeout=60)
+    count = int(writer.said_last)
     loaded = read_session(session_path)
     assert loaded.tail is None and verify_chain(loaded).intact
     assert sum(1 for e in loaded.events if e.actor == "bob" and e.note) == count
@@ -126,24 +143,12 @@ def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(sessio
     from launch_tui import cli as cli_module
     from launch_tui.tui import run as tui_run
 
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(session_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
-    try:
-        assert writer.stdout.readline().strip() == "locked"
+    with bob_writing(session_path):
         shown = []
         monkeypatch.setattr(tui_run, "run_app", lambda app: shown.append(app) or 0)
         assert cli_module.main(["replay", str(session_path)]) == 0
         (app,) = shown
         assert app.launch.read_only and len(app.launch.replay.events) >= 2
-    finally:
-        writer.stdin.write("\n")
-        writer.stdin.flush()
-        writer.communicate(timeout=60)
 
 
 def test_two_sessions_created_in_one_folder_at_the_same_moment_do_not_interfere(tmp_path):

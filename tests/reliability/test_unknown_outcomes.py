@@ -7,7 +7,7 @@ what the platform holds at the end shows each action happened once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
@@ -29,21 +29,26 @@ FAST = Policy(connect_timeout=0.5, read_timeout=0.5, check_deadline=5, backoff_b
 
 
 @pytest.fixture
-def sandbox():
-    with SandboxServer(job_seconds=0.2) as server:
-        yield server
-
-
-@pytest.fixture
 def proxy(sandbox):
     with FaultProxy(sandbox.base_url) as fault_proxy:
         yield fault_proxy
 
 
-def make_launch(sandbox: SandboxServer, proxy: FaultProxy, tmp_path, slug: str) -> LiveLaunch:
-    target = {**sandbox.target_dict(tenant_slug=slug), "api_url": proxy.url}
-    live = LiveSession.create(target_from_dict(target), "alice", tmp_path / "sessions")
-    return LiveLaunch(live, Secrets(sandbox.credentials), policy=FAST)
+@pytest.fixture
+def make_launch(sandbox: SandboxServer, proxy: FaultProxy, tmp_path) -> Iterator[Callable[[str], LiveLaunch]]:
+    """`make_launch(slug)`: a launch whose platform calls pass through the fault proxy,
+    closed at the test's teardown."""
+    made: list[LiveLaunch] = []
+
+    def make(slug: str) -> LiveLaunch:
+        target = {**sandbox.target_dict(tenant_slug=slug), "api_url": proxy.url}
+        live = LiveSession.create(target_from_dict(target), "alice", tmp_path / "sessions")
+        made.append(LiveLaunch(live, Secrets(sandbox.credentials), policy=FAST))
+        return made[-1]
+
+    yield make
+    for launch in made:
+        launch.close()
 
 
 async def tenant(w: LiveLaunch) -> object:
@@ -116,96 +121,84 @@ def same_key_retries(path) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["late", "drop", "cut"])
-async def test_each_action_with_a_fault_on_its_call_happens_once(sandbox, proxy, tmp_path, kind):
-    w = make_launch(sandbox, proxy, tmp_path, f"fault-{kind}")
+async def test_each_action_with_a_fault_on_its_call_happens_once(make_launch, sandbox, proxy, kind):
+    w = make_launch(f"fault-{kind}")
     found: list[str] = []
-    try:
-        for item, do, requests in STEPS:
-            for method, path_end in requests:
-                proxy.arm(method, path_end, kind, hold=1.5)
-            await until_done(w, item, do, found)
-        assert not proxy.faults, proxy.faults  # every armed fault was met
-        unknown = [
-            e
-            for e in read_session(w.session_path).events
-            if e.kind is EventKind.ACTION_RESULT and e.data.get("unknown")
-        ]
-        if kind == "late":  # every call timed out after the platform acted: each outcome was unknown first
-            assert len(unknown) == 9, [e.summary for e in unknown]
-            assert all(e.summary.startswith("outcome unknown") for e in unknown)
-            assert same_key_retries(w.session_path)  # generation and transitions were sent again with their key
-        assert_exactly_once(sandbox, w.session_path, f"fault-{kind}", finished=True)
-    finally:
-        w.close()
+    for item, do, requests in STEPS:
+        for method, path_end in requests:
+            proxy.arm(method, path_end, kind, hold=1.5)
+        await until_done(w, item, do, found)
+    assert not proxy.faults, proxy.faults  # every armed fault was met
+    unknown = [
+        e for e in read_session(w.session_path).events if e.kind is EventKind.ACTION_RESULT and e.data.get("unknown")
+    ]
+    if kind == "late":  # every call timed out after the platform acted: each outcome was unknown first
+        assert len(unknown) == 9, [e.summary for e in unknown]
+        assert all(e.summary.startswith("outcome unknown") for e in unknown)
+        assert same_key_retries(w.session_path)  # generation and transitions were sent again with their key
+    assert_exactly_once(sandbox, w.session_path, f"fault-{kind}", finished=True)
 
 
-async def test_cancel_during_each_action_leaves_it_open_and_it_happens_once(sandbox, proxy, tmp_path):
-    w = make_launch(sandbox, proxy, tmp_path, "cancelled")
+async def test_cancel_during_each_action_leaves_it_open_and_it_happens_once(make_launch, sandbox, proxy):
+    w = make_launch("cancelled")
     found: list[str] = []
-    try:
-        for item, do, requests in STEPS:
-            method, path_end = requests[0]
-            proxy.arm(method, path_end, "late", hold=5)
-            task = asyncio.ensure_future(do(w))
-            assert await asyncio.to_thread(proxy.reached.wait, 10)  # the platform has the request
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
-            assert flows.open_intents(w, item), item  # cancelled: still open, looked up on the next try
-            await until_done(w, item, do, found)
-        assert_exactly_once(sandbox, w.session_path, "cancelled", finished=True)
-    finally:
-        w.close()
+    for item, do, requests in STEPS:
+        method, path_end = requests[0]
+        proxy.arm(method, path_end, "late", hold=5)
+        task = asyncio.ensure_future(do(w))
+        assert await asyncio.to_thread(proxy.reached.wait, 10)  # the platform has the request
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert flows.open_intents(w, item), item  # cancelled: still open, looked up on the next try
+        await until_done(w, item, do, found)
+    assert_exactly_once(sandbox, w.session_path, "cancelled", finished=True)
 
 
-async def test_enter_again_on_each_finished_action_says_what_exists_first(sandbox, proxy, tmp_path):
-    w = make_launch(sandbox, proxy, tmp_path, "again")
+async def test_enter_again_on_each_finished_action_says_what_exists_first(make_launch, sandbox):
+    w = make_launch("again")
     found: list[str] = []
-    try:
-        for item, do, _ in STEPS:
-            await until_done(w, item, do, found)
-        said = {
-            name: await flows.existing(w, name)
-            for name in (
-                "create_tenant",
-                "issue_key",
-                "set_detectors",
-                "enqueue_job",
-                "generate_invoice",
-                "invoice_lifecycle",
-            )
-        }
-        assert all(said.values()), said
-        assert f"key {w.facts.key_id}" in said["issue_key"].summary and "is live" in said["issue_key"].summary
-        assert "by alice" in said["issue_key"].summary
-        assert said["issue_key"].replace == "Issue a new one and revoke the old"
-        assert said["create_tenant"].replace is None  # a slug is created once
-        old = w.facts.key_id
-        await flows.replace_key(w)  # the operator chose "issue a new one and revoke the old"
-        assert w.facts.key_id != old
-        held = assert_exactly_once(sandbox, w.session_path, "again", finished=True)
-        assert [k["id"] for k in held.live_keys] == [w.facts.key_id]
-        assert await flows.existing(w, "issue_key") is not None
-    finally:
-        w.close()
+    for item, do, _ in STEPS:
+        await until_done(w, item, do, found)
+    said = {
+        name: await flows.existing(w, name)
+        for name in (
+            "create_tenant",
+            "issue_key",
+            "set_detectors",
+            "enqueue_job",
+            "generate_invoice",
+            "invoice_lifecycle",
+        )
+    }
+    assert all(said.values()), said
+    assert f"key {w.facts.key_id}" in said["issue_key"].summary and "is live" in said["issue_key"].summary
+    assert "by alice" in said["issue_key"].summary
+    assert said["issue_key"].replace == "Issue a new one and revoke the old"
+    assert said["create_tenant"].replace is None  # a slug is created once
+    old = w.facts.key_id
+    await flows.replace_key(w)  # the operator chose "issue a new one and revoke the old"
+    assert w.facts.key_id != old
+    held = assert_exactly_once(sandbox, w.session_path, "again", finished=True)
+    assert [k["id"] for k in held.live_keys] == [w.facts.key_id]
+    assert await flows.existing(w, "issue_key") is not None
 
 
-async def test_while_an_outcome_is_unknown_a_new_key_is_refused_and_the_retry_reuses_the_old(sandbox, proxy, tmp_path):
-    w = make_launch(sandbox, proxy, tmp_path, "one-invoice")
-    try:
-        await tenant(w)
-        proxy.arm("POST", "/invoices/generate", "late", hold=1.5)
-        outcome = await invoice(w)
-        assert outcome.unknown
-        assert w.state.item("billing.invoice-generate").summary.startswith("outcome unknown")
-        with pytest.raises(InputError, match="outcome unknown"):
-            await invoice(w)  # a new idempotency key now could make a second invoice
-        (intent,) = flows.open_intents(w, "billing.invoice-generate")
-        found = await recovery.assess(w, intent)
-        assert found.choices[0][0] == "Send it again (the same idempotency key: acts once)"
-        await found.choices[0][1]()
-        assert w.state.item("billing.invoice-generate").status is ItemStatus.PASS
-        assert same_key_retries(w.session_path) == [intent.idempotency_key]
-        assert len(holdings(sandbox, "one-invoice").invoices) == 1
-    finally:
-        w.close()
+async def test_while_an_outcome_is_unknown_a_new_key_is_refused_and_the_retry_reuses_the_old(
+    make_launch, sandbox, proxy
+):
+    w = make_launch("one-invoice")
+    await tenant(w)
+    proxy.arm("POST", "/invoices/generate", "late", hold=1.5)
+    outcome = await invoice(w)
+    assert outcome.unknown
+    assert w.state.item("billing.invoice-generate").summary.startswith("outcome unknown")
+    with pytest.raises(InputError, match="outcome unknown"):
+        await invoice(w)  # a new idempotency key now could make a second invoice
+    (intent,) = flows.open_intents(w, "billing.invoice-generate")
+    found = await recovery.assess(w, intent)
+    assert found.choices[0][0] == "Send it again (the same idempotency key: acts once)"
+    await found.choices[0][1]()
+    assert w.state.item("billing.invoice-generate").status is ItemStatus.PASS
+    assert same_key_retries(w.session_path) == [intent.idempotency_key]
+    assert len(holdings(sandbox, "one-invoice").invoices) == 1

@@ -1,11 +1,11 @@
-"""Fixtures: one healthy sandbox for the whole session (fast), fresh ones where a
-scenario or a moved clock needs its own."""
+"""Fixtures: a client of the shared healthy sandbox (fast), fresh sandboxes where a
+scenario needs its own, and a clock the test moves by hand."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from sandbox_helpers import Api
@@ -27,32 +27,26 @@ class Clock:
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(job_seconds=0.3) as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def api(sandbox: SandboxServer) -> Iterator[Api]:
-    with Api(sandbox) as client:
+def api(shared_sandbox: SandboxServer) -> Iterator[Api]:
+    with Api(shared_sandbox) as client:
         yield client
 
 
 @pytest.fixture
-def clock(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Clock:
+def clock(shared_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(sandbox.state, "clock", fake)
+    monkeypatch.setattr(shared_sandbox.state, "clock", fake)
     return fake
 
 
 @pytest.fixture
-def scenario() -> Callable[..., AbstractContextManager[Api]]:
-    """`with scenario("flaky") as api:` a fresh sandbox under those scenarios."""
-    from contextlib import contextmanager
+def scenario(make_sandbox: Callable[..., SandboxServer]) -> Callable[..., AbstractContextManager[Api]]:
+    """`with scenario("flaky") as api:` a client of a fresh sandbox under those scenarios
+    (healthy when none is named); the sandbox stops at the test's teardown."""
 
     @contextmanager
     def run(*names: str, **kwargs) -> Iterator[Api]:
-        with SandboxServer(names or ("healthy",), **kwargs) as server, Api(server) as client:
+        with Api(make_sandbox(*names, **kwargs)) as client:
             yield client
 
     return run

@@ -41,27 +41,27 @@ def send_half(api: Api, sandbox: SandboxServer, path: str, body: dict, headers: 
     raise AssertionError("the sandbox never saw the request end short")
 
 
-def test_a_body_cut_short_is_not_acted_on_and_its_key_stays_unspent(api: Api, sandbox: SandboxServer) -> None:
+def test_a_body_cut_short_is_not_acted_on_and_its_key_stays_unspent(api: Api, shared_sandbox: SandboxServer) -> None:
     tenant = api.new_tenant()
     path = f"/api/admin/tenants/{tenant['id']}/integration-keys"
     headers = {**api.admin, "Idempotency-Key": f"cut-{tenant['id']}"}
-    send_half(api, sandbox, path, {"label": "cut short"}, headers)
+    send_half(api, shared_sandbox, path, {"label": "cut short"}, headers)
     whole = api.post(path, json={"label": "cut short"}, headers=headers)
     # Not 422 idempotency_key_reused (a fingerprint of the half body), not a replay of a key labelled ''.
     assert whole.status_code == 201 and whole.json()["label"] == "cut short", whole.text
     assert "idempotent-replayed" not in whole.headers
-    keys = [k for k in sandbox.state.keys.values() if k.tenant_id == tenant["id"]]
+    keys = [k for k in shared_sandbox.state.keys.values() if k.tenant_id == tenant["id"]]
     assert [k.label for k in keys] == ["cut short"]
 
 
-def test_a_tenant_cut_short_without_a_key_is_not_created(api: Api, sandbox: SandboxServer) -> None:
+def test_a_tenant_cut_short_without_a_key_is_not_created(api: Api, shared_sandbox: SandboxServer) -> None:
     name = slug()
-    send_half(api, sandbox, "/api/admin/tenants", {"name": "Half", "slug": name}, api.admin)
+    send_half(api, shared_sandbox, "/api/admin/tenants", {"name": "Half", "slug": name}, api.admin)
     whole = api.post("/api/admin/tenants", json={"name": "Whole", "slug": name}, headers=api.admin)
     assert whole.status_code == 201 and whole.json()["name"] == "Whole"  # no slug_taken: nothing was made
 
 
-def test_the_inventory_counts_every_object_and_needs_the_admin_token(api: Api, sandbox: SandboxServer) -> None:
+def test_the_inventory_counts_every_object_and_needs_the_admin_token(api: Api, shared_sandbox: SandboxServer) -> None:
     tenant = api.new_tenant()
     key = api.new_key(tenant["id"])
     invoice = api.post(

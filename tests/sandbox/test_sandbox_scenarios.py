@@ -33,8 +33,8 @@ def broken(api: Api, team_mode: str = "solo") -> set[str]:
 
 
 @pytest.mark.parametrize("name", [name for name in SCENARIOS if name not in ("flaky", "rate-limited")])
-def test_scenario_breaks_exactly_its_items(name: str) -> None:
-    with SandboxServer((name,), job_seconds=0.2) as server, Api(server) as api:
+def test_scenario_breaks_exactly_its_items(name: str, scenario) -> None:
+    with scenario(name, job_seconds=0.2) as api:
         assert broken(api) == set(BREAKS[name])
 
 
@@ -52,9 +52,9 @@ def test_multi_mode_against_a_solo_repository_fails_the_review_items(api: Api) -
 
 
 @pytest.mark.parametrize("names", [("flaky",), ("rate-limited",), ("flaky", "rate-limited")])
-def test_transport_faults_break_nothing_for_a_retrying_client(names: tuple[str, ...]) -> None:
+def test_transport_faults_break_nothing_for_a_retrying_client(names: tuple[str, ...], make_sandbox) -> None:
     waits: list[float] = []
-    with SandboxServer(names, job_seconds=0.2) as server, RetryingApi(server, pause=waits.append) as api:
+    with RetryingApi(make_sandbox(*names, job_seconds=0.2), pause=waits.append) as api:
         assert broken(api) == set()
         assert api.retries, "the scenario never got in the way"
         if "rate-limited" in names:
@@ -63,8 +63,8 @@ def test_transport_faults_break_nothing_for_a_retrying_client(names: tuple[str, 
             assert {"502", "dropped"} <= set(api.retries)
 
 
-def test_combined_scenarios_break_the_union() -> None:
-    with SandboxServer(("rls-red", "no-predeploy", "flaky"), job_seconds=0.2) as server, RetryingApi(server) as api:
+def test_combined_scenarios_break_the_union(make_sandbox) -> None:
+    with RetryingApi(make_sandbox("rls-red", "no-predeploy", "flaky", job_seconds=0.2)) as api:
         assert broken(api) == {"guardrails.force-rls", "infra.predeploy-migration"}
 
 

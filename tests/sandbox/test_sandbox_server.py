@@ -103,42 +103,44 @@ def test_bad_arguments_are_usage_errors() -> None:
     assert SandboxServer(scenarios="flaky, rls-red").scenarios == ("flaky", "rls-red")
 
 
-def test_credentials_belong_to_the_internal_tenant(sandbox: SandboxServer) -> None:
-    creds = sandbox.credentials
-    internal = next(t for t in sandbox.state.tenants.values() if t.slug == "sandbox-internal")
-    keys = {key.id: key for key in sandbox.state.keys.values() if key.tenant_id == internal.id}
+def test_credentials_belong_to_the_internal_tenant(shared_sandbox: SandboxServer) -> None:
+    creds = shared_sandbox.credentials
+    internal = next(t for t in shared_sandbox.state.tenants.values() if t.slug == "sandbox-internal")
+    keys = {key.id: key for key in shared_sandbox.state.keys.values() if key.tenant_id == internal.id}
     assert {key.revoked_at is None for key in keys.values()} == {True, False}
     for name in ("LAUNCH_INTEGRATION_KEY", "LAUNCH_REVOKED_KEY"):
-        assert sandbox.state.find_key(creds[name]).tenant_id == internal.id
+        assert shared_sandbox.state.find_key(creds[name]).tenant_id == internal.id
 
 
-def test_target_dict_points_at_the_look_alikes(sandbox: SandboxServer) -> None:
-    target = sandbox.target_dict(
+def test_target_dict_points_at_the_look_alikes(shared_sandbox: SandboxServer) -> None:
+    target = shared_sandbox.target_dict(
         environment="staging", customer_name="Beta Co", tenant_slug="beta-co", team_mode="multi"
     )
     assert (target["environment"], target["team_mode"]) == ("staging", "multi")
-    assert target["api_url"] == sandbox.base_url and target["web_url"] == sandbox.web_url  # as written, slash kept
+    assert (
+        target["api_url"] == shared_sandbox.base_url and target["web_url"] == shared_sandbox.web_url
+    )  # as written, slash kept
     assert target["customer"] == {"name": "Beta Co", "tenant_slug": "beta-co"}
     assert target["render"] == {
-        "api_url": sandbox.render_url,
+        "api_url": shared_sandbox.render_url,
         "api_service_id": "srv-sandboxapi",
         "web_service_id": "srv-sandboxweb",
     }
-    assert target["github"]["api_url"] == sandbox.github_url and target["github"]["repo"] == "acme/platform"
+    assert target["github"]["api_url"] == shared_sandbox.github_url and target["github"]["repo"] == "acme/platform"
     with pytest.raises(UsageError):
-        sandbox.target_dict(tenant_slug="Not A Slug")
+        shared_sandbox.target_dict(tenant_slug="Not A Slug")
 
 
-def test_write_target_is_a_valid_private_file_without_secrets(sandbox: SandboxServer, tmp_path: Path) -> None:
+def test_write_target_is_a_valid_private_file_without_secrets(shared_sandbox: SandboxServer, tmp_path: Path) -> None:
     path = tmp_path / "target.toml"
     path.write_text("old")
     os.chmod(path, 0o644)
-    assert sandbox.write_target(path, tenant_slug="acme-freight") == path
+    assert shared_sandbox.write_target(path, tenant_slug="acme-freight") == path
     assert path.stat().st_mode & 0o777 == 0o600
     target = load_target(path)
     assert target.customer.tenant_slug == "acme-freight" and target.render and target.github
     text = path.read_text()
-    for secret in [*sandbox.credentials.values(), *sandbox.render_secret_values]:
+    for secret in [*shared_sandbox.credentials.values(), *shared_sandbox.render_secret_values]:
         assert secret not in text
 
 

@@ -21,9 +21,8 @@ from .driver import goto, select_item, send_action, settle, wait_for_dialog
 
 
 @pytest.fixture
-def sandbox():
-    with SandboxServer(job_seconds=0.3) as server:
-        yield server
+def sandbox(make_sandbox):
+    return make_sandbox(job_seconds=0.3)
 
 
 def live_keys(sandbox: SandboxServer, tenant_id: str) -> list[str]:

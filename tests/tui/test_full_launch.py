@@ -7,7 +7,6 @@ import pytest
 
 from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession, open_read_only
 from launch_tui.target import target_from_dict
@@ -17,9 +16,8 @@ from .driver import goto, past_since_you_left, send_action, settle, wait_for_dia
 
 
 @pytest.fixture
-def sandbox():
-    with SandboxServer(job_seconds=0.3) as server:
-        yield server
+def sandbox(make_sandbox):
+    return make_sandbox(job_seconds=0.3)
 
 
 def launch_app(sandbox, folder, operator="alice") -> LaunchApp:

@@ -3,12 +3,10 @@ what each credential is for; quitting says how to come back."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static
 
 from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
-from launch_tui.sandbox import SandboxServer
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.target import target_from_dict
@@ -20,12 +18,6 @@ from .driver import settle, wait_for_dialog
 
 def text_of(screen) -> str:
     return "\n".join(str(static.render()) for static in screen.query(Static))
-
-
-@pytest.fixture
-def sandbox():
-    with SandboxServer(job_seconds=0.2) as server:
-        yield server
 
 
 async def test_resume_shows_since_you_left_first_with_what_the_platform_says(sandbox, sessions):

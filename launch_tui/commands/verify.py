@@ -9,6 +9,7 @@ allowed for its principal; 1 otherwise; 2 when FILE cannot be read."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from launch_tui.errors import UsageError
 from launch_tui.safe_text import visible
-from launch_tui.session import SessionFile, Verdict, read_session, verify_chain
+from launch_tui.session import SessionFile, Verdict, read_session, resolve_session, sessions_dir, verify_chain
 from launch_tui.session.models import EventKind
 
 if TYPE_CHECKING:
@@ -52,6 +53,11 @@ def run(
     chain_ok = verdict.intact and not verdict.tail
     signed_ok = _signatures(session, verdict, allowed, allowed_signers is not None)
     return 0 if chain_ok and signed_ok else 1
+
+
+def main(args: argparse.Namespace) -> int:
+    session = resolve_session(args.session, sessions_dir(args.sessions_dir))
+    return run(session, args.last_hash, args.allowed_signers, args.revoked_keys)
 
 
 def _load_allowed(allowed_signers: str | Path | None, revoked_keys: str | Path | None) -> AllowedSigners | None:

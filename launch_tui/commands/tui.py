@@ -1,16 +1,80 @@
-"""Entry points the CLI calls for the commands that open the TUI."""
+"""The five commands that open the TUI: `new`, `resume`, `replay`, `demo`, and the home
+screen (`launch-tui` alone, or `resume` without a SESSION).
+
+Each stops at once, before anything is read or created, when there is no terminal. The
+imports inside the functions are what one command needs and the home screen's first frame
+must not wait for: Textual itself, the launch layer (pydantic, httpx), the sandbox
+(uvicorn, starlette) and git sync."""
 
 from __future__ import annotations
 
+import argparse
 import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from launch_tui.errors import UsageError
+from launch_tui.session import resolve_session, sessions_dir
+from launch_tui.terminal import has_terminal, no_terminal_message, prepare_tui_environment
+
 if TYPE_CHECKING:
     from launch_tui.signing.sign import SigningKey
     from launch_tui.sync.opening import Shared
     from launch_tui.tui.app import LaunchApp
+
+
+def home(args: argparse.Namespace) -> int:
+    folder = _terminal_then_folder(args)
+    return run_home(folder, None)
+
+
+def new(args: argparse.Namespace) -> int:
+    folder = _terminal_then_folder(args)
+    shared = _connect(folder, args.operator)
+    return run_new(args.target, folder, args.operator, args.signing_key, shared=shared)
+
+
+def resume(args: argparse.Namespace) -> int:
+    folder = _terminal_then_folder(args)
+    shared = _connect(folder, args.operator)
+    if not args.session:
+        return run_home(folder, args.operator, args.signing_key)
+    return run_resume(
+        resolve_session(args.session, folder),
+        args.operator,
+        drop_cut_short=args.drop_cut_short,
+        take_over=args.take_over,
+        shared=shared,
+        signing=args.signing_key,
+    )
+
+
+def replay(args: argparse.Namespace) -> int:
+    folder = _terminal_then_folder(args)
+    return run_replay(resolve_session(args.session, folder))
+
+
+def demo(args: argparse.Namespace) -> int:
+    folder = _terminal_then_folder(args)
+    return run_demo(args.scenario, folder, args.operator, args.signing_key)
+
+
+def _terminal_then_folder(args: argparse.Namespace) -> Path:
+    """Before anything is read or created: without a terminal the TUI would write escape
+    codes into a file and wait for keys that never come (a CI step hangs)."""
+    if not has_terminal():
+        raise UsageError(no_terminal_message(args.command or "home"))
+    prepare_tui_environment(args.color)
+    return sessions_dir(args.sessions_dir)
+
+
+def _connect(folder: Path, operator: str | None) -> Shared | None:
+    """A shared sessions folder: fetch before a session is created or opened."""
+    from launch_tui.session import default_operator
+    from launch_tui.sync.opening import connect_now
+
+    return connect_now(folder, operator or default_operator())
 
 
 def run_app(app: LaunchApp) -> int:
@@ -58,11 +122,10 @@ def run_new(
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
     from launch_tui.target import load_target
+    from launch_tui.trust import announce
     from launch_tui.tui.app import LaunchApp
 
     target = load_target(target_path)  # a bad file: one line, exit 2, before any screen
-    from launch_tui.trust import announce
-
     announce(target, f"target file {target_path}")  # the operator's own file: its origins are theirs
     live = LiveSession.create(target, operator or default_operator(), folder)
     print(f"launch-tui: session {live.path}", file=sys.stderr)
@@ -160,4 +223,5 @@ def run_replay(path: Path) -> int:
     from launch_tui.tui.app import LaunchApp
 
     replay = ReplayLaunch(Replay(open_read_only(path)))  # unreadable: one line, exit 2
-    return run_app(LaunchApp(replay, mode="REPLAY · read-only"))
+    # LaunchApp takes a ReplayLaunch by duck typing until the app's typed seam (issue 17, part 1).
+    return run_app(LaunchApp(replay, mode="REPLAY · read-only"))  # type: ignore[arg-type]

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
 from launch_tui.checklist import load_checklist
-from launch_tui.clients.transport import Policy
+from launch_tui.clients.transport import HttpTransport, Policy
 from launch_tui.engine.context import Facts, RunContext
 from launch_tui.engine.registry import Plan, plan
 from launch_tui.engine.runner import run_items
@@ -40,7 +38,7 @@ async def run_check(
     *,
     policy: Policy = Policy(),
     on_result: Callable[..., Any] | None = None,
-    http_transport: httpx.AsyncBaseTransport | None = None,
+    http_transport: HttpTransport | None = None,
     strict: bool = False,
 ) -> CheckRun:
     item_ids = section_items(sections)

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from launch_tui.errors import UsageError
 from launch_tui.session import resolve_session, sessions_dir
+from launch_tui.signing.sign import SigningKey
 from launch_tui.terminal import has_terminal, no_terminal_message, prepare_tui_environment
 
 if TYPE_CHECKING:
-    from launch_tui.signing.sign import SigningKey
     from launch_tui.sync.opening import Shared
     from launch_tui.tui.app import LaunchApp
 
@@ -71,6 +71,7 @@ def _terminal_then_folder(args: argparse.Namespace) -> Path:
 
 def _connect(folder: Path, operator: str | None) -> Shared | None:
     """A shared sessions folder: fetch before a session is created or opened."""
+    # Only new and resume: git sync is not on the home screen's path.
     from launch_tui.session import default_operator
     from launch_tui.sync.opening import connect_now
 
@@ -89,6 +90,7 @@ def run_app(app: LaunchApp) -> int:
 def farewell(app: LaunchApp) -> None:
     """After quitting, the exact command that continues: nothing to remember or look up.
     A demo's sandbox dies with the process, so a demo is pointed at replay instead."""
+    # After the app has quit: nothing the first frame waits for.
     from launch_tui.launch.since import replay_command, resume_command
 
     launch = app.launch
@@ -104,12 +106,11 @@ def farewell(app: LaunchApp) -> None:
 
 
 def signing_key(flag: str | None) -> SigningKey | None:
-    from launch_tui.signing.sign import SigningKey
-
     return SigningKey.configured(flag)
 
 
 def run_home(folder: Path, operator: str | None, signing: str | None = None) -> int:
+    # Textual, only now that a terminal is known to be there.
     from launch_tui.tui.app import LaunchApp
 
     return run_app(LaunchApp(home=folder, operator=operator, signing_key=signing_key(signing)))
@@ -118,9 +119,11 @@ def run_home(folder: Path, operator: str | None, signing: str | None = None) -> 
 def run_new(
     target_path: str, folder: Path, operator: str | None, signing: str | None = None, shared: Shared | None = None
 ) -> int:
+    # What a launch needs (pydantic, httpx, Textual); the home screen's first frame does not.
     from launch_tui.launch.live import LiveLaunch
     from launch_tui.secrets import Secrets
     from launch_tui.session import LiveSession, default_operator
+    from launch_tui.sync import opening
     from launch_tui.target import load_target
     from launch_tui.trust import announce
     from launch_tui.tui.app import LaunchApp
@@ -131,8 +134,6 @@ def run_new(
     print(f"launch-tui: session {live.path}", file=sys.stderr)
     launch = LiveLaunch(live, Secrets.from_env(), signing_key=signing_key(signing))
     if shared is not None:
-        from launch_tui.sync import opening
-
         try:
             opening.claim_now(shared, live.path.stem)
         except BaseException:
@@ -151,16 +152,16 @@ def run_resume(
     shared: Shared | None = None,
     signing: str | None = None,
 ) -> int:
+    # What a launch needs (pydantic, httpx, Textual); the home screen's first frame does not.
     from launch_tui.launch.live import LiveLaunch
     from launch_tui.secrets import Secrets
     from launch_tui.session import CutShort, LiveSession, default_operator
+    from launch_tui.sync import opening
     from launch_tui.tui.app import LaunchApp
 
     operator = operator or default_operator()
     taken_over = None
     if shared is not None:  # the remote's claim first: not one event is written before it holds
-        from launch_tui.sync import opening
-
         taken_over = opening.claim_now(shared, path.stem, take_over=take_over)
     try:
         try:
@@ -191,6 +192,7 @@ def _ask(question: str) -> bool:
 def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | None = None) -> int:
     """The sandbox in this process on a free loopback port, a session against it, the
     wizard. The sandbox's credentials stay in memory: nothing to export, nothing written."""
+    # The sandbox (uvicorn, starlette) and a launch: only the demo pays for them.
     from launch_tui.launch.live import LiveLaunch
     from launch_tui.sandbox import SandboxServer, parse_scenarios
     from launch_tui.secrets import Secrets
@@ -217,6 +219,7 @@ def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | 
 
 def run_replay(path: Path) -> int:
     """Read-only review: no lock, no writes, no network."""
+    # A replay's models and Textual: not on the home screen's path.
     from launch_tui.launch.replay import ReplayLaunch
     from launch_tui.session import open_read_only
     from launch_tui.session.replay import Replay

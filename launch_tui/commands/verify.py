@@ -63,7 +63,7 @@ def main(args: argparse.Namespace) -> int:
 def _load_allowed(allowed_signers: str | Path | None, revoked_keys: str | Path | None) -> AllowedSigners | None:
     if allowed_signers is None:
         return None
-    from launch_tui.signing.allowed import load_allowed_signers
+    from launch_tui.signing.allowed import load_allowed_signers  # only with --allowed-signers: verify starts fast
 
     allowed = load_allowed_signers(allowed_signers, revoked_keys)  # unreadable: exit 2, before the session is judged
     for note in allowed.notes:
@@ -75,7 +75,7 @@ def _signatures(session: SessionFile, chain: Verdict, allowed: AllowedSigners | 
     """Print what the signatures say; False when `--allowed-signers` was given and they do not hold."""
     if not asked and not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
         return True  # nothing to say, and nothing asked: the output stays as it always was
-    from launch_tui.signing.check import check_signatures
+    from launch_tui.signing.check import check_signatures  # only for a signed session or --allowed-signers
 
     signing = check_signatures(session, allowed, chain=chain)
     for line in signing.lines():

@@ -9,7 +9,6 @@ exit codes, environment, example), which every `--help` shows."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import textwrap
 import tomllib
@@ -81,9 +80,9 @@ class Entry:
     tui: bool = False  # opens the TUI: it owns the screen, so logs go to --log-file only
 
     def load(self) -> Callable[[argparse.Namespace], int]:
-        run: Callable[[argparse.Namespace], int] = getattr(
-            importlib.import_module(f"launch_tui.commands.{self.module}"), self.function
-        )
+        # __import__ rather than importlib.import_module: `python -X importtime` sees only the former.
+        module = __import__(f"launch_tui.commands.{self.module}", fromlist=[self.function])
+        run: Callable[[argparse.Namespace], int] = getattr(module, self.function)
         return run
 
 

@@ -29,8 +29,8 @@ $(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BASE)
 demo: $(DEMO_STAMP)
 	$(BIN)/launch-tui demo
 
-# Everything that gates a change: the formatter, the linter, the type checker (configured
-# in pyproject.toml), and the tests.
+# Everything that gates a change: the formatter, the linter, the type checker, the import
+# contracts between the layers (all configured in pyproject.toml), and the tests.
 test: lint
 	$(BIN)/python -m pytest -q -n auto -m "not soak"
 
@@ -38,6 +38,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # Rewrite docs/schemas/*.json from the pydantic models (a test fails while they are stale).
 schemas: $(TEST_STAMP)

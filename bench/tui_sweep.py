@@ -26,12 +26,12 @@ import time
 import traceback
 from pathlib import Path
 
+from launch_tui.commands.tui import run_app
 from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, NewEvent
 from launch_tui.target import load_target
 from launch_tui.tui.app import LaunchApp
-from launch_tui.tui.run import run_app
 
 TICK = 0.005
 AFTER = 0.3  # keep measuring this long after the last result: its redraw counts too

@@ -1,22 +1,26 @@
-"""The `launch-tui` command. Imports Textual only for the commands that open the TUI,
-so that `check`, `verify` and friends start fast.
+"""The `launch-tui` command: its parser, and the call of the chosen command's entry
+point in launch_tui/commands/. A command's module is imported only when it runs, so that
+`check --help`, `verify` and friends start fast and only the TUI commands load Textual.
 
-A subcommand is `add_command(commands, NAME)` plus its entry in launch_tui/cli_help.py
-(description, exit codes, environment, example), which every `--help` shows."""
+A subcommand is `add_command(commands, NAME, Entry(MODULE))`, a `main(args)` in
+launch_tui/commands/MODULE.py, and its entry in launch_tui/cli_help.py (description,
+exit codes, environment, example), which every `--help` shows."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import textwrap
-from pathlib import Path
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
 
 from launch_tui import __version__
 from launch_tui.cli_help import HELP
-from launch_tui.errors import LaunchError, UsageError
-from launch_tui.terminal import COLOR_CHOICES, has_terminal, no_terminal_message
+from launch_tui.errors import LaunchError
+from launch_tui.terminal import COLOR_CHOICES
 
-TUI_COMMANDS = ("new", "resume", "replay", "demo", "home")
 # Completion hints (shtab's own values, spelled here so parsing never imports shtab).
 FILE = {"bash": "_shtab_compgen_files", "zsh": "_files"}
 DIR = {"bash": "_shtab_compgen_dirs", "zsh": "_files -/"}
@@ -59,21 +63,52 @@ def common_options(*, top: bool) -> argparse.ArgumentParser:
     return options
 
 
-def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> argparse.ArgumentParser:
+def sessions_options() -> argparse.ArgumentParser:
+    """`--sessions-dir`, for every command that reads or writes sessions."""
+    options = argparse.ArgumentParser(add_help=False)
+    path_argument(options, "--sessions-dir", hint=DIR, help="the sessions folder (default ./sessions)")
+    return options
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A command's entry point, `launch_tui.commands.<module>.<function>(args)`, imported
+    when the command runs: building the parser (every `--help`) loads none of them."""
+
+    module: str
+    function: str = "main"
+    tui: bool = False  # opens the TUI: it owns the screen, so logs go to --log-file only
+
+    def load(self) -> Callable[[argparse.Namespace], int]:
+        # __import__ rather than importlib.import_module: `python -X importtime` sees only the former.
+        module = __import__(f"launch_tui.commands.{self.module}", fromlist=[self.function])
+        run: Callable[[argparse.Namespace], int] = getattr(module, self.function)
+        return run
+
+
+def add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    entry: Entry,
+    *parents: argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
     """A subcommand with its description, exit codes, environment and example from cli_help.
     (One without an entry there still works; tests/test_cli_conventions.py asks for it.)"""
     text = HELP.get(name)
+    shared = [common_options(top=False), *parents]
+    parser: argparse.ArgumentParser
     if text is None:
-        bare: argparse.ArgumentParser = commands.add_parser(name, parents=[common_options(top=False)])
-        return bare
-    parser: argparse.ArgumentParser = commands.add_parser(
-        name,
-        help=text.summary,
-        description=textwrap.fill(text.description, 88),
-        epilog=text.epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common_options(top=False)],
-    )
+        parser = commands.add_parser(name, parents=shared)
+    else:
+        parser = commands.add_parser(
+            name,
+            help=text.summary,
+            description=textwrap.fill(text.description, 88),
+            epilog=text.epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=shared,
+        )
+    parser.set_defaults(run=entry)
     return parser
 
 
@@ -90,10 +125,6 @@ def path_argument(
     return action
 
 
-def sessions_dir_option(parser: argparse.ArgumentParser, help: str = "where to look for sessions") -> None:
-    path_argument(parser, "--sessions-dir", hint=DIR, help=help)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="launch-tui",
@@ -103,16 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common_options(top=True)],
     )
     parser.add_argument("--version", action="version", version=f"launch-tui {__version__}")
+    parser.set_defaults(run=Entry("tui", "home", tui=True), sessions_dir=None)  # no command: the home screen
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sessions = sessions_options()
 
-    new = add_command(commands, "new")
+    new = add_command(commands, "new", Entry("tui", "new", tui=True), sessions)
     path_argument(new, "--target", required=True, help="target TOML file")
-    sessions_dir_option(new, "where session files go (default ./sessions)")
     new.add_argument("--operator", metavar="NAME", help="who runs the launch (default: your login name)")
 
-    resume = add_command(commands, "resume")
+    resume = add_command(commands, "resume", Entry("tui", "resume", tui=True), sessions)
     resume.add_argument("session", nargs="?", metavar="SESSION", help="session path or id (none: pick one)")
-    sessions_dir_option(resume)
     resume.add_argument("--operator", metavar="NAME", help="who continues the launch")
     resume.add_argument(
         "--drop-cut-short", action="store_true", help="drop a last event that a crash cut short (asked otherwise)"
@@ -123,22 +154,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="take over the session's claim on the sessions remote from a machine that is gone (recorded as an event)",
     )
 
-    replay = add_command(commands, "replay")
+    replay = add_command(commands, "replay", Entry("tui", "replay", tui=True), sessions)
     replay.add_argument("session", metavar="SESSION", help="session path or id")
-    sessions_dir_option(replay)
 
-    demo = add_command(commands, "demo")
+    demo = add_command(commands, "demo", Entry("tui", "demo", tui=True), sessions)
     demo.add_argument("--scenario", default="healthy", metavar="NAME[,NAME...]", help="sandbox fault scenarios")
-    sessions_dir_option(demo, "where the demo session goes")
     demo.add_argument("--operator", metavar="NAME", help="who runs the demo")
 
-    sandbox = add_command(commands, "sandbox")
+    sandbox = add_command(commands, "sandbox", Entry("sandbox"))
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sandbox.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     sandbox.add_argument("--scenario", default="healthy", metavar="NAME[,NAME...]", help="fault scenarios")
     sandbox.add_argument("--latency-ms", type=int, default=0, metavar="N", help="added to every response")
 
-    check = add_command(commands, "check")
+    check = add_command(commands, "check", Entry("check"), sessions)
     source = check.add_mutually_exclusive_group(required=True)
     path_argument(source, "--target", help="target TOML file")
     source.add_argument("session", nargs="?", metavar="SESSION", help="a session path or id")
@@ -156,21 +185,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="an item left to a person because a credential is not set is an error (exit 1)",
     )
-    sessions_dir_option(check)
     check.add_argument(
         "--trust-session-origins",
         action="store_true",
         help="SESSION only: trust the origins its header names for their credentials (refused otherwise)",
     )
 
-    report = add_command(commands, "report")
+    report = add_command(commands, "report", Entry("report"), sessions)
     report.add_argument("session", metavar="SESSION")
     report.add_argument("--format", choices=["md", "json"], default="md")
     path_argument(report, "--output", help="write here instead of stdout (created 0600)")
     report.add_argument("--force", action="store_true", help="replace FILE if it exists (refused otherwise)")
-    sessions_dir_option(report)
 
-    verify = add_command(commands, "verify")
+    verify = add_command(commands, "verify", Entry("verify"), sessions)
     verify.add_argument("session", metavar="SESSION")
     verify.add_argument(
         "--last-hash",
@@ -183,23 +210,20 @@ def build_parser() -> argparse.ArgumentParser:
     path_argument(
         verify, "--revoked-keys", help="public keys, one a line, that no longer sign (ssh-keygen -Y verify -r)"
     )
-    sessions_dir_option(verify)
 
-    sign = add_command(commands, "sign")
+    sign = add_command(commands, "sign", Entry("sign"), sessions)
     sign.add_argument("session", metavar="SESSION")
     sign.add_argument(
         "--operator", metavar="NAME", help="who signs: the principal in allowed_signers (default: login name)"
     )
     _signing_key_flag(sign)
-    sessions_dir_option(sign)
 
     for signing in (new, resume, demo):
         _signing_key_flag(signing)
 
-    sessions = add_command(commands, "sessions")
-    sessions_dir_option(sessions, "folder to list (default ./sessions)")
+    add_command(commands, "sessions", Entry("sessions"), sessions)
 
-    completion = add_command(commands, "completion")
+    completion = add_command(commands, "completion", Entry("completion"))
     completion.add_argument("shell", choices=["bash", "zsh"])
     return parser
 
@@ -215,136 +239,25 @@ def _signing_key_flag(command: argparse.ArgumentParser) -> None:
 
 def section_ids() -> list[str]:
     """The checklist's section ids, from the packaged items (tomllib, no pydantic: --help stays fast)."""
-    import tomllib
-    from importlib.resources import files
-
     raw = files("launch_tui.checklist").joinpath("items.toml").read_bytes()
     return [section["id"] for section in tomllib.loads(raw.decode("utf-8"))["sections"]]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command = args.command or "home"
+    args = build_parser().parse_args(argv)
+    entry: Entry = args.run
     try:
-        from launch_tui import logs
+        from launch_tui import logs  # after parsing: `--help` and a usage error need no logging
 
         verbosity = args.verbose + getattr(args, "more_verbose", 0)
-        logs.configure(verbosity, args.log_file, tui=command in TUI_COMMANDS)
-        return dispatch(command, args)
+        logs.configure(verbosity, args.log_file, tui=entry.tui)
+        return entry.load()(args)
     except LaunchError as exc:
         print(f"launch-tui: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("launch-tui: interrupted", file=sys.stderr)
         return 130
-
-
-def dispatch(command: str, args: argparse.Namespace) -> int:
-    # Imports stay inside each branch: `check`, `report` and `verify` must not pay for Textual.
-    from launch_tui.session import resolve_session, sessions_dir
-
-    if command in TUI_COMMANDS:
-        _tui_preflight(command, args)
-    folder = sessions_dir(getattr(args, "sessions_dir", None))
-    if command == "completion":
-        return _completion(args.shell)
-    if command == "sessions":
-        from launch_tui.commands import listing
-
-        return listing.run(folder)
-    if command == "report":
-        from launch_tui.commands import report
-
-        return report.run(resolve_session(args.session, folder), args.format, args.output, force=args.force)
-    if command == "verify":
-        from launch_tui.commands import verify
-
-        session = resolve_session(args.session, folder)
-        return verify.run(session, args.last_hash, args.allowed_signers, args.revoked_keys)
-    if command == "sign":
-        from launch_tui.commands import sign
-
-        return sign.run(resolve_session(args.session, folder), args.operator, args.signing_key)
-    if command == "check":
-        return _check(args, folder)
-    if command == "sandbox":
-        from launch_tui.sandbox import run_cli
-
-        return run_cli(args.host, args.port, args.scenario, args.latency_ms)
-    if command == "demo":
-        from launch_tui.tui.run import run_demo
-
-        return run_demo(args.scenario, folder, args.operator, args.signing_key)
-    if command == "replay":
-        from launch_tui.tui.run import run_replay
-
-        return run_replay(resolve_session(args.session, folder))
-    if command == "home":
-        from launch_tui.tui.run import run_home
-
-        return run_home(folder, None)
-    if command in ("new", "resume"):
-        from launch_tui.session import default_operator
-        from launch_tui.sync.opening import connect_now
-
-        shared = connect_now(folder, args.operator or default_operator())  # a shared folder: fetch first
-    if command == "new":
-        from launch_tui.tui.run import run_new
-
-        return run_new(args.target, folder, args.operator, args.signing_key, shared=shared)
-    if command == "resume":
-        from launch_tui.tui.run import run_home, run_resume
-
-        if not args.session:
-            return run_home(folder, args.operator, args.signing_key)
-        return run_resume(
-            resolve_session(args.session, folder),
-            args.operator,
-            drop_cut_short=args.drop_cut_short,
-            take_over=args.take_over,
-            shared=shared,
-            signing=args.signing_key,
-        )
-    raise LaunchError(f"the {command!r} command is not built yet")
-
-
-def _tui_preflight(command: str, args: argparse.Namespace) -> None:
-    """Before anything is read or created: without a terminal the TUI would write escape
-    codes into a file and wait for keys that never come (a CI step hangs)."""
-    if not has_terminal():
-        raise UsageError(no_terminal_message(command))
-    from launch_tui.terminal import prepare_tui_environment
-
-    prepare_tui_environment(args.color)
-
-
-def _check(args: argparse.Namespace, folder: Path) -> int:
-    from launch_tui.engine.context import Facts
-    from launch_tui.engine.headless import check_command
-    from launch_tui.terminal import color_wanted
-
-    color = args.format == "text" and not args.output and color_wanted(args.color, sys.stdout)
-    if args.target:
-        return check_command(
-            args.target, args.section, args.format, args.output, color=color, strict=args.strict, trust_target=True
-        )
-    from launch_tui.session import open_read_only, resolve_session
-    from launch_tui.trust import admit_session
-
-    opened = open_read_only(resolve_session(args.session, folder))  # read-only: no lock, no writes
-    admit_session(opened, trust_origins=args.trust_session_origins)  # before any request: exit 2 if not
-    facts = Facts.from_dict(opened.state.facts)
-    return check_command(
-        opened.file.header.target, args.section, args.format, args.output, facts, color=color, strict=args.strict
-    )
-
-
-def _completion(shell: str) -> int:
-    import shtab
-
-    sys.stdout.write(shtab.complete(build_parser(), shell=shell))
-    return 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ class RedactingFormatter(logging.Formatter):
     """The whole line redacted once more, traceback included: the filter sees only the message."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from launch_tui.secrets import redact
+        from launch_tui.secrets import redact  # only once a line is logged: `verify` starts without it
 
         return redact(super().format(record))
 

@@ -65,6 +65,6 @@ def json_safe(serialised: str) -> str:
 
 def shown(value: object) -> str:
     """Anything about to be put on screen: secrets redacted, controls made visible."""
-    from launch_tui.secrets import redact  # light: no pydantic, so screens can start fast
+    from launch_tui.secrets import redact  # only here: `verify` prints through visible() alone, without it
 
     return visible(redact(str(value)))

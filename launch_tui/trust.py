@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import tomli_w
+from platformdirs import user_config_path
 
 from launch_tui.errors import UsageError
 from launch_tui.files import NotAFile, exclusive, read_regular, write_private
@@ -99,8 +101,6 @@ def trust_file() -> Path:
     explicit = os.environ.get(TRUST_FILE_ENV)
     if explicit:
         return Path(explicit)
-    from platformdirs import user_config_path  # only when needed: `check` starts fast
-
     return user_config_path("launch-tui", appauthor=False) / FILE_NAME
 
 
@@ -140,8 +140,6 @@ def trust(target: Any, source: str, path: Path | None = None) -> list[Untrusted]
 
 def announce(target: Any, source: str) -> None:
     """Trust what the operator's own target names, and say so (stderr) the first time."""
-    import sys
-
     new = trust(target, source)
     if new:
         print(f"launch-tui: {describe_new(new, source)}", file=sys.stderr)
@@ -185,8 +183,6 @@ def load(path: Path | None = None) -> dict[Origin, frozenset[str]]:
 def admit_session(opened: Any, *, trust_origins: bool = False) -> None:
     """Headless use of a session file (`check SESSION`): refuse an ALTERED file, and
     one naming origins not trusted here, unless the operator said so with the flag."""
-    import sys
-
     name = opened.file.path.name
     if not opened.verdict.intact:
         raise UsageError(

@@ -48,9 +48,9 @@ def _fresh_secret_registry():
 def terminal(monkeypatch):
     """As if stdin and stdout were a terminal: the TUI commands refuse to start without one
     (tests/test_cli.py shows that), and these tests stop them before any screen anyway."""
-    from launch_tui import cli
+    from launch_tui.commands import tui
 
-    monkeypatch.setattr(cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(tui, "has_terminal", lambda: True)
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,4 @@
+import argparse
 import subprocess
 import sys
 
@@ -69,3 +70,22 @@ def test_sessions_shows_escape_sequences_in_recorded_names_instead_of_sending_th
     assert main(["sessions", "--sessions-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "mal\u241b]0;owned\u2407ory" in out
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+@pytest.mark.parametrize("command", sorted(subcommands()))
+def test_every_command_names_an_entry_point_that_exists(command):
+    """cli.py names each command's module as a string, imported only when it runs: a typo
+    there would pass every --help and fail only when the command is used."""
+    entry = subcommands()[command].get_default("run")
+    assert callable(entry.load())
+    assert entry.tui == (command in ("new", "resume", "replay", "demo"))
+
+
+def test_without_a_command_the_home_screen_runs():
+    entry = build_parser().parse_args([]).run
+    assert (entry.module, entry.function, entry.tui) == ("tui", "home", True)

@@ -18,7 +18,7 @@ import pytest
 
 from launch_tui.cli import build_parser, main, section_ids
 from launch_tui.cli_help import HELP
-from launch_tui.engine.headless import check_command
+from launch_tui.commands.check import check_command
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.terminal import color_wanted

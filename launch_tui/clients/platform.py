@@ -51,6 +51,9 @@ SAMPLE_ROWS = {
     "CATALOG": "SKU-100,Laptop computer,8471.30,pcs",
 }
 DEFAULT_DETECTORS = {"TRADE": True, "SHIP": True, "ORDERS": False}
+# The job types with a detector, in this order wherever they are offered: the detector
+# config switches them, and the runbook's first job is one of them (CATALOG is neither).
+DETECTED_JOB_TYPES = tuple(DEFAULT_DETECTORS)
 
 
 class MissingCredential(TransportError):

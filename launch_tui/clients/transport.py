@@ -49,6 +49,10 @@ USER_AGENT = f"launch-tui/{__version__}"
 RETRY_STATUSES = frozenset({502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 REQUEST_ID_HEADERS = ("x-request-id", "x-github-request-id", "render-request-id", "x-render-request-id")
+# httpx's client and transport types, for a run context that holds a client or a test that
+# swaps the transport: named here because only this package imports httpx.
+HttpClient = httpx.AsyncClient
+HttpTransport = httpx.AsyncBaseTransport
 
 log = logging.getLogger("launch_tui.http")
 

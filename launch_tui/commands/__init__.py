@@ -1,1 +1,3 @@
-"""The headless commands, one module each; the TUI commands live in launch_tui.tui."""
+"""Every command's entry point, one module per command or family (`tui` holds the five
+that open the TUI). Each has `main(args)`, which cli.py calls with the parsed arguments
+and imports only when that command runs: `check --help` never loads what `check` needs."""

@@ -11,6 +11,7 @@ with --force it is replaced whole, never left half-written."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from launch_tui.files import write_private
 from launch_tui.report.decision import DecisionRecord, build_record
 from launch_tui.report.decision_json import render_json
 from launch_tui.report.decision_markdown import render_markdown
-from launch_tui.session import open_read_only
+from launch_tui.session import open_read_only, resolve_session, sessions_dir
 
 RENDERERS = {"md": render_markdown, "json": render_json}
 
@@ -41,3 +42,8 @@ def run(path: Path, fmt: str = "md", output: str | Path | None = None, *, force:
     write_private(written, text, replace=force)
     print(f"wrote {written}: {record.integrity.status}, launch complete: {'yes' if record.launch_complete else 'no'}")
     return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    path = resolve_session(args.session, sessions_dir(args.sessions_dir))
+    return run(path, args.format, args.output, force=args.force)

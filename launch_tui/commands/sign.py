@@ -8,11 +8,12 @@ agent, a wrong passphrase: one line says which), 2 the session cannot be used.""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from launch_tui.errors import UsageError
 from launch_tui.launch.checkpoints import Checkpoint
-from launch_tui.session import SessionWriter, default_operator
+from launch_tui.session import SessionWriter, default_operator, resolve_session, sessions_dir
 from launch_tui.signing.record import sign_and_append
 from launch_tui.signing.sign import ENV_VAR, SigningKey
 
@@ -32,3 +33,7 @@ def run(path: Path, operator: str | None = None, signing_key: str | None = None)
         )
     print(f"{path.name}: {event.summary}")
     return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    return run(resolve_session(args.session, sessions_dir(args.sessions_dir)), args.operator, args.signing_key)

@@ -9,6 +9,7 @@ allowed for its principal; 1 otherwise; 2 when FILE cannot be read."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from launch_tui.errors import UsageError
 from launch_tui.safe_text import visible
-from launch_tui.session import SessionFile, Verdict, read_session, verify_chain
+from launch_tui.session import SessionFile, Verdict, read_session, resolve_session, sessions_dir, verify_chain
 from launch_tui.session.models import EventKind
 
 if TYPE_CHECKING:
@@ -54,10 +55,15 @@ def run(
     return 0 if chain_ok and signed_ok else 1
 
 
+def main(args: argparse.Namespace) -> int:
+    session = resolve_session(args.session, sessions_dir(args.sessions_dir))
+    return run(session, args.last_hash, args.allowed_signers, args.revoked_keys)
+
+
 def _load_allowed(allowed_signers: str | Path | None, revoked_keys: str | Path | None) -> AllowedSigners | None:
     if allowed_signers is None:
         return None
-    from launch_tui.signing.allowed import load_allowed_signers
+    from launch_tui.signing.allowed import load_allowed_signers  # only with --allowed-signers: verify starts fast
 
     allowed = load_allowed_signers(allowed_signers, revoked_keys)  # unreadable: exit 2, before the session is judged
     for note in allowed.notes:
@@ -69,7 +75,7 @@ def _signatures(session: SessionFile, chain: Verdict, allowed: AllowedSigners | 
     """Print what the signatures say; False when `--allowed-signers` was given and they do not hold."""
     if not asked and not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
         return True  # nothing to say, and nothing asked: the output stays as it always was
-    from launch_tui.signing.check import check_signatures
+    from launch_tui.signing.check import check_signatures  # only for a signed session or --allowed-signers
 
     signing = check_signatures(session, allowed, chain=chain)
     for line in signing.lines():

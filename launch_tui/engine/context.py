@@ -10,15 +10,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import httpx
-
 from launch_tui.checklist import Checklist, load_checklist
 from launch_tui.clients.evidence import collect_evidence, record_all
 from launch_tui.clients.github import GitHubClient
 from launch_tui.clients.platform import PlatformClient
 from launch_tui.clients.ratelimit import Style
 from launch_tui.clients.render import RenderClient
-from launch_tui.clients.transport import Policy, Transport, make_client, prepare_http
+from launch_tui.clients.transport import HttpClient, HttpTransport, Policy, Transport, make_client, prepare_http
 from launch_tui.results import CheckResult, Evidence
 from launch_tui.secrets import Secrets, registry
 from launch_tui.target import Target
@@ -87,7 +85,7 @@ class RunContext:
         *,
         policy: Policy = Policy(),
         checklist: Checklist | None = None,
-        http_transport: httpx.AsyncBaseTransport | None = None,
+        http_transport: HttpTransport | None = None,
     ) -> None:
         self.target = target
         self.secrets = secrets
@@ -96,7 +94,7 @@ class RunContext:
         self.checklist = checklist or load_checklist()
         self.results: dict[str, CheckResult] = {}  # the latest result of each item in this run
         self._http_transport = http_transport
-        self.client: httpx.AsyncClient | None = None
+        self.client: HttpClient | None = None
         self.platform: PlatformClient
         self.web: Transport  # plain GETs of the web app
         self.render: RenderClient | None = None

@@ -19,10 +19,12 @@ from launch_tui.errors import LaunchError
 from launch_tui.launch import inputs
 from launch_tui.launch.checkpoints import Checkpoint, Checkpoints
 from launch_tui.launch.inputs import InputError
+from launch_tui.launch.signing import install_signing
 from launch_tui.results import CheckResult, ItemStatus, Status
 from launch_tui.safe_text import shown as safe_line
 from launch_tui.secrets import Secrets
 from launch_tui.session import Event, EventKind, LiveSession, NewEvent, SessionState
+from launch_tui.session.state import ONBOARDING_STATUS
 from launch_tui.target import Target
 from launch_tui.timefmt import utcnow
 
@@ -61,8 +63,6 @@ class LiveLaunch:
         self.on_checkpoint_due: Callable[[Checkpoint], None] | None = None
         self.due: list[Checkpoint] = []
         if signing_key is not None:
-            from launch_tui.launch.signing import install_signing
-
             install_signing(self, signing_key)
         # Origins the session's header names that this machine has not trusted for the
         # credentials that would go there: nothing is sent while any is left.
@@ -235,8 +235,6 @@ class LiveLaunch:
     async def recapture_outdated(self) -> None:
         """After the first job succeeds, the onboarding status read before it is re-read
         (it is read-only); if it cannot be read here, the record marks it outdated."""
-        from launch_tui.session.state import ONBOARDING_STATUS
-
         if self.state.outdated(ONBOARDING_STATUS) and self.plan(ONBOARDING_STATUS).automated:
             await self.run_checks([ONBOARDING_STATUS])
 

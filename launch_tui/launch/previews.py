@@ -9,11 +9,8 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import httpx
-
 from launch_tui.clients.platform import PlatformClient
-from launch_tui.clients.ratelimit import Style
-from launch_tui.clients.transport import Policy, Transport, make_client
+from launch_tui.clients.recorder import RecordedRequest, recording_platform
 from launch_tui.safe_text import visible
 from launch_tui.secrets import Secrets, redact
 
@@ -32,28 +29,16 @@ class RequestPreview:
         return {"method": self.method, "url": self.url, "body": self.body[:2000]}
 
 
-class _Recorder(httpx.AsyncBaseTransport):
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        self.requests.append(request)
-        return httpx.Response(200, json={}, request=request)
-
-
 async def preview(
     api_url: str, secrets: Secrets, call: Callable[[PlatformClient], Awaitable[object]]
 ) -> list[RequestPreview]:
     """Run `call` against a recording transport; nothing leaves the machine."""
-    recorder = _Recorder()
-    async with make_client(Policy(max_attempts=1), recorder) as client:
-        platform = PlatformClient(Transport(client, Policy(max_attempts=1), Style.PLATFORM), api_url, secrets)
+    async with recording_platform(api_url, secrets) as (platform, sent):
         await call(platform)
-    return [_describe(request) for request in recorder.requests]
+    return [_describe(request) for request in sent]
 
 
-def _describe(request: httpx.Request) -> RequestPreview:
+def _describe(request: RecordedRequest) -> RequestPreview:
     headers = []
     for name in SHOWN_HEADERS:
         value = request.headers.get(name)
@@ -62,7 +47,7 @@ def _describe(request: httpx.Request) -> RequestPreview:
         if name == "authorization":
             value = value.split(" ", 1)[0] + " ••••••••"
         headers.append((name, visible(redact(value))))
-    return RequestPreview(request.method, visible(redact(str(request.url))), tuple(headers), _body(request))
+    return RequestPreview(request.method, visible(redact(request.url)), tuple(headers), _body(request))
 
 
 def compact_json(value: object, depth: int = 0) -> str:
@@ -81,7 +66,7 @@ def compact_json(value: object, depth: int = 0) -> str:
     return json.dumps(value)
 
 
-def _body(request: httpx.Request) -> str:
+def _body(request: RecordedRequest) -> str:
     content = request.content
     if not content:
         return ""

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from launch_tui.checklist import Checklist, Kind
 from launch_tui.errors import LaunchError
-from launch_tui.session import Event, SessionState
+from launch_tui.session import Event, EventKind, SessionState
 from launch_tui.session.replay import Replay
+from launch_tui.signing.check import SignatureCheck, check_signatures
 from launch_tui.target import Target
-
-if TYPE_CHECKING:
-    from launch_tui.signing.check import SignatureCheck
 
 READ_ONLY = "replay is read-only: nothing can be changed here (resume the session to work on it)"
 
@@ -51,12 +49,8 @@ class ReplayLaunch:
     @cached_property
     def signatures(self) -> dict[int, SignatureCheck]:
         """Each signature event's check (matches the file or not), by position; {} if unsigned."""
-        from launch_tui.session import EventKind
-
         if not any(event.kind is EventKind.SESSION_SIGNED for event in self.replay.events):
             return {}
-        from launch_tui.signing.check import check_signatures
-
         checked = check_signatures(self.replay.opened.file, chain=self.replay.opened.verdict)
         return {check.event: check for check in checked.signatures}
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from launch_tui.checklist import Kind
 from launch_tui.clients.errors import TransportError
+from launch_tui.clients.platform import parse_job
+from launch_tui.engine import billing, first_value, onboarding
+from launch_tui.engine.base import Unavailable
 from launch_tui.errors import LaunchError
 from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
@@ -97,9 +100,6 @@ def not_automated_here(launch: LiveLaunch) -> list[str]:
 async def platform_since(launch: LiveLaunch) -> list[str]:
     """Read-only looks at what the session refers to: the customer's key, the first job,
     the invoice. Each says what it saw, or why it cannot look from here."""
-    from launch_tui.engine import billing, first_value, onboarding
-    from launch_tui.engine.base import Unavailable
-
     facts, state = launch.facts, launch.state
     seen: list[str] = []
     admin = launch.secrets.has("LAUNCH_ADMIN_TOKEN")
@@ -126,8 +126,6 @@ async def platform_since(launch: LiveLaunch) -> list[str]:
 
 
 async def _look(read) -> str:
-    from launch_tui.engine.base import Unavailable
-
     try:
         return await read()
     except Unavailable:
@@ -145,8 +143,6 @@ async def _key_line(onboarding, ctx, tenant_id: str, key_id: str) -> str:
 
 
 async def _job_line(first_value, ctx, job_id: str, recorded: ItemStatus | None) -> str:
-    from launch_tui.clients.platform import parse_job
-
     reply = await first_value._with_token(ctx, lambda token: ctx.platform.job(job_id, token))
     job = parse_job(reply.json_or_none()) if reply.ok else None
     if job is None:

@@ -15,6 +15,7 @@ from launch_tui.checklist import Item, Kind, load_checklist
 from launch_tui.results import ItemStatus
 from launch_tui.session import EventKind, OpenedSession, SessionFile, Verdict
 from launch_tui.session.state import ItemState, Note, SessionState, Waiver
+from launch_tui.signing.check import check_signatures
 from launch_tui.timefmt import to_iso, utcnow
 
 SCHEMA = "launch-tui/report/v1"
@@ -317,8 +318,6 @@ def integrity_of(verdict: Verdict, last_at: str | None, session: SessionFile | N
 def _signing(session: SessionFile, chain: Verdict) -> dict[str, Any]:
     if not any(event.kind is EventKind.SESSION_SIGNED for event in session.events):
         return {"signing": "unsigned", "signatures": (), "signed_through": None, "unsigned_events": len(session.events)}
-    from launch_tui.signing.check import check_signatures  # sshsig and cryptography: only for a signed session
-
     verdict = check_signatures(session, chain=chain)
     lines = tuple(
         SignatureLine(

@@ -6,6 +6,6 @@ look-alikes and fault scenarios, served over loopback for the demo and the tests
 """
 
 from launch_tui.sandbox.scenarios import BREAKS, SCENARIOS, parse_scenarios
-from launch_tui.sandbox.server import SandboxServer, run_cli
+from launch_tui.sandbox.server import SandboxServer
 
-__all__ = ["BREAKS", "SCENARIOS", "SandboxServer", "parse_scenarios", "run_cli"]
+__all__ = ["BREAKS", "SCENARIOS", "SandboxServer", "parse_scenarios"]

@@ -71,7 +71,7 @@ class LiveSession:
         """A new session for a target this machine's operator gave (a file of theirs, the form):
         its origins become trusted here (launch_tui.trust), unless `trust_source` is None."""
         if trust_source is not None:
-            from launch_tui import trust
+            from launch_tui import trust  # only a new session: reading and listing sessions never load it
 
             trust.trust(target, trust_source)
         ensure_private_dir(folder)

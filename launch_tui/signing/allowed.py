@@ -94,7 +94,7 @@ def load_allowed_signers(path: str | Path, revoked: str | Path | None = None) ->
 def _revoked_keys(path: Path) -> tuple[PublicKey, ...]:
     """A revoked-keys file of public keys, one a line, as `ssh-keygen -Y verify -r` reads one.
     A binary KRL (ssh-keygen -k) is refused: list the keys themselves."""
-    from sshsig import PublicKey
+    from sshsig import PublicKey  # only when signatures are judged (see signing/__init__.py)
 
     if path.is_file() and path.read_bytes()[:8] == b"SSHKRL\n\0":
         raise AllowedSignersUnreadable(
@@ -146,6 +146,7 @@ def _signer_lines(path: Path, text: str) -> tuple[tuple[AllowedSigner, ...], tup
 
 
 def _parse_line(path: Path, number: int, line: str, notes: list[str]) -> AllowedSigner | None:
+    # Only when signatures are judged (see signing/__init__.py).
     from sshsig import PublicKey
     from sshsig.allowed_signers import AllowedSigner as Parsed
 

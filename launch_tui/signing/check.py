@@ -155,6 +155,7 @@ def _verify(
     session: SessionFile, position: int, data: dict[str, Any], covers: int, covers_hash: str, recorded: str
 ) -> tuple[str, PublicKey | None]:
     """(problem, the signing key): problem is "" when the signature is good."""
+    # Only when a signature is checked (see signing/__init__.py).
     from sshsig import InvalidSignature, check_signature
     from sshsig.sshsig import SshsigSignature
 

@@ -126,6 +126,7 @@ def _reason(stderr: bytes) -> str:
 
 def describe(armored: str) -> Signature:
     """Key type and fingerprint of the key an armored SSHSIG signature was made with."""
+    # Only when a signature is described (see signing/__init__.py).
     from sshsig.binary_io import SshReader
     from sshsig.sshsig import SshsigSignature
 

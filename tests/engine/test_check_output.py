@@ -13,7 +13,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from launch_tui.checklist import load_checklist
-from launch_tui.engine.headless import check_command, run_check
+from launch_tui.commands.check import check_command
+from launch_tui.engine.headless import run_check
 from launch_tui.errors import UsageError
 from launch_tui.report.check_output import CheckRun, exit_code, render_check
 from launch_tui.results import CheckResult, Evidence, Status
@@ -158,7 +159,7 @@ def test_check_command_refuses_bad_input_before_any_request(shared_sandbox, tmp_
 def test_headless_check_does_not_import_textual():
     # (rich is imported, by httpx's own command-line module; it is not Textual.)
     code = (
-        "import sys, launch_tui.engine.headless, launch_tui.report.check_output, launch_tui.engine.onboarding;"
+        "import sys, launch_tui.commands.check, launch_tui.report.check_output, launch_tui.engine.onboarding;"
         "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('launch_tui.tui')];"
         "assert not bad, bad"
     )

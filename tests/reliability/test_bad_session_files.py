@@ -21,9 +21,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from launch_tui import cli
+from launch_tui.commands import tui as tui_run
 from launch_tui.session.chain import event_hash, header_hash
 from launch_tui.session.models import EventKind
-from launch_tui.tui import run as tui_run
 
 from ..conftest import make_target
 from ..session.scripted import play

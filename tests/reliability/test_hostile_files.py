@@ -16,11 +16,11 @@ import pytest
 import tomli_w
 
 from launch_tui import cli
+from launch_tui.commands import tui as tui_run
 from launch_tui.errors import UsageError
 from launch_tui.files import write_private
 from launch_tui.session import LiveSession, SessionUnreadable
 from launch_tui.toml_depth import MAX_DEPTH, too_deep
-from launch_tui.tui import run as tui_run
 
 from ..conftest import ROOT, make_target
 from .test_bad_session_files import documents, reseal

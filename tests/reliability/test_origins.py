@@ -328,7 +328,7 @@ def test_a_platform_redirecting_elsewhere_makes_check_record_an_error(tmp_path, 
 @pytest.fixture
 def apps(monkeypatch) -> list[LaunchApp]:
     """The apps the CLI would run; none is started (each closes its session, as quitting does)."""
-    from launch_tui.tui import run as tui_run
+    from launch_tui.commands import tui as tui_run
 
     started: list[LaunchApp] = []
 

@@ -141,7 +141,7 @@ def test_a_second_operator_is_refused_in_one_line_while_replay_report_and_verify
 
 def test_replay_opens_a_session_held_by_another_writer_and_writes_nothing(session_path, monkeypatch, terminal):
     from launch_tui import cli as cli_module
-    from launch_tui.tui import run as tui_run
+    from launch_tui.commands import tui as tui_run
 
     with bob_writing(session_path):
         shown = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import shutil
 
-from launch_tui.commands.listing import render_rows, summarise
 from launch_tui.report.decision_markdown import render_markdown
 from launch_tui.results import ItemStatus
 from launch_tui.session import EventKind, LiveSession, NewEvent, open_read_only
+from launch_tui.session.listing import render_rows, summarise
 from tests.session.tampering import TamperedFile
 
 from .conftest import record_of

@@ -1,4 +1,5 @@
-"""SandboxServer's lifecycle and public attributes, the target file, and run_cli."""
+"""SandboxServer's lifecycle and public attributes, the target file, and the `sandbox`
+command (launch_tui/commands/sandbox.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import httpx
 import pytest
 from sandbox_helpers import TLS
 
+from launch_tui.commands.sandbox import serve
 from launch_tui.errors import UsageError
-from launch_tui.sandbox import SandboxServer, run_cli
+from launch_tui.sandbox import SandboxServer
 from launch_tui.target import load_target
 
 CREDENTIALS = {"LAUNCH_ADMIN_TOKEN", "LAUNCH_INTEGRATION_KEY", "LAUNCH_REVOKED_KEY", "RENDER_API_KEY", "GITHUB_TOKEN"}
@@ -144,13 +146,13 @@ def test_write_target_is_a_valid_private_file_without_secrets(shared_sandbox: Sa
         assert secret not in text
 
 
-def test_run_cli_rejects_an_unknown_scenario_before_starting() -> None:
+def test_sandbox_command_rejects_an_unknown_scenario_before_starting() -> None:
     with pytest.raises(UsageError, match="unknown scenario"):
-        run_cli("127.0.0.1", 0, "nope", 0)
+        serve("127.0.0.1", 0, "nope", 0)
 
 
-def test_run_cli_prints_what_to_paste_and_stops_on_sigterm() -> None:
-    code = "import sys; from launch_tui.sandbox import run_cli; sys.exit(run_cli('127.0.0.1', 0, 'rls-red', 0))"
+def test_sandbox_command_prints_what_to_paste_and_stops_on_sigterm() -> None:
+    code = "import sys; from launch_tui.commands.sandbox import serve; sys.exit(serve('127.0.0.1', 0, 'rls-red', 0))"
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = []
@@ -180,8 +182,8 @@ def test_run_cli_prints_what_to_paste_and_stops_on_sigterm() -> None:
             process.wait()
 
 
-def test_run_cli_stops_on_ctrl_c() -> None:
-    code = "import sys; from launch_tui.sandbox import run_cli; sys.exit(run_cli('127.0.0.1', 0, 'healthy', 0))"
+def test_sandbox_command_stops_on_ctrl_c() -> None:
+    code = "import sys; from launch_tui.commands.sandbox import serve; sys.exit(serve('127.0.0.1', 0, 'healthy', 0))"
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         while "Ctrl-C" not in process.stdout.readline():
@@ -195,12 +197,12 @@ def test_run_cli_stops_on_ctrl_c() -> None:
             process.wait()
 
 
-def test_run_cli_warns_about_a_non_loopback_host(
+def test_sandbox_command_warns_about_a_non_loopback_host(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pretends loopback is not, rather than binding a real interface; sends itself
     SIGTERM once the banner is out (the handler is in place by then)."""
-    from launch_tui.sandbox import server as module
+    from launch_tui.commands import sandbox as module
 
     monkeypatch.setattr(module, "is_loopback", lambda host: False)
     banner = module._print_banner
@@ -210,7 +212,7 @@ def test_run_cli_warns_about_a_non_loopback_host(
         threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGTERM)).start()
 
     monkeypatch.setattr(module, "_print_banner", banner_then_sigterm)
-    assert run_cli("127.0.0.1", 0, "healthy", 0) == 0
+    assert serve("127.0.0.1", 0, "healthy", 0) == 0
     out, err = capsys.readouterr()
     assert "127.0.0.1 is not a loopback address" in err
     assert "launch-tui sandbox: stopped" in out

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
+from launch_tui.commands.tui import farewell
 from launch_tui.launch.live import LiveLaunch
 from launch_tui.results import ItemStatus
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
-from launch_tui.tui.run import farewell
 
 from .driver import settle, wait_for_dialog
 

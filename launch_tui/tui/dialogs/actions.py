@@ -11,14 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from launch_tui.clients.platform import DETECTED_JOB_TYPES
 from launch_tui.errors import LaunchError
 from launch_tui.labels import DEMO_BADGE
 from launch_tui.launch.flows import Step
 from launch_tui.launch.inputs import InputError
 from launch_tui.tui.dialogs.common import Dialog, FieldError, field_row
 from launch_tui.tui.look import safe
-
-JOB_TYPES = ("TRADE", "SHIP", "ORDERS")
 
 
 def describe_step(step: Step, environment: str, *, demo: bool = False) -> Text:
@@ -158,7 +157,7 @@ class RevealKeyDialog(Dialog):
 
 
 def on_off(detectors: dict[str, bool]) -> str:
-    return ", ".join(f"{name} {'on' if detectors.get(name) else 'off'}" for name in JOB_TYPES)
+    return ", ".join(f"{name} {'on' if detectors.get(name) else 'off'}" for name in DETECTED_JOB_TYPES)
 
 
 class DetectorsDialog(Dialog):
@@ -178,7 +177,7 @@ class DetectorsDialog(Dialog):
                 "Choose the customer's detectors (space toggles); the next screen shows the exact request.", style="dim"
             )
         )
-        for name in JOB_TYPES:
+        for name in DETECTED_JOB_TYPES:
             on = self.current.get(name, False)
             yield Checkbox(self._label(name, on), value=on, id=f"detector-{name}", compact=True)
         yield Button(f"Accept the platform defaults: {on_off(self.defaults)} (no call)", id="defaults")
@@ -201,7 +200,7 @@ class DetectorsDialog(Dialog):
             self.dismiss("defaults")
 
     def collect(self) -> dict[str, bool]:
-        return {name: self.query_one(f"#detector-{name}", Checkbox).value for name in JOB_TYPES}
+        return {name: self.query_one(f"#detector-{name}", Checkbox).value for name in DETECTED_JOB_TYPES}
 
 
 class EnqueueDialog(Dialog):
@@ -215,7 +214,13 @@ class EnqueueDialog(Dialog):
     def body(self) -> ComposeResult:
         yield field_row(
             "Job type",
-            Select([(t, t) for t in JOB_TYPES], value=self.job_type, allow_blank=False, id="job-type", compact=True),
+            Select(
+                [(t, t) for t in DETECTED_JOB_TYPES],
+                value=self.job_type,
+                allow_blank=False,
+                id="job-type",
+                compact=True,
+            ),
         )
         yield Static(
             Text(

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 from launch_tui.safe_text import shown as safe
 
 if TYPE_CHECKING:
-    from launch_tui.commands.listing import SessionRow
+    from launch_tui.session.listing import SessionRow
     from launch_tui.tui.app import LaunchApp
 
 
@@ -56,7 +56,7 @@ class HomeScreen(Screen):
         self.call_after_refresh(lambda: self.run_worker(self._load_rows, thread=True, exit_on_error=False))
 
     def _load_rows(self) -> None:
-        from launch_tui.commands.listing import list_rows
+        from launch_tui.session.listing import list_rows
 
         rows = list_rows(self.folder)
         self.app.call_from_thread(self._show_rows, rows)

@@ -1,4 +1,5 @@
-"""`launch-tui sessions`: what is in the sessions folder, at a glance."""
+"""A sessions folder at a glance, one row a session: what `launch-tui sessions` prints
+and the home screen lists."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 from launch_tui.errors import LaunchError
 from launch_tui.labels import environment_column
-from launch_tui.safe_text import visible
-from launch_tui.session import open_read_only, session_files
+from launch_tui.session.live import open_read_only
+from launch_tui.session.locate import session_files
 from launch_tui.timefmt import parse_iso, utcnow
 
 ABANDONED_AFTER = timedelta(days=7)
@@ -93,12 +94,3 @@ def render_rows(rows: list[SessionRow]) -> str:
         cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)] + [line[-1]]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
-
-
-def run(folder: Path) -> int:
-    rows = list_rows(folder)
-    if not rows:
-        print(f"no sessions in {folder}; start one with `launch-tui new --target FILE` or try `launch-tui demo`")
-        return 0
-    print(visible(render_rows(rows), keep_newlines=True))  # operator names come from files: no escapes
-    return 0

@@ -1,0 +1,32 @@
+"""The start-up seam: what the home screen's first frame loads. Its path (the command
+line, the TUI commands' module, the app and the home screen) imports neither httpx nor
+pydantic; they load once a launch is opened (docs/benchmarks.md, start-up)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("httpx", "pydantic")
+FIRST_SCREEN_PATH = ("launch_tui.cli", "launch_tui.commands.tui", "launch_tui.tui.app", "launch_tui.tui.screens.home")
+
+
+def loaded_by(module: str) -> list[str]:
+    """The heavy packages importing `module` loads, in a fresh interpreter (this one has
+    imported everything already)."""
+    probe = f"import json, sys, {module}; print(json.dumps(sorted({{name.split('.')[0] for name in sys.modules}})))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    return [name for name in json.loads(result.stdout) if name in HEAVY]
+
+
+@pytest.mark.parametrize("module", FIRST_SCREEN_PATH)
+def test_the_first_screens_path_loads_neither_httpx_nor_pydantic(module):
+    assert loaded_by(module) == []
+
+
+def test_the_probe_sees_a_heavy_import():
+    """The check above could pass by looking at nothing: a module that does import them is seen."""
+    assert loaded_by("launch_tui.launch.live") == ["httpx", "pydantic"]

@@ -107,7 +107,7 @@ async def test_long_notes_and_typed_escape_sequences_are_kept_and_shown_escaped(
             dialog.query_one("#text", Input).value = note
             await pilot.press("enter")
             await pilot.pause()
-        notes = app.state.item("infra.health").notes
+        notes = app.launch.state.item("infra.health").notes
         assert next(len(n.text) for n in notes) == 10_000 and notes[1].text.endswith(ESCAPES)  # kept as typed
         shown = detail_text(app)
         assert "a ten-thousand-character note" in shown
@@ -149,7 +149,7 @@ async def test_escape_sequences_a_server_sends_back_are_shown_escaped(tmp_path):
             await select_item(pilot, "infra.health")
             await pilot.press("r")
             await settle(pilot)
-            state = app.state.item("infra.health")
+            state = app.launch.state.item("infra.health")
             assert state.status in (ItemStatus.WARN, ItemStatus.ERROR, ItemStatus.FAIL), state.summary
             shown = detail_text(app)
             assert state.evidence and "Evidence" in shown

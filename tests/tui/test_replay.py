@@ -13,6 +13,7 @@ from launch_tui.results import ItemStatus
 from launch_tui.session import open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.look import replay_banner
 
 from .test_snapshots import seeded
 
@@ -56,14 +57,14 @@ async def test_the_screens_show_the_state_as_of_the_selected_event(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         app.replay_to(health_at - 1)
         await pilot.pause()
-        assert app.state.item("infra.health").status is ItemStatus.PENDING
+        assert app.launch.state.item("infra.health").status is ItemStatus.PENDING
         await pilot.press("full_stop")
-        assert app.state.item("infra.health").status is ItemStatus.PASS
-        assert f"event {health_at}/{len(replay.events)}" in str(app.replay_banner())
+        assert app.launch.state.item("infra.health").status is ItemStatus.PASS
+        assert f"event {health_at}/{len(replay.events)}" in str(replay_banner(app.replay, app.launch.signatures))
         await pilot.press("g")
-        assert app.launch.replay.position == 1 and app.state.progress[0] == 0
+        assert app.launch.replay.position == 1 and app.launch.state.progress[0] == 0
         await pilot.press("G")
-        assert app.state.items == open_read_only(live.path).state.items
+        assert app.launch.state.items == open_read_only(live.path).state.items
 
 
 async def test_timeline_filters_by_section_actor_and_status(tmp_path):

@@ -42,7 +42,7 @@ async def test_a_form_opens_in_its_first_empty_field_and_enter_walks_it_to_submi
         assert app.focused.id == "field-date" and type(app.screen) is type(dialog)  # Enter moved on, did not submit
         await pilot.press("enter")  # from the last field: submits
         await pilot.pause()
-        assert app.state.item("decision.signoff").record == {"owner": "Sam", "date": "2026-11-30"}
+        assert app.launch.state.item("decision.signoff").record == {"owner": "Sam", "date": "2026-11-30"}
 
 
 async def test_a_refused_field_keeps_its_focus_and_the_others_keep_their_text(make_app, frozen_clock):
@@ -74,7 +74,7 @@ async def test_a_bad_csv_path_keeps_the_enqueue_form_open(make_app, tmp_path):
         assert "no such file" in error_of(dialog)
         assert app.focused.id == "csv-path" and dialog.query_one("#csv-path", Input).value.endswith("nope.csv")
         assert dialog.query_one("#job-type", Select).value == "TRADE"
-        assert not app.state.intents  # nothing was sent
+        assert not app.launch.state.intents  # nothing was sent
 
 
 async def test_the_send_button_shows_its_key_and_the_key_sends(make_app):
@@ -136,7 +136,7 @@ async def test_the_cursor_moves_to_the_next_open_item_once_one_is_done(make_app)
         await wait_for_dialog(pilot, "TextDialog")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.state.item("guardrails.alert-routing").status is ItemStatus.CONFIRMED
+        assert app.launch.state.item("guardrails.alert-routing").status is ItemStatus.CONFIRMED
         assert app.screen.current_item == "guardrails.rollback-levers"
 
 
@@ -157,7 +157,7 @@ async def test_the_known_gaps_form_takes_typing_at_once(make_app, frozen_clock):
         await pilot.press("enter")  # adds the gap, back to the first gap field
         await pilot.press("enter")  # an empty gap: saves
         await pilot.pause()
-        assert app.state.item("decision.known-gaps").record == {
+        assert app.launch.state.item("decision.known-gaps").record == {
             "gaps": [{"what": "SSO", "owner": "Dana", "due": "2027-01-15"}]
         }
 
@@ -197,7 +197,7 @@ async def test_c_and_enter_on_customer_received_do_the_same(make_app):
                 )
             )
             await _handoff_by(pilot, key)
-            state = app.state.item("onboarding.handoff")
+            state = app.launch.state.item("onboarding.handoff")
             assert state.status is ItemStatus.CONFIRMED
             records.append(state.refs)
             for path in (value for name, value in state.refs.items() if name.startswith("file ")):

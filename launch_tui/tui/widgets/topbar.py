@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from launch_tui.labels import DEMO_BADGE, is_demo
+from launch_tui.launch.view import Launch
 from launch_tui.tui.look import safe
 
 
@@ -20,6 +22,21 @@ class TopBar(Horizontal):
         self.mode = mode
         self.sync = sync  # the git sync's one line ("synced 10:42Z"); None: the folder is not shared
         self.badge = badge  # a demo's "DEMO · SANDBOX" instead of the environment
+
+    @classmethod
+    def of(cls, launch: Launch, mode: str) -> TopBar:
+        """The bar for `launch`; a demo says so in the mode and in the badge."""
+        header = launch.state.header
+        demo = is_demo(header)
+        if demo and "DEMO" not in mode:
+            mode = " · ".join(part for part in ("DEMO", mode) if part)
+        return cls(
+            header.target.customer.name,
+            header.target.environment,
+            mode,
+            badge=DEMO_BADGE if demo else None,
+            sync=launch.sync.line if launch.sync is not None else None,
+        )
 
     def compose(self) -> ComposeResult:
         title = Text.assemble((" launch-tui ", "bold"), "│ ", (safe(self.customer), "bold"))

@@ -27,6 +27,12 @@ HINTS = {
 
 
 class ItemDetail(VerticalScroll):
+    DEFAULT_CSS = """
+    ItemDetail {
+        height: 1fr;
+    }
+    """
+
     def compose(self):
         yield Static(id="detail-body")
 

@@ -14,6 +14,23 @@ from launch_tui.tui.screens import SUMMARY, TIMELINE
 
 
 class Sidebar(Vertical):
+    DEFAULT_CSS = """
+    Sidebar {
+        width: 24;
+        border-right: vkey $panel-lighten-1;
+        #sections {
+            height: 1fr;
+            border: none;
+            padding: 0;
+            background: $surface;
+        }
+        #saved {
+            height: 2;  /* always two lines: the time, then the file */
+            color: $text-muted;
+        }
+    }
+    """
+
     class Chosen(Message):
         """The operator picked a section (or the summary) in the sidebar."""
 

@@ -13,6 +13,40 @@ from launch_tui.tui.look import safe
 
 
 class TopBar(Horizontal):
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        background: $panel;
+        #title {
+            width: 1fr;
+        }
+        #sync {
+            width: auto;
+            max-width: 60%;
+            padding: 0 1;
+            color: $text-muted;
+            &.-problem {
+                color: $warning;
+                text-style: bold;
+            }
+        }
+        #environment {
+            width: auto;
+            background: $success-darken-1;
+            color: $text;
+            text-style: bold;
+            &.-production {
+                background: $error;
+                color: white;
+            }
+            &.-demo {
+                background: $warning;
+                color: black;
+            }
+        }
+    }
+    """
+
     def __init__(
         self, customer: str, environment: str, mode: str = "", *, badge: str | None = None, sync: str | None = None
     ) -> None:

@@ -1,10 +1,15 @@
 """The launch wizard's App: which screen shows, the one redraw signal, and how work
 started from the screens reaches the operator (dialogs, notices, worker failures).
 What the screens show comes from one Launch (launch_tui.launch.view); domain logic
-lives in launch_tui.launch."""
+lives in launch_tui.launch.
+
+This module is on the path to the home screen's first frame, which must not wait for
+the session store, pydantic, the engine or httpx: what needs them is imported in the
+method that needs it (each such import says so), everything else at the top."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -20,6 +25,7 @@ from launch_tui.errors import LaunchError
 from launch_tui.launch.checkpoints import Checkpoint
 from launch_tui.safe_text import shown as safe
 from launch_tui.secrets import Secrets
+from launch_tui.session import sessions_dir  # the session package loads its modules on first use: this one is small
 from launch_tui.tui.running import Running
 from launch_tui.tui.screens import SUMMARY, TIMELINE, screen_name
 
@@ -106,7 +112,7 @@ class LaunchApp(App[int]):
             live.on_checkpoint_due = self.run_checkpoint
 
     def _on_event(self, event: Event) -> None:
-        from launch_tui.session import EventKind  # loaded with the session already: costs nothing here
+        from launch_tui.session import EventKind  # pydantic (see the module's docstring); loaded by now
 
         if event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT) and not event.data.get("partial"):
             self.running.finish(event.item or "")
@@ -163,9 +169,7 @@ class LaunchApp(App[int]):
 
     def on_mount(self) -> None:
         if self.launch is None:
-            # Only the home screen's path, to its first frame: the session modules load later.
-            from launch_tui.session import sessions_dir
-            from launch_tui.tui.screens.home import HomeScreen
+            from launch_tui.tui.screens.home import HomeScreen  # it imports this module (its typed app)
 
             self.push_screen(HomeScreen(self.home or sessions_dir()))
         else:
@@ -173,7 +177,7 @@ class LaunchApp(App[int]):
 
     def _open_launch_screens(self, launch: Launch) -> None:
         if launch.sync is not None:
-            from launch_tui.tui import sync_view  # a shared folder only
+            from launch_tui.tui import sync_view  # loads the git sync: only for a shared folder
 
             sync_view.start(self, launch.sync)
         if launch.read_only:
@@ -192,14 +196,13 @@ class LaunchApp(App[int]):
 
     def use_launch(self, launch: Launch) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""
-        import gc
-
         gc.freeze()  # the session just read lives as long as the app: keep the collector off it
         self._watch(launch)
         self._open_launch_screens(launch)
         self.refresh_bindings()
 
     def start_new(self, target: Target, folder: Path) -> None:
+        # The session store and the sync: not before a session is opened (module docstring).
         from launch_tui.session import LiveSession, default_operator
         from launch_tui.sync.remote import is_shared
         from launch_tui.tui import sync_view
@@ -220,6 +223,7 @@ class LaunchApp(App[int]):
 
     def open_session(self, path: Path, *, drop_cut_short: bool = False, shared: SharedClaim | None = None) -> None:
         """Resume the session at `path` (a shared folder's: fetched and claimed first, in a worker)."""
+        # The session store, the sync and the dialogs: not before a session is opened (module docstring).
         from launch_tui.session import CutShort, LiveSession, default_operator
         from launch_tui.sync.remote import is_shared
         from launch_tui.tui import sync_view
@@ -261,7 +265,7 @@ class LaunchApp(App[int]):
         self.use_launch(launch)
 
     def _launch_for(self, live: LiveSession) -> LiveLaunch | None:
-        from launch_tui.launch.live import LiveLaunch
+        from launch_tui.launch.live import LiveLaunch  # the engine: not before a session is opened
 
         try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash
             return LiveLaunch(live, Secrets.from_env(), signing_key=self.signing_key)
@@ -271,6 +275,7 @@ class LaunchApp(App[int]):
             return None
 
     def open_replay(self, path: Path) -> None:
+        # The session store: not before a session is opened (module docstring).
         from launch_tui.launch.replay import ReplayLaunch
         from launch_tui.session import open_read_only
         from launch_tui.session.replay import Replay
@@ -356,12 +361,12 @@ class LaunchApp(App[int]):
     # -- running checks and actions ----------------------------------------------
 
     def start_item(self, item_id: str) -> None:
-        from launch_tui.tui.workers import start_item  # the engine: loaded with the first screen, not here
+        from launch_tui.tui.workers import start_item  # the engine and the action dialogs: not on the home screen path
 
         start_item(self, self.live_launch, item_id)
 
     def start_section(self, section_id: str) -> None:
-        from launch_tui.tui.workers import start_section
+        from launch_tui.tui.workers import start_section  # the engine (as start_item)
 
         start_section(self, self.live_launch, section_id)
 
@@ -375,7 +380,7 @@ class LaunchApp(App[int]):
     # -- app-wide keys and commands ----------------------------------------------
 
     def action_help(self) -> None:
-        from launch_tui.tui.dialogs.help import HelpDialog
+        from launch_tui.tui.dialogs.help import HelpDialog  # the Markdown widget: only when help is asked for
 
         self.push_screen(HelpDialog(replay=self.launch is not None and self.launch.read_only))
 
@@ -416,7 +421,7 @@ class LaunchApp(App[int]):
             yield SystemCommand("Quit", "Quit the review", self.action_quit)
 
     def export_report(self) -> None:
-        from launch_tui.tui.workers import export_report
+        from launch_tui.tui.workers import export_report  # the engine (as start_item)
 
         export_report(self, self.live_launch)
 

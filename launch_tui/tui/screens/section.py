@@ -17,7 +17,7 @@ from launch_tui.tui.dialogs.record import RecordDialog
 from launch_tui.tui.look import replay_banner, safe
 from launch_tui.tui.screens import SUMMARY
 from launch_tui.tui.screens.base import StateScreen
-from launch_tui.tui.widgets.detail import ItemDetail
+from launch_tui.tui.widgets.detail import ItemDetail, ItemView
 from launch_tui.tui.widgets.items import ItemTable, ResultsPreview
 
 
@@ -145,7 +145,7 @@ class SectionScreen(StateScreen):
         if item_id is None:
             return
         launch = self.launch
-        self.query_one(ItemDetail).show(
+        view = ItemView(
             launch.checklist.item(item_id),
             launch.state.item(item_id),
             manual_reason=launch.manual_reason(item_id),
@@ -153,8 +153,8 @@ class SectionScreen(StateScreen):
             now=utcnow(),
             extra=launch.item_extra(item_id),
             hints=not launch.read_only,
-            layout=layout,
         )
+        self.query_one(ItemDetail).show(view, layout=layout)
         for preview in self.query(ResultsPreview):
             preview.show(launch.results_preview if item_id == "first-value.results" else [])
 

@@ -2,17 +2,17 @@
 
 from launch_tui.results import ItemStatus
 from launch_tui.session import EventKind, open_read_only
+from launch_tui.tui.dialogs.common import TextDialog
+from launch_tui.tui.dialogs.record import RecordDialog
 
 from .conftest import goto_item, type_text
+from .driver import open_item
 
 
 async def test_confirm_a_manual_item_records_who_and_when(make_app, frozen_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("guardrails")
-        await pilot.pause()
-        await goto_item(pilot, "guardrails.alert-routing")
-        await pilot.press("c")
+        await open_item(pilot, "guardrails.alert-routing", TextDialog, "c")
         await type_text(pilot, "PagerDuty routes both")
         await pilot.press("enter")
         await pilot.pause()
@@ -75,12 +75,7 @@ async def test_waive_validates_then_undo_is_a_new_event(make_app, frozen_clock):
 async def test_known_gaps_table_and_records(make_app, frozen_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("decision")
-        await pilot.pause()
-        await goto_item(pilot, "decision.known-gaps")
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_item(pilot, "decision.known-gaps", RecordDialog)
         dialog.query_one("#gap-what").value = "SSO not wired"
         dialog.query_one("#gap-owner").value = "Dana"
         dialog.query_one("#gap-due").value = "2026-13-01"

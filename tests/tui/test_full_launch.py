@@ -12,8 +12,10 @@ from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession, open_read_only
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.dialogs.actions import ActionDialog
+from launch_tui.tui.dialogs.common import ChoiceDialog
 
-from .driver import goto, past_since_you_left, send_action, settle, wait_for_dialog, walk_whole_launch
+from .driver import create_tenant, goto, past_since_you_left, settle, wait_for_dialog, walk_whole_launch
 
 
 @pytest.fixture
@@ -53,9 +55,7 @@ async def test_new_to_launch_complete(sandbox, sessions):
 async def test_quit_midway_and_resume_in_a_new_app(sandbox, sessions):
     app = launch_app(sandbox, sessions)
     async with app.run_test(size=(80, 24)) as pilot:
-        await goto(pilot, "onboarding")
-        await send_action(pilot, "onboarding.tenant")
-        await settle(pilot)
+        await create_tenant(pilot)
         await pilot.press("q")
     path = app.launch.live.path
     before = open_read_only(path).state
@@ -75,7 +75,7 @@ async def test_an_action_cancelled_at_its_dialog_sends_and_records_nothing(sandb
         await goto(pilot, "onboarding")
         before = app.launch.state.last_seq
         await pilot.press("enter")
-        await wait_for_dialog(pilot, "ActionDialog")
+        await wait_for_dialog(pilot, ActionDialog)
         assert app.focused.id == "cancel"  # a stray enter does not send
         await pilot.press("escape")
         await settle(pilot)
@@ -103,7 +103,7 @@ async def test_resume_after_a_crash_mid_action_asks_what_to_do(sandbox, sessions
     again = LaunchApp(LiveLaunch(LiveSession.resume(launch.session_path, "bob"), Secrets(sandbox.credentials)))
     async with again.run_test(size=(80, 24)) as pilot:
         await past_since_you_left(pilot)
-        dialog = await wait_for_dialog(pilot, "ChoiceDialog")
+        dialog = await wait_for_dialog(pilot, ChoiceDialog)
         assert "exists" in " ".join(str(static.render()) for static in dialog.query("Static"))
         await pilot.click("#choice-0")  # adopt
         await settle(pilot)
@@ -126,7 +126,7 @@ async def test_resume_offers_to_rerun_stale_results(sandbox, sessions):
         again = LaunchApp(LiveLaunch(LiveSession.resume(app.launch.session_path, "bob"), Secrets(sandbox.credentials)))
         async with again.run_test(size=(80, 24)) as pilot:
             await past_since_you_left(pilot)
-            dialog = await wait_for_dialog(pilot, "ChoiceDialog")
+            dialog = await wait_for_dialog(pilot, ChoiceDialog)
             assert "infra.health" in " ".join(str(static.render()) for static in dialog.query("Static"))
             await pilot.click("#choice-0")
             await settle(pilot)

@@ -45,11 +45,7 @@ def show(app: LaunchApp, sync: SessionSync) -> None:
 
 def ask_after_stop(app: LaunchApp, sync: SessionSync, exc: LaunchError) -> None:
     if not isinstance(exc, Forked):
-        app.notify(
-            f"{safe(str(exc))}. Nothing more is written here; quit, and `replay` to review.",
-            severity="error",
-            timeout=30,
-        )
+        app.notify_error(f"{exc}. Nothing more is written here; quit, and `replay` to review.", timeout=30)
         return
     first = exc.comparison.first_diverging
     dialog = ChoiceDialog(
@@ -70,7 +66,7 @@ async def _keep_remote(app: LaunchApp, sync: SessionSync, first: int) -> None:
     try:
         kept = await sync.keep_remote()
     except (LaunchError, OSError) as exc:
-        app.notify(f"could not keep the remote's copy: {safe(str(exc))}", severity="error", timeout=20)
+        app.notify_error(f"could not keep the remote's copy: {exc}", timeout=20)
         return
     # The screens show a session that is no longer this machine's: leave, and say how to review.
     app.exit(

@@ -10,6 +10,7 @@ method that needs it (each such import says so), everything else at the top."""
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 Answer = TypeVar("Answer")
 
 REPLAY_ACTIONS = {"replay_back", "replay_forward", "replay_first", "replay_last", "timeline"}
+STALE_REDRAW = 0.5  # seconds: a redraw due longer than this was lost (see redraw)
 READ_ONLY = "nothing can be changed in a review (resume the session to work on it)"
 
 
@@ -78,7 +80,7 @@ class LaunchApp(App[int]):
         self.signing_key = signing_key  # for sessions opened from the home screen
         # What the state screens show changed: each redraws once per frame (see redraw).
         self.state_changed: Signal[None] = Signal(self, "state-changed")
-        self._redraw_due = False
+        self._redraw_due: float | None = None  # when a redraw was last asked for, until it is published
         self.running = Running(self.redraw)
         self.farewell: list[str] = []  # the quit checkpoint's notices, printed once the screen is gone
         self._quitting = False
@@ -122,13 +124,18 @@ class LaunchApp(App[int]):
         """Something the state screens show changed (an event recorded, a run started or
         ended, the replay moved). They redraw once, after the frame, however many changes
         it saw: a sweep's results arrive faster than a person can read them."""
-        if self._redraw_due or not self.is_running:
-            return  # (before the app runs, every screen draws when it is first shown)
-        self._redraw_due = True
+        if not self.is_running:
+            return  # before the app runs: every screen draws when it is first shown
+        now = time.monotonic()
+        if self._redraw_due is not None and now - self._redraw_due < STALE_REDRAW:
+            return
+        # One redraw is due; one that was due long ago was lost with the screen it waited on
+        # (Textual runs it after *that* screen's refresh), so it is asked for again.
+        self._redraw_due = now
         self.call_after_refresh(self._publish_redraw)
 
     def _publish_redraw(self) -> None:
-        self._redraw_due = False
+        self._redraw_due = None
         self.state_changed.publish(None)
 
     # -- telling the operator ---------------------------------------------------------

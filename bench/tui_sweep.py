@@ -143,7 +143,7 @@ def main(section: str, target_path: str, folder: str, out: str) -> None:
     end = (done or 0) + AFTER  # then the app exits: leaving application mode is not a stall
     window = [lag for at, lag in app.samples if pressed is not None and pressed < at <= end]
     state = app.launch.state
-    items = [item.id for item in app.checklist.section(section).items]
+    items = [item.id for item in app.launch.checklist.section(section).items]
     Path(out).write_text(
         json.dumps(
             {

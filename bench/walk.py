@@ -239,7 +239,7 @@ async def measure(folder: Path, job_seconds: float = 0.3) -> WalkResult:
             try:
                 await walk(pilot, counter)
             finally:
-                state = app.state
+                state = app.launch.state
                 complete, missing = state.launch_complete, state.missing_for_launch()
         return WalkResult(
             counter.commands, counter.typed, complete, missing, time.perf_counter() - started, counter.log

@@ -226,5 +226,4 @@ def run_replay(path: Path) -> int:
     from launch_tui.tui.app import LaunchApp
 
     replay = ReplayLaunch(Replay(open_read_only(path)))  # unreadable: one line, exit 2
-    # LaunchApp takes a ReplayLaunch by duck typing until the app's typed seam (issue 17, part 1).
-    return run_app(LaunchApp(replay, mode="REPLAY · read-only"))  # type: ignore[arg-type]
+    return run_app(LaunchApp(replay, mode="REPLAY · read-only"))

@@ -4,7 +4,7 @@ methods; listeners hear about every recorded event so screens can redraw."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,14 +29,19 @@ from launch_tui.target import Target
 from launch_tui.timefmt import utcnow
 
 if TYPE_CHECKING:
+    from launch_tui.launch.view import Listener
+    from launch_tui.signing.check import SignatureCheck
     from launch_tui.signing.sign import SigningKey
+    from launch_tui.sync.worker import SessionSync
 
-Listener = Callable[[Event], None]
 Callback = Callable[[Any], Any]
 
 
 class LiveLaunch:
+    """A launch worked on here: implements launch_tui.launch.view.Launch, and writes."""
+
     read_only = False
+    replay: None = None  # nothing to step through: this session is being written
 
     def __init__(
         self,
@@ -57,7 +62,7 @@ class LiveLaunch:
         self.results_preview: list[dict] = []  # the first result rows, shown, never recorded
         self._listeners: list[Listener] = []
         self.checkpoints = Checkpoints()  # hooks at quit, pause, report, complete (signing, git sync)
-        self.sync: Any = None  # a launch_tui.sync.worker.SessionSync when the sessions folder is shared
+        self.sync: SessionSync | None = None  # when the sessions folder is shared
         # Who runs a checkpoint that recording an event reaches (launch complete): the
         # TUI sets a worker here; without one it waits in `due` for `reach_due()`.
         self.on_checkpoint_due: Callable[[Checkpoint], None] | None = None
@@ -75,6 +80,14 @@ class LiveLaunch:
         self.untrusted = []
 
     # -- plumbing ------------------------------------------------------------------
+
+    @property
+    def writable(self) -> LiveLaunch:
+        return self
+
+    @property
+    def signatures(self) -> Mapping[int, SignatureCheck]:
+        return {}  # checked when a session is reviewed (replay, verify), not while it is written
 
     @property
     def state(self) -> SessionState:
@@ -226,7 +239,7 @@ class LiveLaunch:
             return Kind.MANUAL
         return item.kind
 
-    def item_extra(self, item_id: str) -> Any:
+    def item_extra(self, item_id: str) -> Text | None:
         outdated = self.state.outdated(item_id)
         if outdated and item_id not in self.extras:
             return Text.assemble(("outdated: ", "bold yellow"), (outdated, "yellow"))

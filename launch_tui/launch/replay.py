@@ -1,30 +1,35 @@
-"""What the TUI reads, for a session under review: the same questions the live Wizard
-answers, from a Replay positioned at the selected event. It has no way to write."""
+"""What the TUI reads, for a session under review: the same questions a LiveLaunch
+answers (launch_tui.launch.view.Launch), from a Replay positioned at the selected
+event. It has no way to write."""
 
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launch_tui.checklist import Checklist, Kind
 from launch_tui.errors import LaunchError
-from launch_tui.session import Event, EventKind, SessionState
+from launch_tui.session import EventKind, SessionState
 from launch_tui.session.replay import Replay
 from launch_tui.signing.check import SignatureCheck, check_signatures
 from launch_tui.target import Target
+
+if TYPE_CHECKING:
+    from launch_tui.launch.view import Listener
 
 READ_ONLY = "replay is read-only: nothing can be changed here (resume the session to work on it)"
 
 
 class ReplayLaunch:
     read_only = True
+    sync: None = None  # a review syncs nothing
+    writable: None = None  # and writes nothing
 
     def __init__(self, replay: Replay) -> None:
         self.replay = replay
         self.extras: dict[str, Any] = {}
-        self.results_preview: list[dict] = []  # rows are never recorded: nothing to replay
-        self._listeners: list = []
+        self.results_preview: list[dict[str, Any]] = []  # rows are never recorded: nothing to replay
 
     @property
     def state(self) -> SessionState:
@@ -54,14 +59,8 @@ class ReplayLaunch:
         checked = check_signatures(self.replay.opened.file, chain=self.replay.opened.verdict)
         return {check.event: check for check in checked.signatures}
 
-    def subscribe(self, listener) -> None:
-        self._listeners.append(listener)
-
-    def move_to(self, position: int) -> Event | None:
-        self.replay.move_to(position)
-        for listener in self._listeners:
-            listener(None)
-        return self.replay.current_event
+    def subscribe(self, listener: Listener) -> None:
+        """Nothing is recorded under review: moving the replay is the viewer's own doing."""
 
     def manual_reason(self, item_id: str) -> None:
         return None
@@ -78,7 +77,7 @@ class ReplayLaunch:
     def close(self) -> None:
         """No lock was taken."""
 
-    # Every writing method of the live Wizard refuses here (the screens hide their keys).
+    # Every writing method of a LiveLaunch refuses here (the screens hide their keys).
     def _refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise LaunchError(READ_ONLY)
 

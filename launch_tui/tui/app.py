@@ -1,35 +1,49 @@
-"""The launch wizard's App: which screen shows, and the workers that run checks and
-actions so the operator keeps working. Domain logic lives in launch_tui.launch."""
+"""The launch wizard's App: which screen shows, the one redraw signal, and how work
+started from the screens reaches the operator (dialogs, notices, worker failures).
+What the screens show comes from one Launch (launch_tui.launch.view); domain logic
+lives in launch_tui.launch.
+
+This module is on the path to the home screen's first frame, which must not wait for
+the session store, pydantic, the engine or httpx: what needs them is imported in the
+method that needs it (each such import says so), everything else at the top."""
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from launch_tui.errors import LaunchError
+from launch_tui.launch.checkpoints import Checkpoint
 from launch_tui.safe_text import shown as safe
 from launch_tui.secrets import Secrets
+from launch_tui.session import sessions_dir  # the session package loads its modules on first use: this one is small
+from launch_tui.tui.running import Running
+from launch_tui.tui.screens import SUMMARY, TIMELINE, screen_name
 
 if TYPE_CHECKING:
-    from launch_tui.checklist import Checklist, Kind
-    from launch_tui.launch.checkpoints import Checkpoint
     from launch_tui.launch.live import LiveLaunch
-    from launch_tui.session import Event, SessionState
+    from launch_tui.launch.view import Launch
+    from launch_tui.session import Event, LiveSession
+    from launch_tui.session.replay import Replay
     from launch_tui.signing.sign import SigningKey
     from launch_tui.target import Target
-    from launch_tui.tui.widgets.topbar import TopBar
+    from launch_tui.tui.sync_view import SharedClaim
 
+Answer = TypeVar("Answer")
 
-SUMMARY = "summary"
-TIMELINE = "timeline"
 REPLAY_ACTIONS = {"replay_back", "replay_forward", "replay_first", "replay_last", "timeline"}
+STALE_REDRAW = 0.5  # seconds: a redraw due longer than this was lost (see redraw)
+READ_ONLY = "nothing can be changed in a review (resume the session to work on it)"
 
 
 class LaunchApp(App[int]):
@@ -51,7 +65,7 @@ class LaunchApp(App[int]):
 
     def __init__(
         self,
-        launch: LiveLaunch | None = None,
+        launch: Launch | None = None,
         *,
         home: Path | None = None,
         mode: str = "",
@@ -59,239 +73,216 @@ class LaunchApp(App[int]):
         signing_key: SigningKey | None = None,
     ) -> None:
         super().__init__()
-        self.launch: LiveLaunch = launch  # type: ignore[assignment]  # set before any screen reads it
+        self.launch: Launch | None = None  # None only on the home screen, before a session is opened
         self.home = home
         self.mode = mode
         self.operator_name = operator
         self.signing_key = signing_key  # for sessions opened from the home screen
-        self.running: dict[str, float] = {}  # item id -> monotonic start
+        # What the state screens show changed: each redraws once per frame (see redraw).
+        self.state_changed: Signal[None] = Signal(self, "state-changed")
+        self._redraw_due: float | None = None  # when a redraw was last asked for, until it is published
+        self.running = Running(self.redraw)
         self.farewell: list[str] = []  # the quit checkpoint's notices, printed once the screen is gone
         self._quitting = False
         if launch is not None:
             self._watch(launch)
 
-    # -- what screens read -------------------------------------------------------
+    # -- the launch ----------------------------------------------------------------
 
     @property
-    def state(self) -> SessionState:
-        return self.launch.state
+    def live_launch(self) -> LiveLaunch:
+        """The launch that workers and writing keys act on. Their keys are hidden in
+        replay (check_action), so this refuses only what no key should have started."""
+        writable = self.launch.writable if self.launch is not None else None
+        if writable is None:
+            raise LaunchError(READ_ONLY)
+        return writable
 
     @property
-    def checklist(self) -> Checklist:
-        return self.launch.checklist
+    def replay(self) -> Replay:
+        """The session under review; only the replay keys ask (check_action hides them live)."""
+        replay = self.launch.replay if self.launch is not None else None
+        if replay is None:
+            raise LaunchError("not a replay")
+        return replay
 
-    @property
-    def operator(self) -> str:
-        return self.launch.operator
+    def _watch(self, launch: Launch) -> None:
+        self.launch = launch
+        launch.subscribe(self._on_event)
+        live = launch.writable
+        if live is not None:
+            live.on_checkpoint_due = self.run_checkpoint
 
-    @property
-    def session_name(self) -> str:
-        return self.launch.session_path.name
+    def _on_event(self, event: Event) -> None:
+        from launch_tui.session import EventKind  # pydantic (see the module's docstring); loaded by now
 
-    @property
-    def saved_at(self) -> str | None:
-        return self.state.last_at
+        if event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT) and not event.data.get("partial"):
+            self.running.finish(event.item or "")
+        self.redraw()
 
-    def top_bar(self) -> TopBar:
-        from launch_tui.labels import DEMO_BADGE, is_demo
-        from launch_tui.tui.widgets.topbar import TopBar
+    def redraw(self) -> None:
+        """Something the state screens show changed (an event recorded, a run started or
+        ended, the replay moved). They redraw once, after the frame, however many changes
+        it saw: a sweep's results arrive faster than a person can read them."""
+        if not self.is_running:
+            return  # before the app runs: every screen draws when it is first shown
+        now = time.monotonic()
+        if self._redraw_due is not None and now - self._redraw_due < STALE_REDRAW:
+            return
+        # One redraw is due; one that was due long ago was lost with the screen it waited on
+        # (Textual runs it after *that* screen's refresh), so it is asked for again.
+        self._redraw_due = now
+        self.call_after_refresh(self._publish_redraw)
 
-        header = self.state.header
-        demo = is_demo(header)
-        mode = (
-            self.mode if not demo or "DEMO" in self.mode else " · ".join(part for part in ("DEMO", self.mode) if part)
-        )
-        sync = getattr(self.launch, "sync", None)
-        return TopBar(
-            header.target.customer.name,
-            header.target.environment,
-            mode,
-            badge=DEMO_BADGE if demo else None,
-            sync=sync.line if sync else None,
-        )
+    def _publish_redraw(self) -> None:
+        self._redraw_due = None
+        self.state_changed.publish(None)
 
-    def manual_reason(self, item_id: str) -> str | None:
-        return self.launch.manual_reason(item_id)
+    # -- telling the operator ---------------------------------------------------------
 
-    def effective_kind(self, item_id: str) -> Kind:
-        return self.launch.effective_kind(item_id)
+    def notify_error(
+        self, error: BaseException | str, *, severity: SeverityLevel = "error", timeout: float | None = 10
+    ) -> None:
+        """One line for a refusal or a failure: never a traceback, never raw escape codes."""
+        self.notify(safe(str(error)), severity=severity, timeout=timeout)
 
-    def item_extra(self, item_id: str) -> Text | None:
-        return self.launch.item_extra(item_id)
+    def ask(self, dialog: Screen[Answer | None], then: Callable[[Answer], object]) -> None:
+        """Show `dialog`; when it is answered (not cancelled), `then(answer)`. A refusal
+        of what the answer asked for becomes a one-line notice and the state stays."""
+
+        def answered(answer: Answer | None) -> None:
+            if answer is None:
+                return
+            try:
+                then(answer)
+            except LaunchError as exc:
+                self.notify_error(exc, severity="warning", timeout=6)
+
+        self.push_screen(dialog, answered)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker of the app that fails ends here: a refusal (LaunchError) as its
+        message, anything else as what it was, so that nothing fails silently."""
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        if isinstance(error, LaunchError):
+            self.notify_error(error, severity="warning", timeout=8)
+        else:
+            what = event.worker.description or event.worker.name or "a background task"
+            self.notify_error(f"{what} failed: {type(error).__name__}: {error}", timeout=20)
 
     # -- screens -----------------------------------------------------------------
 
     def on_mount(self) -> None:
         if self.launch is None:
-            from launch_tui.session import sessions_dir
-            from launch_tui.tui.screens.home import HomeScreen
+            from launch_tui.tui.screens.home import HomeScreen  # it imports this module (its typed app)
 
             self.push_screen(HomeScreen(self.home or sessions_dir()))
         else:
-            self._open_launch_screens()
+            self._open_launch_screens(self.launch)
 
-    def _open_launch_screens(self) -> None:
-        if getattr(self.launch, "sync", None) is not None:
-            from launch_tui.tui import sync_view
+    def _open_launch_screens(self, launch: Launch) -> None:
+        if launch.sync is not None:
+            from launch_tui.tui import sync_view  # loads the git sync: only for a shared folder
 
-            sync_view.start(self, self.launch.sync)
-        if self.launch.read_only:
+            sync_view.start(self, launch.sync)
+        if launch.read_only:
             self.show_section(TIMELINE, initial=True)
             return
-        self.show_section(self.state.current_section or self.checklist.sections[0].id, initial=True)
+        self.show_section(launch.state.current_section or launch.checklist.sections[0].id, initial=True)
         # Dialogs go on top of the section screen, so only once it is there.
         self.call_after_refresh(self._ask_what_opening_needs)
 
     def _ask_what_opening_needs(self) -> None:
         """On resume: origins not trusted here first (nothing is sent before a yes), then what
         happened since, then missing credentials, then what a crash interrupted, then stale results."""
-        if self.launch.untrusted:
-            from launch_tui.tui.dialogs.trust import TrustDialog
+        from launch_tui.tui import opening  # the dialogs of a session's first screen, after its first frame
 
-            dialog = TrustDialog(self.launch.session_path.name, self.launch.untrusted)
-            self.push_screen(dialog, self._origins_answered)
-            return
-        if self.launch.live.checklist_changed:
-            self.notify(
-                "the runbook changed since this session began: items are matched by id, new ones are pending",
-                timeout=12,
-            )
-        if self.launch.live.resumed:
-            self._show_since_you_left()
-        else:
-            self._ask_for_credentials()
+        opening.ask_what_opening_needs(self, self.live_launch)
 
-    def _show_since_you_left(self) -> None:
-        from launch_tui.launch.since import since_you_left
-        from launch_tui.tui.dialogs.since import SinceYouLeftDialog
-
-        events = self.launch.live.events[:-1]  # not the resume's own event
-        found = since_you_left(self.launch, events)
-        look = found.demo_gone is None and bool(self.launch.facts.tenant_id or self.launch.facts.job_id)
-        self.push_screen(
-            SinceYouLeftDialog(found, look=look), lambda _: self._ask_for_credentials(skip=bool(found.demo_gone))
-        )
-
-    def _ask_for_credentials(self, *, skip: bool = False) -> None:
-        from launch_tui.tui.dialogs.secrets import SecretsDialog, missing_secrets
-        from launch_tui.tui.workers import after_opening
-
-        target = self.state.header.target
-        if not skip and missing_secrets(target, self.launch.secrets):
-            self.push_screen(SecretsDialog(target, self.launch.secrets), lambda _: after_opening(self))
-        else:
-            after_opening(self)
-
-    def _origins_answered(self, agreed: bool | None) -> None:
-        if not agreed:
-            name = self.launch.session_path.name
-            self.exit(
-                2,
-                return_code=2,
-                message=f"launch-tui: {name}: the origins it names are not trusted on this machine; nothing was sent",
-            )
-            return
-        try:
-            self.launch.agree_to_origins()
-        except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
-            self.exit(2, return_code=2, message=f"launch-tui: {exc}")
-            return
-        self._ask_what_opening_needs()
-
-    def use_launch(self, launch: LiveLaunch) -> None:
+    def use_launch(self, launch: Launch) -> None:
         """From the home screen: a session was created, resumed or opened for replay."""
-        import gc
-
         gc.freeze()  # the session just read lives as long as the app: keep the collector off it
-        self.launch = launch
         self._watch(launch)
-        self._open_launch_screens()
+        self._open_launch_screens(launch)
         self.refresh_bindings()
 
-    def _watch(self, launch: LiveLaunch) -> None:
-        launch.subscribe(self._on_event)
-        if not launch.read_only:
-            launch.on_checkpoint_due = self.run_checkpoint
-
     def start_new(self, target: Target, folder: Path) -> None:
+        # The session store and the sync: not before a session is opened (module docstring).
         from launch_tui.session import LiveSession, default_operator
-        from launch_tui.sync.remote import is_shared
-
-        if is_shared(folder):  # fetch and claim first, in a worker
-            from launch_tui.tui import sync_view
-
-            sync_view.start_new_shared(self, target, folder)
-            return
-
-        self._guarded_open(
-            lambda: LiveSession.create(
-                target, self.operator_name or default_operator(), folder, trust_source="the new-launch form"
-            )
-        )
-
-    def open_session(self, path: Path, *, drop_cut_short: bool = False, shared: tuple | None = None) -> None:
-        from launch_tui.session import CutShort, LiveSession, default_operator
         from launch_tui.sync.remote import is_shared
         from launch_tui.tui import sync_view
 
-        if shared is None and is_shared(path.parent):  # a shared folder: fetch and claim first, in a worker
-            sync_view.open_shared(self, path, drop_cut_short=drop_cut_short)
+        if is_shared(folder):  # fetch and claim first, in a worker
+            sync_view.start_new_shared(self, target, folder)
             return
         try:
-            live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
-        except CutShort as cut:
-            from launch_tui.tui.dialogs.common import ConfirmDialog
-
-            dialog = ConfirmDialog(
-                "The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it"
+            live = LiveSession.create(
+                target, self.operator_name or default_operator(), folder, trust_source="the new-launch form"
             )
-            self.push_screen(
-                dialog,
-                lambda yes: (
-                    self.open_session(path, drop_cut_short=True, shared=shared)
-                    if yes
-                    else shared and sync_view.release_claim(self, shared, path.stem)
-                ),
-            )
-            return
         except LaunchError as exc:
-            self.notify(safe(str(exc)), severity="error", timeout=10)
-            if shared:
-                sync_view.release_claim(self, shared, path.stem)
+            self.notify_error(exc)
             return
-        launch = self._launch_for(live)
-        if launch is None:
-            if shared:
-                sync_view.release_claim(self, shared, path.stem)
-            return
-        if shared:
-            sync_view.attach_opened(self, launch, shared)
-        self.use_launch(launch)
-
-    def _guarded_open(self, opener) -> None:
-        try:
-            live = opener()
-        except LaunchError as exc:
-            self.notify(safe(str(exc)), severity="error", timeout=10)
-            return
-        self._use_live(live)
-
-    def _use_live(self, live) -> None:
         launch = self._launch_for(live)
         if launch is not None:
             self.use_launch(launch)
 
-    def _launch_for(self, live) -> LiveLaunch | None:
-        from launch_tui.launch.live import LiveLaunch
+    def open_session(self, path: Path, *, drop_cut_short: bool = False, shared: SharedClaim | None = None) -> None:
+        """Resume the session at `path` (a shared folder's: fetched and claimed first, in a worker)."""
+        # The session store, the sync and the dialogs: not before a session is opened (module docstring).
+        from launch_tui.session import CutShort, LiveSession, default_operator
+        from launch_tui.sync.remote import is_shared
+        from launch_tui.tui import sync_view
+        from launch_tui.tui.dialogs.common import ConfirmDialog
+
+        if shared is None and is_shared(path.parent):
+            sync_view.open_shared(self, path, drop_cut_short=drop_cut_short)
+            return
+
+        def give_back_the_claim() -> None:
+            if shared is not None:
+                sync_view.release_claim(self, shared, path.stem)
+
+        try:
+            live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
+        except CutShort as cut:
+            dialog = ConfirmDialog(
+                "The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it"
+            )
+
+            def dropping(drop: bool | None) -> None:
+                if drop:
+                    self.open_session(path, drop_cut_short=True, shared=shared)
+                else:
+                    give_back_the_claim()
+
+            self.push_screen(dialog, dropping)
+            return
+        except LaunchError as exc:
+            self.notify_error(exc)
+            give_back_the_claim()
+            return
+        launch = self._launch_for(live)
+        if launch is None:
+            give_back_the_claim()
+            return
+        if shared is not None:
+            sync_view.attach_opened(launch, shared)
+        self.use_launch(launch)
+
+    def _launch_for(self, live: LiveSession) -> LiveLaunch | None:
+        from launch_tui.launch.live import LiveLaunch  # the engine: not before a session is opened
 
         try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash
             return LiveLaunch(live, Secrets.from_env(), signing_key=self.signing_key)
         except LaunchError as exc:
             live.close()
-            self.notify(safe(str(exc)), severity="error", timeout=10)
+            self.notify_error(exc)
             return None
 
     def open_replay(self, path: Path) -> None:
+        # The session store: not before a session is opened (module docstring).
         from launch_tui.launch.replay import ReplayLaunch
         from launch_tui.session import open_read_only
         from launch_tui.session.replay import Replay
@@ -299,10 +290,43 @@ class LaunchApp(App[int]):
         try:
             replay = ReplayLaunch(Replay(open_read_only(path)))
         except LaunchError as exc:
-            self.notify(safe(str(exc)), severity="error", timeout=10)
+            self.notify_error(exc)
             return
         self.mode = "REPLAY · read-only"
         self.use_launch(replay)
+
+    def show_section(self, section_id: str, *, initial: bool = False) -> None:
+        """Each section's screen is built once and kept: switching back is instant and
+        keeps the cursor where the operator left it."""
+        name = screen_name(section_id)
+        if not self.is_screen_installed(name):
+            self.install_screen(self._build_screen(section_id), name)
+        if initial:
+            self.push_screen(name)
+        elif self.screen.name != name:
+            self.switch_screen(name)
+
+    def _build_screen(self, section_id: str) -> Screen[None]:
+        # The state screens load the session's modules: not on the home screen's path.
+        from launch_tui.tui.screens.section import SectionScreen
+        from launch_tui.tui.screens.summary import SummaryScreen
+        from launch_tui.tui.screens.timeline import TimelineScreen
+
+        launch = self.launch
+        assert launch is not None, "a state screen is shown only once a launch is open"
+        if section_id == TIMELINE:
+            return TimelineScreen(launch, self.replay)
+        if section_id == SUMMARY:
+            return SummaryScreen(launch)
+        return SectionScreen(launch, launch.checklist.section(section_id))
+
+    def step_section(self, section_id: str, step: int) -> None:
+        if self.launch is None:
+            return
+        ids = [section.id for section in self.launch.checklist.sections] + [SUMMARY]
+        index = max(0, min(len(ids) - 1, ids.index(section_id) + step))
+        if ids[index] != section_id:
+            self.show_section(ids[index])
 
     # -- replay ------------------------------------------------------------------------
 
@@ -314,111 +338,44 @@ class LaunchApp(App[int]):
     def replay_to(self, position: int, *, follow: bool = True) -> None:
         """Move the "as of" point. `follow`: a section screen shows the event's item
         (switching section if need be); the timeline moves its own cursor."""
-        if position == self.launch.replay.position:
+        replay = self.replay
+        if position == replay.position:
             return
-        event = self.launch.move_to(position)
-        section = getattr(self.screen, "section", None)
-        if follow and section is not None and event is not None and event.item:
+        replay.move_to(position)
+        self.redraw()
+        event = replay.current_event
+        sections = {screen_name(section.id): section.id for section in replay.checklist.sections}
+        if follow and self.screen.name in sections and event is not None and event.item:
             owner = event.item.split(".", 1)[0]
-            if owner != section.id and owner in {s.id for s in self.checklist.sections}:
+            if owner in sections.values() and screen_name(owner) != self.screen.name:
                 self.show_section(owner)
 
     def action_replay_back(self) -> None:
-        self.replay_to(self.launch.replay.position - 1)
+        self.replay_to(self.replay.position - 1)
 
     def action_replay_forward(self) -> None:
-        self.replay_to(self.launch.replay.position + 1)
+        self.replay_to(self.replay.position + 1)
 
     def action_replay_first(self) -> None:
         self.replay_to(1)
 
     def action_replay_last(self) -> None:
-        self.replay_to(len(self.launch.replay.events))
+        self.replay_to(len(self.replay.events))
 
     def action_timeline(self) -> None:
         self.show_section(TIMELINE)
 
-    def replay_banner(self) -> Text:
-        replay = self.launch.replay
-        banner = Text(" REPLAY · read-only ", style="bold black on yellow")
-        banner.append(f" event {replay.position}/{len(replay.events)}", style="bold")
-        event = replay.current_event
-        if event is not None:
-            banner.append(
-                f" · {event.at[:16].replace('T', ' ')}Z · {safe(event.actor)} · {event.kind.value} {event.item or ''}"
-            )
-            if event.status:
-                banner.append(f" → {event.status.value}")
-        verdict = replay.opened.verdict
-        if not verdict.intact:
-            banner.append(f"\n ALTERED: {safe(verdict.problem)}", style="bold white on red")
-        bad = next((check for check in self.launch.signatures.values() if not check.valid), None)
-        if bad is not None:  # the chain may hold (re-sealed): the signature is what tells
-            banner.append(f"\n BAD SIGNATURE at event #{bad.event}: {safe(bad.problem)}", style="bold white on red")
-        banner.append("\n , . step  g G first/last  t timeline", style="dim")
-        return banner
-
-    def show_section(self, section_id: str, *, initial: bool = False) -> None:
-        """Each section's screen is built once and kept: switching back is instant and
-        keeps the cursor where the operator left it."""
-        name = f"section-{section_id}"
-        if not self.is_screen_installed(name):
-            self.install_screen(self._build_screen(section_id), name)
-        if initial:
-            self.push_screen(name)
-        elif self.screen.name != name:
-            self.switch_screen(name)
-
-    def _build_screen(self, section_id: str) -> Screen:
-        from launch_tui.tui.screens.section import SectionScreen
-        from launch_tui.tui.screens.summary import SummaryScreen
-        from launch_tui.tui.screens.timeline import TimelineScreen
-
-        if section_id == TIMELINE:
-            return TimelineScreen()
-        if section_id == SUMMARY:
-            return SummaryScreen(name=f"section-{SUMMARY}")
-        return SectionScreen(self.checklist.section(section_id))
-
-    def step_section(self, section_id: str, step: int) -> None:
-        ids = [section.id for section in self.checklist.sections] + [SUMMARY]
-        index = max(0, min(len(ids) - 1, ids.index(section_id) + step))
-        if ids[index] != section_id:
-            self.show_section(ids[index])
-
-    def launch_entered(self, section_id: str) -> None:
-        self.launch.enter_section(section_id)
-
-    def _on_event(self, event: Event | None) -> None:
-        from launch_tui.session import EventKind
-
-        if (
-            event is not None
-            and event.kind in (EventKind.CHECK_RESULT, EventKind.ACTION_RESULT)
-            and not event.data.get("partial")
-        ):
-            self.running.pop(event.item or "", None)
-        self.refresh_screen()
-
-    def refresh_screen(self) -> None:
-        """Redraw what is on show; other screens redraw when they are shown again. Under
-        a dialog, the screen beneath is redrawn too (it shows through)."""
-        for screen in self.screen_stack[-2:]:
-            refresh = getattr(screen, "refresh_state", None)
-            if refresh:
-                refresh()
-
     # -- running checks and actions ----------------------------------------------
 
     def start_item(self, item_id: str) -> None:
-        from launch_tui.tui.workers import start_item
+        from launch_tui.tui.workers import start_item  # the engine and the action dialogs: not on the home screen path
 
-        start_item(self, item_id)
+        start_item(self, self.live_launch, item_id)
 
     def start_section(self, section_id: str) -> None:
-        from launch_tui.tui.workers import start_section
+        from launch_tui.tui.workers import start_section  # the engine (as start_item)
 
-        start_section(self, section_id)
+        start_section(self, self.live_launch, section_id)
 
     def cancel_runs(self) -> None:
         if not self.running:
@@ -427,22 +384,14 @@ class LaunchApp(App[int]):
         self.workers.cancel_group(self, "checks")
         self.notify("cancelled; the items keep their last recorded result")
 
-    def mark_running(self, item_id: str) -> None:
-        self.running[item_id] = time.monotonic()
-        self.refresh_screen()
-
-    def mark_done(self, item_id: str) -> None:
-        self.running.pop(item_id, None)
-        self.refresh_screen()
-
     # -- app-wide keys and commands ----------------------------------------------
 
     def action_help(self) -> None:
-        from launch_tui.tui.dialogs.help import HelpDialog
+        from launch_tui.tui.dialogs.help import HelpDialog  # the Markdown widget: only when help is asked for
 
         self.push_screen(HelpDialog(replay=self.launch is not None and self.launch.read_only))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Not super(): its "Screenshot" command would write the screen, perhaps a
         # revealed secret, to a file.
         yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)
@@ -451,7 +400,7 @@ class LaunchApp(App[int]):
             yield SystemCommand("Quit", "Quit", self.action_quit)
             return
         writable = not self.launch.read_only
-        for section in self.checklist.sections:
+        for section in self.launch.checklist.sections:
             yield SystemCommand(
                 f"Go to {section.heading}", f"Show section {section.number}", lambda s=section.id: self.show_section(s)
             )
@@ -479,9 +428,9 @@ class LaunchApp(App[int]):
             yield SystemCommand("Quit", "Quit the review", self.action_quit)
 
     def export_report(self) -> None:
-        from launch_tui.tui.workers import export_report
+        from launch_tui.tui.workers import export_report  # the engine (as start_item)
 
-        export_report(self)
+        export_report(self, self.live_launch)
 
     # -- checkpoints (launch_tui/launch/checkpoints.py) ----------------------------
 
@@ -492,35 +441,31 @@ class LaunchApp(App[int]):
         self.run_worker(work, group="checkpoint", exit_on_error=False, description=f"checkpoint {checkpoint}")
 
     async def reach_checkpoint(self, checkpoint: Checkpoint) -> list[str]:
-        if self.launch is None or self.launch.read_only:
+        live = self.launch.writable if self.launch is not None else None
+        if live is None:
             return []
-        notices = await self.launch.reach(checkpoint)
+        notices = await live.reach(checkpoint)
         for notice in notices:
             self.notify(safe(notice), severity="warning" if "not signed" in notice else "information", timeout=10)
         return notices
 
     async def action_pause(self) -> None:
-        from launch_tui.launch.checkpoints import Checkpoint
-
         await self.reach_checkpoint(Checkpoint.PAUSE)
         self.action_suspend_process()
 
     async def action_step_away(self) -> None:
         """Step away: the pause checkpoint (sync, sign), then quit; it resumes on any machine."""
-        from launch_tui.launch.checkpoints import Checkpoint
-
         await self.reach_checkpoint(Checkpoint.PAUSE)
         await self.action_quit()
 
     async def action_quit(self) -> None:
-        from launch_tui.launch.checkpoints import Checkpoint
-
         if self._quitting:
             return  # q pressed again while the quit checkpoint signs: one signature, one exit
         self._quitting = True
         self.workers.cancel_all()
-        if self.launch is not None and not self.launch.read_only:
-            self.farewell = await self.launch.reach(Checkpoint.QUIT)
+        live = self.launch.writable if self.launch is not None else None
+        if live is not None:
+            self.farewell = await live.reach(Checkpoint.QUIT)
         self.exit(0)
 
     def on_unmount(self) -> None:

@@ -9,16 +9,23 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from launch_tui.errors import LaunchError
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.safe_text import shown as safe
+from launch_tui.secrets import Secrets
+from launch_tui.session.live import LiveSession, default_operator
+from launch_tui.sync import opening
+from launch_tui.sync.claims import Claim
+from launch_tui.sync.opening import Shared
+from launch_tui.sync.remote import Forked, SessionClaimed
+from launch_tui.sync.worker import SessionSync
+from launch_tui.target import Target
+from launch_tui.tui.dialogs.common import ChoiceDialog, ConfirmDialog
 
 if TYPE_CHECKING:
-    from launch_tui.launch.live import LiveLaunch
-    from launch_tui.sync.opening import Shared
-    from launch_tui.sync.worker import SessionSync
-    from launch_tui.target import Target
     from launch_tui.tui.app import LaunchApp
 
 KEEP_REMOTE, STOP = 0, 1
+SharedClaim = tuple[Shared, object]  # the shared folder, and the claim made on it (a Claim, when taken over)
 
 
 def start(app: LaunchApp, sync: SessionSync) -> None:
@@ -37,15 +44,8 @@ def show(app: LaunchApp, sync: SessionSync) -> None:
 
 
 def ask_after_stop(app: LaunchApp, sync: SessionSync, exc: LaunchError) -> None:
-    from launch_tui.sync.remote import Forked
-    from launch_tui.tui.dialogs.common import ChoiceDialog
-
     if not isinstance(exc, Forked):
-        app.notify(
-            f"{safe(str(exc))}. Nothing more is written here; quit, and `replay` to review.",
-            severity="error",
-            timeout=30,
-        )
+        app.notify_error(f"{exc}. Nothing more is written here; quit, and `replay` to review.", timeout=30)
         return
     first = exc.comparison.first_diverging
     dialog = ChoiceDialog(
@@ -66,7 +66,7 @@ async def _keep_remote(app: LaunchApp, sync: SessionSync, first: int) -> None:
     try:
         kept = await sync.keep_remote()
     except (LaunchError, OSError) as exc:
-        app.notify(f"could not keep the remote's copy: {safe(str(exc))}", severity="error", timeout=20)
+        app.notify_error(f"could not keep the remote's copy: {exc}", timeout=20)
         return
     # The screens show a session that is no longer this machine's: leave, and say how to review.
     app.exit(
@@ -89,15 +89,12 @@ def open_shared(app: LaunchApp, path: Path, *, drop_cut_short: bool) -> None:
 
 
 async def _open_shared(app: LaunchApp, path: Path, drop_cut_short: bool) -> None:
-    from launch_tui.session.live import default_operator
-    from launch_tui.sync import opening
-
     try:
         shared = await opening.connect(path.parent, app.operator_name or default_operator())
         assert shared is not None
         taken = await _claim_asking(app, shared, path.stem)
     except LaunchError as exc:
-        app.notify(safe(str(exc)), severity="error", timeout=12)
+        app.notify_error(exc, timeout=12)
         return
     if taken is not DECLINED:
         app.open_session(path, drop_cut_short=drop_cut_short, shared=(shared, taken))
@@ -105,10 +102,6 @@ async def _open_shared(app: LaunchApp, path: Path, drop_cut_short: bool) -> None
 
 async def _claim_asking(app: LaunchApp, shared: Shared, session_id: str) -> object:
     """The claim; if another machine holds it, the operator decides about a takeover."""
-    from launch_tui.sync import opening
-    from launch_tui.sync.remote import SessionClaimed
-    from launch_tui.tui.dialogs.common import ConfirmDialog
-
     try:
         return await opening.claim(shared, session_id)
     except SessionClaimed as exc:
@@ -128,11 +121,6 @@ def start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
 
 
 async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> None:
-    from launch_tui.launch.live import LiveLaunch
-    from launch_tui.secrets import Secrets
-    from launch_tui.session.live import LiveSession, default_operator
-    from launch_tui.sync import opening
-
     try:
         shared = await opening.connect(folder, app.operator_name or default_operator())
         assert shared is not None
@@ -143,21 +131,18 @@ async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> Non
             live.close()
             raise
     except LaunchError as exc:
-        app.notify(safe(str(exc)), severity="error", timeout=12)
+        app.notify_error(exc, timeout=12)
         return
     launch = LiveLaunch(live, Secrets.from_env())
     opening.attach(shared, launch)
     app.use_launch(launch)
 
 
-def attach_opened(app: LaunchApp, launch: LiveLaunch, shared: tuple[Shared, object]) -> None:
-    from launch_tui.sync import opening
-    from launch_tui.sync.claims import Claim
-
+def attach_opened(launch: LiveLaunch, shared: SharedClaim) -> None:
     taken = shared[1] if isinstance(shared[1], Claim) else None
     opening.attach(shared[0], launch, taken)
 
 
-def release_claim(app: LaunchApp, shared: tuple[Shared, object], session_id: str) -> None:
+def release_claim(app: LaunchApp, shared: SharedClaim, session_id: str) -> None:
     """Opening failed after the claim was made: give it back."""
     app.run_worker(shared[0].remote.release(session_id), group="open", exit_on_error=False)

@@ -1,54 +1,63 @@
 """Starting checks and actions from the TUI. Everything runs in workers on the App, so
 it outlives a screen switch and the operator keeps working; anything that changes the
-platform asks first, showing the exact request."""
+platform asks first, showing the exact request. A worker that fails is reported by
+the App's one worker handler (LaunchApp.on_worker_state_changed)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from launch_tui.checklist import Kind
-from launch_tui.engine import ActionOutcome, actions
+from launch_tui.clients.platform import DEFAULT_DETECTORS
+from launch_tui.engine import ActionOutcome, actions, billing
 from launch_tui.engine.actions import Call, Existing
 from launch_tui.errors import LaunchError
 from launch_tui.launch import flows, recovery
+from launch_tui.launch.checkpoints import Checkpoint
+from launch_tui.launch.handoff import write_handoff
+from launch_tui.launch.live import LiveLaunch
 from launch_tui.session import EventKind, NewEvent
 from launch_tui.session.state import PendingIntent
+from launch_tui.timefmt import utcnow
+from launch_tui.tui.dialogs.actions import ActionDialog, DetectorsDialog, EnqueueDialog, RevealKeyDialog
+from launch_tui.tui.dialogs.common import ChoiceDialog, ConfirmDialog, TextDialog
 from launch_tui.tui.look import safe
 
 if TYPE_CHECKING:
     from launch_tui.tui.app import LaunchApp
 
-Flow = Callable[["LaunchApp", str], Awaitable[None]]
+Flow = Callable[["LaunchApp", LiveLaunch, str], Awaitable[None]]
 
 
-def start_item(app: LaunchApp, item_id: str) -> None:
+def start_item(app: LaunchApp, launch: LiveLaunch, item_id: str) -> None:
     if item_id in app.running:
         app.notify(f"{item_id} is running already")
         return
-    kind = app.launch.effective_kind(item_id)
+    kind = launch.effective_kind(item_id)
     if kind is Kind.AUTO:
-        _worker(app, item_id, _check)
+        _worker(app, launch, item_id, _check)
     elif kind is Kind.ACTION:
-        _worker(app, item_id, _perform)
+        _worker(app, launch, item_id, _perform)
     elif kind is Kind.RECORD:
-        app.screen.action_edit_record()
+        app.notify(f"{item_id} is filled in by a person: press e")
     elif item_id == "onboarding.handoff":
-        handoff(app, item_id)
+        handoff(app, launch, item_id)
     else:
-        reason = app.launch.manual_reason(item_id)
+        reason = launch.manual_reason(item_id)
         app.notify(safe(reason or f"{item_id} is confirmed by a person: press c"), timeout=8)
 
 
-def start_section(app: LaunchApp, section_id: str) -> None:
-    section = app.checklist.section(section_id)
+def start_section(app: LaunchApp, launch: LiveLaunch, section_id: str) -> None:
+    section = launch.checklist.section(section_id)
     item_ids = [
         item.id
         for item in section.items
-        if item.kind is Kind.AUTO and item.id not in app.running and app.launch.plan(item.id).automated
+        if item.kind is Kind.AUTO and item.id not in app.running and launch.plan(item.id).automated
     ]
-    left = left_by_run_all(app, section_id, item_ids)
+    left = left_by_run_all(app, launch, section_id, item_ids)
     if not item_ids:
         app.notify(
             f"nothing to run automatically in {section.title} right now" + (f"; {left}" if left else ""), timeout=8
@@ -56,22 +65,16 @@ def start_section(app: LaunchApp, section_id: str) -> None:
         return
     if left:
         app.notify(f"running {len(item_ids)} check(s); {left}", timeout=8)
-
-    async def run() -> None:
-        await app.launch.run_checks(item_ids, on_start=app.mark_running)
-
-    app.run_worker(
-        _tracked(app, item_ids, run), group="checks", exit_on_error=False, description=f"section {section_id}"
-    )
+    _run_checks(app, launch, item_ids, f"section {section_id}")
 
 
-def left_by_run_all(app: LaunchApp, section_id: str, running: list[str]) -> str:
+def left_by_run_all(app: LaunchApp, launch: LiveLaunch, section_id: str, running: list[str]) -> str:
     """Which open items `a` does not run, and why: an action (Enter), a person (c/e)."""
     why = []
-    for item in app.checklist.section(section_id).items:
-        if item.id in running or item.id in app.running or app.state.item(item.id).satisfied:
+    for item in launch.checklist.section(section_id).items:
+        if item.id in running or item.id in app.running or launch.state.item(item.id).satisfied:
             continue
-        kind = app.launch.effective_kind(item.id)
+        kind = launch.effective_kind(item.id)
         if kind is Kind.ACTION:
             why.append(f"{item.id} (an action: Enter)")
         elif kind is Kind.RECORD:
@@ -79,35 +82,37 @@ def left_by_run_all(app: LaunchApp, section_id: str, running: list[str]) -> str:
         elif kind is Kind.MANUAL:
             why.append(f"{item.id} (a person confirms: c)")
         else:
-            why.append(f"{item.id} (cannot run here: {app.launch.plan(item.id).reason or 'see its detail'})")
+            why.append(f"{item.id} (cannot run here: {launch.plan(item.id).reason or 'see its detail'})")
     return ("left: " + "; ".join(why)) if why else ""
 
 
-def _worker(app: LaunchApp, item_id: str, flow: Flow) -> None:
-    app.run_worker(
-        _tracked(app, [item_id], lambda: flow(app, item_id)), group="checks", exit_on_error=False, description=item_id
-    )
+def _run_checks(app: LaunchApp, launch: LiveLaunch, item_ids: list[str], description: str) -> None:
+    async def run() -> None:
+        await launch.run_checks(item_ids, on_start=app.running.start)
+
+    app.run_worker(_tracked(app, launch, item_ids, run), group="checks", exit_on_error=False, description=description)
 
 
-async def _tracked(app: LaunchApp, item_ids: list[str], run: Callable[[], Awaitable[None]]) -> None:
-    """One place where a failed worker becomes a visible one-line notice."""
+def _worker(app: LaunchApp, launch: LiveLaunch, item_id: str, flow: Flow) -> None:
+    run = _tracked(app, launch, [item_id], lambda: flow(app, launch, item_id))
+    app.run_worker(run, group="checks", exit_on_error=False, description=item_id)
+
+
+async def _tracked(app: LaunchApp, launch: LiveLaunch, item_ids: list[str], run: Callable[[], Awaitable[None]]) -> None:
+    """However the run ends (done, failed, cancelled), its items stop showing as running."""
     try:
         await run()
-    except LaunchError as exc:
-        app.notify(safe(str(exc)), severity="warning", timeout=8)
     finally:
-        for item_id in item_ids:
-            app.running.pop(item_id, None)
-        app.launch.extras.pop("first-value.poll", None)
-        app.refresh_screen()
+        launch.extras.pop("first-value.poll", None)
+        app.running.finish(*item_ids)
+        app.redraw()
 
 
 # Automated checks ------------------------------------------------------------------------------
 
 
-async def _check(app: LaunchApp, item_id: str) -> None:
+async def _check(app: LaunchApp, launch: LiveLaunch, item_id: str) -> None:
     """A check; without LAUNCH_REVOKED_KEY, auth.token-revoked is the canary action instead."""
-    launch = app.launch
     canary = actions.spec("issue_canary")
     if (
         item_id == canary.item_id
@@ -115,10 +120,10 @@ async def _check(app: LaunchApp, item_id: str) -> None:
         and launch.facts.tenant_id
         and launch.secrets.has("LAUNCH_ADMIN_TOKEN")
     ):
-        await _perform_action(app, item_id, canary.name)
+        await _perform_action(app, launch, item_id, canary.name)
         return
-    app.mark_running(item_id)
-    await flows.run_check(launch, item_id, lambda progress: app.refresh_screen())
+    app.running.start(item_id)
+    await flows.run_check(launch, item_id, lambda progress: app.redraw())
     if item_id == "first-value.poll":
         await launch.recapture_outdated()  # the status read before the job said "no job yet"
     if item_id in launch.kept:  # it cannot run here: its earlier verdict stands
@@ -130,19 +135,18 @@ async def _check(app: LaunchApp, item_id: str) -> None:
 # Actions: the wizard knows each action (engine.actions); here is only how to ask ----------------
 
 
-async def _perform(app: LaunchApp, item_id: str) -> None:
+async def _perform(app: LaunchApp, launch: LiveLaunch, item_id: str) -> None:
     spec = actions.main_action(item_id)
     if spec is None:
         app.notify(f"{item_id} has no action in this version: confirm it by hand (c)", timeout=8)
         return
-    await _perform_action(app, item_id, spec.name)
+    await _perform_action(app, launch, item_id, spec.name)
 
 
-async def _perform_action(app: LaunchApp, item_id: str, name: str) -> None:
+async def _perform_action(app: LaunchApp, launch: LiveLaunch, item_id: str, name: str) -> None:
     """Settle what is unknown first, ask before repeating what is done, then ask the
     operator what is needed, show the exact request, and send only on their word."""
-    launch = app.launch
-    if not await _settle_open_intents(app, item_id):
+    if not await _settle_open_intents(app, launch, item_id):
         return
     found = await flows.existing(launch, name)
     ask = ASK.get(name, Ask())
@@ -152,7 +156,7 @@ async def _perform_action(app: LaunchApp, item_id: str, name: str) -> None:
         if choice is None:
             return
         replace = choice == "replace"
-    call = await ask.arguments(app)
+    call = await ask.arguments(app, launch)
     if call is None:
         return
     if name == "invoice_lifecycle":
@@ -161,15 +165,13 @@ async def _perform_action(app: LaunchApp, item_id: str, name: str) -> None:
         step = await flows.replace_key_step(launch)
     else:
         step = await flows.step(launch, name, call)
-    outcome = await _send(app, item_id, step, lambda: flows.run_main(launch, step), type_slug=ask.type_slug)
+    outcome = await _send(app, launch, item_id, step, lambda: flows.run_main(launch, step), type_slug=ask.type_slug)
     if outcome is not None:
-        await ask.after(app, outcome)
+        await ask.after(app, launch, outcome)
 
 
 async def _ask_repeat(app: LaunchApp, item_id: str, found: Existing) -> str | None:
     """The action succeeded before: say what exists and ask, before anything is sent."""
-    from launch_tui.tui.dialogs.common import ChoiceDialog
-
     options = ([("replace", found.replace)] if found.replace else []) + [(None, "Keep it as it is")]
     chosen = await app.push_screen_wait(
         ChoiceDialog(f"{item_id} is done already", found.summary, [label for _, label in options])
@@ -177,39 +179,55 @@ async def _ask_repeat(app: LaunchApp, item_id: str, found: Existing) -> str | No
     return None if chosen is None else options[chosen][0]
 
 
-async def _settle_open_intents(app: LaunchApp, item_id: str) -> bool:
+async def _settle_open_intents(app: LaunchApp, launch: LiveLaunch, item_id: str) -> bool:
     """An earlier call of this item has an unknown outcome: look it up before anything
     else is sent. True when nothing is left open."""
-    for intent in flows.open_intents(app.launch, item_id):
+    for intent in flows.open_intents(launch, item_id):
         app.notify(recovery.LOOKING, timeout=4)
-        await _resolve(app, intent)
-    return not flows.open_intents(app.launch, item_id)
+        await _resolve(app, launch, intent)
+    return not flows.open_intents(launch, item_id)
 
 
 async def _send(
-    app: LaunchApp, item_id: str, step: flows.Step, run: Callable[[], Awaitable[Any]], *, type_slug: bool = False
+    app: LaunchApp,
+    launch: LiveLaunch,
+    item_id: str,
+    step: flows.Step,
+    run: Callable[[], Awaitable[Any]],
+    *,
+    type_slug: bool = False,
 ) -> Any:
     """Show the exact request; only if the operator says send, run it (None otherwise).
     In production, `type_slug` actions also ask for the tenant slug to be typed."""
-    from launch_tui.tui.dialogs.actions import ActionDialog
-
-    target = app.launch.target
+    target = launch.target
     slug = target.customer.tenant_slug if (type_slug and target.is_production) else None
-    demo = app.launch.state.header.session.sandbox
+    demo = launch.state.header.session.sandbox
     if not await app.push_screen_wait(ActionDialog(step, target.environment, type_to_confirm=slug, demo=demo)):
         return None
-    app.mark_running(item_id)
+    app.running.start(item_id)
     try:
         outcome = await run()
     finally:
-        app.mark_done(item_id)
+        app.running.finish(item_id)
     if isinstance(outcome, ActionOutcome) and outcome.unknown:
         app.notify(safe(f"{recovery.LOOKING}: {item_id}"), severity="warning", timeout=8)
-        intent = next(iter(flows.open_intents(app.launch, item_id)), None)
+        intent = next(iter(flows.open_intents(launch, item_id)), None)
         if intent is not None:
-            await _resolve(app, intent)
+            await _resolve(app, launch, intent)
         return None
     return outcome
+
+
+Arguments = Callable[["LaunchApp", LiveLaunch], Awaitable[Call | None]]
+After = Callable[["LaunchApp", LiveLaunch, Any], Awaitable[None]]
+
+
+async def _no_arguments(app: LaunchApp, launch: LiveLaunch) -> Call:
+    return Call()
+
+
+async def _nothing(app: LaunchApp, launch: LiveLaunch, outcome: Any) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -217,88 +235,66 @@ class Ask:
     """How to ask the operator for one action: its arguments before, what to do with
     its outcome after, and whether production asks for the slug to be typed."""
 
-    arguments: Callable[[LaunchApp], Awaitable[Call | None]] = lambda app: _no_arguments(app)
-    after: Callable[[LaunchApp, Any], Awaitable[None]] = lambda app, outcome: _nothing(app, outcome)
+    arguments: Arguments = _no_arguments
+    after: After = _nothing
     type_slug: bool = False
 
 
-async def _no_arguments(app: LaunchApp) -> Call:
-    return Call()
+async def _key_arguments(app: LaunchApp, launch: LiveLaunch) -> Call:
+    return Call({"label": flows.key_label(launch)})
 
 
-async def _nothing(app: LaunchApp, outcome: Any) -> None:
-    return None
-
-
-async def _key_arguments(app: LaunchApp) -> Call:
-    return Call({"label": flows.key_label(app.launch)})
-
-
-async def _invoice_arguments(app: LaunchApp) -> Call:
-    from launch_tui.engine import billing
-
-    start, end = billing.current_month(app.launch.today())
+async def _invoice_arguments(app: LaunchApp, launch: LiveLaunch) -> Call:
+    start, end = billing.current_month(launch.today())
     return Call({"period_start": start, "period_end": end})
 
 
-async def _adopt_if_taken(app: LaunchApp, outcome: Any) -> None:
-    from launch_tui.tui.dialogs.common import ConfirmDialog
-
+async def _adopt_if_taken(app: LaunchApp, launch: LiveLaunch, outcome: Any) -> None:
     if outcome.conflict is None:
         return
     tenant = outcome.conflict
     question = ConfirmDialog(
         "The slug is taken",
-        f"{outcome.result.summary}\n\nAdopt tenant {tenant.id} as {app.launch.target.customer.name}'s tenant? "
+        f"{outcome.result.summary}\n\nAdopt tenant {tenant.id} as {launch.target.customer.name}'s tenant? "
         "Nothing is created; later steps use that tenant.",
         "Adopt it",
     )
     if await app.push_screen_wait(question):
-        await flows.adopt_tenant(app.launch, tenant)
+        await flows.adopt_tenant(launch, tenant)
 
 
-async def _reveal(app: LaunchApp, outcome: Any) -> None:
+async def _reveal(app: LaunchApp, launch: LiveLaunch, outcome: Any) -> None:
     """The one-time secret: shown once, and the dialog asks before it is closed unseen."""
-    from launch_tui.tui.dialogs.actions import RevealKeyDialog
-
     if not isinstance(outcome, ActionOutcome) or not outcome.secret:
         return
     refs = outcome.result.refs
     key_id = str(refs.get("key_id", ""))
     shown = await app.push_screen_wait(RevealKeyDialog(outcome.secret, key_id, str(refs.get("key_prefix", ""))))
-    if shown and (shown["revealed"] or shown["copied"]):
-        app.launch.record(
-            NewEvent(
-                kind=EventKind.KEY_REVEALED, item=actions.spec("issue_key").item_id, data={"key_id": key_id, **shown}
-            )
-        )
+    if shown and (shown.revealed or shown.copied):
+        item_id = actions.spec("issue_key").item_id
+        launch.record(NewEvent(kind=EventKind.KEY_REVEALED, item=item_id, data={"key_id": key_id, **asdict(shown)}))
 
 
-async def _detector_arguments(app: LaunchApp) -> Call | None:
-    from launch_tui.engine.onboarding import DEFAULT_DETECTORS
-    from launch_tui.tui.dialogs.actions import DetectorsDialog
-
+async def _detector_arguments(app: LaunchApp, launch: LiveLaunch) -> Call | None:
     choice = await app.push_screen_wait(DetectorsDialog(dict(DEFAULT_DETECTORS), dict(DEFAULT_DETECTORS)))
     if choice is None:
         return None
-    if choice == "defaults":
-        app.launch.confirm(actions.spec("set_detectors").item_id, "the platform's default detector config was accepted")
+    if choice.platform_defaults:
+        launch.confirm(actions.spec("set_detectors").item_id, "the platform's default detector config was accepted")
         return None
-    return Call({"detectors": dict(choice)})
+    return Call({"detectors": dict(choice.enabled)})
 
 
-async def _enqueue_arguments(app: LaunchApp) -> Call | None:
-    from launch_tui.tui.dialogs.actions import EnqueueDialog
-
-    chosen = await app.push_screen_wait(EnqueueDialog(app.launch.facts.job_type or "TRADE"))
+async def _enqueue_arguments(app: LaunchApp, launch: LiveLaunch) -> Call | None:
+    chosen = await app.push_screen_wait(EnqueueDialog(launch.facts.job_type or "TRADE"))
     if chosen is None:
         return None
-    job_type = chosen["job_type"]
-    if chosen["job_id"]:
-        flows.record_customer_job(app.launch, chosen["job_id"], job_type)
+    if chosen.job_id:
+        flows.record_customer_job(launch, chosen.job_id, chosen.job_type)
         return None
-    csv, name = chosen.get("upload") or flows.template_upload(job_type)  # the dialog read and checked the file
-    return Call({"job_type": job_type, "filename": name, "source": chosen["path"] or "template"}, payload=csv)
+    csv, name = chosen.upload or flows.template_upload(chosen.job_type)  # the dialog read and checked the file
+    data = {"job_type": chosen.job_type, "filename": name, "source": chosen.path or "template"}
+    return Call(data, payload=csv)
 
 
 ASK: dict[str, Ask] = {
@@ -314,54 +310,43 @@ ASK: dict[str, Ask] = {
 # Resuming after a crash mid-action -------------------------------------------------------------
 
 
-def after_opening(app: LaunchApp) -> None:
+def after_opening(app: LaunchApp, launch: LiveLaunch) -> None:
     """On resume: finish what a crash interrupted, then offer to re-run stale results."""
-    app.run_worker(_after_opening(app), group="recovery", exit_on_error=False, description="after opening")
+    app.run_worker(_after_opening(app, launch), group="recovery", exit_on_error=False, description="after opening")
 
 
-async def _after_opening(app: LaunchApp) -> None:
-    await _recover(app)
-    await _offer_reruns(app)
+async def _after_opening(app: LaunchApp, launch: LiveLaunch) -> None:
+    await _recover(app, launch)
+    await _offer_reruns(app, launch)
 
 
-async def _offer_reruns(app: LaunchApp) -> None:
-    from launch_tui.timefmt import utcnow
-    from launch_tui.tui.dialogs.common import ChoiceDialog
-
-    state, now = app.launch.state, utcnow()
+async def _offer_reruns(app: LaunchApp, launch: LiveLaunch) -> None:
+    state, now = launch.state, utcnow()
     stale = [
         item.id
-        for item in app.checklist.items
-        if state.item(item.id).is_stale(item, now) and app.launch.plan(item.id).automated
+        for item in launch.checklist.items
+        if state.item(item.id).is_stale(item, now) and launch.plan(item.id).automated
     ]
     if not stale:
         return
     finding = f"{len(stale)} result(s) are older than their useful age: {', '.join(stale)}. They count until re-run, marked stale."
     if await app.push_screen_wait(ChoiceDialog("Stale results", finding, ["Re-run them now", "Later"])) == 0:
-
-        async def run() -> None:
-            await app.launch.run_checks(stale, on_start=app.mark_running)
-
-        app.run_worker(_tracked(app, stale, run), group="checks", exit_on_error=False, description="re-run stale")
+        _run_checks(app, launch, stale, "re-run stale")
 
 
-async def _recover(app: LaunchApp) -> None:
-    from launch_tui.tui.dialogs.common import ChoiceDialog
-
-    for intent in list(app.launch.state.intents.values()):
-        await _resolve(app, intent)
-    found = await recovery.sweep(app.launch)
+async def _recover(app: LaunchApp, launch: LiveLaunch) -> None:
+    for intent in list(launch.state.intents.values()):
+        await _resolve(app, launch, intent)
+    found = await recovery.sweep(launch)
     if found is not None:
         labels = [label for label, _ in found.choices] + ["Leave them (they stay live)"]
         if await app.push_screen_wait(ChoiceDialog("Live keys besides the customer's", found.finding, labels)) == 0:
             await found.choices[0][1]()
 
 
-async def _resolve(app: LaunchApp, intent: PendingIntent) -> None:
+async def _resolve(app: LaunchApp, launch: LiveLaunch, intent: PendingIntent) -> None:
     """Look one open intent up on the platform and let the operator choose."""
-    from launch_tui.tui.dialogs.common import ChoiceDialog
-
-    found = await recovery.assess(app.launch, intent)
+    found = await recovery.assess(launch, intent)
     title = f"{recovery.LOOKING}: {intent.action} ({intent.item})"
     chosen = await app.push_screen_wait(ChoiceDialog(title, found.finding, [label for label, _ in found.choices]))
     if chosen is None:
@@ -369,59 +354,47 @@ async def _resolve(app: LaunchApp, intent: PendingIntent) -> None:
         return
     try:
         outcome = await found.choices[chosen][1]()
-    except LaunchError as exc:
-        app.notify(safe(str(exc)), severity="warning", timeout=8)
+    except LaunchError as exc:  # this intent stays open; the others are still looked up
+        app.notify_error(exc, severity="warning", timeout=8)
         return
-    await _reveal(app, outcome)
+    await _reveal(app, launch, outcome)
 
 
 # The handoff -------------------------------------------------------------------------------------
 
 
-def handoff(app: LaunchApp, item_id: str) -> None:
+def handoff(app: LaunchApp, launch: LiveLaunch, item_id: str) -> None:
     """Write the guide and templates (small files: no worker needed), then ask the
     operator to confirm the customer received them and the secret."""
-    from launch_tui.launch.handoff import write_handoff
-    from launch_tui.tui.dialogs.common import TextDialog
-
     try:
-        files = write_handoff(app.launch)
+        files = write_handoff(launch)
     except OSError as exc:
-        app.notify(f"could not write the handoff files: {exc.strerror}", severity="error")
+        app.notify_error(f"could not write the handoff files: {exc.strerror}", timeout=None)
         return
     listing = "\n".join(f"  {path}" for path in files.values())
     prompt = (
-        f"Written for the customer:\n{listing}\n\nThe key's secret: {app.launch.secret_delivery()}.\n\n"
+        f"Written for the customer:\n{listing}\n\nThe key's secret: {launch.secret_delivery()}.\n\n"
         "Confirm that the customer received the integration key's secret (one-time reveal), the usage guide and "
         "the first-upload template. Optional note (how it was sent), then Enter:"
     )
     dialog = TextDialog(f"Confirm {item_id}", prompt, lambda text: text)
-    app.push_screen(dialog, lambda note: note is not None and _confirm_handoff(app, files, note))
+    app.ask(dialog, lambda note: launch.confirm_handoff(files, note))
 
 
-def _confirm_handoff(app: LaunchApp, files: dict[str, str], note: str) -> None:
-    try:
-        app.launch.confirm_handoff(files, note)
-    except LaunchError as exc:
-        app.notify(safe(str(exc)), severity="warning")
+def export_report(app: LaunchApp, launch: LiveLaunch) -> None:
+    export = _export(app, launch)
+    app.run_worker(export, group="export", exclusive=True, exit_on_error=False, description="export report")
 
 
-def export_report(app: LaunchApp) -> None:
-    app.run_worker(_export(app), group="export", exclusive=True, exit_on_error=False, description="export report")
-
-
-async def _export(app: LaunchApp) -> None:
-    import asyncio
-
-    from launch_tui.launch import exports
-    from launch_tui.launch.checkpoints import Checkpoint
+async def _export(app: LaunchApp, launch: LiveLaunch) -> None:
+    from launch_tui.launch import exports  # the report's renderer: loaded when a report is exported, not on opening
 
     await app.reach_checkpoint(Checkpoint.REPORT)  # signed first, so that the report names the signature
     try:
         # Reading and folding a long session is file work: off the event loop.
-        text, last_hash = await asyncio.to_thread(exports.build_report_text, app.launch.live.path)
-        path = exports.save_report(app.launch, text, last_hash)
+        text, last_hash = await asyncio.to_thread(exports.build_report_text, launch.live.path)
+        path = exports.save_report(launch, text, last_hash)
     except LaunchError as exc:
-        app.notify(safe(str(exc)), severity="error", timeout=10)
+        app.notify_error(exc)
         return
     app.notify(f"launch decision record written: {safe(path)}", timeout=10)

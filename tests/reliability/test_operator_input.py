@@ -20,6 +20,9 @@ from launch_tui.results import ItemStatus
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.dialogs.common import TextDialog, WaiveDialog
+from launch_tui.tui.dialogs.help import HelpDialog
+from launch_tui.tui.screens.section import SectionScreen
 
 from ..conftest import make_target
 from ..tui.conftest import TEST_SECRETS
@@ -103,11 +106,11 @@ async def test_long_notes_and_typed_escape_sequences_are_kept_and_shown_escaped(
         await select_item(pilot, "infra.health")
         for note in (long_note, f"from the customer: {ESCAPES}"):
             await pilot.press("n")
-            dialog = await wait_for_dialog(pilot, "TextDialog")
+            dialog = await wait_for_dialog(pilot, TextDialog)
             dialog.query_one("#text", Input).value = note
             await pilot.press("enter")
             await pilot.pause()
-        notes = app.state.item("infra.health").notes
+        notes = app.launch.state.item("infra.health").notes
         assert next(len(n.text) for n in notes) == 10_000 and notes[1].text.endswith(ESCAPES)  # kept as typed
         shown = detail_text(app)
         assert "a ten-thousand-character note" in shown
@@ -115,7 +118,7 @@ async def test_long_notes_and_typed_escape_sequences_are_kept_and_shown_escaped(
         assert "␛[2J" in shown and "⟨U+202E⟩" in shown
         # A name with control characters is refused in the dialog, in one line.
         await pilot.press("w")
-        dialog = await wait_for_dialog(pilot, "WaiveDialog")
+        dialog = await wait_for_dialog(pilot, WaiveDialog)
         dialog.query_one("#reason", Input).value = "staging only"
         dialog.query_one("#owner", Input).value = "Dana\x1b[2J"
         dialog.query_one("#until", Input).value = "2099-01-01"
@@ -149,7 +152,7 @@ async def test_escape_sequences_a_server_sends_back_are_shown_escaped(tmp_path):
             await select_item(pilot, "infra.health")
             await pilot.press("r")
             await settle(pilot)
-            state = app.state.item("infra.health")
+            state = app.launch.state.item("infra.health")
             assert state.status in (ItemStatus.WARN, ItemStatus.ERROR, ItemStatus.FAIL), state.summary
             shown = detail_text(app)
             assert state.evidence and "Evidence" in shown
@@ -178,10 +181,10 @@ async def test_the_tui_answers_keys_while_a_check_hangs(tmp_path):
             await pilot.pause()
             assert table.cursor_row == row - 1
             await pilot.press("question_mark")
-            await wait_for_dialog(pilot, "HelpDialog")
+            await wait_for_dialog(pilot, HelpDialog)
             await pilot.press("escape")
             await pilot.pause()
-            assert type(app.screen).__name__ == "SectionScreen"
+            assert isinstance(app.screen, SectionScreen)
             assert "infra.health" in app.running  # still waiting on the network all along
             await pilot.press("x")
             await settle(pilot)

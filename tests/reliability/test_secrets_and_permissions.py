@@ -108,7 +108,7 @@ def tui_run(sandbox, tmp_path_factory):
             seen["synced"] = launch.sync.line
             seen["lock_mode"] = stat.S_IMODE(os.stat(str(live.path) + ".lock").st_mode)
             seen["memory"] = [app.launch.facts.customer_key, app.launch.facts.access_token]
-            seen["launch_complete"] = app.state.launch_complete
+            seen["launch_complete"] = app.launch.state.launch_complete
 
     try:
         asyncio.run(walk())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Static
 
 from launch_tui.launch.live import LiveLaunch
@@ -14,6 +15,7 @@ from launch_tui.session import EventKind, LiveSession, NewEvent, read_session
 from launch_tui.sync import opening
 from launch_tui.sync.worker import SyncState
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.dialogs.common import ChoiceDialog, ConfirmDialog
 
 from ..conftest import make_target
 from .gitworld import Machine, bare_remote, clone, remote_claim, remote_copy
@@ -25,8 +27,8 @@ def sync_label(app: LaunchApp) -> str:
     return str(labels[-1].render())
 
 
-def dialog_on_top(app: LaunchApp, name: str):
-    found = [screen for screen in app.screen_stack if type(screen).__name__ == name]
+def dialog_on_top(app: LaunchApp, kind: type[Screen]):
+    found = [screen for screen in app.screen_stack if isinstance(screen, kind)]
     return found[-1] if found and app.screen is found[-1] else None
 
 
@@ -104,8 +106,8 @@ async def test_a_fork_stops_the_session_and_asks_keep_the_remotes_sets_ours_asid
     app = LaunchApp(launch)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: launch.sync.state is SyncState.STOPPED)
-        await wait_for(pilot, lambda: any(type(screen).__name__ == "ChoiceDialog" for screen in app.screen_stack))
-        while dialog_on_top(app, "ChoiceDialog") is None:  # the credentials dialog opened first: not needed here
+        await wait_for(pilot, lambda: any(isinstance(screen, ChoiceDialog) for screen in app.screen_stack))
+        while dialog_on_top(app, ChoiceDialog) is None:  # the credentials dialog opened first: not needed here
             await pilot.press("escape")
         assert "forked" in str(app.screen.finding) and "part at event #2" in str(app.screen.finding)
         with pytest.raises(Exception, match="not recorded"):
@@ -131,14 +133,14 @@ async def test_from_the_home_screen_a_claimed_session_is_taken_over_only_when_th
     app = LaunchApp(home=folder, operator="bob")
     async with app.run_test(size=(120, 30)) as pilot:
         app.open_session(folder / "acme-launch.toml")
-        await wait_for(pilot, lambda: dialog_on_top(app, "ConfirmDialog") is not None)
+        await wait_for(pilot, lambda: dialog_on_top(app, ConfirmDialog) is not None)
         assert "alice on" in str(app.screen.explanation)
         await pilot.pause()
         await pilot.click("#cancel")  # no: nothing is opened, nothing written
         await wait_for(pilot, lambda: all(worker.group != "open" or worker.is_finished for worker in app.workers))
         assert app.launch is None and len(read_session(folder / "acme-launch.toml").events) == 1
         app.open_session(folder / "acme-launch.toml")
-        await wait_for(pilot, lambda: dialog_on_top(app, "ConfirmDialog") is not None)
+        await wait_for(pilot, lambda: dialog_on_top(app, ConfirmDialog) is not None)
         await pilot.pause()
         await pilot.click("#ok")
         await wait_for(pilot, lambda: app.launch is not None)

@@ -4,16 +4,26 @@ sandbox over loopback. Shared by the flow tests, the leak scan and the example s
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
-from textual.widgets import Input, Select
+from textual.screen import Screen
+from textual.widgets import Input
+
+from launch_tui.tui.dialogs.actions import ActionDialog, DetectorsDialog, EnqueueDialog, RevealKeyDialog
+from launch_tui.tui.dialogs.common import Dialog, TextDialog
+from launch_tui.tui.dialogs.record import RecordDialog
+from launch_tui.tui.dialogs.since import SinceYouLeftDialog
+
+Shown = TypeVar("Shown", bound=Screen)
 
 
 async def settle(pilot, seconds: float = 60) -> None:
     """Wait for the workers; a worker stuck on a dialog nobody answers fails the test
     instead of hanging it. The git sync's loop runs as long as the app: not waited for."""
     workers = [worker for worker in pilot.app.workers if worker.group != "sync"]
-    if workers:  # (an empty list would mean "all of them")
-        await asyncio.wait_for(pilot.app.workers.wait_for_complete(workers), seconds)
+    # A worker that failed is finished too: the App said so in a notice, which a test may read.
+    waits = [worker.wait() for worker in workers]
+    await asyncio.wait_for(asyncio.gather(*waits, return_exceptions=True), seconds)
     await pilot.pause()
 
 
@@ -30,24 +40,60 @@ async def select_item(pilot, item_id: str) -> None:
     await pilot.pause()
 
 
-async def wait_for_dialog(pilot, name: str, tries: int = 200):
+async def wait_for_dialog(pilot, kind: type[Shown], tries: int = 200) -> Shown:
+    """The screen of that class, once it is on top (a dialog a worker opens comes later)."""
     for _ in range(tries):
-        if type(pilot.app.screen).__name__ == name:
+        screen = pilot.app.screen
+        if isinstance(screen, kind):
             await pilot.pause()  # composed and mounted, not just pushed
-            return pilot.app.screen
+            return screen
         await pilot.pause(0.02)
-    raise AssertionError(f"no {name} appeared; the screen is {type(pilot.app.screen).__name__}")
+    raise AssertionError(f"no {kind.__name__} appeared; the screen is {type(pilot.app.screen).__name__}")
+
+
+async def open_item(pilot, item_id: str, kind: type[Shown], key: str = "enter") -> Shown:
+    """Go to the item's section, put the cursor on it, press `key`, and wait for the dialog."""
+    await goto(pilot, item_id.split(".", 1)[0])
+    await select_item(pilot, item_id)
+    await pilot.press(key)
+    return await wait_for_dialog(pilot, kind)
 
 
 async def send_action(pilot, item_id: str, *, slug: str | None = None) -> None:
     """Start an action and accept its request dialog (typing the slug when asked)."""
     await select_item(pilot, item_id)
     await pilot.press("enter")
-    dialog = await wait_for_dialog(pilot, "ActionDialog")
+    dialog = await wait_for_dialog(pilot, ActionDialog)
     if slug is not None:
         dialog.query_one("#confirm-slug", Input).value = slug
     dialog.action_submit()
     await pilot.pause()
+
+
+async def send_with(pilot, item_id: str, kind: type[Dialog]) -> None:
+    """An action that asks for its arguments first: accept that dialog, then the request."""
+    await select_item(pilot, item_id)
+    await pilot.press("enter")
+    arguments = await wait_for_dialog(pilot, kind)
+    arguments.action_submit()
+    request = await wait_for_dialog(pilot, ActionDialog)
+    request.action_submit()
+    await settle(pilot)
+
+
+async def create_tenant(pilot) -> None:
+    await goto(pilot, "onboarding")
+    await send_action(pilot, "onboarding.tenant")
+    await settle(pilot)
+
+
+async def issue_and_reveal(pilot) -> None:
+    await send_action(pilot, "onboarding.integration-key")
+    reveal = await wait_for_dialog(pilot, RevealKeyDialog)
+    await pilot.click("#reveal")
+    await pilot.pause()
+    reveal.action_submit()
+    await settle(pilot)
 
 
 async def run_item(pilot, item_id: str) -> None:
@@ -59,7 +105,7 @@ async def run_item(pilot, item_id: str) -> None:
 async def confirm(pilot, item_id: str, note: str = "") -> None:
     await select_item(pilot, item_id)
     await pilot.press("c")
-    dialog = await wait_for_dialog(pilot, "TextDialog")
+    dialog = await wait_for_dialog(pilot, TextDialog)
     dialog.query_one("#text", Input).value = note
     dialog.action_submit()
     await pilot.pause()
@@ -68,16 +114,12 @@ async def confirm(pilot, item_id: str, note: str = "") -> None:
 async def fill_record(pilot, item_id: str, values: dict) -> None:
     await select_item(pilot, item_id)
     await pilot.press("e")
-    dialog = await wait_for_dialog(pilot, "RecordDialog")
+    dialog = await wait_for_dialog(pilot, RecordDialog)
     for name, value in values.items():
         if name == "gaps":
             dialog.query_one("GapsEditor").rows = list(value)
             continue
-        widget = dialog.query_one(f"#field-{name}")
-        if isinstance(widget, Select):
-            widget.value = value
-        else:
-            widget.value = value
+        dialog.query_one(f"#field-{name}").value = value  # an Input or a Select
     dialog.action_submit()
     await pilot.pause()
 
@@ -91,39 +133,20 @@ async def walk_whole_launch(pilot) -> None:
         await pilot.press("a")
         await settle(pilot)
 
-    await goto(pilot, "onboarding")
-    await send_action(pilot, "onboarding.tenant")
-    await settle(pilot)
-    await send_action(pilot, "onboarding.integration-key")
-    reveal = await wait_for_dialog(pilot, "RevealKeyDialog")
-    await pilot.click("#reveal")
-    await pilot.pause()
-    reveal.action_submit()
-    await settle(pilot)
-    await select_item(pilot, "onboarding.detectors")
-    await pilot.press("enter")
-    detectors = await wait_for_dialog(pilot, "DetectorsDialog")
-    detectors.action_submit()
-    dialog = await wait_for_dialog(pilot, "ActionDialog")
-    dialog.action_submit()
-    await settle(pilot)
+    await create_tenant(pilot)
+    await issue_and_reveal(pilot)
+    await send_with(pilot, "onboarding.detectors", DetectorsDialog)
     await run_item(pilot, "onboarding.status")
     await select_item(pilot, "onboarding.handoff")
     await pilot.press("enter")
-    handoff = await wait_for_dialog(pilot, "TextDialog")
+    handoff = await wait_for_dialog(pilot, TextDialog)
     handoff.query_one("#text", Input).value = "key read out on the call; guide and template emailed"
     handoff.action_submit()
     await pilot.pause()
 
     await goto(pilot, "first-value")
     await run_item(pilot, "first-value.token")
-    await select_item(pilot, "first-value.enqueue")
-    await pilot.press("enter")
-    enqueue = await wait_for_dialog(pilot, "EnqueueDialog")
-    enqueue.action_submit()
-    dialog = await wait_for_dialog(pilot, "ActionDialog")
-    dialog.action_submit()
-    await settle(pilot)
+    await send_with(pilot, "first-value.enqueue", EnqueueDialog)
     for item_id in ("first-value.poll", "first-value.results", "first-value.artifact"):
         await run_item(pilot, item_id)
 
@@ -162,6 +185,6 @@ async def walk_whole_launch(pilot) -> None:
 
 async def past_since_you_left(pilot) -> None:
     """A resume opens on the "since you left" panel: read, then Enter."""
-    await wait_for_dialog(pilot, "SinceYouLeftDialog")
+    await wait_for_dialog(pilot, SinceYouLeftDialog)
     await pilot.press("enter")
     await pilot.pause()

@@ -2,21 +2,21 @@
 
 from launch_tui.results import ItemStatus
 from launch_tui.session import EventKind, open_read_only
+from launch_tui.tui.dialogs.common import TextDialog
+from launch_tui.tui.dialogs.record import RecordDialog
 
 from .conftest import goto_item, type_text
+from .driver import open_item
 
 
 async def test_confirm_a_manual_item_records_who_and_when(make_app, frozen_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("guardrails")
-        await pilot.pause()
-        await goto_item(pilot, "guardrails.alert-routing")
-        await pilot.press("c")
+        await open_item(pilot, "guardrails.alert-routing", TextDialog, "c")
         await type_text(pilot, "PagerDuty routes both")
         await pilot.press("enter")
         await pilot.pause()
-        state = app.state.item("guardrails.alert-routing")
+        state = app.launch.state.item("guardrails.alert-routing")
         assert state.status is ItemStatus.CONFIRMED
         assert (state.confirmed_by, state.confirmed_at) == ("alice", "2026-11-30T10:00:00Z")
         assert state.notes[0].text == "PagerDuty routes both"
@@ -25,22 +25,22 @@ async def test_confirm_a_manual_item_records_who_and_when(make_app, frozen_clock
 async def test_escape_cancels_without_recording(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        before = app.state.last_seq
+        before = app.launch.state.last_seq
         await pilot.press("n")
         await type_text(pilot, "never mind")
         await pilot.press("escape")
         await pilot.pause()
-        assert app.state.last_seq == before
+        assert app.launch.state.last_seq == before
 
 
 async def test_an_empty_note_is_refused_in_the_dialog(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        before = app.state.last_seq
+        before = app.launch.state.last_seq
         await pilot.press("n", "enter")
         await pilot.pause()
         assert "empty" in str(app.screen.query_one("#dialog-error").render())
-        assert app.state.last_seq == before
+        assert app.launch.state.last_seq == before
 
 
 async def test_waive_validates_then_undo_is_a_new_event(make_app, frozen_clock):
@@ -60,14 +60,14 @@ async def test_waive_validates_then_undo_is_a_new_event(make_app, frozen_clock):
         until.value = "2026-12-31"
         await pilot.press("enter")
         await pilot.pause()
-        assert app.state.item("infra.health").status is ItemStatus.WAIVED
+        assert app.launch.state.item("infra.health").status is ItemStatus.WAIVED
         assert app.screen.current_item != "infra.health"  # done: the cursor moved on to an open item
         await goto_item(pilot, "infra.health")
         await pilot.press("u")
         await pilot.pause()
         await pilot.click("#ok")
         await pilot.pause()
-        assert app.state.item("infra.health").status is ItemStatus.PENDING
+        assert app.launch.state.item("infra.health").status is ItemStatus.PENDING
     kinds = [event.kind for event in open_read_only(app.launch.live.path).file.events]
     assert kinds[-2:] == [EventKind.ITEM_WAIVED, EventKind.ITEM_UNCONFIRMED]
 
@@ -75,12 +75,7 @@ async def test_waive_validates_then_undo_is_a_new_event(make_app, frozen_clock):
 async def test_known_gaps_table_and_records(make_app, frozen_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("decision")
-        await pilot.pause()
-        await goto_item(pilot, "decision.known-gaps")
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_item(pilot, "decision.known-gaps", RecordDialog)
         dialog.query_one("#gap-what").value = "SSO not wired"
         dialog.query_one("#gap-owner").value = "Dana"
         dialog.query_one("#gap-due").value = "2026-13-01"
@@ -95,6 +90,6 @@ async def test_known_gaps_table_and_records(make_app, frozen_clock):
         assert str(dialog.query_one("#dialog-error").render()) == ""
         await pilot.click("#ok")
         await pilot.pause()
-        record = app.state.item("decision.known-gaps").record
+        record = app.launch.state.item("decision.known-gaps").record
         assert record == {"gaps": [{"what": "SSO not wired", "owner": "Dana", "due": "2026-12-15"}]}
-        assert app.state.item("decision.known-gaps").status is ItemStatus.CONFIRMED
+        assert app.launch.state.item("decision.known-gaps").status is ItemStatus.CONFIRMED

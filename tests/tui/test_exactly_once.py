@@ -15,9 +15,11 @@ from launch_tui.secrets import Secrets
 from launch_tui.session import EventKind, LiveSession, read_session
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.dialogs.actions import ActionDialog, RevealKeyDialog
+from launch_tui.tui.dialogs.common import ChoiceDialog, ConfirmDialog
 
 from ..reliability.fault_proxy import FaultProxy
-from .driver import goto, select_item, send_action, settle, wait_for_dialog
+from .driver import create_tenant, goto, issue_and_reveal, select_item, send_action, settle, wait_for_dialog
 
 
 @pytest.fixture
@@ -37,28 +39,17 @@ def launch_app(sandbox, folder, api_url: str | None = None, policy: Policy | Non
     return LaunchApp(LiveLaunch(live, Secrets(sandbox.credentials), policy=policy))
 
 
-async def issue_and_reveal(pilot) -> None:
-    await send_action(pilot, "onboarding.integration-key")
-    reveal = await wait_for_dialog(pilot, "RevealKeyDialog")
-    await pilot.click("#reveal")
-    await pilot.pause()
-    reveal.action_submit()
-    await settle(pilot)
-
-
 async def test_enter_again_on_an_issued_key_asks_first_and_can_replace_it(sandbox, sessions):
     app = launch_app(sandbox, sessions)
     async with app.run_test(size=(120, 40)) as pilot:
-        await goto(pilot, "onboarding")
-        await send_action(pilot, "onboarding.tenant")
-        await settle(pilot)
+        await create_tenant(pilot)
         await issue_and_reveal(pilot)
         first = app.launch.facts.key_id
         tenant = app.launch.facts.tenant_id
 
         await select_item(pilot, "onboarding.integration-key")
         await pilot.press("enter")
-        asked = await wait_for_dialog(pilot, "ChoiceDialog")
+        asked = await wait_for_dialog(pilot, ChoiceDialog)
         assert f"key {first}" in asked.finding and "is live" in asked.finding and "by alice" in asked.finding
         labels = [str(button.label) for button in asked.query(Button)]
         assert labels == ["Issue a new one and revoke the old", "Keep it as it is"]
@@ -67,13 +58,13 @@ async def test_enter_again_on_an_issued_key_asks_first_and_can_replace_it(sandbo
         assert live_keys(sandbox, tenant) == [first]
 
         await pilot.press("enter")
-        asked = await wait_for_dialog(pilot, "ChoiceDialog")
+        asked = await wait_for_dialog(pilot, ChoiceDialog)
         await pilot.click("#choice-0")
-        dialog = await wait_for_dialog(pilot, "ActionDialog")
+        dialog = await wait_for_dialog(pilot, ActionDialog)
         shown = str(dialog.query_one("#request Static").render())
         assert "integration-keys" in shown and f"{first}/revoke" in shown  # both requests are shown
         dialog.action_submit()
-        reveal = await wait_for_dialog(pilot, "RevealKeyDialog")
+        reveal = await wait_for_dialog(pilot, RevealKeyDialog)
         await pilot.click("#copy")
         await pilot.pause()
         reveal.action_submit()
@@ -86,19 +77,17 @@ async def test_enter_again_on_an_issued_key_asks_first_and_can_replace_it(sandbo
 async def test_escape_on_the_unseen_secret_asks_before_losing_it(sandbox, sessions):
     app = launch_app(sandbox, sessions)
     async with app.run_test(size=(120, 40)) as pilot:
-        await goto(pilot, "onboarding")
-        await send_action(pilot, "onboarding.tenant")
-        await settle(pilot)
+        await create_tenant(pilot)
         await send_action(pilot, "onboarding.integration-key")
-        await wait_for_dialog(pilot, "RevealKeyDialog")
+        await wait_for_dialog(pilot, RevealKeyDialog)
         await pilot.press("escape")
-        question = await wait_for_dialog(pilot, "ConfirmDialog")
+        question = await wait_for_dialog(pilot, ConfirmDialog)
         assert "neither revealed nor copied" in str(question.explanation)
         question.action_cancel()  # no: back to the secret
-        reveal = await wait_for_dialog(pilot, "RevealKeyDialog")
+        reveal = await wait_for_dialog(pilot, RevealKeyDialog)
         assert reveal.secret  # still there
         await pilot.press("escape")
-        question = await wait_for_dialog(pilot, "ConfirmDialog")
+        question = await wait_for_dialog(pilot, ConfirmDialog)
         question.action_submit()  # yes, close and lose it
         await settle(pilot)
         events = read_session(app.launch.live.path).events
@@ -112,7 +101,7 @@ async def test_a_late_answer_is_looked_up_before_anything_is_sent_again(sandbox,
             await goto(pilot, "onboarding")
             proxy.arm("POST", "/api/admin/tenants", "late", hold=1.5)
             await send_action(pilot, "onboarding.tenant")
-            looked = await wait_for_dialog(pilot, "ChoiceDialog")  # at once, before any retry
+            looked = await wait_for_dialog(pilot, ChoiceDialog)  # at once, before any retry
             assert str(looked.title_text).startswith("outcome unknown: looking it up")
             assert "the platform acted" in looked.finding
             await pilot.click("#choice-0")  # adopt it

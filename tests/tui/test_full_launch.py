@@ -11,8 +11,10 @@ from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession, open_read_only
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.dialogs.actions import ActionDialog
+from launch_tui.tui.dialogs.common import ChoiceDialog
 
-from .driver import goto, past_since_you_left, send_action, settle, wait_for_dialog, walk_whole_launch
+from .driver import create_tenant, goto, past_since_you_left, settle, wait_for_dialog, walk_whole_launch
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ async def test_new_to_launch_complete(sandbox, sessions):
     app = launch_app(sandbox, sessions)
     async with app.run_test(size=(120, 40)) as pilot:
         await walk_whole_launch(pilot)
-        state = app.state
+        state = app.launch.state
         not_done = {item: state.item(item).status.value for item in state.items if not state.item(item).satisfied}
         assert not_done == {}
         assert state.launch_complete
@@ -51,9 +53,7 @@ async def test_new_to_launch_complete(sandbox, sessions):
 async def test_quit_midway_and_resume_in_a_new_app(sandbox, sessions):
     app = launch_app(sandbox, sessions)
     async with app.run_test(size=(80, 24)) as pilot:
-        await goto(pilot, "onboarding")
-        await send_action(pilot, "onboarding.tenant")
-        await settle(pilot)
+        await create_tenant(pilot)
         await pilot.press("q")
     path = app.launch.live.path
     before = open_read_only(path).state
@@ -62,22 +62,22 @@ async def test_quit_midway_and_resume_in_a_new_app(sandbox, sessions):
     async with again.run_test(size=(80, 24)) as pilot:
         await past_since_you_left(pilot)
         assert again.screen.section.id == "onboarding"  # reopens where it was left
-        assert again.state.item("onboarding.tenant").status is ItemStatus.PASS
+        assert again.launch.state.item("onboarding.tenant").status is ItemStatus.PASS
         assert again.launch.facts.tenant_id == before.facts["tenant_id"]
-        assert again.state.items == before.items
+        assert again.launch.state.items == before.items
 
 
 async def test_an_action_cancelled_at_its_dialog_sends_and_records_nothing(sandbox, sessions):
     app = launch_app(sandbox, sessions)
     async with app.run_test(size=(80, 24)) as pilot:
         await goto(pilot, "onboarding")
-        before = app.state.last_seq
+        before = app.launch.state.last_seq
         await pilot.press("enter")
-        await wait_for_dialog(pilot, "ActionDialog")
+        await wait_for_dialog(pilot, ActionDialog)
         assert app.focused.id == "cancel"  # a stray enter does not send
         await pilot.press("escape")
         await settle(pilot)
-        assert app.state.last_seq == before and not app.state.intents
+        assert app.launch.state.last_seq == before and not app.launch.state.intents
     assert [tenant.slug for tenant in sandbox.state.tenants.values()].count("acme-freight") == 0
 
 
@@ -101,11 +101,11 @@ async def test_resume_after_a_crash_mid_action_asks_what_to_do(sandbox, sessions
     again = LaunchApp(LiveLaunch(LiveSession.resume(launch.session_path, "bob"), Secrets(sandbox.credentials)))
     async with again.run_test(size=(80, 24)) as pilot:
         await past_since_you_left(pilot)
-        dialog = await wait_for_dialog(pilot, "ChoiceDialog")
+        dialog = await wait_for_dialog(pilot, ChoiceDialog)
         assert "exists" in " ".join(str(static.render()) for static in dialog.query("Static"))
         await pilot.click("#choice-0")  # adopt
         await settle(pilot)
-        assert again.state.item("onboarding.tenant").status is ItemStatus.PASS and not again.state.intents
+        assert again.launch.state.item("onboarding.tenant").status is ItemStatus.PASS and not again.launch.state.intents
     assert [tenant.slug for tenant in sandbox.state.tenants.values()].count("acme-freight") == 1
 
 
@@ -116,7 +116,7 @@ async def test_resume_offers_to_rerun_stale_results(sandbox, sessions):
 
     app = launch_app(sandbox, sessions)
     await app.launch.run_checks(["infra.health"])
-    first = app.state.item("infra.health").result_at
+    first = app.launch.state.item("infra.health").result_at
     app.launch.close()
     later = timefmt.utcnow() + timedelta(hours=2)  # health is useful for an hour
     timefmt.set_clock(lambda: later)
@@ -124,10 +124,10 @@ async def test_resume_offers_to_rerun_stale_results(sandbox, sessions):
         again = LaunchApp(LiveLaunch(LiveSession.resume(app.launch.session_path, "bob"), Secrets(sandbox.credentials)))
         async with again.run_test(size=(80, 24)) as pilot:
             await past_since_you_left(pilot)
-            dialog = await wait_for_dialog(pilot, "ChoiceDialog")
+            dialog = await wait_for_dialog(pilot, ChoiceDialog)
             assert "infra.health" in " ".join(str(static.render()) for static in dialog.query("Static"))
             await pilot.click("#choice-0")
             await settle(pilot)
-            assert again.state.item("infra.health").result_at != first
+            assert again.launch.state.item("infra.health").result_at != first
     finally:
         timefmt.set_clock(None)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from launch_tui.session import session_files
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.dialogs.secrets import SecretsDialog
+from launch_tui.tui.dialogs.target import TargetDialog
+from launch_tui.tui.screens.timeline import TimelineScreen
 
 from .driver import wait_for_dialog
 
@@ -14,7 +17,7 @@ async def test_a_new_launch_from_the_form(tmp_path, monkeypatch):
     app = LaunchApp(home=folder, operator="dana")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
-        form = await wait_for_dialog(pilot, "TargetDialog")
+        form = await wait_for_dialog(pilot, TargetDialog)
         form.query_one("#customer--name").value = "Globex Corp"
         await pilot.pause()
         assert form.query_one("#customer--tenant_slug").value == "globex-corp"  # derived as typed
@@ -27,7 +30,7 @@ async def test_a_new_launch_from_the_form(tmp_path, monkeypatch):
         assert str(form.query_one("#dialog-error").render()) == ""
         assert "GitHub on" in str(form.query_one("#integrations").render())
         form.action_submit()
-        await wait_for_dialog(pilot, "SecretsDialog")  # GITHUB_TOKEN and the keys are not set
+        await wait_for_dialog(pilot, SecretsDialog)  # GITHUB_TOKEN and the keys are not set
         assert app.launch.target.customer.tenant_slug == "globex-corp" and app.launch.operator == "dana"
     [session] = session_files(folder)
     assert "globex-corp" in session.name
@@ -44,4 +47,4 @@ async def test_resume_and_replay_from_the_list(tmp_path, target):
         await pilot.pause()
         await pilot.press("p")
         await pilot.pause()
-        assert app.launch.read_only and type(app.screen).__name__ == "TimelineScreen"
+        assert app.launch.read_only and isinstance(app.screen, TimelineScreen)

@@ -20,6 +20,7 @@ from launch_tui.session.replay import Replay
 from launch_tui.signing.sign import SigningKey
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.look import replay_banner
 from tests.sshkeys import needs_ssh_keygen, write_allowed
 
 from .conftest import TEST_SECRETS
@@ -47,7 +48,7 @@ async def test_a_whole_launch_is_signed_at_complete_and_at_quit(sessions, keys, 
             await walk_whole_launch(pilot)
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert app.state.launch_complete
+            assert app.launch.state.launch_complete
             assert signatures(live.path) == ["complete"]
             app.launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="after complete"))
             await pilot.press("q")
@@ -121,7 +122,7 @@ async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, 
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("t")
         await pilot.pause()
-        banner = str(app.replay_banner())
+        banner = str(replay_banner(app.replay, app.launch.signatures))
         assert "ALTERED" not in banner  # the chain alone is fooled
         assert "BAD SIGNATURE at event #5: it signed event #4 as sha256:" in banner
         row = [str(cell) for cell in app.screen.query_one("DataTable").get_row("5")]

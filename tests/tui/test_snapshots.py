@@ -18,6 +18,7 @@ from launch_tui.session import EventKind, LiveSession, NewEvent, open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.dialogs.actions import ActionDialog, RevealKeyDialog
+from launch_tui.tui.dialogs.since import SinceYouLeftDialog
 from launch_tui.tui.dialogs.target import TargetDialog
 
 from ..conftest import make_target
@@ -239,7 +240,7 @@ def test_since_you_left(snap_compare, snapshot_env, size):
 
     async def panel(pilot):
         for _ in range(50):
-            if type(app.screen).__name__ == "SinceYouLeftDialog":
+            if isinstance(app.screen, SinceYouLeftDialog):
                 break
             await pilot.pause(0.02)
         await pilot.pause()

@@ -13,10 +13,13 @@ from launch_tui.results import ItemStatus
 from launch_tui.session import EventKind, NewEvent, open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
-from launch_tui.tui.dialogs.actions import ActionDialog
+from launch_tui.tui.dialogs.actions import ActionDialog, DetectorsDialog, EnqueueDialog
+from launch_tui.tui.dialogs.common import TextDialog
+from launch_tui.tui.dialogs.record import RecordDialog
+from launch_tui.tui.screens.section import SectionScreen
 
 from .conftest import goto_item, type_text
-from .driver import wait_for_dialog
+from .driver import open_item, wait_for_dialog
 from .test_snapshots import seeded
 
 
@@ -31,28 +34,20 @@ def notices(app) -> list[str]:
 async def test_a_form_opens_in_its_first_empty_field_and_enter_walks_it_to_submit(make_app, frozen_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("decision")
-        await pilot.pause()
-        await goto_item(pilot, "decision.signoff")
-        await pilot.press("enter")
-        dialog = await wait_for_dialog(pilot, "RecordDialog")
+        dialog = await open_item(pilot, "decision.signoff", RecordDialog)
         assert app.focused.id == "field-owner"  # the date is filled in already: the owner is the first empty field
         await type_text(pilot, "Sam")
         await pilot.press("enter")
         assert app.focused.id == "field-date" and type(app.screen) is type(dialog)  # Enter moved on, did not submit
         await pilot.press("enter")  # from the last field: submits
         await pilot.pause()
-        assert app.state.item("decision.signoff").record == {"owner": "Sam", "date": "2026-11-30"}
+        assert app.launch.state.item("decision.signoff").record == {"owner": "Sam", "date": "2026-11-30"}
 
 
 async def test_a_refused_field_keeps_its_focus_and_the_others_keep_their_text(make_app, frozen_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("decision")
-        await pilot.pause()
-        await goto_item(pilot, "decision.support")
-        await pilot.press("enter")
-        dialog = await wait_for_dialog(pilot, "RecordDialog")
+        dialog = await open_item(pilot, "decision.support", RecordDialog)
         await type_text(pilot, "support@example.com")
         await pilot.press("enter", "enter")  # the SLA left empty
         assert "SLA" in error_of(dialog) or "sla" in error_of(dialog).lower()
@@ -62,11 +57,7 @@ async def test_a_refused_field_keeps_its_focus_and_the_others_keep_their_text(ma
 async def test_a_bad_csv_path_keeps_the_enqueue_form_open(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("first-value")
-        await pilot.pause()
-        await goto_item(pilot, "first-value.enqueue")
-        await pilot.press("enter")
-        dialog = await wait_for_dialog(pilot, "EnqueueDialog")
+        dialog = await open_item(pilot, "first-value.enqueue", EnqueueDialog)
         assert app.focused.id == "csv-path"  # the job type has its value: the path is the first empty field
         await type_text(pilot, str(tmp_path / "nope.csv"))
         await pilot.press("enter", "enter")
@@ -74,7 +65,7 @@ async def test_a_bad_csv_path_keeps_the_enqueue_form_open(make_app, tmp_path):
         assert "no such file" in error_of(dialog)
         assert app.focused.id == "csv-path" and dialog.query_one("#csv-path", Input).value.endswith("nope.csv")
         assert dialog.query_one("#job-type", Select).value == "TRADE"
-        assert not app.state.intents  # nothing was sent
+        assert not app.launch.state.intents  # nothing was sent
 
 
 async def test_the_send_button_shows_its_key_and_the_key_sends(make_app):
@@ -83,7 +74,7 @@ async def test_the_send_button_shows_its_key_and_the_key_sends(make_app):
         step = await flows.create_tenant_step(app.launch)
         answers: list[object] = []
         app.push_screen(ActionDialog(step, "production"), answers.append)
-        dialog = await wait_for_dialog(pilot, "ActionDialog")
+        dialog = await wait_for_dialog(pilot, ActionDialog)
         assert "(s)" in str(dialog.query_one("#ok").label) and app.focused.id == "cancel"
         await pilot.press("s")
         await pilot.pause()
@@ -93,11 +84,7 @@ async def test_the_send_button_shows_its_key_and_the_key_sends(make_app):
 async def test_detectors_read_on_and_off_and_their_request_fits_80x24(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("onboarding")
-        await pilot.pause()
-        await goto_item(pilot, "onboarding.detectors")
-        await pilot.press("enter")
-        dialog = await wait_for_dialog(pilot, "DetectorsDialog")
+        dialog = await open_item(pilot, "onboarding.detectors", DetectorsDialog)
         labels = [str(box.label) for box in dialog.query(Checkbox)]
         assert labels == ["TRADE: on", "SHIP: on", "ORDERS: off"]
         assert "TRADE on, SHIP on, ORDERS off" in str(dialog.query_one("#defaults").label)  # the defaults, named
@@ -108,7 +95,7 @@ async def test_detectors_read_on_and_off_and_their_request_fits_80x24(make_app):
         app.launch.facts.tenant_id = "ten_1"
         step = await flows.detectors_step(app.launch, {"TRADE": True, "SHIP": False, "ORDERS": True})
         app.push_screen(ActionDialog(step, "production"))
-        preview = await wait_for_dialog(pilot, "ActionDialog")
+        preview = await wait_for_dialog(pilot, ActionDialog)
         request = preview.query_one("#request")
         assert request.max_scroll_y == 0, "every detector shows without scrolling"
         assert all(name in str(preview.query_one("#request Static").render()) for name in ("TRADE", "SHIP", "ORDERS"))
@@ -129,25 +116,17 @@ async def test_run_all_says_which_items_it_left_and_why(make_app):
 async def test_the_cursor_moves_to_the_next_open_item_once_one_is_done(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("guardrails")
-        await pilot.pause()
-        await goto_item(pilot, "guardrails.alert-routing")
-        await pilot.press("c")
-        await wait_for_dialog(pilot, "TextDialog")
+        await open_item(pilot, "guardrails.alert-routing", TextDialog, "c")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.state.item("guardrails.alert-routing").status is ItemStatus.CONFIRMED
+        assert app.launch.state.item("guardrails.alert-routing").status is ItemStatus.CONFIRMED
         assert app.screen.current_item == "guardrails.rollback-levers"
 
 
 async def test_the_known_gaps_form_takes_typing_at_once(make_app, frozen_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_section("decision")
-        await pilot.pause()
-        await goto_item(pilot, "decision.known-gaps")
-        await pilot.press("enter")
-        dialog = await wait_for_dialog(pilot, "RecordDialog")
+        dialog = await open_item(pilot, "decision.known-gaps", RecordDialog)
         await type_text(pilot, "SSO")
         assert dialog.query_one("#gap-what", Input).value == "SSO"
         await pilot.press("tab")
@@ -157,7 +136,7 @@ async def test_the_known_gaps_form_takes_typing_at_once(make_app, frozen_clock):
         await pilot.press("enter")  # adds the gap, back to the first gap field
         await pilot.press("enter")  # an empty gap: saves
         await pilot.pause()
-        assert app.state.item("decision.known-gaps").record == {
+        assert app.launch.state.item("decision.known-gaps").record == {
             "gaps": [{"what": "SSO", "owner": "Dana", "due": "2027-01-15"}]
         }
 
@@ -168,7 +147,7 @@ async def _handoff_by(pilot, key: str) -> None:
     await pilot.pause()
     await goto_item(pilot, "onboarding.handoff")
     await pilot.press(key)
-    dialog = await wait_for_dialog(pilot, "TextDialog")
+    dialog = await wait_for_dialog(pilot, TextDialog)
     assert "Written for the customer" in str(dialog.query_one("Label").render())
     await pilot.press("enter")
     await pilot.pause()
@@ -197,7 +176,7 @@ async def test_c_and_enter_on_customer_received_do_the_same(make_app):
                 )
             )
             await _handoff_by(pilot, key)
-            state = app.state.item("onboarding.handoff")
+            state = app.launch.state.item("onboarding.handoff")
             assert state.status is ItemStatus.CONFIRMED
             records.append(state.refs)
             for path in (value for name, value in state.refs.items() if name.startswith("file ")):
@@ -262,4 +241,4 @@ async def test_a_filter_never_moves_the_as_of_point_and_escape_leaves_the_timeli
         app.screen.query_one("#timeline").focus()
         await pilot.press("escape")
         await pilot.pause()
-        assert type(app.screen).__name__ == "SectionScreen"
+        assert isinstance(app.screen, SectionScreen)

@@ -11,6 +11,8 @@ from launch_tui.launch.live import LiveLaunch
 from launch_tui.secrets import Secrets
 from launch_tui.session import LiveSession
 from launch_tui.tui.app import LaunchApp
+from launch_tui.tui.dialogs.trust import TrustDialog
+from launch_tui.tui.screens.home import HomeScreen
 
 from ..conftest import make_target
 from .conftest import TEST_SECRETS
@@ -61,7 +63,7 @@ async def test_declining_from_the_home_screen_sends_nothing_and_exits_2(tmp_path
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("r")
-        dialog = await wait_for_dialog(pilot, "TrustDialog")
+        dialog = await wait_for_dialog(pilot, TrustDialog)
         assert "https://api.elsewhere.example" in str(dialog.query_one("#explanation").render())
         await pilot.press("escape")
         await pilot.pause()
@@ -82,6 +84,6 @@ async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, m
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
-        assert app.launch is None and type(app.screen).__name__ == "HomeScreen"
+        assert app.launch is None and isinstance(app.screen, HomeScreen)
         assert any("not valid TOML" in note and "fix or remove it" in note for note in notes)
     LiveSession.resume(next(folder.glob("*.toml")), "carol").close()  # the lock was released

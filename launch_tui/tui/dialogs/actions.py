@@ -3,7 +3,7 @@ reveal of the issued key, detector choices, and the first job's source."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,11 +12,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from launch_tui.clients.platform import DETECTED_JOB_TYPES
-from launch_tui.errors import LaunchError
 from launch_tui.labels import DEMO_BADGE
-from launch_tui.launch.flows import Step
+from launch_tui.launch.flows import Step, read_upload
 from launch_tui.launch.inputs import InputError
-from launch_tui.tui.dialogs.common import Dialog, FieldError, field_row
+from launch_tui.tui.dialogs.common import ConfirmDialog, Dialog, FieldError, field_row
 from launch_tui.tui.look import safe
 
 
@@ -40,7 +39,7 @@ def describe_step(step: Step, environment: str, *, demo: bool = False) -> Text:
     return out
 
 
-class ActionDialog(Dialog):
+class ActionDialog(Dialog[bool]):
     """Shows exactly what will be sent, and where. In production, some actions also ask
     for the tenant slug to be typed, so a stray enter cannot change billing. The focus
     starts on Cancel; `s` (shown on the button) sends."""
@@ -74,7 +73,15 @@ class ActionDialog(Dialog):
         return True
 
 
-class RevealKeyDialog(Dialog):
+@dataclass(frozen=True)
+class KeyShown:
+    """How the one-time secret left the dialog (recorded; the secret never is)."""
+
+    revealed: bool
+    copied: bool
+
+
+class RevealKeyDialog(Dialog[KeyShown]):
     """The issued key's secret, masked until the operator asks. It lives in this dialog
     and the wizard's memory only; closing the dialog forgets the widget's copy."""
 
@@ -128,8 +135,8 @@ class RevealKeyDialog(Dialog):
         self.query_one("#secret", Static).update("")
         self.secret = ""
 
-    def collect(self) -> dict:
-        outcome = {"revealed": self.revealed, "copied": self.copied}
+    def collect(self) -> KeyShown:
+        outcome = KeyShown(revealed=self.revealed, copied=self.copied)
         self._forget()
         return outcome
 
@@ -145,22 +152,33 @@ class RevealKeyDialog(Dialog):
         if self.revealed or self.copied:
             self.dismiss(self.collect())
             return
-        from launch_tui.tui.dialogs.common import ConfirmDialog
-
         question = ConfirmDialog(
             "Close without the secret?",
             "The secret was neither revealed nor copied. Once this closes it is gone for good: the only way on "
             "is to issue a new key and revoke this one.",
             "Close and lose it",
         )
-        self.app.push_screen(question, lambda sure: self.dismiss(self.collect()) if sure else None)
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self.dismiss(self.collect())
+
+        self.app.push_screen(question, answered)
 
 
 def on_off(detectors: dict[str, bool]) -> str:
     return ", ".join(f"{name} {'on' if detectors.get(name) else 'off'}" for name in DETECTED_JOB_TYPES)
 
 
-class DetectorsDialog(Dialog):
+@dataclass(frozen=True)
+class Detectors:
+    """The detectors to set, or `platform_defaults`: accept the platform's, with no call."""
+
+    enabled: dict[str, bool]
+    platform_defaults: bool = False
+
+
+class DetectorsDialog(Dialog[Detectors]):
     """Which detectors to enable, or accept the platform's defaults without a call.
     On and off are words, not only a tick; the focus starts on the button that sets
     what is shown, so Enter goes on to the request."""
@@ -197,13 +215,24 @@ class DetectorsDialog(Dialog):
         if event.button.id == "defaults":
             event.stop()
             event.prevent_default()
-            self.dismiss("defaults")
+            self.dismiss(Detectors(dict(self.defaults), platform_defaults=True))
 
-    def collect(self) -> dict[str, bool]:
-        return {name: self.query_one(f"#detector-{name}", Checkbox).value for name in DETECTED_JOB_TYPES}
+    def collect(self) -> Detectors:
+        return Detectors({name: self.query_one(f"#detector-{name}", Checkbox).value for name in DETECTED_JOB_TYPES})
 
 
-class EnqueueDialog(Dialog):
+@dataclass(frozen=True)
+class FirstJob:
+    """The first job's source: the customer's file (read and checked: `upload`), the
+    template (no path), or a job id the customer enqueued on their side."""
+
+    job_type: str
+    path: str = ""
+    job_id: str = ""
+    upload: tuple[bytes, str] | None = None  # the file's bytes and name
+
+
+class EnqueueDialog(Dialog[FirstJob]):
     """The customer's first job: a template, the customer's file, or a job id they read out."""
 
     def __init__(self, job_type: str = "TRADE") -> None:
@@ -231,11 +260,9 @@ class EnqueueDialog(Dialog):
         yield field_row("CSV file", Input(placeholder="empty: the template", id="csv-path", compact=True))
         yield field_row("Or a job id", Input(placeholder="job_... (the customer enqueued)", id="job-id", compact=True))
 
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> FirstJob:
         """The customer's file is read and checked here, so a bad path keeps the form
         open with what was typed, the focus on the path."""
-        from launch_tui.launch.flows import read_upload
-
         job_type = str(self.query_one("#job-type", Select).value)
         path = self.query_one("#csv-path", Input).value.strip()
         job_id = self.query_one("#job-id", Input).value.strip()
@@ -247,7 +274,4 @@ class EnqueueDialog(Dialog):
                 upload = read_upload(path, job_type)
             except InputError as exc:
                 raise FieldError(str(exc), "csv-path") from None
-        return {"job_type": job_type, "path": path, "job_id": job_id, "upload": upload}
-
-
-__all__ = ["ActionDialog", "DetectorsDialog", "EnqueueDialog", "LaunchError", "RevealKeyDialog", "describe_step"]
+        return FirstJob(job_type, path=path, job_id=job_id, upload=upload)

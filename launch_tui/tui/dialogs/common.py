@@ -4,6 +4,8 @@ checks its input with the same rules the wizard applies, showing one line if wro
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,7 +33,10 @@ def field_row(label: str, widget: Widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
 
 
-class Dialog(ModalScreen):
+Answer = TypeVar("Answer")
+
+
+class Dialog(ModalScreen[Answer | None], Generic[Answer]):
     """A framed dialog with a title, an error line, and OK / Cancel. The focus starts
     in the first empty field; Enter moves to the next field and submits from the last;
     a refused value keeps the dialog, what was typed, and the focus on the field at fault."""
@@ -68,10 +73,9 @@ class Dialog(ModalScreen):
 
     def focus_first(self) -> None:
         fields = self.fields()
-        empty = [w for w in fields if (w.value == "" if isinstance(w, Input) else w.value is Select.NULL)]
-        target = (empty or fields or [None])[0]
-        if target is not None:
-            target.focus()
+        empty = [w for w in fields if _is_empty(w)]
+        if empty or fields:
+            (empty or fields)[0].focus()
         else:
             self.query_one("#ok", Button).focus()
 
@@ -112,20 +116,28 @@ class Dialog(ModalScreen):
     def action_submit(self) -> None:
         try:
             value = self.collect()
+        except FieldError as exc:
+            self.show_error(str(exc))
+            for widget in self.query(f"#{exc.field_id}"):
+                widget.focus()
+            return
         except LaunchError as exc:
             self.show_error(str(exc))
-            field_id = getattr(exc, "field_id", None)
-            if field_id:
-                for widget in self.query(f"#{field_id}"):
-                    widget.focus()
             return
         self.dismiss(value)
 
-    def collect(self):
-        return True
+    def collect(self) -> Answer:
+        """The answer from the fields; a LaunchError keeps the dialog open and says why."""
+        raise NotImplementedError
 
 
-class TextDialog(Dialog):
+def _is_empty(field: Widget) -> bool:
+    if isinstance(field, Input):
+        return field.value == ""
+    return isinstance(field, Select) and field.value is Select.NULL
+
+
+class TextDialog(Dialog[str]):
     """One line of text (a note), checked by `validate` before dismissing."""
 
     def __init__(
@@ -145,8 +157,8 @@ class TextDialog(Dialog):
         return self.validate(self.query_one("#text", Input).value)
 
 
-class ConfirmDialog(Dialog):
-    """A yes/no question with an optional explanation."""
+class ConfirmDialog(Dialog[bool]):
+    """A yes/no question with an optional explanation: True for yes, None for no."""
 
     def __init__(self, title: str, explanation: Text | str, ok_label: str = "Yes") -> None:
         super().__init__(title)
@@ -158,11 +170,23 @@ class ConfirmDialog(Dialog):
             self.explanation if isinstance(self.explanation, Text) else Text(safe(self.explanation)), id="explanation"
         )
 
+    def collect(self) -> bool:
+        return True
 
-class WaiveDialog(Dialog):
-    """Reason, owner and end date for a waiver."""
 
-    def __init__(self, item_id: str, check: Callable[[str, str, str], dict]) -> None:
+@dataclass(frozen=True)
+class Waiver:
+    """Why an item may stay open at launch, who closes it, and by when (checked)."""
+
+    reason: str
+    owner: str
+    until: str
+
+
+class WaiveDialog(Dialog[Waiver]):
+    """Reason, owner and end date for a waiver, checked by `check` (inputs.waiver)."""
+
+    def __init__(self, item_id: str, check: Callable[[str, str, str], dict[str, str]]) -> None:
         super().__init__(f"Waive {item_id}")
         self.check = check
 
@@ -172,9 +196,9 @@ class WaiveDialog(Dialog):
         yield field_row("Owner", Input(id="owner", placeholder="name", compact=True))
         yield field_row("Until", Input(id="until", placeholder="YYYY-MM-DD", compact=True))
 
-    def collect(self) -> dict:
+    def collect(self) -> Waiver:
         values = [self.query_one(f"#{name}", Input).value for name in ("reason", "owner", "until")]
-        return self.check(*values)
+        return Waiver(**self.check(*values))
 
 
 class ChoiceDialog(ModalScreen[int | None]):

@@ -60,7 +60,19 @@ Stepping with , and . shows the event's item: the section and the detail panel f
 """
 
 
-class HelpDialog(ModalScreen):
+class HelpDialog(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpDialog {
+        align: center middle;
+        #help {
+            width: 80;
+            max-width: 100%;
+            height: 90%;
+            border: thick $primary;
+            background: $surface;
+        }
+    }
+    """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("question_mark", "dismiss", "Close"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -17,12 +18,17 @@ from launch_tui.tui.look import safe
 
 
 class GapsEditor(VerticalScroll):
-    """Known gaps as a table: add a row (checked at once), remove the highlighted one."""
+    """Known gaps as a table: add a row (checked at once), remove the highlighted one.
+    Its dialog gives it where a refused gap is said, and how to save (Enter on no gap)."""
 
-    def __init__(self, rows: list[dict[str, str]], today: date) -> None:
+    def __init__(
+        self, rows: list[dict[str, str]], today: date, *, show_error: Callable[[str], None], submit: Callable[[], None]
+    ) -> None:
         super().__init__(id="gaps")
         self.rows = [dict(row) for row in rows]
         self.today = today
+        self.show_error = show_error
+        self.submit = submit
 
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row", id="gap-table")
@@ -61,23 +67,22 @@ class GapsEditor(VerticalScroll):
         """Enter adds the typed gap; on an empty row it saves the dialog (no more gaps)."""
         event.stop()
         if not self.pending_typed:
-            self.screen.action_submit()
+            self.submit()
             return
         self.add_typed_row()
 
     def add_typed_row(self) -> None:
         typed = {name: self.query_one(f"#gap-{name}", Input).value for name in ("what", "owner", "due")}
-        dialog = self.screen
         try:
             row = inputs.gaps([typed], today=self.today)[0]
         except inputs.InputError as exc:
-            dialog.show_error(str(exc).replace("gap 1's", "the gap's"))
+            self.show_error(str(exc).replace("gap 1's", "the gap's"))
             return
         self.rows.append(row)
         for name in ("what", "owner", "due"):
             self.query_one(f"#gap-{name}", Input).value = ""
         self.query_one("#gap-what", Input).focus()
-        dialog.show_error("")
+        self.show_error("")
         self._refill()
 
     @property
@@ -85,7 +90,9 @@ class GapsEditor(VerticalScroll):
         return any(self.query_one(f"#gap-{name}", Input).value.strip() for name in ("what", "owner", "due"))
 
 
-class RecordDialog(Dialog):
+class RecordDialog(Dialog[dict[str, Any]]):
+    """A record item's fields; dismisses with the checked values (inputs.record)."""
+
     ok_label = "Save"
 
     def __init__(self, item: Item, current: dict[str, Any] | None, today: date) -> None:
@@ -99,7 +106,7 @@ class RecordDialog(Dialog):
             value = self.current.get(field.name)
             if field.type == "gaps":
                 yield Label(field.label)
-                yield GapsEditor(list(value or []), self.today)
+                yield GapsEditor(list(value or []), self.today, show_error=self.show_error, submit=self.action_submit)
                 continue
             yield Label(field.label, classes="field-help")
             if field.type == "choice":

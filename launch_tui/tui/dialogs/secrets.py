@@ -3,21 +3,18 @@ memory only. Skipping one is fine: the checks that need it say so."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from launch_tui.checklist import Checklist
 from launch_tui.launch.credentials import credential_uses, uses_line
 from launch_tui.secrets import ENV_VARS, Secrets
 from launch_tui.target import Target
-
-if TYPE_CHECKING:
-    from launch_tui.tui.app import LaunchApp
 
 
 def relevant_secrets(target: Target) -> list[str]:
@@ -39,15 +36,14 @@ class SecretsDialog(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "skip", "Skip")]
     DEFAULT_CLASSES = "dialog"
 
-    app: LaunchApp
-
-    def __init__(self, target: Target, secrets: Secrets) -> None:
+    def __init__(self, target: Target, checklist: Checklist, secrets: Secrets) -> None:
         super().__init__()
         self.target = target
+        self.checklist = checklist  # to name the items each credential serves
         self.secrets = secrets
 
     def compose(self) -> ComposeResult:
-        uses = credential_uses(self.target, self.app.checklist, relevant_secrets(self.target))
+        uses = credential_uses(self.target, self.checklist, relevant_secrets(self.target))
         # Not focusable: Tab goes from field to field, so what is typed right after it lands in a field.
         with VerticalScroll(id="frame", can_focus=False):
             yield Static(Text("Credentials", style="bold"))
@@ -62,6 +58,7 @@ class SecretsDialog(ModalScreen[bool]):
             on = ", ".join(name for name in integrations if name) or "none (those items are confirmed by a person)"
             yield Static(Text(f"Integrations on: {on}", style="italic"))
             for name in relevant_secrets(self.target):
+                field: Widget
                 if self.secrets.has(name):
                     field = Static(Text("set from the environment", style="green"))
                 else:

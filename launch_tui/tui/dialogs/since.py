@@ -16,7 +16,7 @@ from launch_tui.launch.since import SinceYouLeft, platform_since
 from launch_tui.tui.look import safe
 
 if TYPE_CHECKING:
-    from launch_tui.tui.app import LaunchApp
+    from launch_tui.launch.live import LiveLaunch
 
 
 def _block(title: str, lines: list[str], empty: str) -> Text:
@@ -32,10 +32,9 @@ class SinceYouLeftDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape", "continue", "Continue"), Binding("enter", "continue", "Continue", show=False)]
     DEFAULT_CLASSES = "dialog"
 
-    app: LaunchApp
-
-    def __init__(self, found: SinceYouLeft, *, look: bool) -> None:
+    def __init__(self, launch: LiveLaunch, found: SinceYouLeft, *, look: bool) -> None:
         super().__init__()
+        self.launch = launch  # what to look up on the platform, read-only
         self.found = found
         self.look = look  # something on the platform to look at (a tenant, a job)
 
@@ -66,7 +65,7 @@ class SinceYouLeftDialog(ModalScreen[None]):
 
     async def _look(self) -> None:
         try:
-            seen = await platform_since(self.app.launch)
+            seen = await platform_since(self.launch)
         except Exception as exc:
             seen = [f"could not look: {type(exc).__name__}"]
         self.found.platform = seen

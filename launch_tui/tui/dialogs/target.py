@@ -51,6 +51,7 @@ def form_to_dict(values: dict[str, str], environment: str, team_mode: str) -> di
 class TargetDialog(ModalScreen[Target | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CLASSES = "dialog"
+    _last_name = ""  # the customer name the slug was last filled in from
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="frame"):
@@ -90,7 +91,7 @@ class TargetDialog(ModalScreen[Target | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "customer--name":
             slug = self.query_one("#customer--tenant_slug", Input)
-            if not slug.value or slug.value == slugify(getattr(self, "_last_name", "")):
+            if not slug.value or slug.value == slugify(self._last_name):
                 slug.value = slugify(event.value)
             self._last_name = event.value
         if event.input.id != "target-file":

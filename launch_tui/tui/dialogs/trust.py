@@ -12,7 +12,7 @@ from launch_tui.trust import Untrusted, trust_file
 from launch_tui.tui.dialogs.common import Dialog
 
 
-class TrustDialog(Dialog):
+class TrustDialog(Dialog[bool]):
     """Dismisses True when the operator agrees; None (Cancel, escape) sends nothing."""
 
     ok_label = "Trust and continue"
@@ -37,3 +37,6 @@ class TrustDialog(Dialog):
     def focus_first(self) -> None:
         # A stray Enter must not send credentials anywhere: the safe answer has the focus.
         self.query_one("#cancel").focus()
+
+    def collect(self) -> bool:
+        return True

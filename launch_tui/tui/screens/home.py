@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,13 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from launch_tui.safe_text import shown as safe
+from launch_tui.tui.app import LaunchApp
 
 if TYPE_CHECKING:
     from launch_tui.session.listing import SessionRow
-    from launch_tui.tui.app import LaunchApp
+    from launch_tui.target import Target
 
 
-class HomeScreen(Screen):
+class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new", "New launch"),
         Binding("r", "resume", "Resume"),
@@ -27,7 +29,7 @@ class HomeScreen(Screen):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    app: LaunchApp
+    app = getters.app(LaunchApp)
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
@@ -53,10 +55,12 @@ class HomeScreen(Screen):
         table.add_columns("Customer", "Env", "Progress", "State", "Updated", "Operator")
         table.focus()
         # Reading the sessions parses every file: in a thread, once the screen is up.
-        self.call_after_refresh(lambda: self.run_worker(self._load_rows, thread=True, exit_on_error=False))
+        self.call_after_refresh(
+            lambda: self.app.run_worker(self._load_rows, thread=True, exit_on_error=False, description="list sessions")
+        )
 
     def _load_rows(self) -> None:
-        from launch_tui.session.listing import list_rows
+        from launch_tui.session.listing import list_rows  # parses session files: after the first frame, in a thread
 
         rows = list_rows(self.folder)
         self.app.call_from_thread(self._show_rows, rows)
@@ -104,20 +108,22 @@ class HomeScreen(Screen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"new": self.action_new, "resume": self.action_resume, "replay": self.action_replay}[event.button.id]()
+        actions = {"new": self.action_new, "resume": self.action_resume, "replay": self.action_replay}
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_resume()
 
     def action_new(self) -> None:
-        from launch_tui.tui.dialogs.target import TargetDialog
+        from launch_tui.tui.dialogs.target import TargetDialog  # pydantic: only once the form is asked for
 
-        self.app.push_screen(TargetDialog(), self._created)
+        self.app.ask(TargetDialog(), self._created)
 
-    def _created(self, target) -> None:
-        if target is not None:
-            self.app.start_new(target, self.folder)
+    def _created(self, target: Target) -> None:
+        self.app.start_new(target, self.folder)
 
     def action_resume(self) -> None:
         row = self._selected()

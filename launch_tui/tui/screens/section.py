@@ -1,31 +1,24 @@
 """One runbook section: its items in a table, the highlighted one in detail, and the
-keys that act on it. State comes from the wizard; nothing is kept only in widgets."""
+keys that act on it. State comes from the launch; nothing is kept only in widgets."""
 
 from __future__ import annotations
-
-import time
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from launch_tui.checklist import Kind, Section
-from launch_tui.errors import LaunchError
 from launch_tui.launch import inputs
+from launch_tui.launch.view import Launch
 from launch_tui.timefmt import utcnow
 from launch_tui.tui.dialogs.common import ConfirmDialog, TextDialog, WaiveDialog
 from launch_tui.tui.dialogs.record import RecordDialog
-from launch_tui.tui.look import safe
+from launch_tui.tui.look import replay_banner, safe
+from launch_tui.tui.screens import SUMMARY
 from launch_tui.tui.screens.base import StateScreen
-from launch_tui.tui.widgets.detail import ItemDetail
+from launch_tui.tui.widgets.detail import ItemDetail, ItemView
 from launch_tui.tui.widgets.items import ItemTable, ResultsPreview
-from launch_tui.tui.widgets.sidebar import Sidebar
-
-if TYPE_CHECKING:
-    from launch_tui.tui.app import LaunchApp
 
 
 class SectionScreen(StateScreen):
@@ -44,34 +37,25 @@ class SectionScreen(StateScreen):
         Binding("s", "summary", "Summary", show=False),
     ]
 
-    app: LaunchApp
-
-    def __init__(self, section: Section) -> None:
-        super().__init__(name=section.id)
+    def __init__(self, launch: Launch, section: Section) -> None:
+        super().__init__(launch, section.id)
         self.section = section
 
     # -- layout ----------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        yield self.app.top_bar()
-        with Horizontal(id="body"):
-            yield Sidebar(self.section.id, self.app.session_name)
-            with Vertical(id="main"):
-                yield Static(id="section-title")
-                yield ItemTable(self.section, id="items")
-                yield ItemDetail(id="detail")
-                if self.section.id == "first-value":
-                    yield ResultsPreview(id="results-preview")
-        yield Footer()
+    def compose_main(self) -> ComposeResult:
+        yield Static(id="section-title")
+        yield ItemTable(self.section, id="items")
+        yield ItemDetail(id="detail")
+        if self.section.id == "first-value":
+            yield ResultsPreview(id="results-preview")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (StateScreen.on_mount runs too)
         self.query_one(ItemTable).focus()
         self.set_interval(0.25, self._tick)
 
-    def on_screen_resume(self) -> None:
-        self.app.launch_entered(self.section.id)
-        super().on_screen_resume()
+    def on_screen_resume(self) -> None:  # before StateScreen's, which draws
+        self.launch.enter_section(self.section.id)
 
     def _tick(self) -> None:
         """While something runs, only the elapsed times move."""
@@ -83,10 +67,8 @@ class SectionScreen(StateScreen):
 
     # -- drawing ---------------------------------------------------------------
 
-    def draw(self) -> None:
-        state = self.app.state
-        self.query_one(Sidebar).show(state, self.app.saved_at)
-        self.query_one(ItemTable).show(state, set(self.app.running), utcnow())
+    def draw_main(self) -> None:
+        self.query_one(ItemTable).show(self.launch.state, set(self.app.running), utcnow())
         self._advance_cursor()
         self._follow_replay()
         self._draw_title()
@@ -97,10 +79,8 @@ class SectionScreen(StateScreen):
 
     def _follow_replay(self) -> None:
         """In replay, stepping to an event puts the cursor (and so the detail panel) on its item."""
-        if not self.app.launch.read_only:
-            return
-        replay = self.app.launch.replay
-        if replay.position == self._replay_position:
+        replay = self.launch.replay
+        if replay is None or replay.position == self._replay_position:
             return
         self._replay_position = replay.position
         event = replay.current_event
@@ -111,15 +91,15 @@ class SectionScreen(StateScreen):
     def _advance_cursor(self) -> None:
         """When the highlighted item becomes done, the cursor moves on to the next open
         one: no arrow keys between one step and the next."""
-        state = self.app.state
+        state = self.launch.state
         satisfied = {item.id for item in self.section.items if state.item(item.id).satisfied}
         before, self._satisfied = self._satisfied, satisfied
         current = self.current_item
-        if before is None or self.app.launch.read_only or current is None or current not in satisfied:
+        if before is None or self.launch.read_only or current is None or current not in satisfied:
             return
         ids = [item.id for item in self.section.items]
         newly = satisfied - before
-        sweep_over = bool(newly) and not any(item_id in self.app.running for item_id in ids)
+        sweep_over = bool(newly) and not self.app.running.any_of(ids)
         if current not in newly and not sweep_over:  # the operator is reading a done item: leave the cursor
             return
         start = ids.index(current)
@@ -142,19 +122,19 @@ class SectionScreen(StateScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In replay the writing keys are gone (from the footer too)."""
-        return not (action in self.WRITING_ACTIONS and self.app.launch.read_only)
+        return not (action in self.WRITING_ACTIONS and self.launch.read_only)
 
     def _draw_title(self, layout: bool = True) -> None:
-        if self.app.launch.read_only:
-            self.query_one("#section-title", Static).update(
-                Text.assemble(self.app.replay_banner(), "\n", (self.section.heading, "bold"))
-            )
+        replay = self.launch.replay
+        if replay is not None:
+            banner = replay_banner(replay, self.launch.signatures)
+            self.query_one("#section-title", Static).update(Text.assemble(banner, "\n", (self.section.heading, "bold")))
             return
         running = self.app.running
-        done, total = self.app.state.section_progress(self.section.id)
+        done, total = self.launch.state.section_progress(self.section.id)
         title = Text.assemble((self.section.heading, "bold"), (f"  {done}/{total} done", "dim"))
         if running:
-            elapsed = max(time.monotonic() - started for started in self.app.running.values())
+            elapsed = running.longest()
             title.append(f"  ◌ running {len(running)} · {elapsed:.1f}s (x cancels)", style="bold blue")
         for note in self.section.notes:
             title.append(f"\n{note}", style="italic yellow")
@@ -164,20 +144,19 @@ class SectionScreen(StateScreen):
         item_id = self.current_item
         if item_id is None:
             return
-        item = self.app.checklist.item(item_id)
-        started = self.app.running.get(item_id)
-        self.query_one(ItemDetail).show(
-            item,
-            self.app.state.item(item_id),
-            manual_reason=self.app.manual_reason(item_id),
-            running_for=(time.monotonic() - started) if started else None,
+        launch = self.launch
+        view = ItemView(
+            launch.checklist.item(item_id),
+            launch.state.item(item_id),
+            manual_reason=launch.manual_reason(item_id),
+            running_for=self.app.running.elapsed(item_id),
             now=utcnow(),
-            extra=self.app.item_extra(item_id),
-            hints=not self.app.launch.read_only,
-            layout=layout,
+            extra=launch.item_extra(item_id),
+            hints=not launch.read_only,
         )
+        self.query_one(ItemDetail).show(view, layout=layout)
         for preview in self.query(ResultsPreview):
-            preview.show(self.app.launch.results_preview if item_id == "first-value.results" else [])
+            preview.show(launch.results_preview if item_id == "first-value.results" else [])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
@@ -186,27 +165,17 @@ class SectionScreen(StateScreen):
         event.stop()
         self.action_primary()
 
-    def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
-        self.app.show_section(message.section_id)
-
     @property
     def current_item(self) -> str | None:
         return self.query_one(ItemTable).selected_item
 
     # -- keys ------------------------------------------------------------------
 
-    def _guard(self, func, *args, **kwargs) -> None:
-        """Run a wizard call; a refusal becomes a one-line notice, never a traceback."""
-        try:
-            func(*args, **kwargs)
-        except LaunchError as exc:
-            self.app.notify(safe(str(exc)), severity="warning", timeout=6)
-
     def action_primary(self) -> None:
         item_id = self.current_item
-        if item_id is None or self.app.launch.read_only:
+        if item_id is None or self.launch.read_only:
             return
-        kind = self.app.effective_kind(item_id)
+        kind = self.launch.effective_kind(item_id)
         if kind is Kind.RECORD:
             self.action_edit_record()
         elif item_id == "onboarding.handoff":
@@ -218,7 +187,11 @@ class SectionScreen(StateScreen):
 
     def action_run(self) -> None:
         item_id = self.current_item
-        if item_id:
+        if item_id is None:
+            return
+        if self.launch.effective_kind(item_id) is Kind.RECORD:
+            self.action_edit_record()
+        else:
             self.app.start_item(item_id)
 
     def action_run_section(self) -> None:
@@ -231,7 +204,7 @@ class SectionScreen(StateScreen):
         item_id = self.current_item
         if item_id is None:
             return
-        item = self.app.checklist.item(item_id)
+        item = self.launch.checklist.item(item_id)
         if item.kind is Kind.RECORD:
             self.action_edit_record()
             return
@@ -240,57 +213,53 @@ class SectionScreen(StateScreen):
             return
         explanation = Text.assemble(
             ("You confirm, as ", "dim"),
-            (safe(self.app.operator), "bold"),
+            (safe(self.launch.operator), "bold"),
             (", that:\n\n", "dim"),
             item.runbook_text,
             ("\n\nAdd an optional note below (who you checked with, where it is documented).", "dim"),
         )
+        live = self.app.live_launch
         dialog = TextDialog(f"Confirm {item_id}", explanation, lambda text: text)
-        self.app.push_screen(
-            dialog, lambda note: note is not None and self._guard(self.app.launch.confirm, item_id, note)
-        )
+        self.app.ask(dialog, lambda note: live.confirm(item_id, note))
 
     def action_edit_record(self) -> None:
         item_id = self.current_item
         if item_id is None:
             return
-        item = self.app.checklist.item(item_id)
+        item = self.launch.checklist.item(item_id)
         if item.kind is not Kind.RECORD:
             self.app.notify(f"{item_id} has no fields to fill in", severity="warning")
             return
-        dialog = RecordDialog(item, self.app.state.item(item_id).record, self.app.launch.today())
-        self.app.push_screen(
-            dialog, lambda fields: fields is not None and self._guard(self.app.launch.save_record, item_id, fields)
-        )
+        live = self.app.live_launch
+        dialog = RecordDialog(item, self.launch.state.item(item_id).record, live.today())
+        self.app.ask(dialog, lambda fields: live.save_record(item_id, fields))
 
     def action_note(self) -> None:
         item_id = self.current_item
         if item_id is None:
             return
+        live = self.app.live_launch
         dialog = TextDialog(
             f"Note on {item_id}",
             "Your note (kept in the session, shown to reviewers):",
             lambda text: inputs.text(text, "the note"),
         )
-        self.app.push_screen(
-            dialog, lambda note: note is not None and self._guard(self.app.launch.add_note, item_id, note)
-        )
+        self.app.ask(dialog, lambda note: live.add_note(item_id, note))
 
     def action_waive(self) -> None:
         item_id = self.current_item
         if item_id is None:
             return
-        today = self.app.launch.today()
+        live = self.app.live_launch
+        today = live.today()
         dialog = WaiveDialog(item_id, lambda reason, owner, until: inputs.waiver(reason, owner, until, today=today))
-        self.app.push_screen(
-            dialog, lambda waiver: waiver is not None and self._guard(self.app.launch.waive, item_id, **waiver)
-        )
+        self.app.ask(dialog, lambda waiver: live.waive(item_id, waiver.reason, waiver.owner, waiver.until))
 
     def action_undo(self) -> None:
         item_id = self.current_item
         if item_id is None:
             return
-        state = self.app.state.item(item_id)
+        state = self.launch.state.item(item_id)
         if not (state.confirmed_at or state.waiver):
             self.app.notify(f"{item_id} has no confirmation or waiver to undo", severity="warning")
             return
@@ -300,7 +269,8 @@ class SectionScreen(StateScreen):
             "The undo is recorded as a new event; the original stays in the history.",
             "Undo",
         )
-        self.app.push_screen(dialog, lambda yes: yes and self._guard(self.app.launch.undo, item_id))
+        live = self.app.live_launch
+        self.app.ask(dialog, lambda _yes: live.undo(item_id))
 
     def action_previous_section(self) -> None:
         self.app.step_section(self.section.id, -1)
@@ -309,4 +279,4 @@ class SectionScreen(StateScreen):
         self.app.step_section(self.section.id, +1)
 
     def action_summary(self) -> None:
-        self.app.show_section("summary")
+        self.app.show_section(SUMMARY)

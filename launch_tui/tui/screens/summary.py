@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from launch_tui.labels import flow_ran_against, is_demo
+from launch_tui.launch.view import Launch
 from launch_tui.results import ItemStatus
 from launch_tui.tui.look import GLYPHS, safe
+from launch_tui.tui.screens import SUMMARY
 from launch_tui.tui.screens.base import StateScreen
-from launch_tui.tui.widgets.sidebar import SUMMARY, Sidebar
-
-if TYPE_CHECKING:
-    from launch_tui.tui.app import LaunchApp
 
 COLUMNS = (
     ItemStatus.PASS,
@@ -38,20 +34,17 @@ class SummaryScreen(StateScreen):
         Binding("left_square_bracket", "previous_section", "Prev"),
     ]
 
-    app: LaunchApp
+    MAIN = VerticalScroll
 
-    def compose(self) -> ComposeResult:
-        yield self.app.top_bar()
-        with Horizontal(id="body"):
-            yield Sidebar(SUMMARY, self.app.session_name)
-            with VerticalScroll(id="main"):
-                yield Static(id="summary")
-                yield Static(id="verdict")
-        yield Footer()
+    def __init__(self, launch: Launch) -> None:
+        super().__init__(launch, SUMMARY)
 
-    def draw(self) -> None:
-        state = self.app.state
-        self.query_one(Sidebar).show(state, self.app.saved_at)
+    def compose_main(self) -> ComposeResult:
+        yield Static(id="summary")
+        yield Static(id="verdict")
+
+    def draw_main(self) -> None:
+        state = self.launch.state
         table = Table(box=None, pad_edge=False, expand=False)
         table.add_column("Section")
         for status in COLUMNS:
@@ -84,17 +77,14 @@ class SummaryScreen(StateScreen):
             verdict.append(f": {len(missing)} thing{'s' if len(missing) != 1 else ''} missing\n")
             for line in missing[:40]:
                 verdict.append(f"  • {safe(line)}\n")
-        if not self.app.launch.read_only:
+        if not self.launch.read_only:
             verdict.append("\ne exports the launch decision record next to the session file.", style="dim")
         self.query_one("#summary", Static).update(Group(Text("Summary", style="bold"), table, legend, Text("")))
         self.query_one("#verdict", Static).update(verdict)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # replay writes nothing; `launch-tui report` exports a record
-        return not (action == "export" and self.app.launch.read_only)
-
-    def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
-        self.app.show_section(message.section_id)
+        return not (action == "export" and self.launch.read_only)
 
     def action_export(self) -> None:
         self.app.export_report()

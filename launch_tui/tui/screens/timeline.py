@@ -9,19 +9,18 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Select, Static
 
-from launch_tui.launch.replay import ReplayLaunch
+from launch_tui.launch.view import Launch
 from launch_tui.session import Event
 from launch_tui.session.replay import Replay
-from launch_tui.tui.look import safe, short_time, status_text
+from launch_tui.tui.look import replay_banner, safe, short_time, status_text
+from launch_tui.tui.screens import TIMELINE
 from launch_tui.tui.screens.base import StateScreen
-from launch_tui.tui.widgets.sidebar import TIMELINE, Sidebar
 
 if TYPE_CHECKING:
     from launch_tui.signing.check import SignatureCheck
-    from launch_tui.tui.app import LaunchApp
 
 WINDOW = 200
 
@@ -60,38 +59,25 @@ def _data_line(event: Event) -> str:
 class TimelineScreen(StateScreen):
     BINDINGS = [Binding("escape", "leave", "Back", show=False)]  # in the help: the footer is full at 80 columns
 
-    app: LaunchApp
-
-    def __init__(self) -> None:
-        super().__init__(name=f"section-{TIMELINE}")
+    def __init__(self, launch: Launch, replay: Replay) -> None:
+        super().__init__(launch, TIMELINE)
+        self.replay = replay  # the timeline exists only in a review
         self.shown: list[int] = []  # positions (1-based) of the rows on show
         self._placed: int | None = None  # a row the cursor was put on to follow the position, not chosen
+        self._window = (0, 0)  # the slice of `shown` in the table
 
-    @property
-    def session_replay(self) -> Replay:
-        """The timeline exists only in replay, whose wizard is a ReplayLaunch."""
-        launch = self.app.launch
-        assert isinstance(launch, ReplayLaunch)
-        return launch.replay
+    def compose_main(self) -> ComposeResult:
+        yield Static(id="section-title")
+        with Horizontal(id="filters"):
+            yield Select[str]([], prompt="section: any", id="filter-section", compact=True)
+            yield Select[str]([], prompt="actor: any", id="filter-actor", compact=True)
+            yield Select[str]([], prompt="status: any", id="filter-status", compact=True)
+        yield DataTable[str | Text](cursor_type="row", id="timeline")
 
-    def compose(self) -> ComposeResult:
-        yield self.app.top_bar()
-        with Horizontal(id="body"):
-            yield Sidebar(TIMELINE, self.app.session_name)
-            with Vertical(id="main"):
-                yield Static(id="section-title")
-                with Horizontal(id="filters"):
-                    yield Select([], prompt="section: any", id="filter-section", compact=True)
-                    yield Select([], prompt="actor: any", id="filter-actor", compact=True)
-                    yield Select([], prompt="status: any", id="filter-status", compact=True)
-                yield DataTable(cursor_type="row", id="timeline")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        events = self.session_replay.events
+    def on_mount(self) -> None:  # (StateScreen.on_mount runs too)
+        events = self.replay.events
         self.query_one("#filter-section", Select).set_options(
-            [(section.short, section.id) for section in self.app.checklist.sections]
+            [(section.short, section.id) for section in self.launch.checklist.sections]
         )
         self.query_one("#filter-actor", Select).set_options(
             [(actor, actor) for actor in dict.fromkeys(event.actor for event in events)]
@@ -114,7 +100,7 @@ class TimelineScreen(StateScreen):
         return status is Select.NULL or (event.status is not None and event.status.value == status)
 
     def fill(self) -> None:
-        events = self.session_replay.events
+        events = self.replay.events
         self.shown = [position for position, event in enumerate(events, start=1) if self._matches(event)]
         self._window = (0, 0)
         self._follow_position()
@@ -129,14 +115,14 @@ class TimelineScreen(StateScreen):
         self._window = (low, high)
         table = self.query_one(DataTable)
         table.clear()
-        events = self.session_replay.events
-        signatures = self.app.launch.signatures
+        events = self.replay.events
+        signatures = self.launch.signatures
         for position in self.shown[low:high]:
             table.add_row(*event_line(events[position - 1], signatures.get(position)), key=str(position))
 
     def _follow_position(self) -> None:
         """Put the cursor on the replay position (or the last shown event before it)."""
-        index = bisect.bisect_right(self.shown, self.session_replay.position) - 1
+        index = bisect.bisect_right(self.shown, self.replay.position) - 1
         if index < 0:
             return
         low, high = self._window
@@ -166,21 +152,17 @@ class TimelineScreen(StateScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on an event: show its item's section, as of that event."""
-        replay_event = self.session_replay.current_event
+        replay_event = self.replay.current_event
         if replay_event and replay_event.item:
             self.app.show_section(replay_event.item.split(".")[0])
 
-    def on_sidebar_chosen(self, message: Sidebar.Chosen) -> None:
-        self.app.show_section(message.section_id)
-
     def action_leave(self) -> None:
         """Escape: to the section of the event in view (or the first section)."""
-        event = self.app.launch.replay.current_event
-        sections = [section.id for section in self.app.checklist.sections]
+        event = self.replay.current_event
+        sections = [section.id for section in self.launch.checklist.sections]
         owner = (event.item or "").split(".", 1)[0] if event is not None else ""
-        self.app.show_section(owner if owner in sections else (self.app.state.current_section or sections[0]))
+        self.app.show_section(owner if owner in sections else (self.launch.state.current_section or sections[0]))
 
-    def draw(self) -> None:
-        self.query_one(Sidebar).show(self.app.state, self.app.saved_at)
-        self.query_one("#section-title", Static).update(self.app.replay_banner())
+    def draw_main(self) -> None:
+        self.query_one("#section-title", Static).update(replay_banner(self.replay, self.launch.signatures))
         self._follow_position()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -26,50 +28,51 @@ HINTS = {
 }
 
 
+@dataclass(frozen=True)
+class ItemView:
+    """What the detail panel shows of one item, as of now."""
+
+    item: Item
+    state: ItemState
+    manual_reason: str | None  # why a person confirms it here (not automated), if so
+    running_for: float | None  # seconds its check or action has run, while it runs
+    now: datetime
+    extra: Text | None = None  # a live line: poll progress, an outdated read, a kept verdict
+    hints: bool = True  # the keys that act on it (not in replay)
+
+
 class ItemDetail(VerticalScroll):
-    def compose(self):
+    DEFAULT_CSS = """
+    ItemDetail {
+        height: 1fr;
+    }
+    """
+
+    _shown: Text | None = None
+
+    def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
-    def show(
-        self,
-        item: Item,
-        state: ItemState,
-        *,
-        manual_reason: str | None,
-        running_for: float | None,
-        now: datetime,
-        extra: Text | None = None,
-        hints: bool = True,
-        layout: bool = True,
-    ) -> None:
-        text = render_item(
-            item, state, manual_reason=manual_reason, running_for=running_for, now=now, extra=extra, hints=hints
-        )
-        if text != getattr(self, "_shown", None):  # unchanged: nothing to draw
+    def show(self, view: ItemView, *, layout: bool = True) -> None:
+        text = render_item(view)
+        if text != self._shown:  # unchanged: nothing to draw
             self._shown = text
             self.query_one("#detail-body", Static).update(text, layout=layout)
 
 
-def render_item(
-    item: Item,
-    state: ItemState,
-    *,
-    manual_reason: str | None,
-    running_for: float | None,
-    now: datetime,
-    extra: Text | None = None,
-    hints: bool = True,
-) -> Text:
+def render_item(view: ItemView) -> Text:
+    item, state, running_for = view.item, view.state, view.running_for
     out = Text()
     out.append(item.id, style="bold")
     out.append(
-        f" · {KIND_WORDS[item.kind] if not manual_reason else 'a person confirms (not automated here)'}\n", style="dim"
+        f" · {KIND_WORDS[item.kind] if not view.manual_reason else 'a person confirms (not automated here)'}\n",
+        style="dim",
     )
     out.append(safe(item.text) + "\n")
     for detail in item.details:
         out.append(f"  - {safe(detail)}\n", style="dim")
     out.append("\n")
-    out.append_text(status_text(state.status, running=running_for is not None, stale=state.is_stale(item, now)))
+    out.append_text(status_text(state.status, running=running_for is not None, stale=state.is_stale(item, view.now)))
     if running_for is not None:
         out.append(f"  {running_for:.1f}s", style="blue")
     elif state.who:
@@ -81,16 +84,16 @@ def render_item(
     out.append("\n")
     if state.summary:
         out.append(safe(state.summary) + "\n")
-    if manual_reason and state.result is None:
-        out.append(safe(manual_reason) + "\n", style="italic")
+    if view.manual_reason and state.result is None:
+        out.append(safe(view.manual_reason) + "\n", style="italic")
     _waiver(out, state)
     _record(out, state)
-    if extra is not None:
+    if view.extra is not None:
         out.append("\n")
-        out.append_text(extra)
+        out.append_text(view.extra)
     _evidence(out, state)
     _notes(out, state)
-    if hints:
+    if view.hints:
         out.append(f"\n{HINTS[item.kind]}", style="dim")
     return out
 

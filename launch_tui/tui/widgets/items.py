@@ -13,6 +13,15 @@ from launch_tui.tui.look import safe, status_text
 
 
 class ItemTable(DataTable):
+    DEFAULT_CSS = """
+    ItemTable {
+        scrollbar-size-horizontal: 0;
+        height: auto;
+        max-height: 9;
+        margin-bottom: 1;
+    }
+    """
+
     def __init__(self, section: Section, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.section = section
@@ -43,6 +52,13 @@ class ItemTable(DataTable):
 class ResultsPreview(DataTable):
     """The first rows of the customer's results, as the platform returned them. Shown
     on screen only: they are the customer's data, and the session records the verdict."""
+
+    DEFAULT_CSS = """
+    ResultsPreview {
+        height: auto;
+        max-height: 8;
+    }
+    """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", **kwargs)

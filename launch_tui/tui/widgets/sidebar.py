@@ -10,12 +10,27 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from launch_tui.session import SessionState
-
-SUMMARY = "summary"
-TIMELINE = "timeline"
+from launch_tui.tui.screens import SUMMARY, TIMELINE
 
 
 class Sidebar(Vertical):
+    DEFAULT_CSS = """
+    Sidebar {
+        width: 24;
+        border-right: vkey $panel-lighten-1;
+        #sections {
+            height: 1fr;
+            border: none;
+            padding: 0;
+            background: $surface;
+        }
+        #saved {
+            height: 2;  /* always two lines: the time, then the file */
+            color: $text-muted;
+        }
+    }
+    """
+
     class Chosen(Message):
         """The operator picked a section (or the summary) in the sidebar."""
 
@@ -23,10 +38,11 @@ class Sidebar(Vertical):
             super().__init__()
             self.section_id = section_id
 
-    def __init__(self, current: str, session_name: str) -> None:
+    def __init__(self, current: str, session_name: str, *, read_only: bool) -> None:
         super().__init__()
         self.current = current
         self.session_name = session_name
+        self.read_only = read_only  # a review: the timeline is listed, and "as of" replaces "saved"
         self._shown: dict[str, Text] = {}
         self._saved_at: str | None = "never drawn"
 
@@ -34,13 +50,13 @@ class Sidebar(Vertical):
         yield OptionList(id="sections")
         yield Static(id="saved")
 
-    def show(self, state: SessionState, saved_at: str | None) -> None:
+    def show(self, state: SessionState) -> None:
         labels = {
             section.id: self._label(section.number, section.short, *state.section_progress(section.id), section.id)
             for section in state.checklist.sections
         }
         labels[SUMMARY] = self._summary_label(state)
-        if self.app.launch.read_only:
+        if self.read_only:
             marker = "▶" if self.current == TIMELINE else " "
             labels[TIMELINE] = Text(f"{marker}  Timeline", style="bold")
         if labels != self._shown:  # redrawing an OptionList costs a layout: only on change
@@ -54,10 +70,11 @@ class Sidebar(Vertical):
                         options.replace_option_prompt(option_id, label)
             self._shown = labels
         name = self.session_name if len(self.session_name) <= 22 else self.session_name[:21] + "…"
+        saved_at = state.last_at
         if saved_at != self._saved_at:
             self._saved_at = saved_at
-            label = ("as of ", "yellow") if self.app.launch.read_only else ("● saved ", "green")
-            saved = Text.assemble(label, (saved_at or "-")[11:19], "\n", (name, "dim"))
+            mark = ("as of ", "yellow") if self.read_only else ("● saved ", "green")
+            saved = Text.assemble(mark, (saved_at or "-")[11:19], "\n", (name, "dim"))
             self.query_one("#saved", Static).update(saved, layout=False)  # always 2 lines (app.tcss)
 
     def _label(self, number: int, title: str, done: int, total: int, section_id: str) -> Text:

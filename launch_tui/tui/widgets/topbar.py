@@ -7,10 +7,46 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from launch_tui.labels import DEMO_BADGE, is_demo
+from launch_tui.launch.view import Launch
 from launch_tui.tui.look import safe
 
 
 class TopBar(Horizontal):
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        background: $panel;
+        #title {
+            width: 1fr;
+        }
+        #sync {
+            width: auto;
+            max-width: 60%;
+            padding: 0 1;
+            color: $text-muted;
+            &.-problem {
+                color: $warning;
+                text-style: bold;
+            }
+        }
+        #environment {
+            width: auto;
+            background: $success-darken-1;
+            color: $text;
+            text-style: bold;
+            &.-production {
+                background: $error;
+                color: white;
+            }
+            &.-demo {
+                background: $warning;
+                color: black;
+            }
+        }
+    }
+    """
+
     def __init__(
         self, customer: str, environment: str, mode: str = "", *, badge: str | None = None, sync: str | None = None
     ) -> None:
@@ -20,6 +56,21 @@ class TopBar(Horizontal):
         self.mode = mode
         self.sync = sync  # the git sync's one line ("synced 10:42Z"); None: the folder is not shared
         self.badge = badge  # a demo's "DEMO · SANDBOX" instead of the environment
+
+    @classmethod
+    def of(cls, launch: Launch, mode: str) -> TopBar:
+        """The bar for `launch`; a demo says so in the mode and in the badge."""
+        header = launch.state.header
+        demo = is_demo(header)
+        if demo and "DEMO" not in mode:
+            mode = " · ".join(part for part in ("DEMO", mode) if part)
+        return cls(
+            header.target.customer.name,
+            header.target.environment,
+            mode,
+            badge=DEMO_BADGE if demo else None,
+            sync=launch.sync.line if launch.sync is not None else None,
+        )
 
     def compose(self) -> ComposeResult:
         title = Text.assemble((" launch-tui ", "bold"), "│ ", (safe(self.customer), "bold"))

@@ -1,0 +1,73 @@
+"""What a session's first screen asks before work starts, in this order: origins not
+trusted here (nothing is sent before a yes), then what happened since (on resume),
+then missing credentials, then what a crash interrupted and which results are stale."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from launch_tui.errors import LaunchError
+from launch_tui.launch.since import since_you_left
+from launch_tui.tui import workers
+from launch_tui.tui.dialogs.secrets import SecretsDialog, missing_secrets
+from launch_tui.tui.dialogs.since import SinceYouLeftDialog
+from launch_tui.tui.dialogs.trust import TrustDialog
+
+if TYPE_CHECKING:
+    from launch_tui.launch.live import LiveLaunch
+    from launch_tui.tui.app import LaunchApp
+
+
+def ask_what_opening_needs(app: LaunchApp, launch: LiveLaunch) -> None:
+    if launch.untrusted:
+
+        def answered(agreed: bool | None) -> None:
+            if _origins_answered(app, launch, agreed):
+                ask_what_opening_needs(app, launch)
+
+        app.push_screen(TrustDialog(launch.session_path.name, launch.untrusted), answered)
+        return
+    if launch.live.checklist_changed:
+        app.notify(
+            "the runbook changed since this session began: items are matched by id, new ones are pending",
+            timeout=12,
+        )
+    if launch.live.resumed:
+        _show_since_you_left(app, launch)
+    else:
+        _ask_for_credentials(app, launch)
+
+
+def _origins_answered(app: LaunchApp, launch: LiveLaunch, agreed: bool | None) -> bool:
+    """True when the operator trusts the origins (and that is kept); otherwise the app exits."""
+    if not agreed:
+        name = launch.session_path.name
+        message = f"launch-tui: {name}: the origins it names are not trusted on this machine; nothing was sent"
+        app.exit(2, return_code=2, message=message)
+        return False
+    try:
+        launch.agree_to_origins()
+    except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
+        app.exit(2, return_code=2, message=f"launch-tui: {exc}")
+        return False
+    return True
+
+
+def _show_since_you_left(app: LaunchApp, launch: LiveLaunch) -> None:
+    events = launch.live.events[:-1]  # not the resume's own event
+    found = since_you_left(launch, events)
+    look = found.demo_gone is None and bool(launch.facts.tenant_id or launch.facts.job_id)
+
+    def read(_: None) -> None:
+        _ask_for_credentials(app, launch, skip=bool(found.demo_gone))
+
+    app.push_screen(SinceYouLeftDialog(launch, found, look=look), read)
+
+
+def _ask_for_credentials(app: LaunchApp, launch: LiveLaunch, *, skip: bool = False) -> None:
+    target = launch.target
+    if not skip and missing_secrets(target, launch.secrets):
+        dialog = SecretsDialog(target, launch.checklist, launch.secrets)
+        app.push_screen(dialog, lambda _: workers.after_opening(app, launch))
+    else:
+        workers.after_opening(app, launch)

@@ -126,6 +126,10 @@ def test_home(snap_compare, snapshot_env, size):
     seeded(snapshot_env).close()
 
     async def listed(pilot):  # the sessions are read in a thread once the screen is up
+        for _ in range(500):  # the worker starts after the first refresh: wait for its rows, not for workers
+            if pilot.app.screen.rows:
+                break
+            await pilot.pause(0.02)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

@@ -52,7 +52,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Customer", "Env", "Progress", "State", "Updated", "Operator")
+        table.add_columns(*COLUMNS)
         table.focus()
         # Reading the sessions parses every file: in a thread, once the screen is up.
         self.call_after_refresh(
@@ -66,28 +66,20 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._show_rows, rows)
 
     def _show_rows(self, rows: list[SessionRow]) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
         self.rows = rows
-        for row in self.rows:
-            if row.error:
-                table.add_row(
-                    Text(safe(row.id)), "-", "-", Text("unreadable", style="red"), "-", "-", key=str(row.path)
-                )
-                continue
-            state = Text(row.state, style="green" if row.state == "complete" else "")
-            if row.warnings:
-                state.append(f" ({'; '.join(row.warnings)})", style="yellow")
-            env = Text(row.environment, style="bold red" if row.environment == "production" else "")
-            table.add_row(
-                Text(safe(row.customer)),
-                env,
-                row.progress,
-                state,
-                row.updated[:16].replace("T", " "),
-                Text(safe(row.operator)),
-                key=str(row.path),
-            )
+        cells = [_cells(row) for row in rows]
+        table = self.query_one(DataTable)
+        # Sized here rather than by the table: DataTable measures new rows when it is next idle,
+        # and a header drawn before that stays header-wide above wider rows (seen on a loaded machine).
+        widths = [
+            max([len(label)] + [cell.cell_len for cell in column])
+            for label, *column in zip(COLUMNS, *cells, strict=True)
+        ]
+        table.clear(columns=True)
+        for label, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(label, width=width)
+        for row, row_cells in zip(rows, cells, strict=True):
+            table.add_row(*row_cells, key=str(row.path))
         unreadable = [row for row in rows if row.error]
         if unreadable:  # listed as unreadable, and why: never opened, never parsed further
             more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
@@ -134,3 +126,22 @@ class HomeScreen(Screen[None]):
         row = self._selected()
         if row:
             self.app.open_replay(row.path)
+
+
+COLUMNS = ("Customer", "Env", "Progress", "State", "Updated", "Operator")
+
+
+def _cells(row: SessionRow) -> tuple[Text, ...]:
+    if row.error:
+        return (Text(safe(row.id)), Text("-"), Text("-"), Text("unreadable", style="red"), Text("-"), Text("-"))
+    state = Text(row.state, style="green" if row.state == "complete" else "")
+    if row.warnings:
+        state.append(f" ({'; '.join(row.warnings)})", style="yellow")
+    return (
+        Text(safe(row.customer)),
+        Text(row.environment, style="bold red" if row.environment == "production" else ""),
+        Text(row.progress),
+        state,
+        Text(row.updated[:16].replace("T", " ")),
+        Text(safe(row.operator)),
+    )

@@ -137,6 +137,8 @@ class LaunchApp(App[int]):
             sync_view.start(self, self.launch.sync)
         if self.launch.read_only:
             self.show_section(TIMELINE, initial=True)
+            if not self.launch.verified:
+                self.call_after_refresh(self._verify_replay)
             return
         self.show_section(self.state.current_section or self.checklist.sections[0].id, initial=True)
         # Dialogs go on top of the section screen, so only once it is there.
@@ -293,11 +295,10 @@ class LaunchApp(App[int]):
 
     def open_replay(self, path: Path) -> None:
         from launch_tui.launch.replay import ReplayLaunch
-        from launch_tui.session import open_read_only
         from launch_tui.session.replay import Replay
 
         try:
-            replay = ReplayLaunch(Replay(open_read_only(path)))
+            replay = ReplayLaunch(Replay.unverified(path))
         except LaunchError as exc:
             self.notify(safe(str(exc)), severity="error", timeout=10)
             return
@@ -338,6 +339,22 @@ class LaunchApp(App[int]):
     def action_timeline(self) -> None:
         self.show_section(TIMELINE)
 
+    def _verify_replay(self) -> None:
+        """Replay's first frame does not wait for the hash chain: it is verified in a thread,
+        and the banner says ALTERED (or BAD SIGNATURE) once the verdict is known."""
+
+        def verify() -> None:
+            self.launch.verify()
+            self.call_from_thread(self._replay_verified)
+
+        self.run_worker(verify, thread=True, group="verify", exit_on_error=False, description="verify the chain")
+
+    def _replay_verified(self) -> None:
+        timeline = self.get_screen(f"section-{TIMELINE}") if self.is_screen_installed(f"section-{TIMELINE}") else None
+        if self.launch.signatures and getattr(timeline, "_ready", False):
+            timeline.fill()  # its rows show each signature's check, known only now
+        self.refresh_screen()
+
     def replay_banner(self) -> Text:
         replay = self.launch.replay
         banner = Text(" REPLAY · read-only ", style="bold black on yellow")
@@ -349,8 +366,10 @@ class LaunchApp(App[int]):
             )
             if event.status:
                 banner.append(f" → {event.status.value}")
-        verdict = replay.opened.verdict
-        if not verdict.intact:
+        verdict = replay.verdict
+        if verdict is None:
+            banner.append(" · verifying the hash chain…", style="dim")
+        elif not verdict.intact:
             banner.append(f"\n ALTERED: {safe(verdict.problem)}", style="bold white on red")
         bad = next((check for check in self.launch.signatures.values() if not check.valid), None)
         if bad is not None:  # the chain may hold (re-sealed): the signature is what tells

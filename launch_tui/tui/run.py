@@ -155,9 +155,10 @@ def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | 
 def run_replay(path: Path) -> int:
     """Read-only review: no lock, no writes, no network."""
     from launch_tui.launch.replay import ReplayLaunch
-    from launch_tui.session import open_read_only
     from launch_tui.session.replay import Replay
     from launch_tui.tui.app import LaunchApp
 
-    replay = ReplayLaunch(Replay(open_read_only(path)))  # unreadable: one line, exit 2
+    replay = ReplayLaunch(
+        Replay.unverified(path)
+    )  # unreadable: one line, exit 2; the chain is verified after the first frame
     return run_app(LaunchApp(replay, mode="REPLAY · read-only"))

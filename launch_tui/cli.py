@@ -7,6 +7,7 @@ A subcommand is `add_command(commands, NAME)` plus its entry in launch_tui/cli_h
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -213,13 +214,16 @@ def _signing_key_flag(command: argparse.ArgumentParser) -> None:
     )
 
 
-def section_ids() -> list[str]:
-    """The checklist's section ids, from the packaged items (tomllib, no pydantic: --help stays fast)."""
-    import tomllib
-    from importlib.resources import files
+SECTION_ID = re.compile(r'^\[\[sections\]\]\s*\nid = "([^"]+)"', re.MULTILINE)
 
-    raw = files("launch_tui.checklist").joinpath("items.toml").read_bytes()
-    return [section["id"] for section in tomllib.loads(raw.decode("utf-8"))["sections"]]
+
+def section_ids() -> list[str]:
+    """The checklist's section ids, for --section's help: read from the packaged items.toml
+    with a pattern, not tomllib and the checklist package (pydantic): every command builds
+    this parser, the home screen included, and that cost 20-35 ms before its first frame.
+    (tests/test_cli_conventions.py holds it to the checklist's own sections.)"""
+    raw = (Path(__file__).parent / "checklist" / "items.toml").read_text(encoding="utf-8")
+    return SECTION_ID.findall(raw)
 
 
 def main(argv: list[str] | None = None) -> int:

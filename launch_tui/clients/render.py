@@ -169,19 +169,30 @@ class RenderClient:
     async def env(self, service: ServiceInfo, public_values: frozenset[str] = frozenset()) -> ServiceEnv:
         """What the service gets at run time: its own env vars and those of every env group
         linked to it. A key set on the service wins over the same key in a group, as on Render."""
-        # The service's pages and the groups are read side by side: cursor pages cannot be.
-        own, (groups, group_vars) = await asyncio.gather(
-            self._pages(
-                f"/services/{service.id}/env-vars",
-                {},
-                "envVar",
-                _What(f"env vars of service {service.id}", "check the service id"),
-                sensitive=True,
-            ),
-            self._group_vars(service),
+        own, groups = await asyncio.gather(
+            self.own_env(service.id, public_values), self.group_env(service, public_values)
+        )
+        return own.with_groups(groups)
+
+    async def own_env(self, service_id: str, public_values: frozenset[str] = frozenset()) -> ServiceEnv:
+        """The service's own env vars. They need only its id, so a caller can read them while
+        the service itself is still on its way; their pages come one after another (each
+        page's cursor names the next: cursor pages cannot be fetched side by side)."""
+        raw = await self._pages(
+            f"/services/{service_id}/env-vars",
+            {},
+            "envVar",
+            _What(f"env vars of service {service_id}", "check the service id"),
+            sensitive=True,
         )
         values: dict[str, EnvValue] = {}
-        self._keep(values, own, "the service", public_values)
+        self._keep(values, raw, "the service", public_values)
+        return ServiceEnv(values, ())
+
+    async def group_env(self, service: ServiceInfo, public_values: frozenset[str] = frozenset()) -> ServiceEnv:
+        """The env vars of the groups linked to the service (the first group read wins a key)."""
+        groups, group_vars = await self._group_vars(service)
+        values: dict[str, EnvValue] = {}
         for (_, name), raw in zip(groups, group_vars, strict=False):
             self._keep(values, raw, f"env group {name}", public_values)
         return ServiceEnv(values, tuple(name for _, name in groups))

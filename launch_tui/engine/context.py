@@ -141,6 +141,13 @@ class RunContext:
             raise error
         return value
 
+    def prefetch(self, key: str, factory: Callable[[], Awaitable[Any]]) -> None:
+        """Start a fetch that a check is about to ask `shared` for, without waiting for it
+        (outside a batch: nothing; the check then fetches when it asks)."""
+        cache = _batch_cache.get()
+        if cache is not None and key not in cache:
+            cache[key] = asyncio.ensure_future(_collecting(factory))
+
 
 async def _collecting(factory: Callable[[], Awaitable[Any]]) -> tuple[Any, list[Evidence], BaseException | None]:
     with collect_evidence() as evidence:

@@ -50,13 +50,47 @@ async def _deploys(ctx: RunContext, service_id: str) -> Deploys:
 
 
 async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
-    """The service's own env vars and its linked env groups', read once per batch."""
+    """The service's own env vars and its linked env groups', read once per batch. The own
+    ones start at once (they need only the id); the groups wait for the service (its workspace)."""
+
+    async def groups() -> ServiceEnv:
+        service = await _service(ctx, service_id)
+        env: ServiceEnv = await ctx.shared(
+            f"render.group-env.{service_id}", lambda: _render(ctx).group_env(service, _public_values(ctx))
+        )
+        return env
 
     async def read() -> ServiceEnv:
-        return await _render(ctx).env(await _service(ctx, service_id), _public_values(ctx))
+        own, linked = await asyncio.gather(_own_env(ctx, service_id), groups())
+        return own.with_groups(linked)
 
     env: ServiceEnv = await ctx.shared(f"render.env.{service_id}", read)
     return env
+
+
+async def _own_env(ctx: RunContext, service_id: str) -> ServiceEnv:
+    env: ServiceEnv = await ctx.shared(
+        f"render.own-env.{service_id}", lambda: _render(ctx).own_env(service_id, _public_values(ctx))
+    )
+    return env
+
+
+async def _postgres(ctx: RunContext, postgres_id: str) -> PostgresInfo | None:
+    found: PostgresInfo | None = await ctx.shared(
+        f"render.postgres.{postgres_id}", lambda: _render(ctx).postgres(postgres_id)
+    )
+    return found
+
+
+async def _start_postgres_early(ctx: RunContext, service_id: str) -> None:
+    """A DATABASE_URL set on the service itself is the one it gets (it wins over its groups'):
+    the Render Postgres its host names is asked for as soon as the service's own env vars
+    are in, beside the env groups, instead of after them. The same request the check makes."""
+    own = await _own_env(ctx, service_id)
+    host = database_host(own.get("DATABASE_URL").strip()) if "DATABASE_URL" in own else None
+    postgres_id = render_postgres_id(host) if host else None
+    if postgres_id:
+        ctx.prefetch(f"render.postgres.{postgres_id}", lambda: _render(ctx).postgres(postgres_id))
 
 
 def _squash(text: str | None) -> str:
@@ -105,7 +139,9 @@ async def predeploy_migration(ctx: RunContext) -> Verdict:
 @check("infra.database")
 async def database(ctx: RunContext) -> Verdict:
     service_id = _render_target(ctx).api_service_id
-    service, env = await asyncio.gather(_service(ctx, service_id), _env(ctx, service_id))
+    service, env, _ = await asyncio.gather(
+        _service(ctx, service_id), _env(ctx, service_id), _start_postgres_early(ctx, service_id)
+    )
     fix = "attach the Render Postgres under Environment > Add from Database, or link the env group that holds it"
     if "DATABASE_URL" not in env:
         return failed(
@@ -136,7 +172,7 @@ async def _judge_database(ctx: RunContext, service: ServiceInfo, host: str, how:
     postgres_id = render_postgres_id(host)
     try:
         if postgres_id:
-            found = await _render(ctx).postgres(postgres_id)
+            found = await _postgres(ctx, postgres_id)
             if found is not None:
                 return judge_postgres(found, service, how)
             return Judgement(

@@ -40,9 +40,14 @@ def farewell(app: LaunchApp) -> None:
 
 
 def signing_key(flag: str | None) -> SigningKey | None:
-    from launch_tui.signing.sign import SigningKey
+    from launch_tui.signing import configured_spec
 
-    return SigningKey.configured(flag)
+    spec = configured_spec(flag)
+    if spec is None:
+        return None
+    from launch_tui.signing.sign import SigningKey  # only with a key: the home screen starts without the signer
+
+    return SigningKey(spec)
 
 
 def run_home(folder: Path, operator: str | None, signing: str | None = None) -> int:

@@ -95,6 +95,7 @@ class RunContext:
         self.policy = policy
         self.checklist = checklist or load_checklist()
         self.results: dict[str, CheckResult] = {}  # the latest result of each item in this run
+        self.batch_items: frozenset[str] = frozenset()  # the items of the batch running (engine.runner)
         self._http_transport = http_transport
         self.client: httpx.AsyncClient | None = None
         self.platform: PlatformClient

@@ -50,13 +50,13 @@ async def _deploys(ctx: RunContext, service_id: str) -> Deploys:
 
 
 async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
-    """The service's own env vars and its linked env groups', read once per batch. The own
-    ones start at once (they need only the id); the groups wait for the service (its workspace)."""
+    """The service's own env vars and its linked env groups', read once per batch; neither
+    waits for the service itself (see RenderClient.own_env and group_env_of)."""
 
     async def groups() -> ServiceEnv:
-        service = await _service(ctx, service_id)
         env: ServiceEnv = await ctx.shared(
-            f"render.group-env.{service_id}", lambda: _render(ctx).group_env(service, _public_values(ctx))
+            f"render.group-env.{service_id}",
+            lambda: _render(ctx).group_env_of(service_id, lambda: _service(ctx, service_id), _public_values(ctx)),
         )
         return env
 
@@ -69,8 +69,12 @@ async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
 
 
 async def _own_env(ctx: RunContext, service_id: str) -> ServiceEnv:
+    def seen(so_far: ServiceEnv) -> None:
+        if "infra.database" in ctx.batch_items:
+            _start_postgres(ctx, so_far)
+
     env: ServiceEnv = await ctx.shared(
-        f"render.own-env.{service_id}", lambda: _render(ctx).own_env(service_id, _public_values(ctx))
+        f"render.own-env.{service_id}", lambda: _render(ctx).own_env(service_id, _public_values(ctx), seen)
     )
     return env
 
@@ -82,11 +86,11 @@ async def _postgres(ctx: RunContext, postgres_id: str) -> PostgresInfo | None:
     return found
 
 
-async def _start_postgres_early(ctx: RunContext, service_id: str) -> None:
-    """A DATABASE_URL set on the service itself is the one it gets (it wins over its groups'):
-    the Render Postgres its host names is asked for as soon as the service's own env vars
-    are in, beside the env groups, instead of after them. The same request the check makes."""
-    own = await _own_env(ctx, service_id)
+def _start_postgres(ctx: RunContext, own: ServiceEnv) -> None:
+    """A DATABASE_URL set on the service itself is the one it gets (it wins over its groups'),
+    final as soon as a page of its own env vars shows it: the Render Postgres its host names
+    is asked for then, beside the rest, instead of after them. The same request
+    infra.database makes (it awaits this one); nothing is asked that it would not ask."""
     host = database_host(own.get("DATABASE_URL").strip()) if "DATABASE_URL" in own else None
     postgres_id = render_postgres_id(host) if host else None
     if postgres_id:
@@ -139,9 +143,7 @@ async def predeploy_migration(ctx: RunContext) -> Verdict:
 @check("infra.database")
 async def database(ctx: RunContext) -> Verdict:
     service_id = _render_target(ctx).api_service_id
-    service, env, _ = await asyncio.gather(
-        _service(ctx, service_id), _env(ctx, service_id), _start_postgres_early(ctx, service_id)
-    )
+    service, env = await asyncio.gather(_service(ctx, service_id), _env(ctx, service_id))
     fix = "attach the Render Postgres under Environment > Add from Database, or link the env group that holds it"
     if "DATABASE_URL" not in env:
         return failed(

@@ -139,9 +139,10 @@ def _parse_session(raw: bytes, path: Path) -> SessionFile:
     header = _validate_header(header_raw, path)
 
     complete_end = _last_seal_end(raw, header_end)
-    with _collector_paused():
+    with _collector_paused() as pause:
         events_raw = _parse_events(raw[header_end:complete_end], path)
         events = _validate_events(events_raw, path)
+        pause.freeze = len(events) >= FREEZE_FROM
 
     tail_bytes = raw[complete_end:]
     tail = None
@@ -150,20 +151,32 @@ def _parse_session(raw: bytes, path: Path) -> SessionFile:
     return SessionFile(path, header, header_raw, events, events_raw, tail, len(raw), _first_malformed(events, path))
 
 
+@dataclass
+class _Pause:
+    freeze: bool = False
+
+
+# From this many events, what was parsed is frozen out of the collector (below); fewer are
+# handed back to it, cheap to walk, so that a long-lived TUI freezes no garbage needlessly.
+FREEZE_FROM = 1_000
+
+
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused() -> Iterator[_Pause]:
     """Parsing and validating 10,000 events makes ~500,000 objects and no reference
     cycles; the cyclic garbage collector would only walk them again and again (about
-    a third of the load time). Paused meanwhile, and the objects left frozen after."""
+    a third of the load time). Paused meanwhile; with `freeze` set, the objects are
+    then frozen: re-enabled as they were, its next full collection walked all of them
+    at the first allocations after (~80 ms, in the fold, before replay's first frame).
+    Without cycles, refcounting still frees them."""
     was_enabled = gc.isenabled()
     gc.disable()
+    pause = _Pause()
     try:
-        yield
+        yield pause
     finally:
-        # Frozen, the collector never walks them at all: re-enabled as they are, its next
-        # full collection walked all ~500,000 at the first allocations after (~80 ms, in the
-        # fold, before replay's first frame). Without cycles, refcounting still frees them.
-        gc.freeze()
+        if pause.freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

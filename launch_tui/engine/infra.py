@@ -61,7 +61,11 @@ async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
         return env
 
     async def read() -> ServiceEnv:
-        own, linked = await asyncio.gather(_own_env(ctx, service_id), groups())
+        try:
+            own, linked = await asyncio.gather(_own_env(ctx, service_id), groups())
+        except TransportError:
+            await _service(ctx, service_id)  # a service that is not there is named as such, not by its env vars
+            raise
         return own.with_groups(linked)
 
     env: ServiceEnv = await ctx.shared(f"render.env.{service_id}", read)

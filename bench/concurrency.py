@@ -45,8 +45,8 @@ def run(report: Report, runs: int) -> None:
             f"latency depth of `check`, (T{LATENCY_MS} − T0) / {LATENCY_MS / 1000:g} s",
             round(found, 2),
             "",
-            "≤ 4",
-            found <= 4,
+            "≤ 2.5",
+            found <= 2.5,
             f"T0 {median(t0):.2f} s ({spread(t0)}), T{LATENCY_MS} {median(t200):.2f} s ({spread(t200)}); "
             "one request after another would be about 20",
         )

@@ -307,3 +307,12 @@ def test_the_tui_is_told_what_colour_means(choice, before, after):
     environ = dict(before)
     prepare_tui_environment(choice, environ)
     assert environ.get("NO_COLOR") == after
+
+
+def test_section_ids_for_the_help_are_the_checklists_own():
+    """cli.section_ids reads items.toml with a pattern (no pydantic before any command):
+    it must name exactly the sections the checklist loads, in order."""
+    from launch_tui.checklist import load_checklist
+    from launch_tui.cli import section_ids
+
+    assert section_ids() == [section.id for section in load_checklist().sections]

@@ -2,15 +2,17 @@
 examples this is tested against): the branch and its protection summary, classic branch
 protection, the rules and rulesets, workflow runs, check runs and commit statuses.
 
-Lists follow GitHub's `Link` header (`rel="next"`), on the same origin only; errors are
+Lists follow GitHub's `Link` header (`rel="next"`; the pages up to `rel="last"` side by side
+when it numbers them), on the same origin only; errors are
 read in GitHub's shape, `{message, documentation_url, status}`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from launch_tui.clients.errors import BadReply, RateLimited
 from launch_tui.clients.links import parse_links, same_origin
@@ -73,30 +75,51 @@ class GitHubClient:
 
     async def _pages(self, path: str, params: dict[str, Any], key: str | None = None) -> Listing:
         """GET a list and its next pages. `key`: the list's field in an object body
-        (`check_runs`, `statuses`...); None for a bare JSON array."""
+        (`check_runs`, `statuses`...); None for a bare JSON array. When the first page's
+        `Link` numbers the pages (`next` and `last` differ only in `page`), the rest are
+        fetched side by side; otherwise each `next` is followed in turn."""
         listing = Listing()
-        url, query = self.base_url + path, dict(params)
-        for _ in range(MAX_PAGES):
-            reply = await self._request(url, query)
-            listing.replies.append(reply)
-            if not reply.ok:
-                listing.failed = reply
+        reply = await self._request(self.base_url + path, dict(params))
+        following = self._take(listing, reply, key, path)
+        if following is None:
+            return listing
+        last = parse_links(reply.headers.get("link")).get("last")
+        numbered = numbered_pages(following, last, self.base_url, MAX_PAGES - 1)
+        if numbered is not None:
+            wanted = numbered[: MAX_PAGES - 1]
+            for page in await asyncio.gather(*(self._request(url, {}) for url in wanted)):
+                if self._take(listing, page, key, path, numbered=True) is False:
+                    return listing
+            listing.complete = len(wanted) == len(numbered)
+            return listing
+        for _ in range(MAX_PAGES - 1):
+            reply = await self._request(following, {})
+            following = self._take(listing, reply, key, path)
+            if following is None:
                 return listing
-            body = reply.json() if key is None else reply.json_object().get(key)
-            if isinstance(body, list):
-                listing.items.extend(item for item in body if isinstance(item, dict))
-            following = parse_links(reply.headers.get("link")).get("next")
-            if not following:
-                return listing
-            if not same_origin(following, self.base_url):
-                raise BadReply(
-                    f"GitHub's Link header points the next page of {path} at another host "
-                    f"({clean(following, 80)}); refusing to send GITHUB_TOKEN there",
-                    reply,
-                )
-            url, query = following, {}
         listing.complete = False
         return listing
+
+    def _take(self, listing: Listing, reply: Reply, key: str | None, path: str, *, numbered: bool = False) -> Any:
+        """Add a page to `listing`: the URL of the next page (checked to stay on the API), or
+        None at the end or at a failed page (False for a failed page when pages are numbered)."""
+        listing.replies.append(reply)
+        if not reply.ok:
+            listing.failed = reply
+            return False if numbered else None
+        body = reply.json() if key is None else reply.json_object().get(key)
+        if isinstance(body, list):
+            listing.items.extend(item for item in body if isinstance(item, dict))
+        if numbered:
+            return True
+        following = parse_links(reply.headers.get("link")).get("next")
+        if following and not same_origin(following, self.base_url):
+            raise BadReply(
+                f"GitHub's Link header points the next page of {path} at another host "
+                f"({clean(following, 80)}); refusing to send GITHUB_TOKEN there",
+                reply,
+            )
+        return following or None
 
     async def branch(self, repo: str, branch: str) -> Reply:
         return await self._get(f"/repos/{repo}/branches/{quote(branch, safe='')}")
@@ -130,6 +153,35 @@ class GitHubClient:
 
     async def combined_status(self, repo: str, ref: str) -> Listing:
         return await self._pages(f"/repos/{repo}/commits/{quote(ref, safe='/')}/status", {"per_page": 100}, "statuses")
+
+
+def numbered_pages(following: str, last: str | None, base_url: str, limit: int = MAX_PAGES) -> list[str] | None:
+    """The URLs of pages `next` to `last` (at most `limit` + 1 of them, however many `last`
+    claims), when the two differ only in their `page` number (as GitHub writes them) and
+    both stay on the API; None otherwise (follow `next` instead)."""
+    if not last or not same_origin(last, base_url):
+        return None
+    start, end = urlsplit(following), urlsplit(last)
+    start_query, end_query = (
+        parse_qsl(start.query, keep_blank_values=True),
+        parse_qsl(end.query, keep_blank_values=True),
+    )
+
+    def without_page(query: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [pair for pair in query if pair[0] != "page"]
+
+    first, final = dict(start_query).get("page", ""), dict(end_query).get("page", "")
+    if (
+        start[:3] != end[:3]
+        or without_page(start_query) != without_page(end_query)
+        or not (first.isdecimal() and final.isdecimal())
+        or int(final) < int(first)
+    ):
+        return None
+    return [
+        urlunsplit(start._replace(query=urlencode([(k, str(n) if k == "page" else v) for k, v in start_query])))
+        for n in range(int(first), min(int(final), int(first) + limit) + 1)
+    ]
 
 
 # --- GitHub's answers, read defensively -----------------------------------------------

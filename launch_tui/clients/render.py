@@ -11,10 +11,12 @@ responses are fetched with `sensitive=True`, so no excerpt of them exists.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from launch_tui.clients.errors import BadReply, NotJSON
+from launch_tui.clients.errors import BadReply, NotJSON, TransportError
+from launch_tui.clients.evidence import collect_evidence, record_all
 from launch_tui.clients.render_models import (
     DeployInfo,
     Deploys,
@@ -55,6 +57,16 @@ def render_says(reply: Reply) -> str:
     if isinstance(code, str) and code.strip() and code.replace("_", " ").lower() not in said.lower():
         said = f"{clean(code, 40)}: {said}" if said else clean(code, 40)
     return f' ("{said}")' if said else ""
+
+
+def _linked(groups: list[Any], service_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the env groups whose `serviceLinks` name the service."""
+    linked = []
+    for group in groups:
+        links = group.get("serviceLinks") if isinstance(group, dict) else None
+        if isinstance(links, list) and any(isinstance(link, dict) and link.get("id") == service_id for link in links):
+            linked.append((str(group.get("id", "")), clean(group.get("name", ""), 60) or "(unnamed)"))
+    return linked
 
 
 @dataclass(frozen=True)
@@ -124,10 +136,18 @@ class RenderClient:
         return parse_deploy(data[0]) if data else None
 
     async def _pages(
-        self, path: str, params: dict[str, Any], wrapper: str, what: _What, *, sensitive: bool = False
+        self,
+        path: str,
+        params: dict[str, Any],
+        wrapper: str,
+        what: _What,
+        *,
+        sensitive: bool = False,
+        on_page: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> list[dict[str, Any]]:
         """Every item of a cursor-paged list, unwrapped: pages of `[{<wrapper>: {...}, cursor}]`
-        read until an empty page (or a short page without a cursor)."""
+        read until an empty page (or a short page without a cursor). `on_page(items so far)`
+        after each page that holds items."""
         items: list[dict[str, Any]] = []
         cursor: str | None = None
         seen: set[str] = set()
@@ -144,6 +164,8 @@ class RenderClient:
                 if isinstance(entry, dict):
                     inner = entry.get(wrapper, entry)
                     items.append(inner if isinstance(inner, dict) else {})
+            if on_page is not None:
+                on_page(items)
             last = page[-1] if isinstance(page[-1], dict) else {}
             cursor = last.get("cursor") if isinstance(last.get("cursor"), str) else None
             if not cursor and len(page) < PAGE_SIZE:
@@ -169,26 +191,70 @@ class RenderClient:
     async def env(self, service: ServiceInfo, public_values: frozenset[str] = frozenset()) -> ServiceEnv:
         """What the service gets at run time: its own env vars and those of every env group
         linked to it. A key set on the service wins over the same key in a group, as on Render."""
-        # The service's pages and the groups are read side by side: cursor pages cannot be.
-        own, (groups, group_vars) = await asyncio.gather(
-            self._pages(
-                f"/services/{service.id}/env-vars",
-                {},
-                "envVar",
-                _What(f"env vars of service {service.id}", "check the service id"),
-                sensitive=True,
-            ),
-            self._group_vars(service),
+        own, groups = await asyncio.gather(
+            self.own_env(service.id, public_values), self.group_env(service, public_values)
         )
+        return own.with_groups(groups)
+
+    async def own_env(
+        self,
+        service_id: str,
+        public_values: frozenset[str] = frozenset(),
+        on_page: Callable[[ServiceEnv], None] | None = None,
+    ) -> ServiceEnv:
+        """The service's own env vars. They need only its id, so a caller can read them while
+        the service itself is still on its way; their pages come one after another (each
+        page's cursor names the next: cursor pages cannot be fetched side by side).
+        `on_page(what is read so far)`: a key seen there is final (a service's keys are unique)."""
+
+        def read_so_far(raw: list[dict[str, Any]]) -> ServiceEnv:
+            values: dict[str, EnvValue] = {}
+            self._keep(values, raw, "the service", public_values)
+            return ServiceEnv(values, ())
+
+        raw = await self._pages(
+            f"/services/{service_id}/env-vars",
+            {},
+            "envVar",
+            _What(f"env vars of service {service_id}", "check the service id"),
+            sensitive=True,
+            on_page=(lambda items: on_page(read_so_far(items))) if on_page else None,
+        )
+        return read_so_far(raw)
+
+    async def group_env_of(
+        self,
+        service_id: str,
+        service: Callable[[], Awaitable[ServiceInfo]],
+        public_values: frozenset[str] = frozenset(),
+    ) -> ServiceEnv:
+        """`group_env`, without waiting for the service first: the env groups of every workspace
+        the key sees are listed at once (a group links only services of its own workspace, so
+        the linked ones are the same as in the service's workspace). With 100 or more of them,
+        or any answer but a list, the service's workspace is asked as `group_env` does, and
+        that first answer is left out of the evidence."""
+        with collect_evidence() as tried:
+            try:
+                # sensitive: no excerpt, since the list names other workspaces' groups (other customers')
+                reply: Reply | None = await self._get("/env-groups", {"limit": PAGE_SIZE}, sensitive=True)
+            except TransportError:
+                reply = None
+        data = reply.json_or_none() if reply is not None and reply.ok else None
+        if not isinstance(data, list) or len(data) >= PAGE_SIZE:
+            return await self.group_env(await service(), public_values)
+        record_all(tried)
+        return await self._group_env_from(_linked(data, service_id), public_values)
+
+    async def group_env(self, service: ServiceInfo, public_values: frozenset[str] = frozenset()) -> ServiceEnv:
+        """The env vars of the groups linked to the service (the first group read wins a key)."""
+        return await self._group_env_from(await self._linked_groups(service), public_values)
+
+    async def _group_env_from(self, groups: list[tuple[str, str]], public_values: frozenset[str]) -> ServiceEnv:
+        group_vars = await asyncio.gather(*(self._group_env(group_id) for group_id, _ in groups))
         values: dict[str, EnvValue] = {}
-        self._keep(values, own, "the service", public_values)
         for (_, name), raw in zip(groups, group_vars, strict=False):
             self._keep(values, raw, f"env group {name}", public_values)
         return ServiceEnv(values, tuple(name for _, name in groups))
-
-    async def _group_vars(self, service: ServiceInfo) -> tuple[list[tuple[str, str]], list[list[Any]]]:
-        groups = await self._linked_groups(service)
-        return groups, list(await asyncio.gather(*(self._group_env(group_id) for group_id, _ in groups)))
 
     async def _group_env(self, group_id: str) -> list[Any]:
         reply = await self._get(f"/env-groups/{group_id}", sensitive=True)
@@ -214,14 +280,7 @@ class RenderClient:
                 "could not tell which are linked to the service",
                 reply,
             )
-        linked = []
-        for group in data:
-            links = group.get("serviceLinks") if isinstance(group, dict) else None
-            if isinstance(links, list) and any(
-                isinstance(link, dict) and link.get("id") == service.id for link in links
-            ):
-                linked.append((str(group.get("id", "")), clean(group.get("name", ""), 60) or "(unnamed)"))
-        return linked
+        return _linked(data, service.id)
 
     async def postgres(self, postgres_id: str) -> PostgresInfo | None:
         """`GET /postgres/{id}`; None when Render says there is none (404) for this key."""

@@ -89,6 +89,13 @@ class ServiceEnv:
     def __contains__(self, key: object) -> bool:
         return key in self.values
 
+    def with_groups(self, groups: ServiceEnv) -> ServiceEnv:
+        """The service's own env vars with its linked groups': a key set on the service wins, as on Render."""
+        values = dict(self.values)
+        for key, value in groups.values.items():
+            values.setdefault(key, value)
+        return ServiceEnv(values, groups.groups)
+
     def __len__(self) -> int:
         return len(self.values)
 

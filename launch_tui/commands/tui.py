@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from launch_tui.errors import UsageError
 from launch_tui.session import resolve_session, sessions_dir
-from launch_tui.signing.sign import SigningKey
 from launch_tui.terminal import has_terminal, no_terminal_message, prepare_tui_environment
 
 if TYPE_CHECKING:
+    from launch_tui.signing.sign import SigningKey
     from launch_tui.sync.opening import Shared
     from launch_tui.tui.app import LaunchApp
 
@@ -106,7 +106,14 @@ def farewell(app: LaunchApp) -> None:
 
 
 def signing_key(flag: str | None) -> SigningKey | None:
-    return SigningKey.configured(flag)
+    from launch_tui.signing import configured_spec
+
+    spec = configured_spec(flag)
+    if spec is None:
+        return None
+    from launch_tui.signing.sign import SigningKey  # only with a key: the home screen starts without the signer
+
+    return SigningKey(spec)
 
 
 def run_home(folder: Path, operator: str | None, signing: str | None = None) -> int:
@@ -221,9 +228,10 @@ def run_replay(path: Path) -> int:
     """Read-only review: no lock, no writes, no network."""
     # A replay's models and Textual: not on the home screen's path.
     from launch_tui.launch.replay import ReplayLaunch
-    from launch_tui.session import open_read_only
     from launch_tui.session.replay import Replay
     from launch_tui.tui.app import LaunchApp
 
-    replay = ReplayLaunch(Replay(open_read_only(path)))  # unreadable: one line, exit 2
+    replay = ReplayLaunch(
+        Replay.unverified(path)
+    )  # unreadable: one line, exit 2; the chain is verified after the first frame
     return run_app(LaunchApp(replay, mode="REPLAY · read-only"))

@@ -93,6 +93,7 @@ class RunContext:
         self.policy = policy
         self.checklist = checklist or load_checklist()
         self.results: dict[str, CheckResult] = {}  # the latest result of each item in this run
+        self.batch_items: frozenset[str] = frozenset()  # the items of the batch running (engine.runner)
         self._http_transport = http_transport
         self.client: HttpClient | None = None
         self.platform: PlatformClient
@@ -138,6 +139,13 @@ class RunContext:
         if error is not None:
             raise error
         return value
+
+    def prefetch(self, key: str, factory: Callable[[], Awaitable[Any]]) -> None:
+        """Start a fetch that a check is about to ask `shared` for, without waiting for it
+        (outside a batch: nothing; the check then fetches when it asks)."""
+        cache = _batch_cache.get()
+        if cache is not None and key not in cache:
+            cache[key] = asyncio.ensure_future(_collecting(factory))
 
 
 async def _collecting(factory: Callable[[], Awaitable[Any]]) -> tuple[Any, list[Evidence], BaseException | None]:

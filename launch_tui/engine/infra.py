@@ -50,13 +50,55 @@ async def _deploys(ctx: RunContext, service_id: str) -> Deploys:
 
 
 async def _env(ctx: RunContext, service_id: str) -> ServiceEnv:
-    """The service's own env vars and its linked env groups', read once per batch."""
+    """The service's own env vars and its linked env groups', read once per batch; neither
+    waits for the service itself (see RenderClient.own_env and group_env_of)."""
+
+    async def groups() -> ServiceEnv:
+        env: ServiceEnv = await ctx.shared(
+            f"render.group-env.{service_id}",
+            lambda: _render(ctx).group_env_of(service_id, lambda: _service(ctx, service_id), _public_values(ctx)),
+        )
+        return env
 
     async def read() -> ServiceEnv:
-        return await _render(ctx).env(await _service(ctx, service_id), _public_values(ctx))
+        try:
+            own, linked = await asyncio.gather(_own_env(ctx, service_id), groups())
+        except TransportError:
+            await _service(ctx, service_id)  # a service that is not there is named as such, not by its env vars
+            raise
+        return own.with_groups(linked)
 
     env: ServiceEnv = await ctx.shared(f"render.env.{service_id}", read)
     return env
+
+
+async def _own_env(ctx: RunContext, service_id: str) -> ServiceEnv:
+    def seen(so_far: ServiceEnv) -> None:
+        if "infra.database" in ctx.batch_items:
+            _start_postgres(ctx, so_far)
+
+    env: ServiceEnv = await ctx.shared(
+        f"render.own-env.{service_id}", lambda: _render(ctx).own_env(service_id, _public_values(ctx), seen)
+    )
+    return env
+
+
+async def _postgres(ctx: RunContext, postgres_id: str) -> PostgresInfo | None:
+    found: PostgresInfo | None = await ctx.shared(
+        f"render.postgres.{postgres_id}", lambda: _render(ctx).postgres(postgres_id)
+    )
+    return found
+
+
+def _start_postgres(ctx: RunContext, own: ServiceEnv) -> None:
+    """A DATABASE_URL set on the service itself is the one it gets (it wins over its groups'),
+    final as soon as a page of its own env vars shows it: the Render Postgres its host names
+    is asked for then, beside the rest, instead of after them. The same request
+    infra.database makes (it awaits this one); nothing is asked that it would not ask."""
+    host = database_host(own.get("DATABASE_URL").strip()) if "DATABASE_URL" in own else None
+    postgres_id = render_postgres_id(host) if host else None
+    if postgres_id:
+        ctx.prefetch(f"render.postgres.{postgres_id}", lambda: _render(ctx).postgres(postgres_id))
 
 
 def _squash(text: str | None) -> str:
@@ -136,7 +178,7 @@ async def _judge_database(ctx: RunContext, service: ServiceInfo, host: str, how:
     postgres_id = render_postgres_id(host)
     try:
         if postgres_id:
-            found = await _render(ctx).postgres(postgres_id)
+            found = await _postgres(ctx, postgres_id)
             if found is not None:
                 return judge_postgres(found, service, how)
             return Judgement(

@@ -43,6 +43,7 @@ async def run_items(
         item.id: asyncio.get_running_loop().create_future() for item in items
     }
 
+    ctx.batch_items = frozenset(item.id for item in items)  # what a shared fetch may start early for
     not_run: set[str] = set()  # skipped because something they need failed: blocks their dependents too
 
     async def one(item: Item) -> None:

@@ -4,13 +4,12 @@ event. It has no way to write."""
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from launch_tui.checklist import Checklist, Kind
 from launch_tui.errors import LaunchError
-from launch_tui.session import EventKind, SessionState
+from launch_tui.session import EventKind, SessionState, Verdict, verify_chain
 from launch_tui.session.replay import Replay
 from launch_tui.signing.check import SignatureCheck, check_signatures
 from launch_tui.target import Target
@@ -30,6 +29,7 @@ class ReplayLaunch:
         self.replay = replay
         self.extras: dict[str, Any] = {}
         self.results_preview: list[dict[str, Any]] = []  # rows are never recorded: nothing to replay
+        self._signatures: dict[int, SignatureCheck] | None = None
 
     @property
     def state(self) -> SessionState:
@@ -41,22 +41,44 @@ class ReplayLaunch:
 
     @property
     def target(self) -> Target:
-        return self.replay.opened.file.header.target
+        return self.replay.file.header.target
 
     @property
     def operator(self) -> str:
-        return self.replay.opened.file.header.session.operator
+        return self.replay.file.header.session.operator
 
     @property
     def session_path(self) -> Path:
-        return self.replay.opened.file.path
+        return self.replay.file.path
 
-    @cached_property
+    @property
     def signatures(self) -> dict[int, SignatureCheck]:
-        """Each signature event's check (matches the file or not), by position; {} if unsigned."""
+        """Each signature event's check (matches the file or not), by position; {} if unsigned,
+        and {} while the chain is being verified (`verify()` checks both)."""
+        if self._signatures is None:
+            if self.replay.verdict is None:
+                return {}
+            self._signatures = self._check_signatures(self.replay.verdict)
+        return self._signatures
+
+    @property
+    def verified(self) -> bool:
+        return self.replay.verdict is not None
+
+    def verify(self) -> None:
+        """The hash chain, then the signatures, of a replay opened unverified: slow at 10,000
+        events, so the TUI calls this in a thread after the first frame. The verdict is set
+        last, so that nothing reads a verdict whose signatures are not known yet."""
+        if self.replay.verdict is not None:
+            return
+        verdict = verify_chain(self.replay.file)
+        self._signatures = self._check_signatures(verdict)
+        self.replay.verdict = verdict
+
+    def _check_signatures(self, chain: Verdict) -> dict[int, SignatureCheck]:
         if not any(event.kind is EventKind.SESSION_SIGNED for event in self.replay.events):
             return {}
-        checked = check_signatures(self.replay.opened.file, chain=self.replay.opened.verdict)
+        checked = check_signatures(self.replay.file, chain=chain)
         return {check.event: check for check in checked.signatures}
 
     def subscribe(self, listener: Listener) -> None:

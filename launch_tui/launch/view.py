@@ -65,6 +65,15 @@ class Launch(Protocol):
         """The first result rows, shown on screen and never recorded."""
         ...
 
+    @property
+    def verified(self) -> bool:
+        """Whether the file's hash chain and signatures are checked (a review opens before)."""
+        ...
+
+    def verify(self) -> None:
+        """Check what was opened unchecked: slow on a long session, so the app calls it in a
+        worker after the first frame. A live session was verified before it opened."""
+
     def subscribe(self, listener: Listener) -> None:
         """`listener` hears of every event recorded from now on."""
 

@@ -41,9 +41,15 @@ class OpenedSession:
 
 
 def open_read_only(path: str | Path) -> OpenedSession:
-    session = read_session(path).usable()
-    state = fold(session.header, load_checklist(), session.events)
+    session, state = read_and_fold(path)
     return OpenedSession(session, state, verify_chain(session))
+
+
+def read_and_fold(path: str | Path) -> tuple[SessionFile, SessionState]:
+    """The file and its state, the hash chain not yet verified: for replay, which shows its
+    first frame before the verdict is known (it writes nothing; resume verifies before any write)."""
+    session = read_session(path).usable()
+    return session, fold(session.header, load_checklist(), session.events)
 
 
 class SessionBlocked(LaunchError):

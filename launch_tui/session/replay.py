@@ -7,9 +7,12 @@ a 10,000-event session without waiting."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from launch_tui.checklist import load_checklist
-from launch_tui.session.live import OpenedSession
+from launch_tui.session.fileformat import SessionFile
+from launch_tui.session.integrity import Verdict, verify_chain
+from launch_tui.session.live import OpenedSession, read_and_fold
 from launch_tui.session.models import Event
 from launch_tui.session.state import SessionState, apply, fold
 
@@ -18,12 +21,29 @@ CHECKPOINT = 256
 
 class Replay:
     def __init__(self, opened: OpenedSession) -> None:
-        self.opened = opened
-        self.events: list[Event] = opened.file.events
+        self._open(opened.file, opened.state, opened.verdict)
+
+    @classmethod
+    def unverified(cls, path: str | Path) -> Replay:
+        """Read and folded, the hash chain not verified yet (0.1-0.3 s at 10,000 events): the
+        first frame need not wait for it. `verify()` gives the verdict (the TUI, in a thread)."""
+        replay = cls.__new__(cls)
+        replay._open(*read_and_fold(path), None)
+        return replay
+
+    def _open(self, file: SessionFile, state: SessionState, verdict: Verdict | None) -> None:
+        self.file = file
+        self.verdict = verdict  # None: not known yet
+        self.events: list[Event] = file.events
         self.checklist = load_checklist()
         self._checkpoints: dict[int, SessionState] = {}
         self.position = len(self.events)
-        self.state = opened.state  # the fold of every event, made when the file was opened
+        self.state = state  # the fold of every event, made when the file was opened
+
+    def verify(self) -> Verdict:
+        if self.verdict is None:
+            self.verdict = verify_chain(self.file)
+        return self.verdict
 
     def state_at(self, position: int) -> SessionState:
         """The state after the first `position` events (0: the header alone)."""
@@ -40,7 +60,7 @@ class Replay:
             state = (
                 copy.deepcopy(self._checkpoints[below])
                 if below in self._checkpoints
-                else fold(self.opened.file.header, self.checklist, [])
+                else fold(self.file.header, self.checklist, [])
             )
             for event in self.events[below:base]:
                 apply(state, event)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import subprocess
 import tempfile
@@ -20,9 +19,8 @@ from pathlib import Path
 
 from launch_tui.errors import LaunchError
 from launch_tui.safe_text import visible
-from launch_tui.signing import NAMESPACE
+from launch_tui.signing import ENV_VAR, NAMESPACE, configured_spec
 
-ENV_VAR = "LAUNCH_SIGNING_KEY"
 TIMEOUT_S = 60.0  # a hardware key waiting for a touch; never forever
 _NOISE = "Signing data on standard input"
 _PROMPT = re.compile(r"^Enter passphrase[^:]*:\s*")  # the prompt ends with no newline: the reason follows it
@@ -43,9 +41,8 @@ class SigningKey:
 
     @classmethod
     def configured(cls, flag: str | None = None, env: Mapping[str, str] | None = None) -> SigningKey | None:
-        value = flag if flag is not None else (os.environ if env is None else env).get(ENV_VAR, "")
-        value = value.strip()
-        return cls(value) if value else None
+        spec = configured_spec(flag, env)
+        return cls(spec) if spec else None
 
     @property
     def literal(self) -> str | None:

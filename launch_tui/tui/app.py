@@ -189,6 +189,8 @@ class LaunchApp(App[int]):
             sync_view.start(self, launch.sync)
         if launch.read_only:
             self.show_section(TIMELINE, initial=True)
+            if not launch.verified:
+                self.call_after_refresh(self._verify_replay, launch)
             return
         self.show_section(launch.state.current_section or launch.checklist.sections[0].id, initial=True)
         # Dialogs go on top of the section screen, so only once it is there.
@@ -284,11 +286,10 @@ class LaunchApp(App[int]):
     def open_replay(self, path: Path) -> None:
         # The session store: not before a session is opened (module docstring).
         from launch_tui.launch.replay import ReplayLaunch
-        from launch_tui.session import open_read_only
         from launch_tui.session.replay import Replay
 
         try:
-            replay = ReplayLaunch(Replay(open_read_only(path)))
+            replay = ReplayLaunch(Replay.unverified(path))
         except LaunchError as exc:
             self.notify_error(exc)
             return
@@ -364,6 +365,26 @@ class LaunchApp(App[int]):
 
     def action_timeline(self) -> None:
         self.show_section(TIMELINE)
+
+    def _verify_replay(self, launch: Launch) -> None:
+        """A review's first frame does not wait for the hash chain: it is verified in a thread,
+        and the banner says ALTERED (or BAD SIGNATURE) once the verdict is known."""
+
+        def verify() -> None:
+            launch.verify()
+            self.call_from_thread(self._replay_verified)
+
+        self.run_worker(verify, thread=True, group="verify", exit_on_error=False, description="verify the chain")
+
+    def _replay_verified(self) -> None:
+        from launch_tui.tui.screens.timeline import TimelineScreen  # loaded by now: the review shows it
+
+        name = f"section-{TIMELINE}"
+        if self.launch is not None and self.launch.signatures and self.is_screen_installed(name):
+            timeline = self.get_screen(name)
+            if isinstance(timeline, TimelineScreen) and timeline.is_mounted:
+                timeline.fill()  # its rows show each signature's check, known only now
+        self.redraw()
 
     # -- running checks and actions ----------------------------------------------
 

@@ -55,8 +55,10 @@ def replay_banner(replay: Replay, signatures: Mapping[int, SignatureCheck]) -> T
         banner.append(f" · {short_time(event.at)} · {safe(event.actor)} · {event.kind.value} {event.item or ''}")
         if event.status:
             banner.append(f" → {event.status.value}")
-    verdict = replay.opened.verdict
-    if not verdict.intact:
+    verdict = replay.verdict
+    if verdict is None:  # verified in a worker after the first frame
+        banner.append(" · verifying the hash chain…", style="dim")
+    elif not verdict.intact:
         banner.append(f"\n ALTERED: {safe(verdict.problem)}", style="bold white on red")
     bad = next((check for check in signatures.values() if not check.valid), None)
     if bad is not None:

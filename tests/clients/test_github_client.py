@@ -78,3 +78,52 @@ def test_token_kinds() -> None:
     assert token_kind("github_pat_11ABC") == "fine-grained"
     assert token_kind("ghp_abc") == "classic"
     assert token_kind("ghs_abc") == "other"
+
+
+def test_numbered_pages_as_github_numbers_them() -> None:
+    from launch_tui.clients.github import numbered_pages
+
+    base = "https://api.github.com"
+    nxt = "https://api.github.com/repos/a/b/rulesets?per_page=2&page=2"
+    last = "https://api.github.com/repos/a/b/rulesets?per_page=2&page=4"
+    third = "https://api.github.com/repos/a/b/rulesets?per_page=2&page=3"
+    assert numbered_pages(nxt, last, base) == [nxt, third, last]
+    assert numbered_pages(nxt, last, base, limit=1) == [nxt, third]  # capped
+    huge = last.replace("&page=4", "&page=1000000000")
+    assert len(numbered_pages(nxt, huge, base) or []) == 31  # however many `last` claims
+    assert numbered_pages(nxt, None, base) is None
+    assert numbered_pages(nxt, "https://evil.example/repos/a/b/rulesets?per_page=2&page=4", base) is None
+    assert numbered_pages(nxt, last.replace("per_page=2", "per_page=3"), base) is None  # not only the page differs
+    assert numbered_pages(nxt.replace("&page=2", "&after=abc"), last, base) is None  # a cursor: follow it
+    assert numbered_pages(nxt, last.replace("&page=4", "&page=²"), base) is None
+
+
+async def test_numbered_pages_are_fetched_side_by_side_and_kept_in_order() -> None:
+    """Pages 2 and 3 are both asked for before either is answered (page 2's answer waits
+    for page 3's request), and the items come out in page order."""
+    import asyncio
+
+    import httpx
+
+    from launch_tui.clients import Transport, make_client
+    from launch_tui.clients.github import GitHubClient
+    from launch_tui.clients.ratelimit import Style
+
+    url = "https://api.github.test/repos/a/b/rulesets"
+    third_asked = asyncio.Event()
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        links = f'<{url}?per_page=1&page={page + 1}>; rel="next", <{url}?per_page=1&page=3>; rel="last"'
+        if page == 3:
+            third_asked.set()
+        if page == 2:
+            await asyncio.wait_for(third_asked.wait(), 10)  # fails the test if page 3 waits for page 2
+        headers = {"link": links} if page < 3 else {}
+        return httpx.Response(200, json=[{"id": page}], headers=headers)
+
+    http = make_client(transport=httpx.MockTransport(answer))
+    client = GitHubClient(Transport(http, style=Style.GITHUB), "https://api.github.test", "ghp_unit")
+    async with http:
+        listing = await client._pages("/repos/a/b/rulesets", {"per_page": 1})
+    assert [item["id"] for item in listing.items] == [1, 2, 3] and listing.complete and listing.failed is None

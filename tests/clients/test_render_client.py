@@ -132,3 +132,67 @@ async def test_deploys_read_the_live_one_only_when_the_newest_is_not_it() -> Non
     async with http:
         deploys = await RenderClient(Transport(http, style=Style.RENDER), BASE, "k").deploys("srv-a")
     assert deploys.newest == deploys.live and calls == ["limit=1"]
+
+
+async def workspace_groups_client(every_workspace: Any) -> tuple[RenderClient, httpx.AsyncClient, list[str]]:
+    """A Render whose env-group list answers `every_workspace` without ownerId and the
+    service's workspace (tea-1) with ownerId; the URLs asked, in order."""
+    asked: list[str] = []
+    mine = [group_meta("evg-1", "first"), group_meta("evg-9", "other", linked=[])]
+    bodies = {"/env-groups/evg-1": {"envVars": [{"key": "A", "value": "1"}]}}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        path = request.url.path.removeprefix("/v1")
+        if path == "/env-groups":
+            if request.url.params.get("ownerId") == "tea-1":
+                return httpx.Response(200, json=mine)
+            status, body = every_workspace
+            return httpx.Response(status, json=body)
+        return httpx.Response(200, json=bodies[path]) if path in bodies else httpx.Response(404, json={})
+
+    http = make_client(transport=httpx.MockTransport(answer))
+    return RenderClient(Transport(http, style=Style.RENDER), BASE, "rnd_unit"), http, asked
+
+
+async def test_group_env_of_lists_every_workspace_without_waiting_for_the_service() -> None:
+    from launch_tui.clients.evidence import collect_evidence
+
+    other_customer = group_meta("evg-7", "other-customer-secrets", linked=[{"id": "srv-z"}])
+    render, http, asked = await workspace_groups_client((200, [group_meta("evg-1", "first"), other_customer]))
+
+    async def service() -> ServiceInfo:
+        raise AssertionError("the service is not needed when the list of every workspace answers")
+
+    async with http:
+        with collect_evidence() as evidence:
+            env = await render.group_env_of("srv-a", service)
+    assert env.groups == ("first",) and env.source("A") == "env group first"
+    assert [url.split("/v1")[1] for url in asked] == ["/env-groups?limit=100", "/env-groups/evg-1"]
+    listing = next(e for e in evidence if e.url.endswith("/env-groups?limit=100"))
+    assert listing.excerpt is None  # it names other customers' groups: never excerpted
+
+
+@pytest.mark.parametrize(
+    "every_workspace",
+    [
+        (200, [group_meta(f"evg-{n}", f"g{n}", linked=[]) for n in range(100)]),  # a full page: maybe more
+        (403, {"message": "forbidden"}),
+        (200, {"not": "a list"}),
+    ],
+)
+async def test_group_env_of_asks_the_service_workspace_when_the_wide_list_cannot_tell(every_workspace) -> None:
+    from launch_tui.clients.evidence import collect_evidence
+
+    render, http, asked = await workspace_groups_client(every_workspace)
+
+    async def service() -> ServiceInfo:
+        return SERVICE
+
+    async with http:
+        with collect_evidence() as evidence:
+            env = await render.group_env_of("srv-a", service)
+        assert env == await render.group_env(SERVICE)  # the same answer as asking the workspace
+    assert env.groups == ("first",)
+    assert "ownerId=tea-1" in asked[1]
+    assert not any(e.url.endswith("/env-groups?limit=100") for e in evidence)  # the first try is not evidence

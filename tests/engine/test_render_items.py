@@ -132,3 +132,12 @@ async def test_a_wrong_render_key_is_an_error_quoting_render(shared_sandbox):
         [result] = await run_items(ctx, ["infra.database"])
     assert result.status is Status.ERROR
     assert 'HTTP 401 ("unauthorized")' in result.summary and "RENDER_API_KEY" in result.summary
+
+
+async def test_a_service_that_is_not_there_is_named_as_such_by_every_item_that_reads_it(shared_sandbox):
+    """The env vars are read beside the service, not after it: a 404 for its env vars must
+    still be reported as the missing service, by whichever request failed first."""
+    results = await run(shared_sandbox, render__api_service_id="srv-missing")
+    for item in ("infra.predeploy-migration", "infra.database", "infra.env-vars"):
+        assert results[item].status is Status.ERROR
+        assert results[item].summary.startswith("Render has no service srv-missing for this key"), results[item].summary

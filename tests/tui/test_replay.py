@@ -121,3 +121,37 @@ def test_timeline_shows_an_edited_item_id_as_text_not_markup():
     file_cells = [cells[2], cells[4], cells[6]]  # actor, item, what: all come from the file
     assert all(isinstance(cell, Text) and not cell.spans and not cell.style for cell in file_cells)
     assert cells[4].plain == hostile.replace("\x1b", "\u241b")  # shown literally, the escape made visible
+
+
+async def test_replay_shows_its_first_frame_before_the_verdict_and_altered_once_known(tmp_path):
+    """The chain is verified in a thread after the first frame; the banner says so meanwhile,
+    and ALTERED once the verdict is in. Nothing is written either way."""
+    live = seeded(tmp_path / "sessions")
+    live.close()
+    raw = live.path.read_bytes()
+    edited = raw.replace(b'actor = "alice"', b'actor = "mallory"', 1)
+    assert edited != raw
+    live.path.write_bytes(edited)
+    launch = ReplayLaunch(Replay.unverified(live.path))
+    assert not launch.verified and launch.signatures == {}
+    app = LaunchApp(launch, mode="REPLAY · read-only")
+    assert "verifying the hash chain" in str(replay_banner(app.replay, app.launch.signatures))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        banner = str(replay_banner(app.replay, app.launch.signatures))
+        assert launch.verified and "verifying" not in banner
+        assert "ALTERED: event #" in banner and "was edited" in banner
+        assert "ALTERED" in str(app.screen.query_one("#section-title").render())
+    assert live.path.read_bytes() == edited
+
+
+async def test_an_intact_replay_opened_unverified_says_nothing_once_verified(tmp_path):
+    live = seeded(tmp_path / "sessions")
+    live.close()
+    app = LaunchApp(ReplayLaunch(Replay.unverified(live.path)), mode="REPLAY · read-only")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        banner = str(replay_banner(app.replay, app.launch.signatures))
+        assert app.launch.verified and "ALTERED" not in banner and "verifying" not in banner

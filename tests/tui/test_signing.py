@@ -127,3 +127,29 @@ async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, 
         assert "BAD SIGNATURE at event #5: it signed event #4 as sha256:" in banner
         row = [str(cell) for cell in app.screen.query_one("DataTable").get_row("5")]
         assert row[5] == "✘ bad signature" and "it signed event #4 as sha256:" in row[6]
+
+
+async def test_replay_opened_unverified_says_bad_signature_once_verified(tmp_path, target, keys):
+    """As `launch-tui replay` opens it: the chain and the signatures are checked in a thread
+    after the first frame; the banner and the timeline's row say BAD SIGNATURE once known."""
+    from launch_tui.commands import sign
+    from tests.signing.test_forgery import reseal
+    from tests.sshkeys import recorded_session
+
+    path = recorded_session(tmp_path / "sessions", target)
+    assert sign.run(path, "alice", str(keys["ed25519"].path)) == 0
+
+    def edit(events):
+        events[2]["note"] = "all good, launch"
+        return events
+
+    reseal(path, edit)
+    app = LaunchApp(ReplayLaunch(Replay.unverified(path)), mode="REPLAY · read-only")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "BAD SIGNATURE at event #5: it signed event #4 as sha256:" in str(
+            replay_banner(app.replay, app.launch.signatures)
+        )
+        row = [str(cell) for cell in app.screen.query_one("DataTable").get_row("5")]
+        assert row[5] == "✘ bad signature" and "it signed event #4 as sha256:" in row[6]

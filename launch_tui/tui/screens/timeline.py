@@ -4,6 +4,7 @@ highlighted event is the replay position: every screen shows the state as of it.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -89,19 +90,26 @@ class TimelineScreen(StateScreen):
         self.fill()
         table.focus()
 
-    def _matches(self, event: Event) -> bool:
+    def _filter(self) -> Callable[[Event], bool]:
+        """Whether an event passes the three filters, read once per fill (not per event:
+        10,000 events made 30,000 widget queries before the first frame)."""
         section = self.query_one("#filter-section", Select).value
         actor = self.query_one("#filter-actor", Select).value
         status = self.query_one("#filter-status", Select).value
-        if section is not Select.NULL and not (event.item or "").startswith(f"{section}."):
-            return False
-        if actor is not Select.NULL and event.actor != actor:
-            return False
-        return status is Select.NULL or (event.status is not None and event.status.value == status)
+
+        def matches(event: Event) -> bool:
+            if section is not Select.NULL and not (event.item or "").startswith(f"{section}."):
+                return False
+            if actor is not Select.NULL and event.actor != actor:
+                return False
+            return status is Select.NULL or (event.status is not None and event.status.value == status)
+
+        return matches
 
     def fill(self) -> None:
         events = self.replay.events
-        self.shown = [position for position, event in enumerate(events, start=1) if self._matches(event)]
+        matches = self._filter()
+        self.shown = [position for position, event in enumerate(events, start=1) if matches(event)]
         self._window = (0, 0)
         self._follow_position()
 

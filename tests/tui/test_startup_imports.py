@@ -14,10 +14,12 @@ HEAVY = ("httpx", "pydantic")
 FIRST_SCREEN_PATH = ("launch_tui.cli", "launch_tui.commands.tui", "launch_tui.tui.app", "launch_tui.tui.screens.home")
 
 
-def loaded_by(module: str) -> list[str]:
-    """The heavy packages importing `module` loads, in a fresh interpreter (this one has
-    imported everything already)."""
-    probe = f"import json, sys, {module}; print(json.dumps(sorted({{name.split('.')[0] for name in sys.modules}})))"
+def loaded_by(module: str, then: str = "pass") -> list[str]:
+    """The heavy packages importing `module` (and running `then`) loads, in a fresh
+    interpreter (this one has imported everything already)."""
+    probe = (
+        f"import json, sys, {module}; {then}; print(json.dumps(sorted({{name.split('.')[0] for name in sys.modules}})))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     return [name for name in json.loads(result.stdout) if name in HEAVY]
 
@@ -25,6 +27,12 @@ def loaded_by(module: str) -> list[str]:
 @pytest.mark.parametrize("module", FIRST_SCREEN_PATH)
 def test_the_first_screens_path_loads_neither_httpx_nor_pydantic(module):
     assert loaded_by(module) == []
+
+
+def test_building_the_command_line_loads_neither():
+    """Every command, the home screen's included, builds the whole parser first; its
+    --section choices once came through the checklist package, and so pydantic."""
+    assert loaded_by("launch_tui.cli", "launch_tui.cli.build_parser()") == []
 
 
 def test_the_probe_sees_a_heavy_import():

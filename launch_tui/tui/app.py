@@ -226,7 +226,7 @@ class LaunchApp(App[int]):
         except LaunchError as exc:
             self.notify_error(exc)
             return
-        launch = self._launch_for(live)
+        launch = self.launch_for(live)
         if launch is not None:
             self.use_launch(launch)
 
@@ -265,7 +265,7 @@ class LaunchApp(App[int]):
             self.notify_error(exc)
             give_back_the_claim()
             return
-        launch = self._launch_for(live)
+        launch = self.launch_for(live)
         if launch is None:
             give_back_the_claim()
             return
@@ -273,7 +273,7 @@ class LaunchApp(App[int]):
             sync_view.attach_opened(launch, shared)
         self.use_launch(launch)
 
-    def _launch_for(self, live: LiveSession) -> LiveLaunch | None:
+    def launch_for(self, live: LiveSession) -> LiveLaunch | None:
         from launch_tui.launch.live import LiveLaunch  # the engine: not before a session is opened
 
         try:  # the wizard reads the trusted-origins file: a broken one is a notice, not a crash

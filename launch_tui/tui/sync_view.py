@@ -11,7 +11,6 @@ from textual.widgets import Static
 from launch_tui.errors import LaunchError
 from launch_tui.launch.live import LiveLaunch
 from launch_tui.safe_text import shown as safe
-from launch_tui.secrets import Secrets
 from launch_tui.session.live import LiveSession, default_operator
 from launch_tui.sync import opening
 from launch_tui.sync.claims import Claim
@@ -124,7 +123,7 @@ async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> Non
     try:
         shared = await opening.connect(folder, app.operator_name or default_operator())
         assert shared is not None
-        live = LiveSession.create(target, shared.remote.operator, folder)
+        live = LiveSession.create(target, shared.remote.operator, folder, trust_source="the new-launch form")
         try:
             await opening.claim(shared, live.path.stem)
         except BaseException:
@@ -133,7 +132,11 @@ async def _start_new_shared(app: LaunchApp, target: Target, folder: Path) -> Non
     except LaunchError as exc:
         app.notify_error(exc, timeout=12)
         return
-    launch = LiveLaunch(live, Secrets.from_env())
+    launch = app.launch_for(live)  # as every other way of opening: the operator's signing key, a notice if refused
+    if launch is None:
+        if shared.online:
+            await shared.remote.release(live.path.stem)  # nothing opened: give the claim back
+        return
     opening.attach(shared, launch)
     app.use_launch(launch)
 

@@ -149,3 +149,21 @@ async def test_from_the_home_screen_a_claimed_session_is_taken_over_only_when_th
         await wait_for(pilot, lambda: app.launch.sync.state is SyncState.SYNCED)
         assert '"operator": "bob"' in remote_claim(remote, "acme-launch")
         app.exit(0)
+
+
+async def test_a_new_launch_in_a_shared_folder_signs_like_any_other(tmp_path, keys):
+    """The new-launch form in a shared folder opens through the same door as every other
+    session: with the operator's signing key (it was left out), so quitting signs."""
+    from launch_tui.signing.sign import SigningKey
+
+    remote = bare_remote(tmp_path / "remote.git")
+    folder = clone(remote, tmp_path / "a")
+    app = LaunchApp(home=folder, operator="alice", signing_key=SigningKey(str(keys["ed25519"].path)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.start_new(make_target(), folder)
+        await wait_for(pilot, lambda: app.launch is not None)
+        await wait_for(pilot, lambda: app.launch.sync.state is SyncState.SYNCED)
+        await app.action_quit()
+    events = read_session(app.launch.session_path).events
+    assert [event.kind for event in events].count(EventKind.SESSION_SIGNED) == 1
+    assert remote_claim(remote, app.launch.session_path.stem) is None

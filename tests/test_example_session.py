@@ -27,9 +27,10 @@ def test_it_is_a_complete_launch_and_replays_event_by_event():
 def test_the_report_says_complete_and_intact(capsys):
     assert main(["report", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
-    assert "Launch complete: YES" in out and "INTACT" in out
+    assert "DEMO launch complete: YES" in out and "INTACT" in out
+    assert "This is not a production launch" in out  # a sandbox run says so (issue 14)
     record = build_record(open_read_only(EXAMPLE))
-    assert record.launch_complete
+    assert record.launch_complete and record.target.sandbox
 
 
 def test_no_sandbox_credential_is_in_it():

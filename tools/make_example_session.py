@@ -33,9 +33,9 @@ async def main() -> None:
     for old in sessions.glob(f"{NAME}*"):
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     with SandboxServer(job_seconds=0.5) as sandbox:
-        # The sandbox runs in this process: nothing to trust on this machine (as in `demo`).
+        # The sandbox runs in this process: nothing to trust on this machine, and the record says DEMO (as in `demo`).
         live = LiveSession.create(
-            target_from_dict(sandbox.target_dict()), "sam", sessions, session_id=NAME, trust_source=None
+            target_from_dict(sandbox.target_dict()), "sam", sessions, session_id=NAME, trust_source=None, sandbox=True
         )
         launch = LiveLaunch(live, Secrets(sandbox.credentials))
         launch.untrusted = []

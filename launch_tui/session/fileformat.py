@@ -302,8 +302,9 @@ def _validate_events(events: list[Any], path: Path) -> list[Event]:
 
 
 def _first_malformed(events: list[Event], path: Path) -> str | None:
+    times_read: set[str] = set()  # a session's times repeat (one a second at most): each is parsed once
     for index, event in enumerate(events, start=1):
-        problem = _shape_problem(event)
+        problem = _shape_problem(event, times_read)
         if problem:
             return f"{path}: event #{index} is invalid: {problem}; launch-tui never writes that (edited by hand?)"
     return None
@@ -337,14 +338,18 @@ def _is_time(text: str) -> bool:
     return True
 
 
-def _shape_problem(event: Event) -> str | None:
-    if not _is_time(event.at):
-        return "at: not a UTC time like 2026-11-30T10:00:00Z"
+def _shape_problem(event: Event, times_read: set[str]) -> str | None:
+    if event.at not in times_read:
+        if not _is_time(event.at):
+            return "at: not a UTC time like 2026-11-30T10:00:00Z"
+        times_read.add(event.at)
     if event.kind in ITEM_KINDS and not event.item:
         return f"item: a {event.kind.value} event names no item"
     for number, evidence in enumerate(event.evidence, start=1):
-        if not _is_time(evidence.at):
-            return f"evidence.{number}.at: not a UTC time"
+        if evidence.at not in times_read:
+            if not _is_time(evidence.at):
+                return f"evidence.{number}.at: not a UTC time"
+            times_read.add(evidence.at)
     data = event.data
     return _data_problem(data) if data else None
 

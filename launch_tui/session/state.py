@@ -225,9 +225,10 @@ def apply(state: SessionState, event: Event) -> None:
 
 def _result(state: SessionState, event: Event) -> None:
     refs = event.data.get("refs") or {}
-    for key in FACT_KEYS:
-        if key in refs:
-            state.facts[key] = refs[key]
+    if refs:  # most results leave no references: no loop over FACT_KEYS for them
+        for key in FACT_KEYS:
+            if key in refs:
+                state.facts[key] = refs[key]
     if event.data.get("unknown"):
         # The call may have reached the platform without a definite answer: the intent
         # stays open (its key is reused, its outcome looked up before anything is sent again).

@@ -23,7 +23,7 @@ from launch_tui.tui.screens.base import StateScreen
 if TYPE_CHECKING:
     from launch_tui.signing.check import SignatureCheck
 
-WINDOW = 200
+WINDOW = 100
 
 
 def event_line(event: Event, signature: SignatureCheck | None = None) -> tuple[str | Text, ...]:

@@ -125,7 +125,9 @@ def path_argument(
     return action
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; `commands=False`: only what `launch-tui` with no argument
+    parses (the home screen, whose first frame waits for this: the subcommands are ~10 ms)."""
     parser = argparse.ArgumentParser(
         prog="launch-tui",
         description="Walk a customer's assisted public launch, section by section, with live checks. "
@@ -135,7 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"launch-tui {__version__}")
     parser.set_defaults(run=Entry("tui", "home", tui=True), sessions_dir=None)  # no command: the home screen
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not commands:
+        parser.set_defaults(command=None)  # what the subcommands' action sets when none is given
+        return parser
+    add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    return parser
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sessions = sessions_options()
 
     new = add_command(commands, "new", Entry("tui", "new", tui=True), sessions)
@@ -225,7 +234,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     completion = add_command(commands, "completion", Entry("completion"))
     completion.add_argument("shell", choices=["bash", "zsh"])
-    return parser
 
 
 def _signing_key_flag(command: argparse.ArgumentParser) -> None:
@@ -250,7 +258,8 @@ def section_ids() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(commands=bool(argv)).parse_args(argv)
     entry: Entry = args.run
     try:
         from launch_tui import logs  # after parsing: `--help` and a usage error need no logging

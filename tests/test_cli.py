@@ -1,4 +1,5 @@
 import argparse
+import gc
 import subprocess
 import sys
 
@@ -95,3 +96,10 @@ def test_without_arguments_the_parser_without_subcommands_parses_the_same():
     """`launch-tui` alone builds no subcommand (the home screen's first frame waits for the
     parser): what it parses must be exactly what the whole command line parses."""
     assert build_parser(commands=False).parse_args([]) == build_parser().parse_args([])
+
+
+def test_a_tui_command_that_ends_before_its_app_leaves_the_collector_on(tmp_path):
+    """cli.main turns the collector off for a TUI command's start-up (run_app turns it on):
+    one refused before the app (here: no terminal under pytest) must not leave it off."""
+    assert main(["resume", "--sessions-dir", str(tmp_path)]) == 2
+    assert gc.isenabled()

@@ -99,7 +99,7 @@ def test_without_arguments_the_parser_without_subcommands_parses_the_same():
 
 
 def test_a_tui_command_that_ends_before_its_app_leaves_the_collector_on(tmp_path):
-    """cli.main turns the collector off for a TUI command's start-up (run_app turns it on):
+    """cli.main turns the collector off for a TUI command's start-up (its app turns it on):
     one refused before the app (here: no terminal under pytest) must not leave it off."""
     assert main(["resume", "--sessions-dir", str(tmp_path)]) == 2
     assert gc.isenabled()

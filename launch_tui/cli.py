@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launch_tui import __version__
-from launch_tui.cli_help import HELP
 from launch_tui.errors import LaunchError
 from launch_tui.terminal import COLOR_CHOICES
 
@@ -95,6 +94,8 @@ def add_command(
 ) -> argparse.ArgumentParser:
     """A subcommand with its description, exit codes, environment and example from cli_help.
     (One without an entry there still works; tests/test_cli_conventions.py asks for it.)"""
+    from launch_tui.cli_help import HELP  # every command's texts (~1 ms): not for `launch-tui` alone, the home screen
+
     text = HELP.get(name)
     shared = [common_options(top=False), *parents]
     parser: argparse.ArgumentParser

@@ -9,6 +9,7 @@ exit codes, environment, example), which every `--help` shows."""
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 import textwrap
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launch_tui import __version__
-from launch_tui.cli_help import HELP
 from launch_tui.errors import LaunchError
 from launch_tui.terminal import COLOR_CHOICES
 
@@ -94,6 +94,8 @@ def add_command(
 ) -> argparse.ArgumentParser:
     """A subcommand with its description, exit codes, environment and example from cli_help.
     (One without an entry there still works; tests/test_cli_conventions.py asks for it.)"""
+    from launch_tui.cli_help import HELP  # every command's texts (~1 ms): not for `launch-tui` alone, the home screen
+
     text = HELP.get(name)
     shared = [common_options(top=False), *parents]
     parser: argparse.ArgumentParser
@@ -125,7 +127,9 @@ def path_argument(
     return action
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; `commands=False`: only what `launch-tui` with no argument
+    parses (the home screen, whose first frame waits for this: the subcommands are 5-8 ms)."""
     parser = argparse.ArgumentParser(
         prog="launch-tui",
         description="Walk a customer's assisted public launch, section by section, with live checks. "
@@ -135,7 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"launch-tui {__version__}")
     parser.set_defaults(run=Entry("tui", "home", tui=True), sessions_dir=None)  # no command: the home screen
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not commands:
+        parser.set_defaults(command=None)  # what the subcommands' action sets when none is given
+        return parser
+    add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    return parser
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sessions = sessions_options()
 
     new = add_command(commands, "new", Entry("tui", "new", tui=True), sessions)
@@ -225,7 +236,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     completion = add_command(commands, "completion", Entry("completion"))
     completion.add_argument("shell", choices=["bash", "zsh"])
-    return parser
 
 
 def _signing_key_flag(command: argparse.ArgumentParser) -> None:
@@ -250,13 +260,18 @@ def section_ids() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(commands=bool(argv)).parse_args(argv)
     entry: Entry = args.run
     try:
         from launch_tui import logs  # after parsing: `--help` and a usage error need no logging
 
         verbosity = args.verbose + getattr(args, "more_verbose", 0)
         logs.configure(verbosity, args.log_file, tui=entry.tui)
+        if entry.tui:
+            # Until the first frame (run_app freezes what start-up built, LaunchApp.on_ready turns it on):
+            # importing Textual and building the first screen ran ~100 collections (15-25 ms) for ~450 objects.
+            gc.disable()
         return entry.load()(args)
     except LaunchError as exc:
         print(f"launch-tui: {exc}", file=sys.stderr)
@@ -264,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("launch-tui: interrupted", file=sys.stderr)
         return 130
+    finally:
+        gc.enable()  # a TUI command that ended before run_app (no terminal, a refusal) leaves it as it was
 
 
 if __name__ == "__main__":

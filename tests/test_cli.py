@@ -1,4 +1,5 @@
 import argparse
+import gc
 import subprocess
 import sys
 
@@ -89,3 +90,16 @@ def test_every_command_names_an_entry_point_that_exists(command):
 def test_without_a_command_the_home_screen_runs():
     entry = build_parser().parse_args([]).run
     assert (entry.module, entry.function, entry.tui) == ("tui", "home", True)
+
+
+def test_without_arguments_the_parser_without_subcommands_parses_the_same():
+    """`launch-tui` alone builds no subcommand (the home screen's first frame waits for the
+    parser): what it parses must be exactly what the whole command line parses."""
+    assert build_parser(commands=False).parse_args([]) == build_parser().parse_args([])
+
+
+def test_a_tui_command_that_ends_before_its_app_leaves_the_collector_on(tmp_path):
+    """cli.main turns the collector off for a TUI command's start-up (its app turns it on):
+    one refused before the app (here: no terminal under pytest) must not leave it off."""
+    assert main(["resume", "--sessions-dir", str(tmp_path)]) == 2
+    assert gc.isenabled()

@@ -80,6 +80,7 @@ def _connect(folder: Path, operator: str | None) -> Shared | None:
 
 def run_app(app: LaunchApp) -> int:
     gc.freeze()  # what exists now lives as long as the app: keep the collector off it
+    # The collector, off since cli.main saw a TUI command, comes back with the first frame (LaunchApp.on_ready).
     code = app.run()
     for notice in app.farewell:  # what the quit checkpoint said (signed, or why not), once the screen is gone
         print(f"launch-tui: {notice}", file=sys.stderr)

@@ -48,3 +48,18 @@ async def test_resume_and_replay_from_the_list(tmp_path, target):
         await pilot.press("p")
         await pilot.pause()
         assert app.launch.read_only and isinstance(app.screen, TimelineScreen)
+
+
+async def test_the_collector_is_on_again_once_the_first_frame_is_drawn(tmp_path):
+    """cli.main turns the cyclic collector off for a TUI command's start-up; the app turns it
+    back on with its first frame, or a long session would never collect."""
+    import gc
+
+    gc.disable()
+    try:
+        app = LaunchApp(home=tmp_path / "sessions")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()

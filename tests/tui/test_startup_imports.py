@@ -30,8 +30,9 @@ def test_the_first_screens_path_loads_neither_httpx_nor_pydantic(module):
 
 
 def test_building_the_command_line_loads_neither():
-    """Every command, the home screen's included, builds the whole parser first; its
-    --section choices once came through the checklist package, and so pydantic."""
+    """Every command builds the whole parser first (`launch-tui` alone, the home screen,
+    only its top level); its --section choices once came through the checklist package,
+    and so pydantic."""
     assert loaded_by("launch_tui.cli", "launch_tui.cli.build_parser()") == []
 
 

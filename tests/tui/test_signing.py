@@ -4,6 +4,8 @@ replay shows the signatures on the timeline."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from launch_tui.cli import main
 from launch_tui.launch.live import LiveLaunch
 from launch_tui.launch.replay import ReplayLaunch
@@ -105,7 +107,9 @@ async def test_replay_shows_signatures_on_the_timeline(tmp_path, target, keys):
         assert row[6].startswith("alice: events #1–#4 · ED25519 SHA256:") and row[6].endswith("· on-demand")
 
 
-async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, target, keys):
+def resealed_signed_session(tmp_path, target, keys) -> Path:
+    """A session signed by alice, then edited and re-sealed the way a forger who read the
+    code would: the chain holds, the signature does not."""
     from launch_tui.commands import sign
     from tests.signing.test_forgery import reseal
     from tests.sshkeys import recorded_session
@@ -118,6 +122,11 @@ async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, 
         return events
 
     reseal(path, edit)
+    return path
+
+
+async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, target, keys):
+    path = resealed_signed_session(tmp_path, target, keys)
     app = LaunchApp(ReplayLaunch(Replay(open_read_only(path))), mode="REPLAY · read-only")
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("t")
@@ -132,18 +141,7 @@ async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, 
 async def test_replay_opened_unverified_says_bad_signature_once_verified(tmp_path, target, keys):
     """As `launch-tui replay` opens it: the chain and the signatures are checked in a thread
     after the first frame; the banner and the timeline's row say BAD SIGNATURE once known."""
-    from launch_tui.commands import sign
-    from tests.signing.test_forgery import reseal
-    from tests.sshkeys import recorded_session
-
-    path = recorded_session(tmp_path / "sessions", target)
-    assert sign.run(path, "alice", str(keys["ed25519"].path)) == 0
-
-    def edit(events):
-        events[2]["note"] = "all good, launch"
-        return events
-
-    reseal(path, edit)
+    path = resealed_signed_session(tmp_path, target, keys)
     app = LaunchApp(ReplayLaunch(Replay.unverified(path)), mode="REPLAY · read-only")
     async with app.run_test(size=(120, 30)) as pilot:
         await app.workers.wait_for_complete()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from launch_tui.checklist import load_checklist
 from launch_tui.session.fileformat import SessionFile
-from launch_tui.session.integrity import Verdict, verify_chain
+from launch_tui.session.integrity import Verdict
 from launch_tui.session.live import OpenedSession, read_and_fold
 from launch_tui.session.models import Event
 from launch_tui.session.state import SessionState, apply, fold
@@ -26,7 +26,7 @@ class Replay:
     @classmethod
     def unverified(cls, path: str | Path) -> Replay:
         """Read and folded, the hash chain not verified yet (0.1-0.3 s at 10,000 events): the
-        first frame need not wait for it. `verify()` gives the verdict (the TUI, in a thread)."""
+        first frame need not wait for it. `ReplayLaunch.verify()` sets the verdict (the TUI, in a thread)."""
         replay = cls.__new__(cls)
         replay._open(*read_and_fold(path), None)
         return replay
@@ -39,11 +39,6 @@ class Replay:
         self._checkpoints: dict[int, SessionState] = {}
         self.position = len(self.events)
         self.state = state  # the fold of every event, made when the file was opened
-
-    def verify(self) -> Verdict:
-        if self.verdict is None:
-            self.verdict = verify_chain(self.file)
-        return self.verdict
 
     def state_at(self, position: int) -> SessionState:
         """The state after the first `position` events (0: the header alone)."""

@@ -389,7 +389,7 @@ class LaunchApp(App[int]):
     def _replay_verified(self) -> None:
         from launch_tui.tui.screens.timeline import TimelineScreen  # loaded by now: the review shows it
 
-        name = f"section-{TIMELINE}"
+        name = screen_name(TIMELINE)
         if self.launch is not None and self.launch.signatures and self.is_screen_installed(name):
             timeline = self.get_screen(name)
             if isinstance(timeline, TimelineScreen) and timeline.is_mounted:

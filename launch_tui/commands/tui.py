@@ -227,12 +227,15 @@ def run_demo(scenarios: str, folder: Path, operator: str | None, signing: str | 
 
 def run_replay(path: Path) -> int:
     """Read-only review: no lock, no writes, no network."""
+    from launch_tui.session import prefetch
+
+    # Before Textual and the models load: a second core parses the events meanwhile.
+    early = prefetch.start(path)
     # A replay's models and Textual: not on the home screen's path.
     from launch_tui.launch.replay import ReplayLaunch
     from launch_tui.session.replay import Replay
     from launch_tui.tui.app import LaunchApp
 
-    replay = ReplayLaunch(
-        Replay.unverified(path)
-    )  # unreadable: one line, exit 2; the chain is verified after the first frame
+    # Unreadable: one line, exit 2. The chain is verified after the first frame.
+    replay = ReplayLaunch(Replay.unverified(path, early))
     return run_app(LaunchApp(replay, mode="REPLAY · read-only"))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 _WHERE = {
     "CutShortTail": "fileformat",
     "SessionFile": "fileformat",
-    "SessionUnreadable": "fileformat",
+    "SessionUnreadable": "rawfile",
     "read_session": "fileformat",
     "Verdict": "integrity",
     "verify_chain": "integrity",
@@ -56,7 +56,6 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, eagerly
     from launch_tui.session.fileformat import (
         CutShortTail as CutShortTail,
         SessionFile as SessionFile,
-        SessionUnreadable as SessionUnreadable,
         read_session as read_session,
     )
     from launch_tui.session.integrity import Verdict as Verdict, verify_chain as verify_chain
@@ -73,5 +72,6 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, eagerly
     )
     from launch_tui.session.lock import SessionLocked as SessionLocked
     from launch_tui.session.models import Event as Event, EventKind as EventKind, Header as Header, NewEvent as NewEvent
+    from launch_tui.session.rawfile import SessionUnreadable as SessionUnreadable
     from launch_tui.session.state import ItemState as ItemState, SessionState as SessionState, fold as fold
     from launch_tui.session.store import CutShort as CutShort, SessionWriter as SessionWriter

@@ -5,17 +5,13 @@ Every event ends with a seal block (`[events.seal]` and its hash line), written 
 in a single append. So a file is: header, complete sealed events, and possibly a
 tail that stops before its seal: exactly what a crash mid-save leaves behind.
 
-The events are parsed by toml-rs (compiled; ~15x faster than tomllib, which takes
-~2 s for the 5 MB of a 10,000-event session on the bench machine), held to TOML 1.0
-as tomllib is. Whatever it refuses is parsed again by tomllib, whose messages name
-the damage as before."""
+The bytes and the events' TOML are read in launch_tui.session.rawfile (no models: a
+second process may have done that part, launch_tui.session.prefetch); here the header
+and the events are validated into models."""
 
 from __future__ import annotations
 
 import gc
-import os
-import re
-import stat
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,21 +21,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import toml_rs
 from pydantic import TypeAdapter, ValidationError
 
-from launch_tui.errors import LaunchError
 from launch_tui.session.models import SCHEMA_VERSION, Event, EventKind, Header
+from launch_tui.session.rawfile import (
+    SessionUnreadable,
+    as_lf,
+    decode,
+    event_bounds,
+    parse_events,
+    read_bytes,
+)
 from launch_tui.toml_depth import MAX_DEPTH, too_deep
-
-EVENTS_LINE = re.compile(rb"^\[\[events\]\]$", re.MULTILINE)
-SEAL_BLOCK = re.compile(rb'^\[events\.seal\]\nhash = "sha256:[0-9a-f]{64}"\n?', re.MULTILINE)
-MAX_SESSION_BYTES = 512 * 1024 * 1024
-PIECE_CHARS = 256 * 1024
-
-
-class SessionUnreadable(LaunchError):
-    """The file cannot be used as a session (exit code 2); it is left untouched."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ class SessionFile:
 def read_session(path: str | Path) -> SessionFile:
     path = Path(path)
     try:
-        raw = _read_bytes(path)
+        raw = read_bytes(path)
     except FileNotFoundError:
         raise SessionUnreadable(
             f"{path}: no such session file; `launch-tui sessions` lists the ones there are"
@@ -91,40 +84,19 @@ def read_session(path: str | Path) -> SessionFile:
     return parse_session(raw, path)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; a FIFO, a device (/dev/zero) or an oversized file is refused
-    from its stat, before a byte is read (O_NONBLOCK: opening a FIFO does not wait)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise SessionUnreadable(
-                f"{path}: is not a regular file (a FIFO, a device, a socket); this is not a session file"
-            )
-        if info.st_size > MAX_SESSION_BYTES:
-            raise SessionUnreadable(f"{path}: larger than {MAX_SESSION_BYTES // 2**20} MiB; this is not a session file")
-        raw = handle.read(MAX_SESSION_BYTES + 1)
-    if len(raw) > MAX_SESSION_BYTES:
-        raise SessionUnreadable(f"{path}: larger than {MAX_SESSION_BYTES // 2**20} MiB; this is not a session file")
-    return raw
-
-
-def parse_session(raw: bytes, path: Path) -> SessionFile:
-    crlf = b"\r\n" in raw
-    if crlf:
-        # Line endings changed on the way (git on Windows, an editor): the content, and so
-        # every seal, is the same with LF. Read as such; writing refuses it (see `crlf`).
-        raw = raw.replace(b"\r\n", b"\n")
-    if too_deep(raw):
+def parse_session(raw: bytes, path: Path, *, events_raw: list[dict[str, Any]] | None = None) -> SessionFile:
+    """`events_raw`: the sealed events already parsed from these same bytes, their nesting
+    checked first (launch_tui.session.prefetch); None: both are done here."""
+    lf = as_lf(raw)
+    if events_raw is None and too_deep(lf):
         raise SessionUnreadable(
             f"{path}: arrays or tables nest deeper than {MAX_DEPTH} levels; launch-tui never "
             "writes that, and no parser is given it. This is not a session file"
         )
     try:
-        parsed = _parse_session(raw, path)
-        return replace(parsed, crlf=True) if crlf else parsed
+        parsed = _parse_session(lf, path, events_raw)
+        # CRLF read as LF: offsets are not the file's own, and writing refuses it (see `crlf`).
+        return replace(parsed, crlf=True) if lf is not raw else parsed
     except RecursionError:
         raise SessionUnreadable(
             f"{path}: its values nest too deeply (dotted keys?); launch-tui never writes that. "
@@ -132,15 +104,14 @@ def parse_session(raw: bytes, path: Path) -> SessionFile:
         ) from None
 
 
-def _parse_session(raw: bytes, path: Path) -> SessionFile:
-    first_event = EVENTS_LINE.search(raw)
-    header_end = first_event.start() if first_event else len(raw)
+def _parse_session(raw: bytes, path: Path, events_raw: list[dict[str, Any]] | None) -> SessionFile:
+    header_end, complete_end = event_bounds(raw)
     header_raw = _parse_header(raw[:header_end], path)
     header = _validate_header(header_raw, path)
 
-    complete_end = _last_seal_end(raw, header_end)
     with _collector_paused() as pause:
-        events_raw = _parse_events(raw[header_end:complete_end], path)
+        if events_raw is None:
+            events_raw = parse_events(raw[header_end:complete_end], path)
         events = _validate_events(events_raw, path)
         pause.freeze = len(events) >= FREEZE_FROM
 
@@ -181,30 +152,9 @@ def _collector_paused() -> Iterator[_Pause]:
             gc.enable()
 
 
-def _last_seal_end(raw: bytes, start: int) -> int:
-    """Where the last sealed event ends (`start` if none is): the end of the last
-    SEAL_BLOCK match, found from the end of the file rather than by matching them all."""
-    end = len(raw)
-    while (at := raw.rfind(b"[events.seal]\n", start, end)) >= 0:
-        match = SEAL_BLOCK.match(raw, at)
-        if match and (at == 0 or raw[at - 1] == 0x0A):  # `^`: the start of a line
-            return match.end()
-        end = at
-    return start
-
-
-def _decode(raw: bytes, path: Path, what: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SessionUnreadable(
-            f"{path}: {what} is not UTF-8 text (byte {exc.start}); this is not a session file"
-        ) from None
-
-
 def _parse_header(raw: bytes, path: Path) -> dict[str, Any]:
     try:
-        header = tomllib.loads(_decode(raw, path, "the header"))
+        header = tomllib.loads(decode(raw, path, "the header"))
     except tomllib.TOMLDecodeError as exc:
         raise SessionUnreadable(f"{path}: the header is not valid TOML ({exc}); the file is damaged") from None
     version = header.get("schema_version")
@@ -228,60 +178,6 @@ def _validate_header(header: dict[str, Any], path: Path) -> Header:
             f"{path}: the header is invalid: session.created_at is not a UTC time like 2026-11-30T10:00:00Z"
         )
     return validated
-
-
-def _parse_events(raw: bytes, path: Path) -> list[dict[str, Any]]:
-    if not raw.strip():
-        return []
-    text = _decode(raw, path, "an event")
-    events = _events_in_pieces(text)
-    if events is not None:
-        return events
-    try:  # something unusual: the whole text at once, so that it is judged as before
-        document = toml_rs.loads(text, toml_version="1.0.0")
-    except toml_rs.TOMLDecodeError:
-        try:
-            document = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            return _locate_bad_event(raw, path)
-    events = document.get("events")
-    if set(document) != {"events"} or not isinstance(events, list):
-        raise SessionUnreadable(f"{path}: unexpected tables among the events; the file is damaged")
-    return events
-
-
-def _events_in_pieces(text: str) -> list[dict[str, Any]] | None:
-    """The events, parsed by toml-rs a piece of about PIECE_CHARS at a time, each piece
-    starting at an `[[events]]` line: parsed whole, its intermediate tree would cost
-    ~35 MB more at 10,000 events. None for anything but pieces that are each nothing
-    but events (a parse error, another table, an `[[events]]` line inside a multi-line
-    string...): the caller then parses the whole text and judges it as before."""
-    events: list[dict[str, Any]] = []
-    start = 0
-    while start < len(text):
-        cut = text.find("\n[[events]]\n", start + PIECE_CHARS)
-        end = len(text) if cut < 0 else cut + 1
-        try:
-            document = toml_rs.loads(text[start:end], toml_version="1.0.0")
-        except toml_rs.TOMLDecodeError:
-            return None
-        if set(document) != {"events"} or not isinstance(document["events"], list):
-            return None
-        events += document["events"]
-        start = end
-    return events
-
-
-def _locate_bad_event(raw: bytes, path: Path) -> list[dict[str, Any]]:
-    """The whole parse failed: find which event is bad, to name it."""
-    starts = [match.start() for match in EVENTS_LINE.finditer(raw)]
-    for index, start in enumerate(starts, start=1):
-        end = starts[index] if index < len(starts) else len(raw)
-        try:
-            tomllib.loads(raw[start:end].decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SessionUnreadable(f"{path}: event #{index} is not valid TOML ({exc}); the file is damaged") from None
-    raise SessionUnreadable(f"{path}: the events are not valid TOML; the file is damaged")
 
 
 @cache

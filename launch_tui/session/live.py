@@ -19,6 +19,7 @@ from launch_tui.session.fileformat import SessionFile, read_session
 from launch_tui.session.integrity import Verdict, verify_chain
 from launch_tui.session.locate import new_session_id
 from launch_tui.session.models import Event, EventKind, Header, NewEvent
+from launch_tui.session.prefetch import Prefetch
 from launch_tui.session.state import SessionState, apply, fold
 from launch_tui.session.store import SessionExists, SessionWriter
 from launch_tui.target import Target
@@ -45,10 +46,11 @@ def open_read_only(path: str | Path) -> OpenedSession:
     return OpenedSession(session, state, verify_chain(session))
 
 
-def read_and_fold(path: str | Path) -> tuple[SessionFile, SessionState]:
+def read_and_fold(path: str | Path, prefetch: Prefetch | None = None) -> tuple[SessionFile, SessionState]:
     """The file and its state, the hash chain not yet verified: for replay, which shows its
-    first frame before the verdict is known (it writes nothing; resume verifies before any write)."""
-    session = read_session(path).usable()
+    first frame before the verdict is known (it writes nothing; resume verifies before any write).
+    `prefetch`: its events parsed by a second process meanwhile (launch_tui.session.prefetch)."""
+    session = (prefetch.session() if prefetch is not None else read_session(path)).usable()
     return session, fold(session.header, load_checklist(), session.events)
 
 

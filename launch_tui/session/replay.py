@@ -14,6 +14,7 @@ from launch_tui.session.fileformat import SessionFile
 from launch_tui.session.integrity import Verdict
 from launch_tui.session.live import OpenedSession, read_and_fold
 from launch_tui.session.models import Event
+from launch_tui.session.prefetch import Prefetch
 from launch_tui.session.state import SessionState, apply, fold
 
 CHECKPOINT = 256
@@ -24,11 +25,11 @@ class Replay:
         self._open(opened.file, opened.state, opened.verdict)
 
     @classmethod
-    def unverified(cls, path: str | Path) -> Replay:
+    def unverified(cls, path: str | Path, prefetch: Prefetch | None = None) -> Replay:
         """Read and folded, the hash chain not verified yet (0.1-0.3 s at 10,000 events): the
         first frame need not wait for it. `ReplayLaunch.verify()` sets the verdict (the TUI, in a thread)."""
         replay = cls.__new__(cls)
-        replay._open(*read_and_fold(path), None)
+        replay._open(*read_and_fold(path, prefetch), None)
         return replay
 
     def _open(self, file: SessionFile, state: SessionState, verdict: Verdict | None) -> None:

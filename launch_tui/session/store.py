@@ -20,9 +20,10 @@ from launch_tui.files import ensure_private_dir, temp_beside, write_all
 from launch_tui.secrets import scrub
 from launch_tui.session import lock
 from launch_tui.session.chain import event_hash, header_hash
-from launch_tui.session.fileformat import CutShortTail, SessionFile, SessionUnreadable, read_session
+from launch_tui.session.fileformat import CutShortTail, SessionFile, read_session
 from launch_tui.session.integrity import verify_chain
 from launch_tui.session.models import SCHEMA_VERSION, Event, EventKind, Header, NewEvent
+from launch_tui.session.rawfile import SessionUnreadable
 from launch_tui.target import Target, target_to_dict
 from launch_tui.timefmt import now_iso
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from launch_tui.errors import LaunchError
 from launch_tui.files import ensure_private_dir, write_all
 from launch_tui.safe_text import shown as safe
-from launch_tui.session.fileformat import MAX_SESSION_BYTES
+from launch_tui.session.rawfile import MAX_SESSION_BYTES
 from launch_tui.sync import claims
 from launch_tui.sync.claims import Claim
 from launch_tui.sync.forks import Comparison, Relation, compare, quick

@@ -300,9 +300,9 @@ def test_duplicate_and_out_of_order_events_are_named_by_verify(good_file, tmp_pa
 
 
 def test_a_huge_file_is_refused_without_reading_it_all(tmp_path, monkeypatch):
-    from launch_tui.session import fileformat
+    from launch_tui.session import rawfile
 
-    monkeypatch.setattr(fileformat, "MAX_SESSION_BYTES", 1024)
+    monkeypatch.setattr(rawfile, "MAX_SESSION_BYTES", 1024)
     path = tmp_path / "s.toml"
     path.write_bytes(b"schema_version = 1\n" + b"#" * 4096)
     code, _out, err = run_cli(["verify", str(path)])

@@ -8,7 +8,7 @@ from pathlib import Path
 import tomli_w
 
 from launch_tui.session.chain import event_hash
-from launch_tui.session.fileformat import EVENTS_LINE
+from launch_tui.session.rawfile import EVENTS_LINE
 
 
 def split(raw: bytes) -> tuple[bytes, list[bytes]]:

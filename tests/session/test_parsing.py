@@ -8,8 +8,9 @@ import tomllib
 
 import pytest
 
-from launch_tui.session import fileformat
-from launch_tui.session.fileformat import EVENTS_LINE, SEAL_BLOCK, _last_seal_end, read_session
+from launch_tui.session import rawfile
+from launch_tui.session.fileformat import read_session
+from launch_tui.session.rawfile import EVENTS_LINE, SEAL_BLOCK, last_seal_end
 
 from .conftest import health_result
 from .scripted import play
@@ -22,13 +23,13 @@ def tomllib_events(path) -> list[dict]:
 
 @pytest.mark.parametrize("piece", [1, 700, 1 << 30], ids=["an event a piece", "a few a piece", "all at once"])
 def test_every_event_kind_parses_as_tomllib_parses_it(tmp_path, target, monkeypatch, piece):
-    monkeypatch.setattr(fileformat, "PIECE_CHARS", piece)
+    monkeypatch.setattr(rawfile, "PIECE_CHARS", piece)
     path = play(tmp_path / "sessions", target)  # every event kind, hostile text, a crash, a resume
     assert read_session(path).events_raw == tomllib_events(path)
 
 
 def test_an_events_line_inside_a_multiline_string_is_not_a_piece_boundary(live, monkeypatch):
-    monkeypatch.setattr(fileformat, "PIECE_CHARS", 1)  # a piece boundary at every [[events]] line it finds
+    monkeypatch.setattr(rawfile, "PIECE_CHARS", 1)  # a piece boundary at every [[events]] line it finds
     live.record(health_result())
     live.close()
     raw = live.path.read_bytes()
@@ -48,4 +49,4 @@ def test_the_last_seal_is_found_from_the_end_as_by_matching_them_all(live):
     for cut in range(start, len(raw) + 1):
         prefix = raw[:cut]
         seals = list(SEAL_BLOCK.finditer(prefix, start))
-        assert _last_seal_end(prefix, start) == (seals[-1].end() if seals else start), cut
+        assert last_seal_end(prefix, start) == (seals[-1].end() if seals else start), cut

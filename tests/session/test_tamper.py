@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from launch_tui.cli import main
 from launch_tui.session import SessionUnreadable, read_session, verify_chain
 from launch_tui.session.chain import header_hash
-from launch_tui.session.fileformat import EVENTS_LINE, parse_session
+from launch_tui.session.fileformat import parse_session
+from launch_tui.session.rawfile import EVENTS_LINE
 from tests.conftest import make_target
 
 from .scripted import play

@@ -1,0 +1,99 @@
+"""Replay's second process (launch_tui.session.prefetch) gives exactly what reading the
+file here gives: the same session, or the same one-line refusal, from the same bytes.
+
+Each case runs in a fresh interpreter: a pytest-xdist worker has threads, and a process
+with threads is never forked (the prefetch declines and reads in-process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from launch_tui.session.rawfile import EVENTS_LINE
+
+from .scripted import play
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Prints whether the child's events were used, and whether the outcome equals read_session's.
+COMPARE = """
+import json, sys
+from pathlib import Path
+from launch_tui.session import prefetch, read_session, SessionUnreadable
+path = Path(sys.argv[1])
+if sys.argv[2:] != ["as-shipped"]:
+    prefetch.FROM_BYTES = 0  # the scripted sessions are small: fork for them too
+def outcome(read):
+    try:
+        return read()
+    except SessionUnreadable as exc:
+        return str(exc)
+early = prefetch.start(path)
+got = outcome(early.session if early else lambda: read_session(path))
+print(json.dumps({
+    "forked": early is not None,
+    "from_child": bool(early and early.from_child),
+    "same": got == outcome(lambda: read_session(path)),
+    "refused": isinstance(got, str) and got,
+}))
+"""
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "memfd_create") or len(os.sched_getaffinity(0)) < 2, reason="prefetch needs fork, memfd, 2 cores"
+)
+
+
+def compare(path: Path, *args: str) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", COMPARE, str(path), *args], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def played(tmp_path, target) -> Path:
+    return play(tmp_path / "sessions", target)  # every event kind, hostile text, a crash, a resume
+
+
+def test_the_childs_events_make_the_same_session(played):
+    assert compare(played) == {"forked": True, "from_child": True, "same": True, "refused": False}
+
+
+def test_crlf_and_a_cut_short_tail_read_the_same(played):
+    played.write_bytes(played.read_bytes().replace(b"\n", b"\r\n") + b'[[events]]\r\nseq = 99\r\nat = "2026')
+    assert compare(played) == {"forked": True, "from_child": True, "same": True, "refused": False}
+
+
+def damaged(path: Path, replacement: bytes) -> Path:
+    """The last event's body swapped for `replacement` (sealed events stay sealed)."""
+    raw = path.read_bytes()
+    last = list(EVENTS_LINE.finditer(raw))[-1].end()
+    seal = raw.index(b"[events.seal]", last)
+    path.write_bytes(raw[:last] + b"\n" + replacement + b"\n\n" + raw[seal:])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "refusal"),
+    [
+        (b"seq = = 3", "is not valid TOML"),  # the child finds damage: read here, named here
+        (b"seq = 3\ndeep = " + b"[" * 70 + b"]" * 70, "nest deeper than 64 levels"),  # never parsed
+        (b"seq = 3\nat = 2026-11-30T10:00:00Z", "invalid"),  # a datetime: marshal cannot carry it
+    ],
+    ids=["bad TOML", "too deep", "a TOML datetime"],
+)
+def test_what_the_child_cannot_hand_back_is_judged_here_as_before(played, body, refusal):
+    result = compare(damaged(played, body))
+    assert result["forked"] and not result["from_child"] and result["same"]
+    assert refusal in str(result["refused"]), result
+
+
+def test_a_small_file_is_read_in_this_process(played):
+    assert compare(played, "as-shipped") == {"forked": False, "from_child": False, "same": True, "refused": False}

@@ -69,10 +69,11 @@ def start(path: Path) -> Prefetch | None:
     if not _worth_a_second_process():
         return None
     try:
+        # From its size first: a small file (or a FIFO, size 0) is not read twice.
+        if os.stat(path).st_size < FROM_BYTES:
+            return None
         raw = read_bytes(path)
     except (OSError, SessionUnreadable):  # read_session says why, when the caller reads it
-        return None
-    if len(raw) < FROM_BYTES:
         return None
     try:
         memfd = os.memfd_create("launch-tui-events", os.MFD_CLOEXEC)

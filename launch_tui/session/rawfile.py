@@ -54,6 +54,8 @@ def read_bytes(path: Path) -> bytes:
 def as_lf(raw: bytes) -> bytes:
     """Line endings changed on the way (git on Windows, an editor): the content, and so
     every seal, is the same with LF."""
+    if b"\r" not in raw:  # one byte: memchr's speed, where a two-byte search takes ~8 ms on 5 MB
+        return raw
     return raw.replace(b"\r\n", b"\n") if b"\r\n" in raw else raw
 
 

@@ -15,7 +15,8 @@ CHECK_EXIT_CODES = (0, 1, 3, 4)  # a verdict either way; only 2 (usage) would be
 
 
 def depth(runs: int, scenarios: tuple[str, ...] = ("healthy",)) -> tuple[float, list[float], list[float]]:
-    """The latency depth of `launch-tui check`, and the times it comes from."""
+    """The latency depth of `launch-tui check` (the median over runs of each run's
+    (T200 − T0) / 0.2 s), and the times it comes from."""
     with (
         tempfile.TemporaryDirectory(prefix="launch-bench-") as folder,
         SandboxServer(scenarios, latency_ms=0) as fast,
@@ -33,7 +34,12 @@ def depth(runs: int, scenarios: tuple[str, ...] = ("healthy",)) -> tuple[float, 
             for name in order:
                 argv, env = commands[name]
                 times[name].append(time_command(argv, env=env, ok_codes=CHECK_EXIT_CODES))
-    return (median(times["T200"]) - median(times["T0"])) / (LATENCY_MS / 1000), times["T0"], times["T200"]
+    # Each run's two launches are next to each other: the median of their differences follows
+    # the machine's minute-to-minute speed, where the difference of the two medians took
+    # whichever minute each median fell in (on a machine whose T0 swung 0.8-1.1 s in one
+    # run, that moved the depth by 1.5).
+    pairs = [(slow_s - fast_s) / (LATENCY_MS / 1000) for fast_s, slow_s in zip(times["T0"], times["T200"], strict=True)]
+    return median(pairs), times["T0"], times["T200"]
 
 
 def run(report: Report, runs: int) -> None:

@@ -10,7 +10,8 @@ session of 10,000 events: C-speed byte operations do nearly all of it. Escaped
 backslashes and quotes are removed first (no quote is then escaped), the text is cut
 down to the characters that matter (brackets, quotes, `#`, dots, newlines), strings with
 nothing of interest left in them (`""`) are dropped, what remains of strings and
-comments goes in one regex pass, and balanced pairs are peeled off level by level.
+comments goes in one split at the quotes (or one regex pass), and balanced pairs are
+peeled off level by level.
 tests/reliability/test_depth_property.py holds it to a character-by-character reading."""
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ MAX_DEPTH = 64
 _KEEP = b"[]{}\"'#\n."
 _DELETE = bytes(byte for byte in range(256) if byte not in _KEEP)
 # An escaped backslash or quote, taken left to right as a basic string's reader does
-# (`\\"` is a backslash, then the closing quote). Outside a basic string a backslash is
-# not TOML: a parser stops there, so what is removed after it changes nothing it reads.
+# (`\\"` is a backslash, then the closing quote). In a literal string or a comment the pair
+# lies wholly inside (neither ends at a backslash), so no pairing changes there; anywhere
+# else a backslash is not TOML: a parser stops there, so nothing after it is read.
 _ESCAPES = re.compile(rb'\\[\\"]')
 # After the reductions: single-line strings and comments (multi-line ones take the slow path).
 _STRINGS_AND_COMMENTS = re.compile(rb'"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*')

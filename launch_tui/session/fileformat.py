@@ -198,9 +198,9 @@ def _validate_events(events: list[Any], path: Path) -> list[Event]:
 
 
 def _first_malformed(events: list[Event], path: Path) -> str | None:
-    """Found in passes that stay in C (comprehensions over the events), where one Python
-    call per event took twice as long; only the events those passes single out (a bad
-    time, an item missing, any `data`) are looked at one by one, first to last."""
+    """Found in a few comprehensions over all the events, where one function call per
+    event took twice as long; only the events they single out (a bad time, an item
+    missing, any `data`) are looked at one by one, first to last."""
     # A session's times repeat (one a second at most): each distinct one is parsed once.
     times = {event.at for event in events}
     times.update(evidence.at for event in events for evidence in event.evidence)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from launch_tui.launch.live import LiveLaunch
@@ -16,8 +16,11 @@ from launch_tui.sync import opening
 from launch_tui.sync.worker import SyncState
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.dialogs.common import ChoiceDialog, ConfirmDialog
+from launch_tui.tui.dialogs.secrets import SecretsDialog
+from launch_tui.tui.dialogs.since import SinceYouLeftDialog
 
 from ..conftest import make_target
+from ..tui.driver import laid_out
 from .gitworld import Machine, bare_remote, clone, remote_claim, remote_copy
 
 
@@ -45,12 +48,13 @@ async def open_app(folder, operator: str, session_id: str | None = None) -> Laun
     return LaunchApp(launch)
 
 
-async def wait_for(pilot, condition) -> None:
+async def wait_for(pilot, condition, said=lambda: None) -> None:
+    """`said` tells what the app showed meanwhile, for the failure's message."""
     for _ in range(1500):  # up to 30 s: git on a loaded machine (CI runs the suite on 2 cores) can be slow
         if condition():
             return
         await pilot.pause(0.02)
-    raise AssertionError("the condition never held")
+    raise AssertionError(f"the condition never held; the app said: {said()}")
 
 
 async def test_the_top_bar_says_synced_and_quit_pushes_the_last_events_and_releases(tmp_path):
@@ -97,6 +101,25 @@ def fork_alice_and_bob(tmp_path):
     return remote, alice.folder
 
 
+async def fork_question_on_top(pilot) -> ChoiceDialog:
+    """The fork's question, on top and laid out, once the opening's own dialogs (what
+    happened since, then credentials: not needed here) are answered or wait beneath it.
+    The sync and the opening race: on a loaded machine either can push its dialog first."""
+    app, answered = pilot.app, False
+    for _ in range(1500):
+        top = app.screen
+        opening_beneath = any(isinstance(screen, (SinceYouLeftDialog, SecretsDialog)) for screen in app.screen_stack)
+        if isinstance(top, ChoiceDialog) and "forked" in str(top.finding):
+            if laid_out(top) and (answered or opening_beneath):
+                await pilot.pause()
+                return top
+        elif isinstance(top, ModalScreen):
+            answered = answered or isinstance(top, SecretsDialog)
+            await pilot.press("escape")
+        await pilot.pause(0.02)
+    raise AssertionError(f"the fork's question never came on top; the screens: {app.screen_stack}")
+
+
 async def test_a_fork_stops_the_session_and_asks_keep_the_remotes_sets_ours_aside(tmp_path):
     remote, folder = await asyncio.to_thread(fork_alice_and_bob, tmp_path)  # (the machines use asyncio.run)
     shared = await opening.connect(folder, "alice")  # alice is back: her copy is not a prefix of the remote's
@@ -106,14 +129,12 @@ async def test_a_fork_stops_the_session_and_asks_keep_the_remotes_sets_ours_asid
     app = LaunchApp(launch)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: launch.sync.state is SyncState.STOPPED)
-        await wait_for(pilot, lambda: any(isinstance(screen, ChoiceDialog) for screen in app.screen_stack))
-        while dialog_on_top(app, ChoiceDialog) is None:  # the credentials dialog opened first: not needed here
-            await pilot.press("escape")
-        assert "forked" in str(app.screen.finding) and "part at event #2" in str(app.screen.finding)
+        dialog = await fork_question_on_top(pilot)
+        assert "part at event #2" in str(dialog.finding)
         with pytest.raises(Exception, match="not recorded"):
             launch.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note="no"))
         await pilot.click("#choice-0")
-        await wait_for(pilot, lambda: not app.is_running)
+        await wait_for(pilot, lambda: not app.is_running, lambda: [str(n.message) for n in app._notifications])
     kept = list((folder / "forks").glob("acme-launch.*.toml"))
     assert len(kept) == 1 and read_session(kept[0]).events[1].note == "alice's own"
     assert (folder / "acme-launch.toml").read_bytes() == remote_copy(remote, "acme-launch.toml")

@@ -7,7 +7,7 @@ import asyncio
 from typing import TypeVar
 
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from launch_tui.tui.dialogs.actions import ActionDialog, DetectorsDialog, EnqueueDialog, RevealKeyDialog
 from launch_tui.tui.dialogs.common import Dialog, TextDialog
@@ -41,14 +41,21 @@ async def select_item(pilot, item_id: str) -> None:
 
 
 async def wait_for_dialog(pilot, kind: type[Shown], tries: int = 200) -> Shown:
-    """The screen of that class, once it is on top (a dialog a worker opens comes later)."""
+    """The screen of that class, once it is on top (a dialog a worker opens comes later)
+    and laid out: on a loaded machine a dialog can be on top a frame before its buttons
+    are mounted, or before they have a place a click can land on."""
     for _ in range(tries):
         screen = pilot.app.screen
-        if isinstance(screen, kind):
-            await pilot.pause()  # composed and mounted, not just pushed
+        if isinstance(screen, kind) and laid_out(screen):
+            await pilot.pause()
             return screen
         await pilot.pause(0.02)
     raise AssertionError(f"no {kind.__name__} appeared; the screen is {type(pilot.app.screen).__name__}")
+
+
+def laid_out(screen: Screen) -> bool:
+    buttons = list(screen.query(Button))
+    return screen.is_mounted and all(button.region.area or not button.display for button in buttons)
 
 
 async def open_item(pilot, item_id: str, kind: type[Shown], key: str = "enter") -> Shown:

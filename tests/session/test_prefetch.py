@@ -1,8 +1,8 @@
 """Replay's second process (launch_tui.session.prefetch) gives exactly what reading the
 file here gives: the same session, or the same one-line refusal, from the same bytes.
 
-Each case runs in a fresh interpreter: a pytest-xdist worker has threads, and a process
-with threads is never forked (the prefetch declines and reads in-process)."""
+Each case runs in a fresh interpreter, as `launch-tui replay` does, and spawns the
+real child from there."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from launch_tui.session import prefetch
 from launch_tui.session.rawfile import EVENTS_LINE
 
 from .scripted import play
@@ -27,7 +28,7 @@ from pathlib import Path
 from launch_tui.session import prefetch, read_session, SessionUnreadable
 path = Path(sys.argv[1])
 if sys.argv[2:] != ["as-shipped"]:
-    prefetch.FROM_BYTES = 0  # the scripted sessions are small: fork for them too
+    prefetch.FROM_BYTES = 0  # the scripted sessions are small: a child for them too
 def outcome(read):
     try:
         return read()
@@ -35,16 +36,18 @@ def outcome(read):
         return str(exc)
 early = prefetch.start(path)
 got = outcome(early.session if early else lambda: read_session(path))
+here = outcome(lambda: read_session(path))
 print(json.dumps({
-    "forked": early is not None,
+    "spawned": early is not None,
     "from_child": bool(early and early.from_child),
-    "same": got == outcome(lambda: read_session(path)),
+    "same": got == here or repr(got) == repr(here),  # (NaN is not equal to itself)
     "refused": isinstance(got, str) and got,
 }))
 """
 
 pytestmark = pytest.mark.skipif(
-    not hasattr(os, "memfd_create") or len(os.sched_getaffinity(0)) < 2, reason="prefetch needs fork, memfd, 2 cores"
+    not hasattr(os, "memfd_create") or len(os.sched_getaffinity(0)) < 2,
+    reason="prefetch needs posix_spawn, memfd, 2 cores",
 )
 
 
@@ -63,12 +66,12 @@ def played(tmp_path, target) -> Path:
 
 
 def test_the_childs_events_make_the_same_session(played):
-    assert compare(played) == {"forked": True, "from_child": True, "same": True, "refused": False}
+    assert compare(played) == {"spawned": True, "from_child": True, "same": True, "refused": False}
 
 
 def test_crlf_and_a_cut_short_tail_read_the_same(played):
     played.write_bytes(played.read_bytes().replace(b"\n", b"\r\n") + b'[[events]]\r\nseq = 99\r\nat = "2026')
-    assert compare(played) == {"forked": True, "from_child": True, "same": True, "refused": False}
+    assert compare(played) == {"spawned": True, "from_child": True, "same": True, "refused": False}
 
 
 def damaged(path: Path, replacement: bytes) -> Path:
@@ -85,15 +88,33 @@ def damaged(path: Path, replacement: bytes) -> Path:
     [
         (b"seq = = 3", "is not valid TOML"),  # the child finds damage: read here, named here
         (b"seq = 3\ndeep = " + b"[" * 70 + b"]" * 70, "nest deeper than 64 levels"),  # never parsed
-        (b"seq = 3\nat = 2026-11-30T10:00:00Z", "invalid"),  # a datetime: marshal cannot carry it
+        (b"seq = 3\nat = 2026-11-30T10:00:00Z", "invalid"),  # a datetime: JSON cannot carry it
+        (b'seq = "third"', "invalid"),  # JSON the child made, refused by validation: named here
     ],
-    ids=["bad TOML", "too deep", "a TOML datetime"],
+    ids=["bad TOML", "too deep", "a TOML datetime", "an invalid event"],
 )
 def test_what_the_child_cannot_hand_back_is_judged_here_as_before(played, body, refusal):
     result = compare(damaged(played, body))
-    assert result["forked"] and not result["from_child"] and result["same"]
+    assert result["spawned"] and not result["from_child"] and result["same"]
     assert refusal in str(result["refused"]), result
 
 
 def test_a_small_file_is_read_in_this_process(played):
-    assert compare(played, "as-shipped") == {"forked": False, "from_child": False, "same": True, "refused": False}
+    assert compare(played, "as-shipped") == {"spawned": False, "from_child": False, "same": True, "refused": False}
+
+
+@pytest.mark.parametrize("value", [b"inf", b"-inf", b"nan", b"1979-05-27T07:32:00Z", b"07:32:00"])
+def test_a_value_json_cannot_carry_is_kept_as_toml_read_it(played, value):
+    """Allowed in an event's data, and not JSON: read here, never turned into null or a string."""
+    raw = played.read_bytes()
+    data = raw.rindex(b"\n[events.data]\n") + len(b"\n[events.data]\n")  # the last event's: a report's format
+    played.write_bytes(raw[:data] + b"odd = " + value + b"\n" + raw[data:])
+    result = compare(played)
+    assert result == {"spawned": True, "from_child": False, "same": True, "refused": False}, result
+
+
+def test_the_child_is_given_no_credential(monkeypatch):
+    monkeypatch.setenv("LAUNCH_ADMIN_TOKEN", "tok-not-for-the-child")
+    monkeypatch.setenv("PYTHONPATH", "/where/launch_tui/is")
+    given = prefetch._child_environment()
+    assert "LAUNCH_ADMIN_TOKEN" not in given and given["PYTHONPATH"] == "/where/launch_tui/is"

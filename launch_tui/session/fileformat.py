@@ -85,6 +85,21 @@ def read_session(path: str | Path) -> SessionFile:
     return parse_session(raw, path)
 
 
+def read_header(path: Path) -> Header:
+    """The header alone, validated (what a session would send where, before opening it)."""
+    try:
+        lf = as_lf(read_bytes(path))
+    except OSError as exc:
+        raise SessionUnreadable(f"{path}: cannot read ({exc.strerror})") from None
+    header_end, _ = event_bounds(lf)
+    if too_deep(lf[:header_end]):
+        raise SessionUnreadable(f"{path}: its header nests deeper than {MAX_DEPTH} levels; not a session file")
+    try:
+        return _validate_header(_parse_header(lf[:header_end], path), path)
+    except RecursionError:
+        raise SessionUnreadable(f"{path}: its header nests too deeply; not a session file") from None
+
+
 class NotAsReadHere(Exception):
     """The events a second process handed back do not validate: read the file here instead,
     so that what is wrong is named exactly as reading it here names it."""

@@ -240,12 +240,19 @@ class LaunchApp(App[int]):
         if launch is not None:
             self.use_launch(launch)
 
-    def open_session(self, path: Path, *, drop_cut_short: bool = False, shared: SharedClaim | None = None) -> None:
+    def open_session(
+        self,
+        path: Path,
+        *,
+        drop_cut_short: bool = False,
+        shared: SharedClaim | None = None,
+        origins_asked: bool = False,
+    ) -> None:
         """Resume the session at `path` (a shared folder's: fetched and claimed first, in a worker)."""
         # The session store, the sync and the dialogs: not before a session is opened (module docstring).
         from launch_tui.session import CutShort, LiveSession, default_operator
         from launch_tui.sync.remote import is_shared
-        from launch_tui.tui import sync_view
+        from launch_tui.tui import opening, sync_view
         from launch_tui.tui.dialogs.common import ConfirmDialog
 
         if shared is None and is_shared(path.parent):
@@ -256,6 +263,11 @@ class LaunchApp(App[int]):
             if shared is not None:
                 sync_view.release_claim(self, shared, path.stem)
 
+        def once_trusted() -> None:
+            self.open_session(path, drop_cut_short=drop_cut_short, shared=shared, origins_asked=True)
+
+        if not origins_asked and opening.ask_before_opening(self, path, once_trusted, give_back_the_claim):
+            return
         try:
             live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
         except CutShort as cut:
@@ -265,7 +277,7 @@ class LaunchApp(App[int]):
 
             def dropping(drop: bool | None) -> None:
                 if drop:
-                    self.open_session(path, drop_cut_short=True, shared=shared)
+                    self.open_session(path, drop_cut_short=True, shared=shared, origins_asked=True)
                 else:
                     give_back_the_claim()
 

@@ -4,6 +4,8 @@ then missing credentials, then what a crash interrupted and which results are st
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from launch_tui.errors import LaunchError
@@ -36,6 +38,42 @@ def ask_what_opening_needs(app: LaunchApp, launch: LiveLaunch) -> None:
         _show_since_you_left(app, launch)
     else:
         _ask_for_credentials(app, launch)
+
+
+def ask_before_opening(app: LaunchApp, path: Path, proceed: Callable[[], None], declined: Callable[[], None]) -> bool:
+    """From the home screen: origins the session names that are not trusted here are asked
+    about before it is opened, so that a no leaves it as it was (not resumed, nothing
+    written, nothing sent) and the list on screen. True when the question is on screen;
+    the answer then calls `proceed` or `declined`. False: nothing to ask, or the header
+    cannot be read (opening it says why)."""
+    from launch_tui import trust
+    from launch_tui.session import default_operator
+    from launch_tui.session.fileformat import read_header
+
+    try:
+        untrusted = trust.untrusted_origins(read_header(path).target)
+    except LaunchError:
+        return False
+    if not untrusted:
+        return False
+
+    def answered(agreed: bool | None) -> None:
+        if not agreed:
+            declined()
+            app.notify(
+                f"{path.name}: not opened; the origins it names are not trusted here. Nothing was sent or written"
+            )
+            return
+        try:
+            trust.add(untrusted, f"session {path.name}, agreed by {app.operator_name or default_operator()}")
+        except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
+            declined()
+            app.notify_error(exc)
+            return
+        proceed()
+
+    app.push_screen(TrustDialog(path.name, untrusted), answered)
+    return True
 
 
 def _origins_answered(app: LaunchApp, launch: LiveLaunch, agreed: bool | None) -> bool:

@@ -55,10 +55,20 @@ async def test_the_home_screen_skips_a_hostile_file_and_says_which(tmp_path, tar
         assert any("skipped deep.toml" in note and "nest deeper than 64" in note for note in notes)
 
 
-async def test_declining_from_the_home_screen_sends_nothing_and_exits_2(tmp_path):
+def elsewhere_session(tmp_path) -> Path:
     folder = tmp_path / "sessions"
-    LiveSession.create(make_target(api_url="https://api.elsewhere.example"), "alice", folder, trust_source=None).close()
-    app = LaunchApp(home=folder, operator="bob")
+    target = make_target(api_url="https://api.elsewhere.example")
+    LiveSession.create(target, "alice", folder, trust_source=None).close()
+    return next(folder.glob("*.toml"))
+
+
+async def test_declining_from_the_home_screen_leaves_the_session_as_it_was_and_the_list_on_screen(tmp_path):
+    """Asked before the session is opened: no resume event, no lock kept, nothing sent."""
+    path = elsewhere_session(tmp_path)
+    before = path.read_bytes()
+    app = LaunchApp(home=path.parent, operator="bob")
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -67,7 +77,30 @@ async def test_declining_from_the_home_screen_sends_nothing_and_exits_2(tmp_path
         assert "https://api.elsewhere.example" in str(dialog.query_one("#explanation").render())
         await pilot.press("escape")
         await pilot.pause()
-    assert app.return_code == 2
+        assert app.is_running and app.launch is None and isinstance(app.screen, HomeScreen)
+        assert any("not opened" in note and "Nothing was sent or written" in note for note in notes)
+    assert path.read_bytes() == before
+    LiveSession.resume(path, "carol").close()  # no lock was kept
+
+
+async def test_agreeing_from_the_home_screen_opens_the_session_and_is_not_asked_again(tmp_path, _own_trust_file):
+    path = elsewhere_session(tmp_path)
+    app = LaunchApp(home=path.parent, operator="bob")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        dialog = await wait_for_dialog(pilot, TrustDialog)
+        dialog.action_submit()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.launch is not None and not isinstance(app.screen, HomeScreen):
+                break
+        assert app.launch is not None and not app.launch.untrusted
+        assert not any(isinstance(screen, TrustDialog) for screen in app.screen_stack)
+        assert "https://api.elsewhere.example" in _own_trust_file.read_text()
+        assert "agreed by bob" in _own_trust_file.read_text()
+        app.exit(0)
 
 
 async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, monkeypatch, target):

@@ -306,14 +306,23 @@ class LaunchApp(App[int]):
             return None
 
     def open_replay(self, path: Path) -> None:
+        """Read in a thread: 10,000 events take a few hundred ms, and the list stays live
+        meanwhile. A second `p` before the first read ends opens only the second."""
+        self.run_worker(self._open_replay(path), group="open-replay", exclusive=True, exit_on_error=False)
+
+    async def _open_replay(self, path: Path) -> None:
+        import asyncio
+
         # The session store: not before a session is opened (module docstring).
         from launch_tui.launch.replay import ReplayLaunch
         from launch_tui.session.replay import Replay
 
         try:
-            replay = ReplayLaunch(Replay.unverified(path))
+            replay = await asyncio.to_thread(lambda: ReplayLaunch(Replay.unverified(path)))
         except LaunchError as exc:
             self.notify_error(exc)
+            return
+        if self.launch is not None:  # a session was opened meanwhile: it stays
             return
         self.mode = "REPLAY · read-only"
         self.use_launch(replay)

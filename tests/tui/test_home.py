@@ -6,6 +6,7 @@ from launch_tui.session import session_files
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.dialogs.secrets import SecretsDialog
 from launch_tui.tui.dialogs.target import TargetDialog
+from launch_tui.tui.screens.home import HomeScreen
 from launch_tui.tui.screens.timeline import TimelineScreen
 
 from .driver import wait_for_dialog
@@ -46,8 +47,57 @@ async def test_resume_and_replay_from_the_list(tmp_path, target):
         await app.workers.wait_for_complete()  # the list is read in a thread
         await pilot.pause()
         await pilot.press("p")
+        await app.workers.wait_for_complete()  # read in a thread: the list stays live meanwhile
         await pilot.pause()
         assert app.launch.read_only and isinstance(app.screen, TimelineScreen)
+
+
+async def test_a_replay_opened_from_the_list_is_read_off_the_event_loop(tmp_path, target, monkeypatch):
+    import threading
+
+    from launch_tui.session import LiveSession
+    from launch_tui.session.replay import Replay
+
+    folder = tmp_path / "sessions"
+    LiveSession.create(target, "alice", folder).close()
+    read_on: list[threading.Thread] = []
+    unverified = Replay.unverified.__func__  # type: ignore[attr-defined]
+
+    def spied(cls, path, prefetch=None):
+        read_on.append(threading.current_thread())
+        return unverified(cls, path, prefetch)
+
+    monkeypatch.setattr(Replay, "unverified", classmethod(spied))
+    app = LaunchApp(home=folder, operator="bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert read_on and read_on[0] is not threading.main_thread()
+        assert app.launch.read_only and isinstance(app.screen, TimelineScreen)
+
+
+async def test_an_unreadable_replay_is_a_notice_and_the_list_stays(tmp_path, target):
+    from launch_tui.session import LiveSession
+
+    folder = tmp_path / "sessions"
+    live = LiveSession.create(target, "alice", folder)
+    live.close()
+    path = live.path
+    app = LaunchApp(home=folder, operator="bob")
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        path.write_text("schema_version = 99\n")  # changed after the list was read
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.launch is None and isinstance(app.screen, HomeScreen)
+        assert any("schema_version 99" in note for note in notes)
 
 
 async def test_the_collector_is_on_again_once_the_first_frame_is_drawn(tmp_path):

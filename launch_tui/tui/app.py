@@ -249,11 +249,9 @@ class LaunchApp(App[int]):
         origins_asked: bool = False,
     ) -> None:
         """Resume the session at `path` (a shared folder's: fetched and claimed first, in a worker)."""
-        # The session store, the sync and the dialogs: not before a session is opened (module docstring).
-        from launch_tui.session import CutShort, LiveSession, default_operator
+        # The sync and the dialogs: not before a session is opened (module docstring).
         from launch_tui.sync.remote import is_shared
         from launch_tui.tui import opening, sync_view
-        from launch_tui.tui.dialogs.common import ConfirmDialog
 
         if shared is None and is_shared(path.parent):
             sync_view.open_shared(self, path, drop_cut_short=drop_cut_short)
@@ -266,10 +264,28 @@ class LaunchApp(App[int]):
         def once_trusted() -> None:
             self.open_session(path, drop_cut_short=drop_cut_short, shared=shared, origins_asked=True)
 
+        if any(worker.group == "resume" and not worker.is_finished for worker in self.workers):
+            give_back_the_claim()  # one resume at a time: the first is still reading
+            return
         if not origins_asked and opening.ask_before_opening(self, path, once_trusted, give_back_the_claim):
             return
+        self.run_worker(self._resume(path, drop_cut_short, shared, give_back_the_claim), group="resume")
+
+    async def _resume(
+        self, path: Path, drop_cut_short: bool, shared: SharedClaim | None, give_back_the_claim: Callable[[], None]
+    ) -> None:
+        """Read, verified and locked in a thread (10,000 events: about half a second), so that
+        the list stays live; then the wizard, on the loop."""
+        import asyncio
+
+        # The session store and the dialogs: not before a session is opened (module docstring).
+        from launch_tui.session import CutShort, LiveSession, default_operator
+        from launch_tui.tui import sync_view
+        from launch_tui.tui.dialogs.common import ConfirmDialog
+
+        operator = self.operator_name or default_operator()
         try:
-            live = LiveSession.resume(path, self.operator_name or default_operator(), drop_cut_short=drop_cut_short)
+            live = await asyncio.to_thread(LiveSession.resume, path, operator, drop_cut_short=drop_cut_short)
         except CutShort as cut:
             dialog = ConfirmDialog(
                 "The last save was cut short", f"{cut} Drop only that event and continue?", "Drop it"
@@ -287,8 +303,9 @@ class LaunchApp(App[int]):
             self.notify_error(exc)
             give_back_the_claim()
             return
-        launch = self.launch_for(live)
+        launch = self.launch_for(live) if self.launch is None else None  # a replay opened meanwhile stays
         if launch is None:
+            live.close()  # (launch_for closes it too when it fails: closing twice is harmless)
             give_back_the_claim()
             return
         if shared is not None:

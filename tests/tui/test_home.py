@@ -113,3 +113,40 @@ async def test_the_collector_is_on_again_once_the_first_frame_is_drawn(tmp_path)
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_resume_from_the_list_reads_off_the_loop_and_asks_about_a_cut_short_save(tmp_path, target, monkeypatch):
+    """The file is read, verified and locked in a thread; a crash's half-written last event
+    is put to the operator first (drop it, or leave the file as it is)."""
+    import threading
+
+    from launch_tui.session import LiveSession
+    from launch_tui.tui.dialogs.common import ConfirmDialog
+
+    folder = tmp_path / "sessions"
+    live = LiveSession.create(target, "alice", folder)
+    live.close()
+    whole = live.path.read_bytes()
+    live.path.write_bytes(whole + b'\n[[events]]\nseq = 3\nat = "2026')  # a save cut short
+    read_on: list[threading.Thread] = []
+    resume = LiveSession.resume.__func__  # type: ignore[attr-defined]
+
+    def spied(cls, *args, **kwargs):
+        read_on.append(threading.current_thread())
+        return resume(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LiveSession, "resume", classmethod(spied))
+    app = LaunchApp(home=folder, operator="bob")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        dialog = await wait_for_dialog(pilot, ConfirmDialog)
+        assert "cut short" in str(dialog.query_one("#explanation").render())
+        dialog.action_submit()  # drop only that event
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.launch is not None and not app.launch.read_only
+        assert read_on and all(thread is not threading.main_thread() for thread in read_on)
+        app.exit(0)
+    assert live.path.read_bytes().startswith(whole) and b'at = "2026\n' not in live.path.read_bytes()

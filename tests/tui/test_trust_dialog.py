@@ -116,6 +116,7 @@ async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, m
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("r")
+        await app.workers.wait_for_complete()  # the session is read in a thread
         await pilot.pause()
         assert app.launch is None and isinstance(app.screen, HomeScreen)
         assert any("not valid TOML" in note and "fix or remove it" in note for note in notes)

@@ -46,6 +46,10 @@ STALE_REDRAW = 0.5  # seconds: a redraw due longer than this was lost (see redra
 READ_ONLY = "nothing can be changed in a review (resume the session to work on it)"
 
 
+# The workers that open a session from the home screen (sync_view's "open": fetch and claim).
+OPENING = frozenset({"open", "resume", "open-replay"})
+
+
 class LaunchApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "launch-tui"
@@ -264,9 +268,6 @@ class LaunchApp(App[int]):
         def once_trusted() -> None:
             self.open_session(path, drop_cut_short=drop_cut_short, shared=shared, origins_asked=True)
 
-        if any(worker.group == "resume" and not worker.is_finished for worker in self.workers):
-            give_back_the_claim()  # one resume at a time: the first is still reading
-            return
         if not origins_asked and opening.ask_before_opening(self, path, once_trusted, give_back_the_claim):
             return
         self.run_worker(self._resume(path, drop_cut_short, shared, give_back_the_claim), group="resume")
@@ -322,10 +323,14 @@ class LaunchApp(App[int]):
             self.notify_error(exc)
             return None
 
+    def opening_a_session(self) -> bool:
+        """A session chosen on the home screen is being fetched, claimed or read (in workers,
+        the list still live): the home screen opens one at a time."""
+        return any(worker.group in OPENING and not worker.is_finished for worker in self.workers)
+
     def open_replay(self, path: Path) -> None:
-        """Read in a thread: 10,000 events take a few hundred ms, and the list stays live
-        meanwhile. A second `p` before the first read ends opens only the second."""
-        self.run_worker(self._open_replay(path), group="open-replay", exclusive=True, exit_on_error=False)
+        """Read in a thread: 10,000 events take a few hundred ms, and the list stays live meanwhile."""
+        self.run_worker(self._open_replay(path), group="open-replay", exit_on_error=False)
 
     async def _open_replay(self, path: Path) -> None:
         import asyncio

@@ -150,3 +150,38 @@ async def test_resume_from_the_list_reads_off_the_loop_and_asks_about_a_cut_shor
         assert read_on and all(thread is not threading.main_thread() for thread in read_on)
         app.exit(0)
     assert live.path.read_bytes().startswith(whole) and b'at = "2026\n' not in live.path.read_bytes()
+
+
+async def test_a_second_key_while_a_session_opens_opens_nothing_more(tmp_path, target, monkeypatch):
+    """While the first read runs (made slow here), `r` and `p` again are ignored: no second
+    resume meeting the first one's lock, no replay opened over it."""
+    import time
+
+    from launch_tui.session import LiveSession
+
+    folder = tmp_path / "sessions"
+    LiveSession.create(target, "alice", folder).close()
+    resume = LiveSession.resume.__func__  # type: ignore[attr-defined]
+    calls: list[str] = []
+
+    def slow(cls, *args, **kwargs):
+        calls.append("resume")
+        time.sleep(0.3)  # in the worker's thread: a long session
+        return resume(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LiveSession, "resume", classmethod(slow))
+    app = LaunchApp(home=folder, operator="bob")
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.opening_a_session()
+        await pilot.press("r", "p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == ["resume"] and app.launch is not None and not app.launch.read_only
+        assert not [note for note in notes if "lock" in note.lower()]
+        app.exit(0)

@@ -120,12 +120,12 @@ class HomeScreen(Screen[None]):
 
     def action_resume(self) -> None:
         row = self._selected()
-        if row:
+        if row and not self.app.opening_a_session():  # a second key while the first opens: ignored
             self.app.open_session(row.path)
 
     def action_replay(self) -> None:
         row = self._selected()
-        if row:
+        if row and not self.app.opening_a_session():
             self.app.open_replay(row.path)
 
 

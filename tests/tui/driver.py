@@ -27,6 +27,19 @@ async def settle(pilot, seconds: float = 60) -> None:
     await pilot.pause()
 
 
+def noted(app) -> list[str]:
+    """Every notice the app shows from now on, as text."""
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(str(message))
+    return notes
+
+
+async def listed(pilot) -> None:
+    """The home screen's list, read in a thread, on screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def goto(pilot, section_id: str) -> None:
     pilot.app.show_section(section_id)
     await pilot.pause()

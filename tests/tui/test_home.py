@@ -9,7 +9,18 @@ from launch_tui.tui.dialogs.target import TargetDialog
 from launch_tui.tui.screens.home import HomeScreen
 from launch_tui.tui.screens.timeline import TimelineScreen
 
-from .driver import wait_for_dialog
+from .driver import listed, noted, wait_for_dialog
+
+
+def spy(monkeypatch, owner, name: str, before) -> None:
+    """`owner.name`, a classmethod, calls `before()` first, in the thread it runs in."""
+    original = getattr(owner, name).__func__
+
+    def spied(cls, *args, **kwargs):
+        before()
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, classmethod(spied))
 
 
 async def test_a_new_launch_from_the_form(tmp_path, monkeypatch):
@@ -44,8 +55,7 @@ async def test_resume_and_replay_from_the_list(tmp_path, target):
     LiveSession.create(target, "alice", folder).close()
     app = LaunchApp(home=folder, operator="bob")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()  # the list is read in a thread
-        await pilot.pause()
+        await listed(pilot)
         await pilot.press("p")
         await app.workers.wait_for_complete()  # read in a thread: the list stays live meanwhile
         await pilot.pause()
@@ -61,17 +71,10 @@ async def test_a_replay_opened_from_the_list_is_read_off_the_event_loop(tmp_path
     folder = tmp_path / "sessions"
     LiveSession.create(target, "alice", folder).close()
     read_on: list[threading.Thread] = []
-    unverified = Replay.unverified.__func__  # type: ignore[attr-defined]
-
-    def spied(cls, path, prefetch=None):
-        read_on.append(threading.current_thread())
-        return unverified(cls, path, prefetch)
-
-    monkeypatch.setattr(Replay, "unverified", classmethod(spied))
+    spy(monkeypatch, Replay, "unverified", lambda: read_on.append(threading.current_thread()))
     app = LaunchApp(home=folder, operator="bob")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await listed(pilot)
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -87,11 +90,9 @@ async def test_an_unreadable_replay_is_a_notice_and_the_list_stays(tmp_path, tar
     live.close()
     path = live.path
     app = LaunchApp(home=folder, operator="bob")
-    notes: list[str] = []
-    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    notes = noted(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await listed(pilot)
         path.write_text("schema_version = 99\n")  # changed after the list was read
         await pilot.press("p")
         await app.workers.wait_for_complete()
@@ -129,17 +130,10 @@ async def test_resume_from_the_list_reads_off_the_loop_and_asks_about_a_cut_shor
     whole = live.path.read_bytes()
     live.path.write_bytes(whole + b'\n[[events]]\nseq = 3\nat = "2026')  # a save cut short
     read_on: list[threading.Thread] = []
-    resume = LiveSession.resume.__func__  # type: ignore[attr-defined]
-
-    def spied(cls, *args, **kwargs):
-        read_on.append(threading.current_thread())
-        return resume(cls, *args, **kwargs)
-
-    monkeypatch.setattr(LiveSession, "resume", classmethod(spied))
+    spy(monkeypatch, LiveSession, "resume", lambda: read_on.append(threading.current_thread()))
     app = LaunchApp(home=folder, operator="bob")
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await listed(pilot)
         await pilot.press("r")
         dialog = await wait_for_dialog(pilot, ConfirmDialog)
         assert "cut short" in str(dialog.query_one("#explanation").render())
@@ -161,21 +155,17 @@ async def test_a_second_key_while_a_session_opens_opens_nothing_more(tmp_path, t
 
     folder = tmp_path / "sessions"
     LiveSession.create(target, "alice", folder).close()
-    resume = LiveSession.resume.__func__  # type: ignore[attr-defined]
     calls: list[str] = []
 
-    def slow(cls, *args, **kwargs):
+    def slowly() -> None:
         calls.append("resume")
         time.sleep(0.3)  # in the worker's thread: a long session
-        return resume(cls, *args, **kwargs)
 
-    monkeypatch.setattr(LiveSession, "resume", classmethod(slow))
+    spy(monkeypatch, LiveSession, "resume", slowly)
     app = LaunchApp(home=folder, operator="bob")
-    notes: list[str] = []
-    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    notes = noted(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await listed(pilot)
         await pilot.press("r")
         await pilot.pause()
         assert app.opening_a_session()

@@ -16,7 +16,7 @@ from launch_tui.tui.screens.home import HomeScreen
 
 from ..conftest import make_target
 from .conftest import TEST_SECRETS
-from .driver import wait_for_dialog
+from .driver import listed, noted, wait_for_dialog
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -45,11 +45,9 @@ async def test_the_home_screen_skips_a_hostile_file_and_says_which(tmp_path, tar
     LiveSession.create(target, "alice", folder).close()
     (folder / "deep.toml").write_text("schema_version = 1\nx = " + "[" * 5000 + "]" * 5000 + "\n")
     app = LaunchApp(home=folder, operator="bob")
-    notes: list[str] = []
-    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    notes = noted(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()  # the list is read in a thread
-        await pilot.pause()
+        await listed(pilot)
         table = app.screen.query_one("DataTable")
         assert table.row_count == 2
         assert any("skipped deep.toml" in note and "nest deeper than 64" in note for note in notes)
@@ -67,11 +65,9 @@ async def test_declining_from_the_home_screen_leaves_the_session_as_it_was_and_t
     path = elsewhere_session(tmp_path)
     before = path.read_bytes()
     app = LaunchApp(home=path.parent, operator="bob")
-    notes: list[str] = []
-    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    notes = noted(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await listed(pilot)
         await pilot.press("r")
         dialog = await wait_for_dialog(pilot, TrustDialog)
         assert "https://api.elsewhere.example" in str(dialog.query_one("#explanation").render())
@@ -87,8 +83,7 @@ async def test_agreeing_from_the_home_screen_opens_the_session_and_is_not_asked_
     path = elsewhere_session(tmp_path)
     app = LaunchApp(home=path.parent, operator="bob")
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await listed(pilot)
         await pilot.press("r")
         dialog = await wait_for_dialog(pilot, TrustDialog)
         dialog.action_submit()
@@ -110,11 +105,9 @@ async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, m
     store.write_text("[[trusted]\n")
     monkeypatch.setenv("LAUNCH_TRUST_FILE", str(store))
     app = LaunchApp(home=folder, operator="bob")
-    notes: list[str] = []
-    app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+    notes = noted(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await listed(pilot)
         await pilot.press("r")
         await app.workers.wait_for_complete()  # the session is read in a thread
         await pilot.pause()

@@ -241,9 +241,12 @@ class JSONEvents(Sequence[dict[str, Any]]):
         self._events: list[dict[str, Any]] = []
 
     def _loaded(self) -> list[dict[str, Any]]:
-        if self._json is not None:
+        # Read once into a local: two threads (the verify's, the loop's) may both get here;
+        # both then parse, and the events are set before the JSON is let go of.
+        events_json = self._json
+        if events_json is not None:
             with _collector_paused() as pause:  # ~500,000 objects, no cycles: as when parsed here
-                self._events, self._json = json.loads(self._json), None
+                self._events, self._json = json.loads(events_json), None
                 pause.freeze = len(self._events) >= FREEZE_FROM
         return self._events
 

@@ -118,3 +118,20 @@ def test_the_child_is_given_no_credential(monkeypatch):
     monkeypatch.setenv("PYTHONPATH", "/where/launch_tui/is")
     given = prefetch._child_environment()
     assert "LAUNCH_ADMIN_TOKEN" not in given and given["PYTHONPATH"] == "/where/launch_tui/is"
+
+
+def test_the_events_dicts_are_built_on_first_use_from_any_thread():
+    """JSONEvents, the dicts the hash chain reads: built when first asked for (the verify's
+    thread, or the loop), the same for every thread that asks, and equal to a list of them."""
+    import threading
+
+    from launch_tui.session.fileformat import JSONEvents
+
+    events = JSONEvents(b'[{"seq":1},{"seq":2}]')
+    seen: list[int] = []
+    threads = [threading.Thread(target=lambda: seen.append(len(events))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [2] * 8 and events == [{"seq": 1}, {"seq": 2}] and events[1] == {"seq": 2}

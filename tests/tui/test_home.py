@@ -159,7 +159,7 @@ async def test_a_second_key_while_a_session_opens_opens_nothing_more(tmp_path, t
 
     def slowly() -> None:
         calls.append("resume")
-        time.sleep(0.3)  # in the worker's thread: a long session
+        time.sleep(1.0)  # in the worker's thread: a long session (and a margin on a loaded machine)
 
     spy(monkeypatch, LiveSession, "resume", slowly)
     app = LaunchApp(home=folder, operator="bob")

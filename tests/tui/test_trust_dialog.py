@@ -87,7 +87,7 @@ async def test_agreeing_from_the_home_screen_opens_the_session_and_is_not_asked_
         await pilot.press("r")
         dialog = await wait_for_dialog(pilot, TrustDialog)
         dialog.action_submit()
-        for _ in range(100):
+        for _ in range(500):  # the session is read in a thread: up to 10 s on a loaded machine
             await pilot.pause(0.02)
             if app.launch is not None and not isinstance(app.screen, HomeScreen):
                 break

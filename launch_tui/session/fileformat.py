@@ -70,8 +70,22 @@ class SessionFile:
 
 def read_session(path: str | Path) -> SessionFile:
     path = Path(path)
+    return parse_session(_file_bytes(path), path)
+
+
+def read_header(path: Path) -> Header:
+    """The header alone, validated (what a session would send where, before opening it);
+    refused with the same lines as reading the whole file."""
+    lf = as_lf(_file_bytes(path))
+    header_end, _ = event_bounds(lf)
+    _refuse_too_deep(lf[:header_end], path)
+    with _values_nesting_refused(path):
+        return _validate_header(_parse_header(lf[:header_end], path), path)
+
+
+def _file_bytes(path: Path) -> bytes:
     try:
-        raw = read_bytes(path)
+        return read_bytes(path)
     except FileNotFoundError:
         raise SessionUnreadable(
             f"{path}: no such session file; `launch-tui sessions` lists the ones there are"
@@ -82,22 +96,25 @@ def read_session(path: str | Path) -> SessionFile:
         raise SessionUnreadable(f"{path}: permission denied; the session file belongs to another user") from None
     except OSError as exc:
         raise SessionUnreadable(f"{path}: cannot read ({exc.strerror})") from None
-    return parse_session(raw, path)
 
 
-def read_header(path: Path) -> Header:
-    """The header alone, validated (what a session would send where, before opening it)."""
+def _refuse_too_deep(lf: bytes, path: Path) -> None:
+    if too_deep(lf):
+        raise SessionUnreadable(
+            f"{path}: arrays or tables nest deeper than {MAX_DEPTH} levels; launch-tui never "
+            "writes that, and no parser is given it. This is not a session file"
+        )
+
+
+@contextmanager
+def _values_nesting_refused(path: Path) -> Iterator[None]:
     try:
-        lf = as_lf(read_bytes(path))
-    except OSError as exc:
-        raise SessionUnreadable(f"{path}: cannot read ({exc.strerror})") from None
-    header_end, _ = event_bounds(lf)
-    if too_deep(lf[:header_end]):
-        raise SessionUnreadable(f"{path}: its header nests deeper than {MAX_DEPTH} levels; not a session file")
-    try:
-        return _validate_header(_parse_header(lf[:header_end], path), path)
+        yield
     except RecursionError:
-        raise SessionUnreadable(f"{path}: its header nests too deeply; not a session file") from None
+        raise SessionUnreadable(
+            f"{path}: its values nest too deeply (dotted keys?); launch-tui never writes that. "
+            "This is not a session file"
+        ) from None
 
 
 class NotAsReadHere(Exception):
@@ -110,20 +127,12 @@ def parse_session(raw: bytes, path: Path, *, events_json: bytes | None = None) -
     checked first, as JSON (launch_tui.session.prefetch); they validate or raise NotAsReadHere.
     None: both are done here."""
     lf = as_lf(raw)
-    if events_json is None and too_deep(lf):
-        raise SessionUnreadable(
-            f"{path}: arrays or tables nest deeper than {MAX_DEPTH} levels; launch-tui never "
-            "writes that, and no parser is given it. This is not a session file"
-        )
-    try:
+    if events_json is None:
+        _refuse_too_deep(lf, path)
+    with _values_nesting_refused(path):
         parsed = _parse_session(lf, path, events_json)
-        # CRLF read as LF: offsets are not the file's own, and writing refuses it (see `crlf`).
-        return replace(parsed, crlf=True) if lf is not raw else parsed
-    except RecursionError:
-        raise SessionUnreadable(
-            f"{path}: its values nest too deeply (dotted keys?); launch-tui never writes that. "
-            "This is not a session file"
-        ) from None
+    # CRLF read as LF: offsets are not the file's own, and writing refuses it (see `crlf`).
+    return replace(parsed, crlf=True) if lf is not raw else parsed
 
 
 def _parse_session(raw: bytes, path: Path, events_json: bytes | None) -> SessionFile:
@@ -225,7 +234,7 @@ def _validate_events(events: list[Any], path: Path) -> list[Event]:
 def _validate_events_json(events_json: bytes) -> list[Event]:
     """From JSON in one pass (~40% less than building the dicts, then validating them).
     For these models lax JSON validation takes what lax Python validation takes of TOML's
-    values (tests/session/test_prefetch.py compares them); whatever fails is read again here."""
+    values (tests/session/test_json_validation.py holds them to it); whatever fails is read again here."""
     try:
         return _events_adapter().validate_json(events_json)
     except ValidationError:

@@ -96,7 +96,8 @@ def start(path: Path) -> Prefetch | None:
         descriptors.append(bytes_in)
         json_out = os.memfd_create("launch-tui-events", os.MFD_CLOEXEC)
         descriptors.append(json_out)
-        _write_all(bytes_in, raw)
+        with open(bytes_in, "wb", closefd=False) as handle:  # writes it all, however the kernel splits it
+            handle.write(raw)
         os.lseek(bytes_in, 0, os.SEEK_SET)
         child = os.posix_spawn(
             CHILD[0],
@@ -122,13 +123,6 @@ def start(path: Path) -> Prefetch | None:
 def _child_environment() -> dict[str, str]:
     """What finds and runs the interpreter's modules; no credential: the child needs none."""
     return {name: value for name, value in os.environ.items() if name.startswith(("PYTHON", "LANG", "LC_"))}
-
-
-def _write_all(descriptor: int, data: bytes) -> None:
-    with memoryview(data) as view:
-        written = 0
-        while written < len(view):
-            written += os.write(descriptor, view[written:])
 
 
 def _worth_a_second_process() -> bool:

@@ -304,9 +304,12 @@ class LaunchApp(App[int]):
             self.notify_error(exc)
             give_back_the_claim()
             return
-        launch = self.launch_for(live) if self.launch is None else None  # a replay opened meanwhile stays
+        if self.launch is not None:  # a replay opened meanwhile: it stays
+            live.close()
+            give_back_the_claim()
+            return
+        launch = self.launch_for(live)
         if launch is None:
-            live.close()  # (launch_for closes it too when it fails: closing twice is harmless)
             give_back_the_claim()
             return
         if shared is not None:

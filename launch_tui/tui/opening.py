@@ -60,8 +60,10 @@ def ask_before_opening(app: LaunchApp, path: Path, proceed: Callable[[], None], 
     def answered(agreed: bool | None) -> None:
         if not agreed:
             declined()
-            app.notify(
-                f"{path.name}: not opened; the origins it names are not trusted here. Nothing was sent or written"
+            # notify_error: a file's name is shown made safe, as every line from outside is.
+            app.notify_error(
+                f"{path.name}: not opened; the origins it names are not trusted here. Nothing was sent or written",
+                severity="information",
             )
             return
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from launch_tui.session import session_files
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.dialogs.secrets import SecretsDialog
@@ -21,6 +23,13 @@ def spy(monkeypatch, owner, name: str, before) -> None:
         return original(cls, *args, **kwargs)
 
     monkeypatch.setattr(owner, name, classmethod(spied))
+
+
+def threads_calling(monkeypatch, owner, name: str) -> list[threading.Thread]:
+    """The thread of each call of `owner.name` from now on."""
+    calls: list[threading.Thread] = []
+    spy(monkeypatch, owner, name, lambda: calls.append(threading.current_thread()))
+    return calls
 
 
 async def test_a_new_launch_from_the_form(tmp_path, monkeypatch):
@@ -63,15 +72,12 @@ async def test_resume_and_replay_from_the_list(tmp_path, target):
 
 
 async def test_a_replay_opened_from_the_list_is_read_off_the_event_loop(tmp_path, target, monkeypatch):
-    import threading
-
     from launch_tui.session import LiveSession
     from launch_tui.session.replay import Replay
 
     folder = tmp_path / "sessions"
     LiveSession.create(target, "alice", folder).close()
-    read_on: list[threading.Thread] = []
-    spy(monkeypatch, Replay, "unverified", lambda: read_on.append(threading.current_thread()))
+    read_on = threads_calling(monkeypatch, Replay, "unverified")
     app = LaunchApp(home=folder, operator="bob")
     async with app.run_test(size=(80, 24)) as pilot:
         await listed(pilot)
@@ -119,8 +125,6 @@ async def test_the_collector_is_on_again_once_the_first_frame_is_drawn(tmp_path)
 async def test_resume_from_the_list_reads_off_the_loop_and_asks_about_a_cut_short_save(tmp_path, target, monkeypatch):
     """The file is read, verified and locked in a thread; a crash's half-written last event
     is put to the operator first (drop it, or leave the file as it is)."""
-    import threading
-
     from launch_tui.session import LiveSession
     from launch_tui.tui.dialogs.common import ConfirmDialog
 
@@ -129,8 +133,7 @@ async def test_resume_from_the_list_reads_off_the_loop_and_asks_about_a_cut_shor
     live.close()
     whole = live.path.read_bytes()
     live.path.write_bytes(whole + b'\n[[events]]\nseq = 3\nat = "2026')  # a save cut short
-    read_on: list[threading.Thread] = []
-    spy(monkeypatch, LiveSession, "resume", lambda: read_on.append(threading.current_thread()))
+    read_on = threads_calling(monkeypatch, LiveSession, "resume")
     app = LaunchApp(home=folder, operator="bob")
     async with app.run_test(size=(100, 30)) as pilot:
         await listed(pilot)

@@ -178,3 +178,37 @@ async def test_a_second_key_while_a_session_opens_opens_nothing_more(tmp_path, t
         assert calls == ["resume"] and app.launch is not None and not app.launch.read_only
         assert not [note for note in notes if "lock" in note.lower()]
         app.exit(0)
+
+
+async def test_the_first_frame_says_the_sessions_are_being_read_and_the_list_follows(tmp_path, target, monkeypatch):
+    """The table and the buttons are built once the sessions are read, not before the first
+    frame (it would be an empty header); a key meanwhile says so and opens nothing."""
+    from launch_tui.session import LiveSession, listing
+
+    folder = tmp_path / "sessions"
+    LiveSession.create(target, "alice", folder).close()
+    release = threading.Event()
+    list_rows = listing.list_rows
+
+    def slowly(path):
+        release.wait(10)
+        return list_rows(path)
+
+    monkeypatch.setattr(listing, "list_rows", slowly)
+    app = LaunchApp(home=folder, operator="bob")
+    notes = noted(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "Reading the sessions" in str(screen.query_one("#home-reading").render())
+        assert not screen.query("DataTable") and not screen.query("Button")
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.launch is None and any("still being read" in note for note in notes)
+        release.set()
+        await listed(pilot)
+        table = screen.query_one("#home-sessions")
+        assert table.row_count == 1 and app.focused is table
+        assert [button.id for button in screen.query("Button")] == ["new", "resume", "replay"]
+        assert not screen.query("#home-reading")
+        app.exit(0)

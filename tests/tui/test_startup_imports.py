@@ -39,3 +39,17 @@ def test_building_the_command_line_loads_neither():
 def test_the_probe_sees_a_heavy_import():
     """The check above could pass by looking at nothing: a module that does import them is seen."""
     assert loaded_by("launch_tui.launch.live") == ["httpx", "pydantic"]
+
+
+def test_the_home_screen_loads_its_table_only_with_the_list():
+    """The table is built once the sessions are read, after the first frame (its import
+    alone is ~5 ms). Button's module comes with Textual's own; what Button costs is its CSS,
+    parsed when one is mounted (tests/tui/test_home.py holds that none is before the list)."""
+    probe = (
+        "import json, sys, launch_tui.tui.screens.home; "
+        "print(json.dumps([name for name in sys.modules if name.startswith('textual.widgets._')]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    widgets = json.loads(result.stdout)
+    assert "textual.widgets._static" in widgets  # the probe sees the widgets the first frame does use
+    assert "textual.widgets._data_table" not in widgets

@@ -155,3 +155,32 @@ async def test_an_intact_replay_opened_unverified_says_nothing_once_verified(tmp
         await pilot.pause()
         banner = str(replay_banner(app.replay, app.launch.signatures))
         assert app.launch.verified and "ALTERED" not in banner and "verifying" not in banner
+
+
+async def test_the_timeline_is_drawn_only_once_it_shows_the_position(tmp_path, monkeypatch):
+    """The table scrolls to the replay position only after the first refresh; until then
+    it is hidden, so no frame draws the window's top rows instead of the cursor's."""
+    from textual.widgets import DataTable
+
+    from launch_tui.session import EventKind, NewEvent
+
+    live = seeded(tmp_path / "sessions")
+    for n in range(40):  # more events than one screenful: the position is off the table's top
+        live.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note=f"note {n}"))
+    live.close()
+    drawn: list[tuple[float, int, int]] = []
+    render_lines = DataTable.render_lines
+
+    def recorded(table, crop):
+        if table.id == "timeline":
+            drawn.append((table.scroll_y, table.size.height, table.cursor_row))
+        return render_lines(table, crop)
+
+    monkeypatch.setattr(DataTable, "render_lines", recorded)
+    app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#timeline", DataTable)
+        assert table.cursor_row >= table.size.height  # the position is below the first screenful
+        assert drawn and all(top <= row < top + height for top, height, row in drawn)
+        assert app.focused is table

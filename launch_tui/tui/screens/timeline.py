@@ -87,8 +87,18 @@ class TimelineScreen(StateScreen):
         self.query_one("#filter-status", Select).set_options([(status, status) for status in statuses])
         table = self.query_one(DataTable)
         table.add_columns("#", "time", "actor", "event", "item", "status", "what")
+        # Hidden until it has scrolled to the position, which it does only after the first
+        # refresh: that refresh would draw the window's top rows, not the cursor's (opened
+        # from the home screen, a frame of the wrong events), or, when replay starts the app,
+        # render ~33 rows of cells for a frame Textual does not display (~25 ms at 10,000).
+        table.visible = False
         self.fill()
-        table.focus()
+        self.call_after_refresh(self._placed_table_shown)
+
+    def _placed_table_shown(self) -> None:
+        table = self.query_one(DataTable)
+        table.visible = True
+        table.focus()  # a hidden widget takes no focus
 
     def _filter(self) -> Callable[[Event], bool]:
         """Whether an event passes the three filters, read once per fill (not per event:

@@ -9,7 +9,7 @@ are drawn, this writes what it saw as JSON and exits.
 
 To find where stalls come from: `BENCH_STALL_STACKS=FILE python -m bench --only
 responsiveness`. A watchdog thread then samples the main thread's stack whenever the
-loop has not woken for 15 ms, and writes the time per function and the commonest stacks
+loop has not woken for 15 ms (BENCH_STALL_FROM_MS), and writes the time per function and the commonest stacks
 of the last sweep to FILE. (C code that holds the interpreter lock, such as a garbage
 collection, cannot be sampled: it shows as stalls no stack explains.)
 """
@@ -95,7 +95,7 @@ class StallStacks(threading.Thread):
             tick = self.marks.get("tick")
             if (
                 tick is None
-                or time.perf_counter() - tick < 0.015
+                or time.perf_counter() - tick < float(os.environ.get("BENCH_STALL_FROM_MS", "15")) / 1000
                 or "pressed" not in self.marks
                 or "done" in self.marks
             ):

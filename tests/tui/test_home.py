@@ -212,3 +212,22 @@ async def test_the_first_frame_says_the_sessions_are_being_read_and_the_list_fol
         assert [button.id for button in screen.query("Button")] == ["new", "resume", "replay"]
         assert not screen.query("#home-reading")
         app.exit(0)
+
+
+async def test_a_listing_that_fails_still_gives_the_table_and_buttons(tmp_path, monkeypatch):
+    """The failure is reported, and the screen does not stay at "Reading the sessions…"."""
+    from launch_tui.session import listing
+
+    def broken(path):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(listing, "list_rows", broken)
+    app = LaunchApp(home=tmp_path / "sessions")
+    notes = noted(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await listed(pilot)
+        screen = app.screen
+        assert screen.query("#home-sessions") and len(screen.query("Button")) == 3
+        assert not screen.query("#home-reading")
+        assert "could not be listed" in str(screen.query_one("#home-folder").render())
+        assert any("list sessions failed: RuntimeError: disk on fire" in note for note in notes)

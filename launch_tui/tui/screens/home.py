@@ -62,10 +62,14 @@ class HomeScreen(Screen[None]):
     def _load_rows(self) -> None:
         from launch_tui.session.listing import list_rows  # parses session files: after the first frame, in a thread
 
-        rows = list_rows(self.folder)
+        try:
+            rows = list_rows(self.folder)
+        except Exception:  # the app reports it (on_worker_state_changed); the screen still gets its table and buttons
+            self.app.call_from_thread(self._show_rows, [], listed=False)
+            raise
         self.app.call_from_thread(self._show_rows, rows)
 
-    def _show_rows(self, rows: list[SessionRow]) -> None:
+    def _show_rows(self, rows: list[SessionRow], *, listed: bool = True) -> None:
         from textual.widgets import Button, DataTable  # after the first frame (module docstring)
 
         self.rows = rows
@@ -97,7 +101,11 @@ class HomeScreen(Screen[None]):
             self.app.notify(
                 safe(f"skipped {unreadable[0].path.name}: {unreadable[0].error}{more}"), severity="warning", timeout=12
             )
-        if not self.rows:
+        if not listed:
+            self.query_one("#home-folder", Static).update(
+                Text(f"The sessions in {safe(self.folder)} could not be listed: press n to start one.", style="dim")
+            )
+        elif not self.rows:
             self.query_one("#home-folder", Static).update(
                 Text(f"No sessions in {safe(self.folder)} yet: press n to start one.", style="dim")
             )

@@ -79,6 +79,12 @@ class LiveLaunch:
             trust.add(self.untrusted, f"session {self.session_path.name}, agreed by {self.operator}")
         self.untrusted = []
 
+    def agree_to_origins_asked(self, asked: list[trust.Untrusted]) -> None:
+        """A yes given before the session was opened: kept only if it covers every origin
+        the opened session would send to; otherwise the opening asks about them all."""
+        if all(entry in asked for entry in self.untrusted):
+            self.agree_to_origins()
+
     # -- plumbing ------------------------------------------------------------------
 
     @property

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from launch_tui.session.replay import Replay
     from launch_tui.signing.sign import SigningKey
     from launch_tui.target import Target
+    from launch_tui.trust import Untrusted
     from launch_tui.tui.sync_view import SharedClaim
 
 Answer = TypeVar("Answer")
@@ -251,8 +252,10 @@ class LaunchApp(App[int]):
         drop_cut_short: bool = False,
         shared: SharedClaim | None = None,
         origins_asked: bool = False,
+        agreed: list[Untrusted] | None = None,
     ) -> None:
-        """Resume the session at `path` (a shared folder's: fetched and claimed first, in a worker)."""
+        """Resume the session at `path` (a shared folder's: fetched and claimed first, in a worker).
+        `agreed`: the origins the operator said yes to before it was opened (opening.ask_before_opening)."""
         # The sync and the dialogs: not before a session is opened (module docstring).
         from launch_tui.sync.remote import is_shared
         from launch_tui.tui import opening, sync_view
@@ -265,15 +268,20 @@ class LaunchApp(App[int]):
             if shared is not None:
                 sync_view.release_claim(self, shared, path.stem)
 
-        def once_trusted() -> None:
-            self.open_session(path, drop_cut_short=drop_cut_short, shared=shared, origins_asked=True)
+        def once_agreed(untrusted: list[Untrusted]) -> None:
+            self.open_session(path, drop_cut_short=drop_cut_short, shared=shared, origins_asked=True, agreed=untrusted)
 
-        if not origins_asked and opening.ask_before_opening(self, path, once_trusted, give_back_the_claim):
+        if not origins_asked and opening.ask_before_opening(self, path, once_agreed, give_back_the_claim):
             return
-        self.run_worker(self._resume(path, drop_cut_short, shared, give_back_the_claim), group="resume")
+        self.run_worker(self._resume(path, drop_cut_short, shared, give_back_the_claim, agreed), group="resume")
 
     async def _resume(
-        self, path: Path, drop_cut_short: bool, shared: SharedClaim | None, give_back_the_claim: Callable[[], None]
+        self,
+        path: Path,
+        drop_cut_short: bool,
+        shared: SharedClaim | None,
+        give_back_the_claim: Callable[[], None],
+        agreed: list[Untrusted] | None,
     ) -> None:
         """Read, verified and locked in a thread (10,000 events: about half a second), so that
         the list stays live; then the wizard, on the loop."""
@@ -294,7 +302,7 @@ class LaunchApp(App[int]):
 
             def dropping(drop: bool | None) -> None:
                 if drop:
-                    self.open_session(path, drop_cut_short=True, shared=shared, origins_asked=True)
+                    self.open_session(path, drop_cut_short=True, shared=shared, origins_asked=True, agreed=agreed)
                 else:
                     give_back_the_claim()
 
@@ -312,6 +320,11 @@ class LaunchApp(App[int]):
         if launch is None:
             give_back_the_claim()
             return
+        if agreed:  # read and verified intact: only now is the yes kept
+            try:
+                launch.agree_to_origins_asked(agreed)
+            except LaunchError as exc:  # the trusted-origins file cannot be written: the opening asks again
+                self.notify_error(exc)
         if shared is not None:
             sync_view.attach_opened(launch, shared)
         self.use_launch(launch)

@@ -17,6 +17,7 @@ from launch_tui.tui.dialogs.trust import TrustDialog
 
 if TYPE_CHECKING:
     from launch_tui.launch.live import LiveLaunch
+    from launch_tui.trust import Untrusted
     from launch_tui.tui.app import LaunchApp
 
 
@@ -40,14 +41,17 @@ def ask_what_opening_needs(app: LaunchApp, launch: LiveLaunch) -> None:
         _ask_for_credentials(app, launch)
 
 
-def ask_before_opening(app: LaunchApp, path: Path, proceed: Callable[[], None], declined: Callable[[], None]) -> bool:
+def ask_before_opening(
+    app: LaunchApp, path: Path, proceed: Callable[[list[Untrusted]], None], declined: Callable[[], None]
+) -> bool:
     """From the home screen: origins the session names that are not trusted here are asked
     about before it is opened, so that a no leaves it as it was (not resumed, nothing
     written, nothing sent) and the list on screen. True when the question is on screen;
-    the answer then calls `proceed` or `declined`. False: nothing to ask, or the header
-    cannot be read (opening it says why)."""
+    a yes calls `proceed` with what was agreed to, a no `declined`. Nothing is trusted yet:
+    only the header has been read, and an ALTERED file (a forged target, say) is refused
+    when it is opened; the opening trusts what was agreed to once the file is known intact.
+    False: nothing to ask, or the header cannot be read (opening it says why)."""
     from launch_tui import trust
-    from launch_tui.session import default_operator
     from launch_tui.session.fileformat import read_header
 
     try:
@@ -66,13 +70,7 @@ def ask_before_opening(app: LaunchApp, path: Path, proceed: Callable[[], None], 
                 severity="information",
             )
             return
-        try:
-            trust.add(untrusted, f"session {path.name}, agreed by {app.operator_name or default_operator()}")
-        except LaunchError as exc:  # the trusted-origins file cannot be written: nothing is sent
-            declined()
-            app.notify_error(exc)
-            return
-        proceed()
+        proceed(untrusted)
 
     app.push_screen(TrustDialog(path.name, untrusted), answered)
     return True

@@ -114,3 +114,46 @@ async def test_a_broken_trusted_origins_file_is_a_notice_not_a_crash(tmp_path, m
         assert app.launch is None and isinstance(app.screen, HomeScreen)
         assert any("not valid TOML" in note and "fix or remove it" in note for note in notes)
     LiveSession.resume(next(folder.glob("*.toml")), "carol").close()  # the lock was released
+
+
+async def test_a_yes_to_a_forged_sessions_origins_is_not_kept(tmp_path, _own_trust_file):
+    """The question comes before the file is verified (only its header is read): a yes is
+    recorded once the session has opened intact, so an ALTERED file that names a new origin
+    leaves the trusted-origins store as it was."""
+    path = elsewhere_session(tmp_path)
+    path.write_bytes(path.read_bytes().replace(b"https://api.elsewhere.example", b"https://api.forged.example"))
+    before = path.read_bytes()
+    app = LaunchApp(home=path.parent, operator="bob")
+    notes = noted(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await listed(pilot)
+        await pilot.press("r")
+        dialog = await wait_for_dialog(pilot, TrustDialog)
+        assert "https://api.forged.example" in str(dialog.query_one("#explanation").render())
+        dialog.action_submit()
+        for _ in range(500):  # the session is read in a thread: up to 10 s on a loaded machine
+            await pilot.pause(0.02)
+            if any("altered" in note.lower() for note in notes):
+                break
+        assert app.launch is None and isinstance(app.screen, HomeScreen)
+        assert any("altered" in note.lower() for note in notes)
+    assert not _own_trust_file.exists() or "forged" not in _own_trust_file.read_text()
+    assert path.read_bytes() == before
+
+
+def test_a_yes_given_before_opening_covers_only_what_was_asked(tmp_path, _own_trust_file):
+    """Kept only if it names every origin the opened session would send to: a file that
+    changed between the question and the opening (a fetch, say) is asked about again."""
+    from launch_tui import trust
+
+    path = elsewhere_session(tmp_path)
+    launch = LiveLaunch(LiveSession.resume(path, "bob"), Secrets(TEST_SECRETS))
+    try:
+        asked = list(launch.untrusted)
+        assert asked
+        launch.agree_to_origins_asked([])  # the question named none of them
+        assert launch.untrusted == asked and trust.untrusted_origins(launch.target) == asked
+        launch.agree_to_origins_asked(asked)
+        assert launch.untrusted == [] and trust.untrusted_origins(launch.target) == []
+    finally:
+        launch.close()

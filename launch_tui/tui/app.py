@@ -251,11 +251,11 @@ class LaunchApp(App[int]):
         *,
         drop_cut_short: bool = False,
         shared: SharedClaim | None = None,
-        origins_asked: bool = False,
         agreed: list[Untrusted] | None = None,
     ) -> None:
         """Resume the session at `path` (a shared folder's: fetched and claimed first, in a worker).
-        `agreed`: the origins the operator said yes to before it was opened (opening.ask_before_opening)."""
+        `agreed`: the origins the operator said yes to before it was opened (opening.ask_before_opening);
+        None: not asked yet."""
         # The sync and the dialogs: not before a session is opened (module docstring).
         from launch_tui.sync.remote import is_shared
         from launch_tui.tui import opening, sync_view
@@ -269,9 +269,9 @@ class LaunchApp(App[int]):
                 sync_view.release_claim(self, shared, path.stem)
 
         def once_agreed(untrusted: list[Untrusted]) -> None:
-            self.open_session(path, drop_cut_short=drop_cut_short, shared=shared, origins_asked=True, agreed=untrusted)
+            self.open_session(path, drop_cut_short=drop_cut_short, shared=shared, agreed=untrusted)
 
-        if not origins_asked and opening.ask_before_opening(self, path, once_agreed, give_back_the_claim):
+        if agreed is None and opening.ask_before_opening(self, path, once_agreed, give_back_the_claim):
             return
         self.run_worker(self._resume(path, drop_cut_short, shared, give_back_the_claim, agreed), group="resume")
 
@@ -302,7 +302,8 @@ class LaunchApp(App[int]):
 
             def dropping(drop: bool | None) -> None:
                 if drop:
-                    self.open_session(path, drop_cut_short=True, shared=shared, origins_asked=True, agreed=agreed)
+                    # The origins were asked about already: [] when there was nothing to ask.
+                    self.open_session(path, drop_cut_short=True, shared=shared, agreed=agreed or [])
                 else:
                     give_back_the_claim()
 

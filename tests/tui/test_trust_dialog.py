@@ -60,6 +60,23 @@ def elsewhere_session(tmp_path) -> Path:
     return next(folder.glob("*.toml"))
 
 
+async def asked_on_resume(pilot, origin: str) -> TrustDialog:
+    """`r` on the home screen's first session: the trust question, naming `origin`."""
+    await listed(pilot)
+    await pilot.press("r")
+    dialog = await wait_for_dialog(pilot, TrustDialog)
+    assert origin in str(dialog.query_one("#explanation").render())
+    return dialog
+
+
+async def until(pilot, condition) -> None:
+    """The session is read in a thread: up to 10 s on a loaded machine."""
+    for _ in range(500):
+        await pilot.pause(0.02)
+        if condition():
+            return
+
+
 async def test_declining_from_the_home_screen_leaves_the_session_as_it_was_and_the_list_on_screen(tmp_path):
     """Asked before the session is opened: no resume event, no lock kept, nothing sent."""
     path = elsewhere_session(tmp_path)
@@ -67,10 +84,7 @@ async def test_declining_from_the_home_screen_leaves_the_session_as_it_was_and_t
     app = LaunchApp(home=path.parent, operator="bob")
     notes = noted(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await listed(pilot)
-        await pilot.press("r")
-        dialog = await wait_for_dialog(pilot, TrustDialog)
-        assert "https://api.elsewhere.example" in str(dialog.query_one("#explanation").render())
+        await asked_on_resume(pilot, "https://api.elsewhere.example")
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running and app.launch is None and isinstance(app.screen, HomeScreen)
@@ -83,14 +97,8 @@ async def test_agreeing_from_the_home_screen_opens_the_session_and_is_not_asked_
     path = elsewhere_session(tmp_path)
     app = LaunchApp(home=path.parent, operator="bob")
     async with app.run_test(size=(100, 30)) as pilot:
-        await listed(pilot)
-        await pilot.press("r")
-        dialog = await wait_for_dialog(pilot, TrustDialog)
-        dialog.action_submit()
-        for _ in range(500):  # the session is read in a thread: up to 10 s on a loaded machine
-            await pilot.pause(0.02)
-            if app.launch is not None and not isinstance(app.screen, HomeScreen):
-                break
+        (await asked_on_resume(pilot, "https://api.elsewhere.example")).action_submit()
+        await until(pilot, lambda: app.launch is not None and not isinstance(app.screen, HomeScreen))
         assert app.launch is not None and not app.launch.untrusted
         assert not any(isinstance(screen, TrustDialog) for screen in app.screen_stack)
         assert "https://api.elsewhere.example" in _own_trust_file.read_text()
@@ -126,15 +134,8 @@ async def test_a_yes_to_a_forged_sessions_origins_is_not_kept(tmp_path, _own_tru
     app = LaunchApp(home=path.parent, operator="bob")
     notes = noted(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await listed(pilot)
-        await pilot.press("r")
-        dialog = await wait_for_dialog(pilot, TrustDialog)
-        assert "https://api.forged.example" in str(dialog.query_one("#explanation").render())
-        dialog.action_submit()
-        for _ in range(500):  # the session is read in a thread: up to 10 s on a loaded machine
-            await pilot.pause(0.02)
-            if any("altered" in note.lower() for note in notes):
-                break
+        (await asked_on_resume(pilot, "https://api.forged.example")).action_submit()
+        await until(pilot, lambda: any("altered" in note.lower() for note in notes))
         assert app.launch is None and isinstance(app.screen, HomeScreen)
         assert any("altered" in note.lower() for note in notes)
     assert not _own_trust_file.exists() or "forged" not in _own_trust_file.read_text()

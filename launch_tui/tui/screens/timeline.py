@@ -4,31 +4,33 @@ highlighted event is the replay position: every screen shows the state as of it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from launch_tui.launch.view import Launch
+from launch_tui.results import ItemStatus
 from launch_tui.session import Event
 from launch_tui.session.replay import Replay
 from launch_tui.tui.look import replay_banner, safe, short_time, status_text
 from launch_tui.tui.screens import TIMELINE
 from launch_tui.tui.screens.base import StateScreen
+from launch_tui.tui.widgets.event_table import EventTable
 
 if TYPE_CHECKING:
     from launch_tui.signing.check import SignatureCheck
 
-WINDOW = 100
-
 
 def event_line(event: Event, signature: SignatureCheck | None = None) -> tuple[str | Text, ...]:
-    """One row. Every cell that comes from the file is a rich Text: a plain str cell is
-    parsed as markup by the DataTable, so an edited file could style text or add links."""
+    """One row. Every cell that comes from the file is a rich Text, never markup: an
+    edited file must not style text or add links (the table draws each cell's text plain)."""
     status = status_text(event.status) if event.status else Text("")
     what = event.summary or event.note or _data_line(event)
     if signature is not None:
@@ -40,7 +42,7 @@ def event_line(event: Event, signature: SignatureCheck | None = None) -> tuple[s
         event.kind.value,
         Text(safe(event.item or "")),
         status,
-        Text(safe(what)[:200]),
+        Text(safe(what)[:WHAT]),
     )
 
 
@@ -57,15 +59,69 @@ def _data_line(event: Event) -> str:
     return ", ".join(f"{key}={event.data[key]}" for key in keys if key in event.data)
 
 
+# The widest an actor or item column gets (an edited file may hold 200 characters); the
+# banner shows the event in view whole.
+NARROW, WIDE = 24, 40
+WHAT = 200  # a row's "what" is cut here
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the filters offer and how wide each column is, found in one pass over the
+    events (the table draws only the rows on screen, but its columns fit them all)."""
+
+    actors: tuple[str, ...]
+    statuses: tuple[ItemStatus, ...]
+    kinds: tuple[str, ...]
+    items: tuple[str, ...]
+    last_seq: int
+    what: int
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> Survey:
+        actors: dict[str, None] = {}
+        statuses: dict[ItemStatus, None] = {}
+        kinds: dict[str, None] = {}
+        items: dict[str, None] = {}
+        what = 0
+        for event in events:
+            actors[event.actor] = None
+            kinds[event.kind.value] = None
+            if event.item:
+                items[event.item] = None
+            if event.status:
+                statuses[event.status] = None
+            text = event.summary or event.note or (_data_line(event) if event.data else "")
+            if len(text) > what:
+                what = len(text)
+        last_seq = max(len(events), events[-1].seq) if events else 0
+        return cls(tuple(actors), tuple(statuses), tuple(kinds), tuple(items), last_seq, min(what, WHAT))
+
+    def columns(self, signatures: Iterable[SignatureCheck]) -> list[tuple[str, int]]:
+        signed = [_signature_cells(check) for check in signatures]
+        statuses = [status_text(status).plain for status in self.statuses] + [status.plain for status, _ in signed]
+        return [
+            ("#", len(str(self.last_seq))),
+            ("time", len("10:00Z")),
+            ("actor", min(NARROW, _widest(safe(actor) for actor in self.actors))),
+            ("event", _widest(self.kinds)),
+            ("item", min(WIDE, _widest(safe(item) for item in self.items))),
+            ("status", _widest(statuses)),
+            ("what", min(WHAT, max([self.what, *(cell_len(what) for _, what in signed)]))),
+        ]
+
+
+def _widest(texts: Iterable[str]) -> int:
+    return max((cell_len(text) for text in texts), default=0)
+
+
 class TimelineScreen(StateScreen):
     BINDINGS = [Binding("escape", "leave", "Back", show=False)]  # in the help: the footer is full at 80 columns
 
     def __init__(self, launch: Launch, replay: Replay) -> None:
         super().__init__(launch, TIMELINE)
         self.replay = replay  # the timeline exists only in a review
-        self.shown: list[int] = []  # positions (1-based) of the rows on show
-        self._placed: int | None = None  # a row the cursor was put on to follow the position, not chosen
-        self._window = (0, 0)  # the slice of `shown` in the table
+        self.shown: Sequence[int] = ()  # positions (1-based) of the rows on show
 
     def compose_main(self) -> ComposeResult:
         yield Static(id="section-title")
@@ -73,39 +129,39 @@ class TimelineScreen(StateScreen):
             yield Select[str]([], prompt="section: any", id="filter-section", compact=True)
             yield Select[str]([], prompt="actor: any", id="filter-actor", compact=True)
             yield Select[str]([], prompt="status: any", id="filter-status", compact=True)
-        yield DataTable[str | Text](cursor_type="row", id="timeline")
+        yield EventTable(id="timeline")
 
     def on_mount(self) -> None:  # (StateScreen.on_mount runs too)
-        events = self.replay.events
+        self._survey = Survey.of(self.replay.events)
         self.query_one("#filter-section", Select).set_options(
             [(section.short, section.id) for section in self.launch.checklist.sections]
         )
-        self.query_one("#filter-actor", Select).set_options(
-            [(actor, actor) for actor in dict.fromkeys(event.actor for event in events)]
+        self.query_one("#filter-actor", Select).set_options([(actor, actor) for actor in self._survey.actors])
+        self.query_one("#filter-status", Select).set_options(
+            [(status.value, status.value) for status in self._survey.statuses]
         )
-        statuses = dict.fromkeys(event.status.value for event in events if event.status)
-        self.query_one("#filter-status", Select).set_options([(status, status) for status in statuses])
-        table = self.query_one(DataTable)
-        table.add_columns("#", "time", "actor", "event", "item", "status", "what")
-        # Hidden until it has scrolled to the position, which it does only after the first
-        # refresh: that refresh would draw the window's top rows, not the cursor's (opened
-        # from the home screen, a frame of the wrong events), or, when replay starts the app,
-        # render ~33 rows of cells for a frame Textual does not display (~25 ms at 10,000).
+        table = self.query_one(EventTable)
+        # Hidden until it has scrolled to the position, which it can only once it has a
+        # size, after the first refresh: that refresh would draw the top rows, not the
+        # cursor's (opened from the home screen, a frame of the wrong events).
         table.visible = False
         self.fill()
         self.call_after_refresh(self._placed_table_shown)
 
     def _placed_table_shown(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(EventTable)
+        table.scroll_cursor_into_view()
         table.visible = True
         table.focus()  # a hidden widget takes no focus
 
-    def _filter(self) -> Callable[[Event], bool]:
-        """Whether an event passes the three filters, read once per fill (not per event:
-        10,000 events made 30,000 widget queries before the first frame)."""
+    def _filter(self) -> Callable[[Event], bool] | None:
+        """Whether an event passes the three filters (None: no filter is set), read once
+        per fill (not per event: 10,000 events made 30,000 widget queries before the first frame)."""
         section = self.query_one("#filter-section", Select).value
         actor = self.query_one("#filter-actor", Select).value
         status = self.query_one("#filter-status", Select).value
+        if section is Select.NULL and actor is Select.NULL and status is Select.NULL:
+            return None
 
         def matches(event: Event) -> bool:
             if section is not Select.NULL and not (event.item or "").startswith(f"{section}."):
@@ -119,56 +175,34 @@ class TimelineScreen(StateScreen):
     def fill(self) -> None:
         events = self.replay.events
         matches = self._filter()
-        self.shown = [position for position, event in enumerate(events, start=1) if matches(event)]
-        self._window = (0, 0)
+        if matches is None:
+            self.shown = range(1, len(events) + 1)
+        else:
+            self.shown = [position for position, event in enumerate(events, start=1) if matches(event)]
+        table = self.query_one(EventTable)
+        table.set_columns(self._survey.columns(self.launch.signatures.values()))
+        table.show(self.shown, self._cells)
         self._follow_position()
 
-    def _show_window(self, center: int) -> None:
-        """Only WINDOW rows around `center` (an index into `shown`) are in the table: a
-        DataTable measures every cell it holds, and a long session has 10,000 events."""
-        low = max(0, min(center - WINDOW // 2, len(self.shown) - WINDOW))
-        high = min(len(self.shown), low + WINDOW)
-        if (low, high) == self._window:
-            return
-        self._window = (low, high)
-        table = self.query_one(DataTable)
-        table.clear()
-        events = self.replay.events
-        signatures = self.launch.signatures
-        for position in self.shown[low:high]:
-            table.add_row(*event_line(events[position - 1], signatures.get(position)), key=str(position))
+    def _cells(self, position: int) -> tuple[str | Text, ...]:
+        return event_line(self.replay.events[position - 1], self.launch.signatures.get(position))
 
     def _follow_position(self) -> None:
         """Put the cursor on the replay position (or the last shown event before it)."""
         index = bisect.bisect_right(self.shown, self.replay.position) - 1
-        if index < 0:
-            return
-        low, high = self._window
-        at_an_edge = (index == low and low > 0) or (index == high - 1 and high < len(self.shown))
-        if not low <= index < high or at_an_edge:
-            self._show_window(index)  # re-centred, so the arrow keys can go on
-        table = self.query_one(DataTable)
-        row = index - self._window[0]
-        if table.cursor_row != row:
-            self._placed = self.shown[index]
-            table.move_cursor(row=row, animate=False)
+        if index >= 0:
+            self.query_one(EventTable).move_cursor(index)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.fill()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        # A highlight queued before a later cursor move is stale: following it would
-        # move the cursor back, and the two would chase each other.
-        if event.cursor_row != event.data_table.cursor_row or event.row_key.value is None:
-            return
-        position = int(event.row_key.value)
-        if position == self._placed:  # the cursor followed the position (a filter changed): it stays put
-            self._placed = None
-            return
-        self._placed = None
-        self.app.replay_to(position, follow=False)
+    def on_event_table_highlighted(self, message: EventTable.Highlighted) -> None:
+        # Only the operator's moves arrive here (the replay's own move the cursor silently);
+        # one queued before a later move is stale, and following it would move back.
+        if message.position == message.table.cursor_position:
+            self.app.replay_to(message.position, follow=False)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_event_table_selected(self, message: EventTable.Selected) -> None:
         """Enter on an event: show its item's section, as of that event."""
         replay_event = self.replay.current_event
         if replay_event and replay_event.item:

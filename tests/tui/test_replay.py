@@ -184,3 +184,31 @@ async def test_the_timeline_is_drawn_only_once_it_shows_the_position(tmp_path, m
         # Row `cursor` is on line `cursor + 1 - scroll_y`: below the header, above the bottom.
         assert drawn and all(top <= row < top + height - 1 for top, height, row in drawn)
         assert app.focused is table
+
+
+async def test_the_collector_stays_off_until_the_first_frame_is_drawn(tmp_path, monkeypatch):
+    """cli.main turns the cyclic collector off for a TUI command's start-up, and the app
+    turns it on once its first frame is drawn: Ready comes just before that frame is
+    rendered, and on from there it ran ~30 collections (~20 ms) in the frame waited for."""
+    import gc
+
+    live = seeded(tmp_path / "sessions")
+    live.close()
+    frames: list[bool] = []  # whether the collector was on, for each frame a terminal would be sent
+    display = LaunchApp._display
+
+    def recorded(app, screen, renderable):
+        if renderable is not None and app._running and not app._batch_count:
+            frames.append(gc.isenabled())
+        return display(app, screen, renderable)
+
+    monkeypatch.setattr(LaunchApp, "_display", recorded)
+    gc.disable()
+    try:
+        app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+        assert frames and frames[0] is False
+    finally:
+        gc.enable()

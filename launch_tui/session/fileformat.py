@@ -17,14 +17,13 @@ import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, overload
 
 from pydantic import TypeAdapter, ValidationError
 
-from launch_tui.session.models import SCHEMA_VERSION, Event, EventKind, Header
+from launch_tui.session.models import SCHEMA_VERSION, Event, Header
 from launch_tui.session.rawfile import (
     SessionUnreadable,
     as_lf,
@@ -33,6 +32,7 @@ from launch_tui.session.rawfile import (
     parse_events,
     read_bytes,
 )
+from launch_tui.session.shape import first_malformed, is_time
 from launch_tui.toml_depth import MAX_DEPTH, too_deep
 
 
@@ -124,8 +124,8 @@ class NotAsReadHere(Exception):
 
 def parse_session(raw: bytes, path: Path, *, events_json: bytes | None = None) -> SessionFile:
     """`events_json`: the sealed events already parsed from these same bytes, their nesting
-    checked first, as JSON (launch_tui.session.prefetch); they validate or raise NotAsReadHere.
-    None: both are done here."""
+    checked first and their shape after (launch_tui.session.shape), as JSON
+    (launch_tui.session.prefetch); they validate or raise NotAsReadHere. None: all is done here."""
     lf = as_lf(raw)
     if events_json is None:
         _refuse_too_deep(lf, path)
@@ -145,15 +145,16 @@ def _parse_session(raw: bytes, path: Path, events_json: bytes | None) -> Session
         if events_json is None:
             events_raw = parse_events(raw[header_end:complete_end], path)
             events = _validate_events(events_raw, path)
-        else:
-            events, events_raw = _validate_events_json(events_json), JSONEvents(events_json)
+            malformed = first_malformed(events_raw, path)
+        else:  # the second process found nothing malformed (it hands back no events otherwise)
+            events, events_raw, malformed = _validate_events_json(events_json), JSONEvents(events_json), None
         pause.freeze = len(events) >= FREEZE_FROM
 
     tail_bytes = raw[complete_end:]
     tail = None
     if tail_bytes.strip():
         tail = CutShortTail(offset=complete_end, size=len(tail_bytes), seq=len(events) + 1)
-    return SessionFile(path, header, header_raw, events, events_raw, tail, len(raw), _first_malformed(events, path))
+    return SessionFile(path, header, header_raw, events, events_raw, tail, len(raw), malformed)
 
 
 @dataclass
@@ -207,7 +208,7 @@ def _validate_header(header: dict[str, Any], path: Path) -> Header:
         validated = Header.model_validate(header)
     except ValidationError as exc:
         raise SessionUnreadable(f"{path}: the header is invalid: {_first_error(exc)}") from None
-    if not _is_time(validated.session.created_at):
+    if not is_time(validated.session.created_at):
         raise SessionUnreadable(
             f"{path}: the header is invalid: session.created_at is not a UTC time like 2026-11-30T10:00:00Z"
         )
@@ -281,101 +282,6 @@ class JSONEvents(Sequence[dict[str, Any]]):
 
     def __repr__(self) -> str:
         return repr(self._loaded())
-
-
-def _first_malformed(events: list[Event], path: Path) -> str | None:
-    """Found in a few comprehensions over all the events, where one function call per
-    event took twice as long; only the events they single out (a bad time, an item
-    missing, any `data`) are looked at one by one, first to last."""
-    # A session's times repeat (one a second at most): each distinct one is parsed once.
-    times = {event.at for event in events}
-    times.update(evidence.at for event in events for evidence in event.evidence)
-    bad_times = {text for text in times if not _is_time(text)}
-    suspects = [
-        index
-        for index, event in enumerate(events)
-        if event.data
-        or (event.kind in ITEM_KINDS and not event.item)
-        or (bad_times and (event.at in bad_times or any(evidence.at in bad_times for evidence in event.evidence)))
-    ]
-    for index in suspects:
-        problem = _shape_problem(events[index], bad_times)
-        if problem:
-            return f"{path}: event #{index + 1} is invalid: {problem}; launch-tui never writes that (edited by hand?)"
-    return None
-
-
-# What launch-tui itself writes, beyond the model's types: the fold, the report and the
-# listing rely on it. A file edited (and re-sealed) by hand may hold anything else, and
-# is refused here in one line instead of failing somewhere downstream.
-ITEM_KINDS = frozenset(
-    {
-        EventKind.CHECK_RESULT,
-        EventKind.ACTION_INTENT,
-        EventKind.ACTION_RESULT,
-        EventKind.ITEM_CONFIRMED,
-        EventKind.ITEM_WAIVED,
-        EventKind.ITEM_UNCONFIRMED,
-        EventKind.NOTE_ADDED,
-        EventKind.RECORD_SAVED,
-    }
-)
-_TEXT_DATA = ("idempotency_key", "action", "section", "reason", "owner", "until", "key_id")
-_SCALAR = (str, int, bool)
-_CHECKED_DATA = frozenset({*_TEXT_DATA, "partial", "refs", "files", "fields"})
-
-
-def _is_time(text: str) -> bool:
-    """Whether `parse_iso` reads it (inlined: called for every event and every piece of evidence)."""
-    try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, OverflowError):
-        return False
-    return True
-
-
-def _shape_problem(event: Event, bad_times: set[str]) -> str | None:
-    if event.at in bad_times:
-        return "at: not a UTC time like 2026-11-30T10:00:00Z"
-    if event.kind in ITEM_KINDS and not event.item:
-        return f"item: a {event.kind.value} event names no item"
-    for number, evidence in enumerate(event.evidence, start=1):
-        if evidence.at in bad_times:
-            return f"evidence.{number}.at: not a UTC time"
-    data = event.data
-    return _data_problem(data) if data else None
-
-
-def _data_problem(data: dict[str, Any]) -> str | None:
-    if data.keys().isdisjoint(_CHECKED_DATA):  # most: a section entered, a confirmation undone
-        return None
-    for name in _TEXT_DATA:
-        if name in data and not isinstance(data[name], str):
-            return f"data.{name}: not text"
-    if "partial" in data and not isinstance(data["partial"], bool):
-        return "data.partial: not true or false"
-    if "refs" in data:
-        refs = data["refs"]
-        if not isinstance(refs, dict) or not all(isinstance(value, _SCALAR) for value in refs.values()):
-            return "data.refs: not a table of plain values"
-    if "files" in data:
-        files = data["files"]
-        if not isinstance(files, dict) or not all(isinstance(value, str) for value in files.values()):
-            return "data.files: not a table of file names"
-    if "fields" in data:
-        fields = data["fields"]
-        if not isinstance(fields, dict) or not all(_is_field_value(value) for value in fields.values()):
-            return "data.fields: not a table of text (or of rows of text)"
-    return None
-
-
-def _is_field_value(value: Any) -> bool:
-    """A record field: text, or a list of rows of text (known gaps)."""
-    if isinstance(value, str):
-        return True
-    return isinstance(value, list) and all(
-        isinstance(row, dict) and all(isinstance(cell, str) for cell in row.values()) for row in value
-    )
 
 
 def _first_error(exc: ValidationError) -> str:

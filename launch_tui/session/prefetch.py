@@ -13,8 +13,10 @@ process's pages, and every page either one then touched was copied, which slowed
 process's own imports by about what the child saved (docs/benchmarks.md).
 
 The child parses the very bytes this process read (it gets them, not the path), so what
-it parsed is what is validated here. Whatever is unusual (one core, no posix_spawn or
-memfd, a small file, the child failing, finding damage, or a value JSON cannot carry
+it parsed is what is validated here. It also checks their shape (launch_tui.session.shape:
+on the parsed values, which are the values the models then hold), so that this process
+need not. Whatever is unusual (one core, no posix_spawn or memfd, a small file, the child
+failing, finding damage or a malformed event, or a value JSON cannot carry
 such as a TOML datetime, infinity or NaN; or JSON that does not validate), the session
 is read here exactly as before, and judged with the same messages."""
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from launch_tui.session.rawfile import SessionUnreadable, as_lf, event_bounds, parse_events, read_bytes
+from launch_tui.session.shape import first_malformed
 from launch_tui.toml_depth import too_deep
 
 if TYPE_CHECKING:
@@ -145,6 +148,8 @@ def child_main() -> int:  # pragma: no cover - runs in the child; its exit code 
             return 1
         header_end, complete_end = event_bounds(lf)
         events = parse_events(lf[header_end:complete_end], Path("session"))
+        if first_malformed(events, Path("session")) is not None:  # the parent names it, reading the file itself
+            return 1
         # allow_nan=False and no `default`: infinity, NaN or a datetime raise, never become other values.
         blob = json.dumps(events, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
         with os.fdopen(JSON_OUT, "wb") as target:

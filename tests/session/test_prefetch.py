@@ -31,7 +31,7 @@ if sys.argv[2:] != ["as-shipped"]:
     prefetch.FROM_BYTES = 0  # the scripted sessions are small: a child for them too
 def outcome(read):
     try:
-        return read()
+        return read().usable()  # a malformed event: the line the user is given
     except SessionUnreadable as exc:
         return str(exc)
 early = prefetch.start(path)
@@ -96,6 +96,27 @@ def damaged(path: Path, replacement: bytes) -> Path:
 def test_what_the_child_cannot_hand_back_is_judged_here_as_before(played, body, refusal):
     result = compare(damaged(played, body))
     assert result["spawned"] and not result["from_child"] and result["same"]
+    assert refusal in str(result["refused"]), result
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "refusal"),
+    [
+        (b'at = "20', b'at = "yesterday" # ', "at: not a UTC time"),
+        (b'kind = "', b'kind = "note.added" # "', "names no item"),
+        (b"\n[events.data]\n", b"\n[events.data]\npartial = 'yes'\n", "data.partial: not true or false"),
+    ],
+    ids=["a time that is not one", "no item", "data of the wrong type"],
+)
+def test_a_malformed_event_is_refused_by_the_child_and_named_here(played, old, new, refusal):
+    """Valid TOML and valid JSON, but what launch-tui never writes: the child hands nothing
+    back for it (it checks the shape so that this process need not), and reading here names it."""
+    raw = played.read_bytes()
+    last = list(EVENTS_LINE.finditer(raw))[-1].end()
+    where = raw.index(old, last)
+    played.write_bytes(raw[:where] + new + raw[where + len(old) :])
+    result = compare(played)
+    assert result["spawned"] and not result["from_child"] and result["same"], result
     assert refusal in str(result["refused"]), result
 
 

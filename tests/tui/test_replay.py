@@ -161,26 +161,26 @@ async def test_the_timeline_is_drawn_only_once_it_shows_the_position(tmp_path, m
     """The table can scroll to the replay position only once it has a size, after the
     first refresh; until then it is hidden, so no frame draws the top rows instead of the cursor's."""
     from launch_tui.session import EventKind, NewEvent
-    from launch_tui.tui.widgets.event_table import EventTable
+    from launch_tui.tui.widgets.line_table import LineTable
 
     live = seeded(tmp_path / "sessions")
     for n in range(40):  # more events than one screenful: the position is off the table's top
         live.record(NewEvent(kind=EventKind.NOTE_ADDED, item="infra.health", note=f"note {n}"))
     live.close()
     drawn: list[tuple[float, int, int]] = []
-    render_lines = EventTable.render_lines
+    render_lines = LineTable.render_lines
 
     def recorded(table, crop):
         if table.id == "timeline":
-            drawn.append((table.scroll_y, table.size.height, table.cursor))
+            drawn.append((table.scroll_y, table.size.height, table.cursor_row))
         return render_lines(table, crop)
 
-    monkeypatch.setattr(EventTable, "render_lines", recorded)
+    monkeypatch.setattr(LineTable, "render_lines", recorded)
     app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#timeline", EventTable)
-        assert table.cursor >= table.size.height  # the position is below the first screenful
+        table = app.screen.query_one("#timeline", LineTable)
+        assert table.cursor_row >= table.size.height  # the position is below the first screenful
         # Row `cursor` is on line `cursor + 1 - scroll_y`: below the header, above the bottom.
         assert drawn and all(top <= row < top + height - 1 for top, height, row in drawn)
         assert app.focused is table

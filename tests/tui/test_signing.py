@@ -23,7 +23,7 @@ from launch_tui.signing.sign import SigningKey
 from launch_tui.target import target_from_dict
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.look import replay_banner
-from launch_tui.tui.widgets.event_table import EventTable
+from launch_tui.tui.widgets.line_table import LineTable
 from tests.sshkeys import needs_ssh_keygen, write_allowed
 
 from .conftest import TEST_SECRETS
@@ -102,7 +102,7 @@ async def test_replay_shows_signatures_on_the_timeline(tmp_path, target, keys):
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("t")
         await pilot.pause()
-        row = app.screen.query_one(EventTable).cells_of(5)
+        row = app.screen.query_one(LineTable).cells_of(5)
         assert row[3] == "session.signed" and row[5] == "🔏 signed"
         assert row[6].startswith("alice: events #1–#4 · ED25519 SHA256:") and row[6].endswith("· on-demand")
 
@@ -134,7 +134,7 @@ async def test_replay_of_a_resealed_signed_session_says_bad_signature(tmp_path, 
         banner = str(replay_banner(app.replay, app.launch.signatures))
         assert "ALTERED" not in banner  # the chain alone is fooled
         assert "BAD SIGNATURE at event #5: it signed event #4 as sha256:" in banner
-        row = app.screen.query_one(EventTable).cells_of(5)
+        row = app.screen.query_one(LineTable).cells_of(5)
         assert row[5] == "✘ bad signature" and "it signed event #4 as sha256:" in row[6]
 
 
@@ -149,5 +149,5 @@ async def test_replay_opened_unverified_says_bad_signature_once_verified(tmp_pat
         assert "BAD SIGNATURE at event #5: it signed event #4 as sha256:" in str(
             replay_banner(app.replay, app.launch.signatures)
         )
-        row = app.screen.query_one(EventTable).cells_of(5)
+        row = app.screen.query_one(LineTable).cells_of(5)
         assert row[5] == "✘ bad signature" and "it signed event #4 as sha256:" in row[6]

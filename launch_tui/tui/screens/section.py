@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from launch_tui.checklist import Kind, Section
 from launch_tui.launch import inputs
@@ -19,6 +19,7 @@ from launch_tui.tui.screens import SUMMARY
 from launch_tui.tui.screens.base import StateScreen
 from launch_tui.tui.widgets.detail import ItemDetail, ItemView
 from launch_tui.tui.widgets.items import ItemTable, ResultsPreview
+from launch_tui.tui.widgets.line_table import LineTable
 
 
 class SectionScreen(StateScreen):
@@ -158,11 +159,11 @@ class SectionScreen(StateScreen):
         for preview in self.query(ResultsPreview):
             preview.show(launch.results_preview if item_id == "first-value.results" else [])
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_line_table_highlighted(self, message: LineTable.Highlighted) -> None:
         self._show_detail()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+    def on_line_table_selected(self, message: LineTable.Selected) -> None:
+        message.stop()
         self.action_primary()
 
     @property

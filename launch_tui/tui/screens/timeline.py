@@ -22,7 +22,7 @@ from launch_tui.session.replay import Replay
 from launch_tui.tui.look import replay_banner, safe, short_time, status_text
 from launch_tui.tui.screens import TIMELINE
 from launch_tui.tui.screens.base import StateScreen
-from launch_tui.tui.widgets.event_table import EventTable
+from launch_tui.tui.widgets.line_table import LineTable
 
 if TYPE_CHECKING:
     from launch_tui.signing.check import SignatureCheck
@@ -129,7 +129,7 @@ class TimelineScreen(StateScreen):
             yield Select[str]([], prompt="section: any", id="filter-section", compact=True)
             yield Select[str]([], prompt="actor: any", id="filter-actor", compact=True)
             yield Select[str]([], prompt="status: any", id="filter-status", compact=True)
-        yield EventTable(id="timeline")
+        yield LineTable(id="timeline")
 
     def on_mount(self) -> None:  # (StateScreen.on_mount runs too)
         self._survey = Survey.of(self.replay.events)
@@ -140,7 +140,7 @@ class TimelineScreen(StateScreen):
         self.query_one("#filter-status", Select).set_options(
             [(status.value, status.value) for status in self._survey.statuses]
         )
-        table = self.query_one(EventTable)
+        table = self.query_one(LineTable)
         # Hidden until it has scrolled to the position, which it can only once it has a
         # size, after the first refresh: that refresh would draw the top rows, not the
         # cursor's (opened from the home screen, a frame of the wrong events).
@@ -149,7 +149,7 @@ class TimelineScreen(StateScreen):
         self.call_after_refresh(self._placed_table_shown)
 
     def _placed_table_shown(self) -> None:
-        table = self.query_one(EventTable)
+        table = self.query_one(LineTable)
         table.scroll_cursor_into_view()
         table.visible = True
         table.focus()  # a hidden widget takes no focus
@@ -179,9 +179,9 @@ class TimelineScreen(StateScreen):
             self.shown = range(1, len(events) + 1)
         else:
             self.shown = [position for position, event in enumerate(events, start=1) if matches(event)]
-        table = self.query_one(EventTable)
+        table = self.query_one(LineTable)
         table.set_columns(self._survey.columns(self.launch.signatures.values()))
-        table.show(self.shown, self._cells)
+        table.set_rows(self.shown, self._cells)
         self._follow_position()
 
     def _cells(self, position: int) -> tuple[str | Text, ...]:
@@ -191,18 +191,18 @@ class TimelineScreen(StateScreen):
         """Put the cursor on the replay position (or the last shown event before it)."""
         index = bisect.bisect_right(self.shown, self.replay.position) - 1
         if index >= 0:
-            self.query_one(EventTable).move_cursor(index)
+            self.query_one(LineTable).move_cursor(index)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.fill()
 
-    def on_event_table_highlighted(self, message: EventTable.Highlighted) -> None:
+    def on_line_table_highlighted(self, message: LineTable.Highlighted) -> None:
         # Only the operator's moves arrive here (the replay's own move the cursor silently);
         # one queued before a later move is stale, and following it would move back.
-        if message.position == message.table.cursor_position:
-            self.app.replay_to(message.position, follow=False)
+        if message.key == message.table.cursor_key:
+            self.app.replay_to(message.key, follow=False)
 
-    def on_event_table_selected(self, message: EventTable.Selected) -> None:
+    def on_line_table_selected(self, message: LineTable.Selected) -> None:
         """Enter on an event: show its item's section, as of that event."""
         replay_event = self.replay.current_event
         if replay_event and replay_event.item:

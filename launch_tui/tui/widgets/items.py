@@ -10,9 +10,16 @@ from textual.widgets import DataTable
 from launch_tui.checklist import Section
 from launch_tui.session import SessionState
 from launch_tui.tui.look import safe, status_text
+from launch_tui.tui.widgets.line_table import LineTable
+
+STATUS_WIDTH = 12  # as the DataTable had it: a stale status is cut
 
 
-class ItemTable(DataTable):
+class ItemTable(LineTable):
+    """A section's items, each one's status and text. The section screen shows the detail
+    of the item under the cursor, however the cursor got there: every move is announced."""
+
+    ANNOUNCE_EVERY_MOVE = True
     DEFAULT_CSS = """
     ItemTable {
         scrollbar-size-horizontal: 0;
@@ -22,31 +29,35 @@ class ItemTable(DataTable):
     }
     """
 
-    def __init__(self, section: Section, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+    def __init__(self, section: Section, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.section = section
-        self._cells: dict[str, Text] = {}
+        self._texts = {item.id: Text(safe(item.text)) for item in section.items}
+        self._statuses = {item.id: Text("") for item in section.items}
 
     def on_mount(self) -> None:
-        self.add_column("Status", key="status", width=12)
-        self.add_column("Item", key="item")
-        for item in self.section.items:
-            self.add_row(Text(""), Text(safe(item.text)), key=item.id)
+        widest = max((text.cell_len for text in self._texts.values()), default=0)
+        self.set_columns([("Status", STATUS_WIDTH), ("Item", widest)])
+        self.set_rows([item.id for item in self.section.items], self._cells)
+
+    def _cells(self, item_id: str) -> tuple[Text, Text]:
+        return self._statuses[item_id], self._texts[item_id]
 
     def show(self, state: SessionState, running: set[str], now: datetime) -> None:
+        """Redrawn only if a status changed: a sweep calls this once a frame."""
+        changed = False
         for item in self.section.items:
             item_state = state.item(item.id)
             cell = status_text(item_state.status, running=item.id in running, stale=item_state.is_stale(item, now))
-            if cell != self._cells.get(item.id):
-                self._cells[item.id] = cell
-                self.update_cell(item.id, "status", cell)
+            if cell != self._statuses[item.id]:
+                self._statuses[item.id] = cell
+                changed = True
+        if changed:
+            self.refresh()
 
     @property
     def selected_item(self) -> str | None:
-        if not self.row_count:
-            return None
-        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return row_key.value
+        return self.cursor_key if self.rows else None
 
 
 class ResultsPreview(DataTable):

@@ -1,6 +1,7 @@
-"""The timeline's table (launch_tui/tui/widgets/event_table.py), driven as a reviewer
-drives it: the cursor is the replay position, every event is in the table, and a row is
-drawn from the file's text as text."""
+"""The line table (launch_tui/tui/widgets/line_table.py), driven as its users drive it:
+on the timeline the cursor is the replay position, every event is in the table, and a
+row is drawn from the file's text as text; on a section screen the detail follows the
+item under the cursor, however it got there, and a status shows once it changes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from launch_tui.session import EventKind, NewEvent, open_read_only
 from launch_tui.session.replay import Replay
 from launch_tui.tui.app import LaunchApp
 from launch_tui.tui.screens.section import SectionScreen
-from launch_tui.tui.widgets.event_table import EventTable
+from launch_tui.tui.widgets.detail import ItemDetail
+from launch_tui.tui.widgets.items import ItemTable
+from launch_tui.tui.widgets.line_table import LineTable
 
 from .test_snapshots import seeded
 
@@ -24,23 +27,23 @@ def long_replay(folder) -> LaunchApp:
     return LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
 
 
-def in_view(table: EventTable) -> bool:
+def in_view(table: LineTable) -> bool:
     """Row `cursor` is on line `cursor + 1 - scroll_y`: below the header, above the bottom."""
-    return table.scroll_y <= table.cursor < table.scroll_y + table.scrollable_content_region.height - 1
+    return table.scroll_y <= table.cursor_row < table.scroll_y + table.scrollable_content_region.height - 1
 
 
 async def test_the_keys_move_the_replay_position_and_keep_the_cursor_in_view(tmp_path):
     app = long_replay(tmp_path / "sessions")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(EventTable)
+        table = app.screen.query_one(LineTable)
         replay = app.launch.replay
-        assert len(table.rows) == len(replay.events) and table.cursor_position == replay.position
+        assert len(table.rows) == len(replay.events) and table.cursor_key == replay.position
         for keys in (["home"], ["down", "down"], ["pagedown"], ["pagedown", "up"], ["end"], ["pageup"]):
             before = replay.position
             await pilot.press(*keys)
             await pilot.pause()
-            assert replay.position == table.cursor_position != before, keys
+            assert replay.position == table.cursor_key != before, keys
             assert in_view(table), keys
         assert replay.position < len(replay.events) - 10  # a page up from the end
 
@@ -49,34 +52,34 @@ async def test_stepping_moves_the_cursor_without_moving_the_position_again(tmp_p
     app = long_replay(tmp_path / "sessions")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(EventTable)
+        table = app.screen.query_one(LineTable)
         replay = app.launch.replay
         await pilot.press("g")
         await pilot.pause()
-        assert replay.position == 1 and table.cursor == 0 and in_view(table)
+        assert replay.position == 1 and table.cursor_row == 0 and in_view(table)
         await pilot.press("full_stop", "full_stop")
         await pilot.pause()
-        assert replay.position == 3 and table.cursor_position == 3
+        assert replay.position == 3 and table.cursor_key == 3
         await pilot.press("G")
         await pilot.pause()
-        assert replay.position == len(replay.events) == table.cursor_position and in_view(table)
+        assert replay.position == len(replay.events) == table.cursor_key and in_view(table)
 
 
 async def test_a_click_moves_there_and_a_second_click_opens_its_section(tmp_path):
     app = long_replay(tmp_path / "sessions")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(EventTable)
+        table = app.screen.query_one(LineTable)
         replay = app.launch.replay
         await pilot.press("home")
         await pilot.pause()
-        await pilot.click(EventTable, offset=(2, 3))  # line 3: the third row under the header
+        await pilot.click(LineTable, offset=(2, 3))  # line 3: the third row under the header
         await pilot.pause()
-        assert replay.position == 3 and table.cursor == 2
-        await pilot.click(EventTable, offset=(2, 0))  # the header: nothing
+        assert replay.position == 3 and table.cursor_row == 2
+        await pilot.click(LineTable, offset=(2, 0))  # the header: nothing
         await pilot.pause()
         assert replay.position == 3
-        await pilot.click(EventTable, offset=(2, 3))
+        await pilot.click(LineTable, offset=(2, 3))
         await pilot.pause()
         assert isinstance(app.screen, SectionScreen)
         assert app.screen.section_id == replay.current_event.item.split(".")[0]
@@ -98,11 +101,31 @@ async def test_a_long_or_styled_cell_is_cut_to_its_column_and_drawn_as_text(tmp_
     app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(EventTable)
+        table = app.screen.query_one(LineTable)
         what = dict(zip(table.labels, table.widths, strict=True))["what"]
         assert what == 200  # the longest what, cut to 200
         last = table.rows[-1]
         assert table.cells_of(last)[6].startswith("[bold red]not markup[/] x")
-        line = table.render_line(table.cursor + 1 - int(table.scroll_y))
+        line = table.render_line(table.cursor_row + 1 - int(table.scroll_y))
         assert "[bold red]not markup[/]" in line.text
         assert len(line.text) == table.size.width
+
+
+async def test_the_item_table_shows_new_statuses_and_the_detail_follows_its_cursor(tmp_path):
+    live = seeded(tmp_path / "sessions")
+    live.close()
+    app = LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_section("infra")
+        await pilot.pause()
+        table = app.screen.query_one(ItemTable)
+        detail = app.screen.query_one(ItemDetail)
+        ids = [item.id for item in table.section.items]
+        assert table.cells_of("infra.health")[0] == "✔ pass"
+        app.replay_to(1)  # before any result
+        await pilot.pause()
+        assert table.cells_of("infra.health")[0] == "· pending"
+        table.move_cursor(row=ids.index("infra.database"))  # the program's move, not a key
+        await pilot.pause()
+        assert table.selected_item == "infra.database"
+        assert detail._shown is not None and detail._shown.plain.startswith("infra.database")

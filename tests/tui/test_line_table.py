@@ -27,6 +27,16 @@ def long_replay(folder) -> LaunchApp:
     return LaunchApp(ReplayLaunch(Replay(open_read_only(live.path))), mode="REPLAY · read-only")
 
 
+async def press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def click(pilot, line: int) -> None:
+    await pilot.click(LineTable, offset=(2, line))
+    await pilot.pause()
+
+
 def in_view(table: LineTable) -> bool:
     """Row `cursor` is on line `cursor + 1 - scroll_y`: below the header, above the bottom."""
     return table.scroll_y <= table.cursor_row < table.scroll_y + table.scrollable_content_region.height - 1
@@ -41,8 +51,7 @@ async def test_the_keys_move_the_replay_position_and_keep_the_cursor_in_view(tmp
         assert len(table.rows) == len(replay.events) and table.cursor_key == replay.position
         for keys in (["home"], ["down", "down"], ["pagedown"], ["pagedown", "up"], ["end"], ["pageup"]):
             before = replay.position
-            await pilot.press(*keys)
-            await pilot.pause()
+            await press(pilot, *keys)
             assert replay.position == table.cursor_key != before, keys
             assert in_view(table), keys
         assert replay.position < len(replay.events) - 10  # a page up from the end
@@ -54,14 +63,11 @@ async def test_stepping_moves_the_cursor_without_moving_the_position_again(tmp_p
         await pilot.pause()
         table = app.screen.query_one(LineTable)
         replay = app.launch.replay
-        await pilot.press("g")
-        await pilot.pause()
+        await press(pilot, "g")
         assert replay.position == 1 and table.cursor_row == 0 and in_view(table)
-        await pilot.press("full_stop", "full_stop")
-        await pilot.pause()
+        await press(pilot, "full_stop", "full_stop")
         assert replay.position == 3 and table.cursor_key == 3
-        await pilot.press("G")
-        await pilot.pause()
+        await press(pilot, "G")
         assert replay.position == len(replay.events) == table.cursor_key and in_view(table)
 
 
@@ -71,16 +77,12 @@ async def test_a_click_moves_there_and_a_second_click_opens_its_section(tmp_path
         await pilot.pause()
         table = app.screen.query_one(LineTable)
         replay = app.launch.replay
-        await pilot.press("home")
-        await pilot.pause()
-        await pilot.click(LineTable, offset=(2, 3))  # line 3: the third row under the header
-        await pilot.pause()
+        await press(pilot, "home")
+        await click(pilot, 3)  # line 3: the third row under the header
         assert replay.position == 3 and table.cursor_row == 2
-        await pilot.click(LineTable, offset=(2, 0))  # the header: nothing
-        await pilot.pause()
+        await click(pilot, 0)  # the header: nothing
         assert replay.position == 3
-        await pilot.click(LineTable, offset=(2, 3))
-        await pilot.pause()
+        await click(pilot, 3)
         assert isinstance(app.screen, SectionScreen)
         assert app.screen.section_id == replay.current_event.item.split(".")[0]
 
@@ -89,8 +91,7 @@ async def test_enter_opens_the_section_of_the_event_under_the_cursor(tmp_path):
     app = long_replay(tmp_path / "sessions")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert isinstance(app.screen, SectionScreen) and app.screen.section_id == "infra"
 
 

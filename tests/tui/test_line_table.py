@@ -130,3 +130,30 @@ async def test_the_item_table_shows_new_statuses_and_the_detail_follows_its_curs
         await pilot.pause()
         assert table.selected_item == "infra.database"
         assert detail._shown is not None and detail._shown.plain.startswith("infra.database")
+
+
+async def test_a_cell_of_several_styles_keeps_them_and_is_cut_to_its_column():
+    """A stale status (its word, then "(stale)" in another style) in an item table's cell."""
+    from textual.app import App
+
+    from launch_tui.results import ItemStatus
+    from launch_tui.tui.look import status_text
+
+    cell = status_text(ItemStatus.PASS, stale=True)  # "✔ pass (stale)": two styles
+    assert cell.spans
+
+    class OneTable(App[None]):
+        def compose(self):
+            yield LineTable()
+
+    app = OneTable()
+    async with app.run_test(size=(40, 5)) as pilot:
+        table = app.query_one(LineTable)
+        table.set_columns([("status", 9), ("x", 1)])
+        table.set_rows(["a"], lambda key: (cell, "y"))
+        await pilot.pause()
+        line = table.render_line(1)
+        assert line.text.startswith(" ✔ pass (s  y ")
+        styles = {segment.text.strip(): segment.style for segment in line if segment.text.strip()}
+        stale = next(style for text, style in styles.items() if "(s" in text)
+        assert stale is not None and stale.italic

@@ -57,7 +57,7 @@ class ItemTable(LineTable):
 
     @property
     def selected_item(self) -> str | None:
-        return self.cursor_key if self.rows else None
+        return self.cursor_key  # None: no rows
 
 
 class ResultsPreview(DataTable):

@@ -208,7 +208,7 @@ class LineTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         console = self.app.console
         for cell, width in zip(cells, self.widths, strict=False):
-            if isinstance(cell, Text) and cell.spans:  # several styles: Rich cuts it (not drawn by the timeline)
+            if isinstance(cell, Text) and cell.spans:  # several styles (a stale status): Rich cuts it
                 cut = Segment.adjust_line_length(list(cell.render(console)), width)
                 padded = [Segment(PADDING), *cut, Segment(PADDING)]
                 segments.extend(Segment.apply_style(padded, row, cursor))

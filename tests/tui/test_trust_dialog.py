@@ -98,7 +98,10 @@ async def test_agreeing_from_the_home_screen_opens_the_session_and_is_not_asked_
     app = LaunchApp(home=path.parent, operator="bob")
     async with app.run_test(size=(100, 30)) as pilot:
         (await asked_on_resume(pilot, "https://api.elsewhere.example")).action_submit()
-        await until(pilot, lambda: app.launch is not None and not isinstance(app.screen, HomeScreen))
+        # Mounted too: an exit while the section screen is still mounting races its on_mount.
+        await until(
+            pilot, lambda: app.launch is not None and not isinstance(app.screen, HomeScreen) and app.screen.is_mounted
+        )
         assert app.launch is not None and not app.launch.untrusted
         assert not any(isinstance(screen, TrustDialog) for screen in app.screen_stack)
         assert "https://api.elsewhere.example" in _own_trust_file.read_text()
